@@ -1,0 +1,299 @@
+"""The Django admin for support staff.
+
+Writes go through agents/services.py like everywhere else; versions and release
+events are read-only here (and everywhere).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin, messages
+from django.db.models import Count, Max
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from agents import services
+from agents.config import changed_values
+from agents.exceptions import AgentConsoleError
+from agents.models import STATUS_LABELS, Agent, Draft, PublishedVersion, ReleaseEvent
+
+
+def _pretty_json(value) -> str:
+    return format_html(
+        '<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>',
+        json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False),
+    )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """View-only: rows are never added, changed or deleted from the admin."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(STATUS_LABELS.items())
+
+    def queryset(self, request, queryset):
+        from agents.selectors import filter_by_status
+
+        return filter_by_status(queryset, self.value()) if self.value() else queryset
+
+
+@admin.register(Agent)
+class AgentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "public_id",
+        "status_badge",
+        "released_label",
+        "latest_version",
+        "created_at",
+        "archived_at",
+    ]
+    list_filter = [StatusFilter, ("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "public_id", "description"]
+    fields = ["name", "description"]
+    readonly_fields = []
+    actions = ["archive", "unarchive"]
+    history_list_display = ["released_version"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("draft", "released_version")
+            .annotate(latest_number=Max("versions__number"), version_count=Count("versions"))
+        )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "description"]
+        return [
+            "public_id",
+            "name",
+            "description",
+            "status_badge",
+            "released_label",
+            "archived_at",
+            "created_by",
+            "created_at",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "public_id",
+            "status_badge",
+            "released_label",
+            "archived_at",
+            "created_by",
+            "created_at",
+        ]
+
+    @admin.display(description="status")
+    def status_badge(self, obj: Agent) -> str:
+        return obj.status_label
+
+    @admin.display(description="released", ordering="released_version__number")
+    def released_label(self, obj: Agent) -> str:
+        return obj.released_version.label if obj.released_version else "—"
+
+    @admin.display(description="latest", ordering="latest_number")
+    def latest_version(self, obj: Agent) -> str:
+        number = getattr(obj, "latest_number", None)
+        return f"v{number}" if number else "—"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.update_agent(
+                agent=obj,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+            return
+        created = services.create_agent(
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            user=request.user,
+        )
+        # The admin goes on to log and redirect with `obj`: make it the created row.
+        obj.pk, obj.public_id, obj.created_at = created.pk, created.public_id, created.created_at
+        obj._state.adding = False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Agents with versions are archived, never deleted.
+        if obj is not None and obj.versions.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description="Archive selected agents", permissions=["change"])
+    def archive(self, request, queryset):
+        for agent in queryset:
+            services.archive_agent(agent=agent, user=request.user)
+        self.message_user(request, f"Archived {queryset.count()} agent(s).", messages.SUCCESS)
+
+    @admin.action(description="Unarchive selected agents", permissions=["change"])
+    def unarchive(self, request, queryset):
+        for agent in queryset:
+            services.archive_agent(agent=agent, user=request.user, archived=False)
+        self.message_user(request, f"Unarchived {queryset.count()} agent(s).", messages.SUCCESS)
+
+
+class ConfigChangesContextHelper(HistoricalRecordContextHelper):
+    """Show a configuration change as one line per changed path, not two JSON blobs."""
+
+    def context_for_delta_changes(self, delta):
+        rows = []
+        for change in delta.changes:
+            if change.field != "config":
+                rows.extend(super().context_for_delta_changes(_only(delta, change)))
+                continue
+            for path, old, new in changed_values(change.old, change.new):
+                rows.append({"field": f"config.{path}", "old": _short(old), "new": _short(new)})
+        return rows
+
+
+def _only(delta, change):
+    return type(delta)(
+        changes=[change],
+        changed_fields=[change.field],
+        old_record=delta.old_record,
+        new_record=delta.new_record,
+    )
+
+
+def _short(value) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return Truncator(text).chars(100)
+
+
+@admin.register(Draft)
+class DraftAdmin(SimpleHistoryAdmin):
+    """Drafts are edited in the console or the API; support staff read them and their trail."""
+
+    list_display = ["agent", "revision", "updated_by", "updated_at", "restored_from"]
+    list_select_related = ["agent", "updated_by", "restored_from"]
+    search_fields = ["agent__name", "agent__public_id"]
+    fields = [
+        "agent",
+        "revision",
+        "content_hash",
+        "updated_by",
+        "updated_at",
+        "restored_from",
+        "config_pretty",
+    ]
+    readonly_fields = fields
+    history_list_display = ["revision"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="configuration")
+    def config_pretty(self, obj: Draft) -> str:
+        return _pretty_json(obj.config)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ConfigChangesContextHelper(self.model, historical_record)
+
+
+@admin.register(PublishedVersion)
+class PublishedVersionAdmin(ReadOnlyAdmin):
+    list_display = ["agent", "label", "name", "created_by", "created_at", "is_released"]
+    list_select_related = ["agent", "agent__released_version", "created_by"]
+    list_filter = ["created_at", "agent"]
+    search_fields = ["name", "description", "agent__name", "agent__public_id", "content_hash"]
+    fields = [
+        "agent",
+        "number",
+        "name",
+        "description",
+        "created_by",
+        "created_at",
+        "parent",
+        "schema_version",
+        "content_hash",
+        "config_pretty",
+    ]
+    readonly_fields = fields
+    actions = ["release"]
+
+    @admin.display(description="version", ordering="number")
+    def label(self, obj: PublishedVersion) -> str:
+        return obj.label
+
+    @admin.display(description="released", boolean=True)
+    def is_released(self, obj: PublishedVersion) -> bool:
+        return obj.agent.released_version_id == obj.pk
+
+    @admin.display(description="configuration")
+    def config_pretty(self, obj: PublishedVersion) -> str:
+        return _pretty_json(obj.config)
+
+    def has_release_permission(self, request) -> bool:
+        return request.user.has_perm("agents.release_version")
+
+    @admin.action(description="Release this version", permissions=["release"])
+    def release(self, request, queryset):
+        versions = list(queryset.select_related("agent")[:2])
+        if len(versions) != 1:
+            self.message_user(request, "Select exactly one version to release.", messages.ERROR)
+            return
+        version = versions[0]
+        try:
+            event = services.release_version(version=version, user=request.user)
+        except AgentConsoleError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        if event is None:
+            self.message_user(
+                request,
+                f"{version.label} of {version.agent.name} is already released.",
+                messages.INFO,
+            )
+        else:
+            self.message_user(
+                request,
+                f"{event.get_kind_display()}: {version.agent.name} now serves {version.label}.",
+                messages.SUCCESS,
+            )
+
+
+@admin.register(ReleaseEvent)
+class ReleaseEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "agent",
+        "kind",
+        "previous_version",
+        "version",
+        "released_by",
+        "released_at",
+        "note",
+    ]
+    list_select_related = ["agent", "version", "previous_version", "released_by"]
+    list_filter = ["kind", "released_at"]
+    search_fields = ["agent__name", "agent__public_id", "note"]
+    date_hierarchy = "released_at"

@@ -1,0 +1,218 @@
+"""Demo data for a first look: three agents in each status and a login.
+
+Idempotent: agents that already exist (by name) are left as they are, and the
+demo user's password is reset to the printed one.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from agents import services
+from agents.config import merge_patch
+from agents.models import Agent
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo-console"
+
+RECEPTIONIST = "Front Desk Receptionist"
+ORDER_STATUS = "Order Status Assistant"
+SCHEDULER = "Clinic Appointment Scheduler"
+
+_SCHEDULER_BASE: dict[str, Any] = {
+    "prompt": {
+        "system_prompt": (
+            "You are the phone assistant of Riverside Family Clinic.\n"
+            "Help callers book, move or cancel appointments.\n"
+            "Always confirm the patient's full name and date of birth.\n"
+            "Never give medical advice; offer to transfer to a nurse instead."
+        ),
+        "welcome_message": "Thanks for calling Riverside Family Clinic. How can I help?",
+    },
+    "llm": {"provider": "openai", "model": "gpt-4o-mini", "temperature": 0.4},
+    "voice": {"tts_provider": "elevenlabs", "tts_voice": "rachel", "language": "en-US"},
+    "background_sound": {"preset": "office", "volume": 0.2},
+    "knowledge": [{"knowledge_base_id": "kb_clinic_faq", "top_k": 4, "min_score": 0.6}],
+    "tools": [
+        {
+            "name": "find_slots",
+            "description": "Look up free appointment slots for a date range.",
+            "type": "webhook",
+            "url": "https://scheduling.example.com/api/slots",
+            "method": "GET",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "from_date": {"type": "string", "format": "date"},
+                    "to_date": {"type": "string", "format": "date"},
+                },
+                "required": ["from_date"],
+            },
+            "secret_ref": "SCHEDULING_API_KEY",
+        },
+        {
+            "name": "transfer_to_nurse",
+            "description": "Transfer the caller to the nurse line.",
+            "type": "transfer_call",
+        },
+    ],
+    "call_analysis": {
+        "prompt": "Summarize the call and extract what was booked.",
+        "fields": [
+            {"name": "booked", "type": "boolean", "description": "Was an appointment booked?"},
+            {
+                "name": "reason",
+                "type": "enum",
+                "description": "Why the caller called",
+                "choices": ["book", "reschedule", "cancel", "other"],
+            },
+        ],
+    },
+}
+
+
+class Command(BaseCommand):
+    help = "Load demo agents (unpublished, published, with unpublished changes) and a login."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            user = self._demo_user()
+            created = []
+            for name, build in (
+                (RECEPTIONIST, self._receptionist),
+                (ORDER_STATUS, self._order_status),
+                (SCHEDULER, self._scheduler),
+            ):
+                if not Agent.objects.filter(name=name).exists():
+                    build(user)
+                    created.append(name)
+        if created:
+            self.stdout.write(f"Created demo agents: {', '.join(created)}")
+        else:
+            self.stdout.write("Demo agents already present.")
+        self.stdout.write(f"Log in as username {DEMO_USERNAME!r} password {DEMO_PASSWORD!r}")
+
+    def _demo_user(self):
+        User = get_user_model()
+        user, _ = User.objects.get_or_create(
+            username=DEMO_USERNAME, defaults={"email": "demo@example.com"}
+        )
+        user.is_staff = True
+        user.is_superuser = True
+        user.is_active = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        return user
+
+    def _receptionist(self, user) -> None:
+        services.create_agent(
+            name=RECEPTIONIST,
+            description="Answers the main line and routes callers. Not live yet.",
+            user=user,
+            config={
+                "prompt": {
+                    "system_prompt": "You are the receptionist of Acme Corp. Route callers "
+                    "to sales, support or billing.",
+                    "welcome_message": "Acme Corp, good morning!",
+                },
+                "tools": [{"name": "hang_up", "type": "end_call", "description": "End the call."}],
+            },
+        )
+
+    def _order_status(self, user) -> None:
+        agent = services.create_agent(
+            name=ORDER_STATUS,
+            description="Chat widget on the shop: where is my order?",
+            user=user,
+            config={
+                "prompt": {"system_prompt": "You help shoppers track their orders."},
+                "llm": {"provider": "anthropic", "model": "claude-3-5-haiku", "temperature": 0.2},
+            },
+        )
+        v1 = services.save_version(agent=agent, name="First launch", user=user)
+        services.release_version(version=v1, user=user, note="Launch")
+        draft = agent.draft
+        draft.refresh_from_db()
+        services.update_draft(
+            agent=agent,
+            user=user,
+            config=merge_patch(
+                draft.config,
+                {
+                    "tools": [
+                        {
+                            "name": "lookup_order",
+                            "description": "Find an order by number.",
+                            "url": "https://shop.example.com/api/orders",
+                            "method": "GET",
+                            "parameters": {
+                                "type": "object",
+                                "properties": {"order_number": {"type": "string"}},
+                                "required": ["order_number"],
+                            },
+                        }
+                    ]
+                },
+            ),
+        )
+        v2 = services.save_version(
+            agent=agent,
+            name="Order lookup tool",
+            description="Looks orders up instead of asking for screenshots.",
+            user=user,
+        )
+        services.release_version(version=v2, user=user)
+
+    def _scheduler(self, user) -> None:
+        agent = services.create_agent(
+            name=SCHEDULER,
+            description="Books, moves and cancels appointments by phone.",
+            user=user,
+            config=copy.deepcopy(_SCHEDULER_BASE),
+        )
+        edits: list[tuple[str, str, dict[str, Any]]] = [
+            ("Initial version", "Booking and transfers.", {}),
+            (
+                "Warmer voice",
+                "Switched voice and slowed down interruptions.",
+                {
+                    "voice": {"tts_voice": "bella"},
+                    "conversation": {"interruption_threshold_ms": 450},
+                },
+            ),
+            (
+                "Cancellation policy",
+                "Mentions the 24-hour cancellation policy.",
+                {
+                    "prompt": {
+                        "system_prompt": _SCHEDULER_BASE["prompt"]["system_prompt"]
+                        + "\nRemind callers that cancellations need 24 hours' notice."
+                    },
+                    "llm": {"temperature": 0.7},
+                },
+            ),
+        ]
+        versions = []
+        for name, description, patch in edits:
+            agent.draft.refresh_from_db()
+            services.update_draft(
+                agent=agent, user=user, config=merge_patch(agent.draft.config, patch)
+            )
+            versions.append(
+                services.save_version(agent=agent, name=name, description=description, user=user)
+            )
+            services.release_version(version=versions[-1], user=user)
+        services.release_version(
+            version=versions[1], user=user, note="v3 sounded pushy about cancellations"
+        )
+        agent.draft.refresh_from_db()
+        services.update_draft(
+            agent=agent,
+            user=user,
+            config=merge_patch(agent.draft.config, {"llm": {"temperature": 0.3}}),
+        )

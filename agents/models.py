@@ -1,0 +1,228 @@
+"""Data and invariants. Workflows live in agents/services.py."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Literal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from agents.exceptions import VersionImmutable
+
+Status = Literal["unpublished", "published", "unpublished_changes"]
+STATUS_LABELS: dict[str, str] = {
+    "unpublished": "Unpublished",
+    "published": "Published",
+    "unpublished_changes": "Unpublished changes",
+}
+
+_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def new_public_id(prefix: str) -> str:
+    """`prefix_` + 10 random lowercase base32 characters (50 bits)."""
+    return f"{prefix}_" + "".join(secrets.choice(_BASE32) for _ in range(10))
+
+
+def new_agent_id() -> str:
+    return new_public_id("ag")
+
+
+def compute_status(*, released_hash: str | None, draft_hash: str | None) -> Status:
+    if released_hash is None:
+        return "unpublished"
+    return "published" if draft_hash == released_hash else "unpublished_changes"
+
+
+class Agent(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_agent_id, editable=False)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    released_version = models.ForeignKey(
+        "PublishedVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        permissions = [
+            ("edit_draft", "Can edit drafts and restore versions into them"),
+            ("save_version", "Can save drafts as versions"),
+            ("release_version", "Can release and roll back versions"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(public_id__regex=r"^ag_[a-z2-7]{10}$"), name="agent_public_id_format"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="agent_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.public_id})"
+
+    @property
+    def status(self) -> Status:
+        """Derived from the hashes each time: there is no stored flag to drift.
+
+        Callers that list many agents select_related("draft", "released_version").
+        """
+        released = self.released_version
+        return compute_status(
+            released_hash=released.content_hash if released else None,
+            draft_hash=self.draft.content_hash,
+        )
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def delete(self, *args, **kwargs):
+        if self.pk and PublishedVersion.objects.filter(agent_id=self.pk).exists():
+            raise VersionImmutable(
+                "An agent with published versions cannot be deleted; archive it instead."
+            )
+        return super().delete(*args, **kwargs)
+
+
+class Draft(models.Model):
+    """The live, editable configuration of an agent: exactly one per agent."""
+
+    agent = models.OneToOneField(Agent, on_delete=models.CASCADE, related_name="draft")
+    config = models.JSONField()
+    revision = models.PositiveIntegerField(default=1)
+    content_hash = models.CharField(max_length=64)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    restored_from = models.ForeignKey(
+        "PublishedVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(revision__gte=1), name="draft_revision_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.agent.name} (revision {self.revision})"
+
+
+class ImmutableQuerySet(models.QuerySet):
+    """Bulk writes are refused: rows of these tables are only ever inserted."""
+
+    def update(self, **kwargs):
+        raise VersionImmutable(f"{self.model._meta.verbose_name_plural} cannot be updated.")
+
+    def delete(self):
+        raise VersionImmutable(f"{self.model._meta.verbose_name_plural} cannot be deleted.")
+
+    def _raw_delete(self, using):
+        raise VersionImmutable(f"{self.model._meta.verbose_name_plural} cannot be deleted.")
+
+
+class ImmutableModel(models.Model):
+    """Insert once; `save()` on an existing row and `delete()` raise VersionImmutable.
+
+    A database trigger (migration 0002) rejects UPDATE and DELETE as well, so raw
+    SQL cannot get around this either.
+    """
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise VersionImmutable(f"This {self._meta.verbose_name} cannot be changed.")
+        kwargs["force_insert"] = True
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise VersionImmutable(f"This {self._meta.verbose_name} cannot be deleted.")
+
+
+class PublishedVersion(ImmutableModel):
+    """An immutable, numbered snapshot of a draft (v1, v2, … per agent, no gaps)."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    config = models.JSONField()
+    content_hash = models.CharField(max_length=64, db_index=True)
+    schema_version = models.PositiveSmallIntegerField()
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "published version"
+        ordering = ["agent_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "number"], name="version_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+            models.CheckConstraint(condition=~Q(name=""), name="version_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.name}"
+
+    @property
+    def label(self) -> str:
+        return f"v{self.number}"
+
+
+class ReleaseEvent(ImmutableModel):
+    """Append-only log of what was released, by whom and when."""
+
+    class Kind(models.TextChoices):
+        RELEASE = "release", "Release"
+        ROLLBACK = "rollback", "Rollback"
+
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="release_events")
+    version = models.ForeignKey(PublishedVersion, on_delete=models.PROTECT, related_name="+")
+    previous_version = models.ForeignKey(
+        PublishedVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-released_at", "-id"]
+        indexes = [models.Index(fields=["agent", "-released_at"], name="release_agent_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["release", "rollback"]), name="release_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        previous = f"v{self.previous_version.number}" if self.previous_version_id else "nothing"
+        return f"{self.get_kind_display()} {previous} → v{self.version.number}"

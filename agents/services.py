@@ -1,0 +1,304 @@
+"""Every write to agents goes through here: the console, API, admin and commands alike.
+
+Each service is one transaction. Whatever moves a shared counter or pointer
+(version numbers, the released version, the draft revision) locks the row it
+changes first — `SELECT … FOR UPDATE` on PostgreSQL; on SQLite the connection
+opens transactions with BEGIN IMMEDIATE, which serializes writers — so
+concurrent callers never produce a duplicate number, a gap, two released
+versions or a silently overwritten draft. Input is validated before anything
+is written: a service that raises has changed nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from agents import config as schema
+from agents.exceptions import (
+    AgentArchived,
+    DraftConflict,
+    InvalidInput,
+    NoChanges,
+)
+from agents.models import Agent, Draft, PublishedVersion, ReleaseEvent, new_agent_id
+
+User = AbstractBaseUser | AnonymousUser | None
+
+NAME_MAX = 200
+
+
+def _actor(user: User) -> AbstractBaseUser | None:
+    """The user to record, or None for anonymous/system writes."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user  # type: ignore[return-value]
+
+
+def _clean_text(value: Any, *, path: str, required: bool, max_length: int | None) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput([{"path": path, "message": "must be a string"}])
+    value = value.strip()
+    if required and not value:
+        raise InvalidInput([{"path": path, "message": "is required"}])
+    if max_length is not None and len(value) > max_length:
+        raise InvalidInput([{"path": path, "message": f"must be at most {max_length} characters"}])
+    try:
+        schema._no_control_chars(value)
+    except ValueError as exc:
+        raise InvalidInput([{"path": path, "message": str(exc)}]) from None
+    return value
+
+
+def _check_revision(draft: Draft, expected_revision: int | None) -> None:
+    if expected_revision is not None and draft.revision != expected_revision:
+        raise DraftConflict(expected_revision=expected_revision, current_revision=draft.revision)
+
+
+def _check_active(agent: Agent) -> None:
+    if agent.archived_at is not None:
+        raise AgentArchived(f"{agent.name} is archived; unarchive it to change it.")
+
+
+def _locked_draft(agent: Agent) -> Draft:
+    """Lock the draft row only. Lock order is always agent, then draft, so writers
+    that need both (save_version) and writers that need the draft alone never
+    wait on each other in a cycle."""
+    return (
+        Draft.objects.select_for_update(of=("self",)).select_related("agent").get(agent_id=agent.pk)
+    )
+
+
+def _write_draft(
+    draft: Draft,
+    *,
+    document: dict[str, Any],
+    digest: str,
+    user: User,
+    reason: str,
+    restored_from: PublishedVersion | None,
+) -> Draft:
+    draft.config = document
+    draft.content_hash = digest
+    draft.revision += 1
+    draft.updated_by = _actor(user)
+    draft.updated_at = timezone.now()
+    draft.restored_from = restored_from
+    draft._history_user = _actor(user)
+    draft._change_reason = reason
+    draft.save()
+    return draft
+
+
+def _unused_public_id() -> str:
+    """A fresh `ag_…` id never held by any agent, present or deleted (history keeps them)."""
+    while True:
+        candidate = new_agent_id()
+        if not Agent.history.filter(public_id=candidate).exists():
+            return candidate
+
+
+def create_agent(
+    *, name: str, user: User, description: str = "", config: dict[str, Any] | None = None
+) -> Agent:
+    """Create an agent and its draft; a partial `config` is merged over the defaults."""
+    name = _clean_text(name, path="name", required=True, max_length=NAME_MAX)
+    description = _clean_text(description, path="description", required=False, max_length=None)
+    if config is not None and not isinstance(config, dict):
+        raise InvalidInput([{"path": "config", "message": "must be a JSON object"}])
+    document = schema.normalize(schema.merge_patch(schema.default_config(), config or {}))
+    with transaction.atomic():
+        agent = Agent(
+            public_id=_unused_public_id(),
+            name=name,
+            description=description,
+            created_by=_actor(user),
+        )
+        agent._history_user = _actor(user)
+        agent._change_reason = "Created"
+        agent.save()
+        draft = Draft(
+            agent=agent,
+            config=document,
+            content_hash=schema.content_hash(document),
+            revision=1,
+            updated_by=_actor(user),
+        )
+        draft._history_user = _actor(user)
+        draft._change_reason = "Created"
+        draft.save()
+    return agent
+
+
+def update_agent(
+    *, agent: Agent, user: User, name: str | None = None, description: str | None = None
+) -> Agent:
+    """Edit the agent's metadata. Never touches the draft and never creates a version."""
+    fields: dict[str, str] = {}
+    if name is not None:
+        fields["name"] = _clean_text(name, path="name", required=True, max_length=NAME_MAX)
+    if description is not None:
+        fields["description"] = _clean_text(
+            description, path="description", required=False, max_length=None
+        )
+    with transaction.atomic():
+        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        changed = [key for key, value in fields.items() if getattr(locked, key) != value]
+        if not changed:
+            return locked
+        for key in changed:
+            setattr(locked, key, fields[key])
+        locked._history_user = _actor(user)
+        locked._change_reason = "Renamed" if changed == ["name"] else "Edited details"
+        locked.save(update_fields=changed)
+    return locked
+
+
+def archive_agent(*, agent: Agent, user: User, archived: bool = True) -> Agent:
+    """Archive (or unarchive) an agent: the way to retire one that has versions."""
+    with transaction.atomic():
+        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        if (locked.archived_at is not None) == archived:
+            return locked
+        locked.archived_at = timezone.now() if archived else None
+        locked._history_user = _actor(user)
+        locked._change_reason = "Archived" if archived else "Unarchived"
+        locked.save(update_fields=["archived_at"])
+    return locked
+
+
+def update_draft(
+    *,
+    agent: Agent,
+    config: dict[str, Any],
+    user: User,
+    expected_revision: int | None = None,
+) -> Draft:
+    """Replace the draft's configuration.
+
+    A stale `expected_revision` raises DraftConflict; an identical document is a
+    no-op (same revision, no history row).
+    """
+    document = schema.normalize(config)
+    digest = schema.content_hash(document)
+    with transaction.atomic():
+        draft = _locked_draft(agent)
+        _check_active(draft.agent)
+        _check_revision(draft, expected_revision)
+        if draft.content_hash == digest:
+            return draft
+        return _write_draft(
+            draft,
+            document=document,
+            digest=digest,
+            user=user,
+            reason="Edited",
+            restored_from=draft.restored_from,
+        )
+
+
+def save_version(
+    *,
+    agent: Agent,
+    name: str,
+    user: User,
+    description: str = "",
+    expected_revision: int | None = None,
+) -> PublishedVersion:
+    """Snapshot the draft as the agent's next version number.
+
+    Raises NoChanges when the draft equals the latest version, DraftConflict when
+    the caller looked at an older revision than the one that would be saved.
+    """
+    name = _clean_text(name, path="name", required=True, max_length=NAME_MAX)
+    description = _clean_text(description, path="description", required=False, max_length=None)
+    with transaction.atomic():
+        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        _check_active(locked)
+        draft = _locked_draft(locked)
+        _check_revision(draft, expected_revision)
+        latest = locked.versions.order_by("-number").first()
+        if latest is not None and latest.content_hash == draft.content_hash:
+            raise NoChanges(latest_number=latest.number)
+        version = PublishedVersion.objects.create(
+            agent=locked,
+            number=(latest.number if latest else 0) + 1,
+            name=name,
+            description=description,
+            created_by=_actor(user),
+            config=draft.config,
+            content_hash=draft.content_hash,
+            schema_version=schema.SCHEMA_VERSION,
+            parent=draft.restored_from or latest,
+        )
+        if draft.restored_from_id is not None:
+            # The draft now descends from the version just saved; the revision
+            # stays, since the configuration itself did not change.
+            draft.restored_from = None
+            draft._history_user = _actor(user)
+            draft._change_reason = f"Saved as {version.label}"
+            draft.save(update_fields=["restored_from"])
+    return version
+
+
+def release_version(
+    *, version: PublishedVersion, user: User, note: str = ""
+) -> ReleaseEvent | None:
+    """Point production at `version` and log it; None when it is already released.
+
+    Releasing a lower number than the one released is recorded as a rollback.
+    """
+    note = _clean_text(note, path="note", required=False, max_length=2_000)
+    with transaction.atomic():
+        agent = Agent.objects.select_for_update().get(pk=version.agent_id)
+        _check_active(agent)
+        if agent.released_version_id == version.pk:
+            return None
+        previous = agent.released_version
+        kind = (
+            ReleaseEvent.Kind.ROLLBACK
+            if previous is not None and version.number < previous.number
+            else ReleaseEvent.Kind.RELEASE
+        )
+        agent.released_version = version
+        agent._history_user = _actor(user)
+        agent._change_reason = f"{kind.label} {version.label}"
+        agent.save(update_fields=["released_version"])
+        return ReleaseEvent.objects.create(
+            agent=agent,
+            version=version,
+            previous_version=previous,
+            kind=kind,
+            released_by=_actor(user),
+            note=note,
+        )
+
+
+def restore_version(
+    *, version: PublishedVersion, user: User, expected_revision: int | None = None
+) -> Draft:
+    """Copy a version's snapshot into the draft, exactly (same content hash).
+
+    Restoring what the draft already holds is a no-op.
+    """
+    document = schema.upgrade(version.config, version.schema_version)
+    digest = schema.content_hash(document)
+    with transaction.atomic():
+        draft = _locked_draft(version.agent)
+        _check_active(draft.agent)
+        _check_revision(draft, expected_revision)
+        if draft.content_hash == digest:
+            return draft
+        return _write_draft(
+            draft,
+            document=document,
+            digest=digest,
+            user=user,
+            reason=f"Restored {version.label}",
+            restored_from=version,
+        )

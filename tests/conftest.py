@@ -1,0 +1,115 @@
+"""Fixtures and tiny factories. State is built through the services, as users build it."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from agents import services, triggers
+from agents.config import merge_patch
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL-only tests skip visibly on SQLite; with REQUIRE_POSTGRES=1 they may not."""
+    from django.conf import settings
+
+    vendor_is_pg = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if os.environ.get("REQUIRE_POSTGRES") == "1" and not vendor_is_pg:
+        raise pytest.UsageError("REQUIRE_POSTGRES=1 but DATABASE_URL does not select PostgreSQL")
+    if vendor_is_pg:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _flushable_append_only_tables(request):
+    """Let transactional tests empty the database between tests on SQLite.
+
+    Django's flush empties SQLite tables with DELETE, which the append-only
+    triggers refuse; they are dropped just before the flush and reinstalled by
+    the post_migrate signal the flush sends. (PostgreSQL flushes with TRUNCATE,
+    which row triggers do not see.)
+    """
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    if connection.vendor == "sqlite":
+        triggers.uninstall(connection)
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: str, username: str | None = None, superuser: bool = False, **extra: Any):
+        user = django_user_model.objects.create_user(
+            username=username or f"user{next(counter)}",
+            password="pw-for-tests",
+            is_superuser=superuser,
+            is_staff=superuser or extra.pop("is_staff", False),
+            **extra,
+        )
+        for role in roles:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user("Editor", "Releaser", username="operator")
+
+
+@pytest.fixture
+def make_agent(user):
+    def make(name: str = "Support line", *, config: dict | None = None, by=None, **kwargs):
+        return services.create_agent(name=name, user=by or user, config=config, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def agent(make_agent):
+    return make_agent()
+
+
+def edit(agent, patch: dict, *, user=None, **kwargs):
+    """Apply a merge patch to the agent's current draft through update_draft."""
+    agent.draft.refresh_from_db()
+    return services.update_draft(
+        agent=agent, config=merge_patch(agent.draft.config, patch), user=user, **kwargs
+    )
+
+
+@pytest.fixture
+def make_version(user):
+    counter = iter(range(1, 100_000))
+
+    def make(agent, patch: dict | None = None, *, name: str | None = None, by=None):
+        n = next(counter)
+        edit(
+            agent,
+            patch if patch is not None else {"prompt": {"welcome_message": f"Hi {n}"}},
+            user=by or user,
+        )
+        return services.save_version(agent=agent, name=name or f"Change {n}", user=by or user)
+
+    return make

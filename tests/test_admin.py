@@ -1,0 +1,166 @@
+"""The Django admin for support staff: read-only history, release through the service."""
+
+import pytest
+from django.urls import reverse
+
+from agents import services
+from agents.models import Agent, PublishedVersion, ReleaseEvent
+from tests.conftest import edit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user(superuser=True, username="support")
+
+
+@pytest.fixture
+def admin_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def history(agent, make_version, user):
+    v1 = make_version(agent, {"llm": {"temperature": 0.2}})
+    v2 = make_version(agent, {"llm": {"temperature": 0.9}})
+    services.release_version(version=v2, user=user)
+    services.restore_version(version=v1, user=user)
+    return v1, v2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "admin:agents_agent_changelist",
+        "admin:agents_draft_changelist",
+        "admin:agents_publishedversion_changelist",
+        "admin:agents_releaseevent_changelist",
+    ],
+)
+def test_every_changelist_renders_with_search_and_filters(admin_client, history, url):
+    response = admin_client.get(reverse(url), {"q": "Support"})
+    assert response.status_code == 200
+
+
+def test_the_agent_list_filters_by_status(admin_client, make_agent, history):
+    make_agent("Never released")
+    response = admin_client.get(reverse("admin:agents_agent_changelist"), {"status": "unpublished"})
+    assert b"Never released" in response.content
+    assert b"Support line" not in response.content
+    response = admin_client.get(
+        reverse("admin:agents_agent_changelist"), {"status": "unpublished_changes"}
+    )
+    assert b"Support line" in response.content
+
+
+def test_agents_have_a_history_page(admin_client, agent, history):
+    response = admin_client.get(reverse("admin:agents_agent_history", args=[agent.pk]))
+    assert response.status_code == 200
+    assert b"Release v2" in response.content
+
+
+def test_draft_history_shows_who_changed_which_config_paths(admin_client, agent, history):
+    response = admin_client.get(reverse("admin:agents_draft_history", args=[agent.draft.pk]))
+    html = response.content.decode()
+    assert "Restored v1" in html
+    assert "config.llm.temperature" in html
+    assert "operator" in html
+
+
+@pytest.mark.parametrize(
+    ("model", "pick"),
+    [("publishedversion", lambda v1, v2: v1.pk), ("releaseevent", lambda v1, v2: 1)],
+)
+def test_versions_and_release_events_are_read_only(admin_client, history, model, pick):
+    v1, v2 = history
+    pk = pick(v1, v2) if model == "publishedversion" else ReleaseEvent.objects.get().pk
+    change_url = reverse(f"admin:agents_{model}_change", args=[pk])
+    page = admin_client.get(change_url)
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    assert admin_client.post(change_url, {"name": "hacked", "note": "hacked"}).status_code == 403
+    assert admin_client.get(reverse(f"admin:agents_{model}_delete", args=[pk])).status_code == 403
+    assert admin_client.get(reverse(f"admin:agents_{model}_add")).status_code == 403
+    assert PublishedVersion.objects.get(pk=v1.pk).name != "hacked"
+
+
+def test_the_release_action_calls_the_service(admin_client, agent, history):
+    v1, _ = history
+    response = admin_client.post(
+        reverse("admin:agents_publishedversion_changelist"),
+        {"action": "release", "_selected_action": [v1.pk]},
+        follow=True,
+    )
+    assert b"Rollback" in response.content
+    agent.refresh_from_db()
+    assert agent.released_version == v1
+    assert ReleaseEvent.objects.filter(version=v1, kind="rollback").exists()
+
+
+def test_the_release_action_needs_exactly_one_version(admin_client, agent, history):
+    v1, v2 = history
+    response = admin_client.post(
+        reverse("admin:agents_publishedversion_changelist"),
+        {"action": "release", "_selected_action": [v1.pk, v2.pk]},
+        follow=True,
+    )
+    assert b"Select exactly one version" in response.content
+    assert ReleaseEvent.objects.count() == 1
+
+
+def test_the_release_action_is_offered_only_to_releasers(client, make_user, history):
+    editor = make_user("Editor", is_staff=True)
+    client.force_login(editor)
+    response = client.get(reverse("admin:agents_publishedversion_changelist"))
+    assert response.status_code == 200
+    assert b"Release this version" not in response.content
+    v1, _ = history
+    client.post(
+        reverse("admin:agents_publishedversion_changelist"),
+        {"action": "release", "_selected_action": [v1.pk]},
+    )
+    assert ReleaseEvent.objects.count() == 1
+
+
+def test_adding_and_editing_an_agent_in_the_admin_goes_through_the_services(admin_client):
+    response = admin_client.post(
+        reverse("admin:agents_agent_add"), {"name": "From admin", "description": "x"}
+    )
+    assert response.status_code == 302
+    agent = Agent.objects.get(name="From admin")
+    assert agent.draft.revision == 1
+    assert agent.public_id.startswith("ag_")
+    admin_client.post(
+        reverse("admin:agents_agent_change", args=[agent.pk]),
+        {"name": "Renamed in admin", "description": "y"},
+    )
+    agent.refresh_from_db()
+    assert agent.name == "Renamed in admin"
+    assert not agent.versions.exists()
+
+
+def test_an_agent_with_versions_has_no_delete_but_can_be_archived(admin_client, agent, history):
+    assert (
+        admin_client.get(reverse("admin:agents_agent_delete", args=[agent.pk])).status_code == 403
+    )
+    admin_client.post(
+        reverse("admin:agents_agent_changelist"),
+        {"action": "archive", "_selected_action": [agent.pk]},
+    )
+    agent.refresh_from_db()
+    assert agent.archived_at is not None
+
+
+def test_an_invalid_agent_name_is_refused_in_the_admin(admin_client):
+    response = admin_client.post(reverse("admin:agents_agent_add"), {"name": "", "description": ""})
+    assert response.status_code == 200
+    assert not Agent.objects.exists()
+
+
+def test_editing_draft_through_the_admin_is_not_possible(admin_client, agent, user):
+    edit(agent, {"llm": {"temperature": 1.0}}, user=user)
+    url = reverse("admin:agents_draft_change", args=[agent.draft.pk])
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.post(url, {"revision": 99}).status_code == 403

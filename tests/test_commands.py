@@ -1,0 +1,29 @@
+"""Management commands: demo data."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from agents.models import Agent, ReleaseEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_one_agent_per_status_and_a_login(capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "username 'demo' password 'demo-console'" in out
+    statuses = {a.name: a.status for a in Agent.objects.select_related("draft", "released_version")}
+    assert sorted(statuses.values()) == ["published", "unpublished", "unpublished_changes"]
+    changed = Agent.objects.get(name="Clinic Appointment Scheduler")
+    assert changed.versions.count() >= 3
+    assert ReleaseEvent.objects.filter(agent=changed, kind="rollback").exists()
+    assert authenticate(username="demo", password="demo-console") is not None
+
+
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo")
+    counts = (Agent.objects.count(), ReleaseEvent.objects.count())
+    call_command("seed_demo")
+    assert (Agent.objects.count(), ReleaseEvent.objects.count()) == counts
+    assert authenticate(username="demo", password="demo-console") is not None

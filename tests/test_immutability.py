@@ -1,0 +1,136 @@
+"""Published versions and release events cannot be changed at any depth, on either engine."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from agents import services, triggers
+from agents.exceptions import VersionImmutable
+from agents.models import Agent, PublishedVersion, ReleaseEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def released(agent, make_version, user):
+    version = make_version(agent)
+    event = services.release_version(version=version, user=user)
+    return version, event
+
+
+def _raw(sql, params):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_all_triggers_are_installed():
+    names = triggers.installed(connection)
+    if connection.vendor == "sqlite":
+        assert names == {
+            "agents_publishedversion_no_update",
+            "agents_publishedversion_no_delete",
+            "agents_releaseevent_no_update",
+            "agents_releaseevent_no_delete",
+            "agents_publishedversion_numbering",
+            "agents_agent_released_version_owned_insert",
+            "agents_agent_released_version_owned_update",
+        }
+    else:
+        assert names == {
+            "agents_publishedversion_append_only",
+            "agents_releaseevent_append_only",
+            "agents_publishedversion_numbering",
+            "agents_agent_released_version_owned",
+        }
+
+
+def test_saving_a_version_again_raises(released):
+    version, _ = released
+    version.name = "Rewritten history"
+    with pytest.raises(VersionImmutable):
+        version.save()
+    assert PublishedVersion.objects.get(pk=version.pk).name != "Rewritten history"
+
+
+def test_deleting_a_version_raises(released):
+    version, _ = released
+    with pytest.raises(VersionImmutable):
+        version.delete()
+    assert PublishedVersion.objects.filter(pk=version.pk).exists()
+
+
+@pytest.mark.parametrize("model", [PublishedVersion, ReleaseEvent])
+def test_querysets_refuse_update_and_delete(released, model):
+    with pytest.raises(VersionImmutable):
+        model.objects.all().update(note="x") if model is ReleaseEvent else (
+            model.objects.all().update(name="x")
+        )
+    with pytest.raises(VersionImmutable):
+        model.objects.all().delete()
+    assert model.objects.count() == 1
+
+
+def test_saving_or_deleting_a_release_event_raises(released):
+    _, event = released
+    event.note = "edited"
+    with pytest.raises(VersionImmutable):
+        event.save()
+    with pytest.raises(VersionImmutable):
+        event.delete()
+
+
+@pytest.mark.parametrize(
+    ("sql", "which"),
+    [
+        ("UPDATE agents_publishedversion SET name = 'hacked' WHERE id = %s", "version"),
+        ("DELETE FROM agents_publishedversion WHERE id = %s", "version"),
+        ("UPDATE agents_releaseevent SET note = 'hacked' WHERE id = %s", "event"),
+        ("DELETE FROM agents_releaseevent WHERE id = %s", "event"),
+    ],
+)
+def test_the_database_rejects_raw_update_and_delete(released, sql, which):
+    version, event = released
+    target = version if which == "version" else event
+    with pytest.raises(IntegrityError, match="append-only"):
+        _raw(sql, [target.pk])
+    assert type(target).objects.filter(pk=target.pk).exists()
+    assert PublishedVersion.objects.get(pk=version.pk).name == version.name
+
+
+def test_the_database_rejects_a_gap_or_a_repeat_in_version_numbers(agent, make_version, user):
+    v1 = make_version(agent)
+    for number in (1, 3):
+        with pytest.raises(IntegrityError):
+            _raw(
+                "INSERT INTO agents_publishedversion (agent_id, number, name, description, "
+                "created_at, config, content_hash, schema_version) "
+                "VALUES (%s, %s, 'x', '', %s, %s, 'h', 1)",
+                [agent.pk, number, v1.created_at, "{}"],
+            )
+    assert list(agent.versions.values_list("number", flat=True)) == [1]
+
+
+def test_the_database_rejects_releasing_another_agents_version(make_agent, make_version):
+    mine, theirs = make_agent("Mine"), make_agent("Theirs")
+    their_version = make_version(theirs)
+    with pytest.raises(IntegrityError, match="belong to the agent"):
+        _raw(
+            "UPDATE agents_agent SET released_version_id = %s WHERE id = %s",
+            [their_version.pk, mine.pk],
+        )
+    assert Agent.objects.get(pk=mine.pk).released_version_id is None
+
+
+def test_a_user_who_published_versions_cannot_be_deleted(released, user):
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        user.delete()
+
+
+def test_a_committed_version_stays_immutable_outside_any_test_transaction(
+    transactional_db, agent, make_version
+):
+    version = make_version(agent)
+    with pytest.raises(IntegrityError, match="append-only"):
+        _raw("DELETE FROM agents_publishedversion WHERE id = %s", [version.pk])
+    assert PublishedVersion.objects.filter(pk=version.pk).exists()
