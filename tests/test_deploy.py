@@ -1,0 +1,70 @@
+"""Production serving: collectstatic with the manifest storage, gunicorn, DEBUG off."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, dict, bytes]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+@pytest.fixture
+def production_env(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "test-only-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT, env=env, check=True,
+    )
+    return env
+
+
+def test_gunicorn_serves_the_app_and_whitenoise_its_static_files(production_env, tmp_path):
+    manifest = tmp_path / "static" / "staticfiles.json"
+    assert manifest.exists()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "console.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1"],
+        cwd=ROOT, env=production_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                status, _, body = _get(f"{base}/admin/login/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not start: " + server.stdout.read1().decode())
+        assert status == 200
+        assert b"Django administration" in body or b"Log in" in body
+        status, headers, _ = _get(f"{base}/static/admin/css/base.css")
+        assert status == 200
+        assert headers["Content-Type"].startswith("text/css")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
