@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Case, CharField, F, Max, Q, QuerySet, Value, When
 
-from agents.models import STATUS_LABELS, Agent
+from agents.config import changed_paths
+from agents.models import STATUS_LABELS, Agent, Draft, PublishedVersion, ReleaseEvent
+from agents.permissions import Abilities
 
 
 def with_status(queryset: QuerySet[Agent]) -> QuerySet[Agent]:
@@ -40,3 +45,113 @@ def agent_list(*, search: str = "", status: str = "", include_archived: bool = F
     if status:
         queryset = filter_by_status(queryset, status)
     return queryset.order_by("name", "id")
+
+
+def agent_for_page(public_id: str) -> Agent:
+    """The agent with its draft, released version and draft editor, in one query."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Agent.objects.select_related(
+            "draft", "draft__updated_by", "draft__restored_from", "released_version"
+        ),
+        public_id=public_id,
+    )
+
+
+HISTORY_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One version in the history panel, with the actions this user may take on it."""
+
+    version: PublishedVersion
+    is_released: bool
+    can_restore: bool
+    can_release: bool
+    release_label: str  # "Release" or "Roll back to vN"
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    rows: list[HistoryRow]
+    next_page: int | None
+
+
+def history_page(*, agent: Agent, can: Abilities, page: int = 1) -> HistoryPage:
+    """Versions newest first, one page at a time: one query however many versions."""
+    page = max(page, 1)
+    start = (page - 1) * HISTORY_PAGE_SIZE
+    versions = list(
+        PublishedVersion.objects.filter(agent_id=agent.pk)
+        .select_related("created_by")
+        .defer("config")
+        .order_by("-number")[start : start + HISTORY_PAGE_SIZE + 1]
+    )
+    more = len(versions) > HISTORY_PAGE_SIZE
+    released = agent.released_version
+    active = agent.archived_at is None
+    rows = []
+    for version in versions[:HISTORY_PAGE_SIZE]:
+        is_released = released is not None and version.pk == released.pk
+        rollback = released is not None and version.number < released.number
+        rows.append(
+            HistoryRow(
+                version=version,
+                is_released=is_released,
+                can_restore=can.edit and active,
+                can_release=can.release and active and not is_released,
+                release_label=f"Roll back to {version.label}" if rollback else "Release",
+            )
+        )
+    return HistoryPage(rows=rows, next_page=page + 1 if more else None)
+
+
+def draft_in_some_version(agent: Agent) -> bool:
+    """Whether the draft's content is saved in at least one version (safe to overwrite)."""
+    return PublishedVersion.objects.filter(
+        agent_id=agent.pk, content_hash=agent.draft.content_hash
+    ).exists()
+
+
+def release_log(agent: Agent, limit: int = 10) -> list[ReleaseEvent]:
+    return list(
+        ReleaseEvent.objects.filter(agent_id=agent.pk)
+        .select_related("version", "previous_version", "released_by")
+        .defer("version__config", "previous_version__config")
+        .order_by("-released_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Activity:
+    when: datetime
+    who: str
+    reason: str
+    revision: int
+    changed: list[str]
+
+
+def draft_activity(agent: Agent, limit: int = 10) -> list[Activity]:
+    """Who changed which configuration paths, newest first (from simple-history)."""
+    records = list(
+        Draft.history.filter(agent_id=agent.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries = []
+    for record, previous in zip(records, [*records[1:], None], strict=True):
+        if len(entries) == limit:
+            break
+        changed = changed_paths(previous.config, record.config) if previous else []
+        entries.append(
+            Activity(
+                when=record.history_date,
+                who=record.history_user.get_username() if record.history_user else "system",
+                reason=record.history_change_reason or "",
+                revision=record.revision,
+                changed=changed,
+            )
+        )
+    return entries

@@ -1,0 +1,42 @@
+"""What a user may do, computed once per request and used by views and templates alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+
+EDIT_DRAFT = "agents.edit_draft"
+SAVE_VERSION = "agents.save_version"
+RELEASE = "agents.release_version"
+CREATE_AGENT = "agents.add_agent"
+CHANGE_AGENT = "agents.change_agent"
+VIEW_AGENT = "agents.view_agent"
+
+
+@dataclass(frozen=True)
+class Abilities:
+    view: bool
+    edit: bool
+    save_version: bool
+    release: bool
+    create: bool
+    change_details: bool
+
+    @classmethod
+    def of(cls, user) -> Abilities:
+        return cls(
+            view=user.has_perm(VIEW_AGENT),
+            edit=user.has_perm(EDIT_DRAFT),
+            save_version=user.has_perm(SAVE_VERSION),
+            release=user.has_perm(RELEASE),
+            create=user.has_perm(CREATE_AGENT),
+            change_details=user.has_perm(CHANGE_AGENT),
+        )
+
+
+def require(user, perm: str) -> None:
+    """Refuse with 403 unless the user holds `perm` (buttons are hidden too, but the
+    server is what enforces)."""
+    if not user.has_perm(perm):
+        raise PermissionDenied(f"You do not have permission: {perm}")

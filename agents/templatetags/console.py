@@ -1,0 +1,32 @@
+"""Small template helpers for the console."""
+
+import json
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping, key):
+    """`{{ errors|get:"llm.temperature" }}`: dictionary lookup by a key with dots."""
+    if not mapping:
+        return ""
+    return mapping.get(key, "")
+
+
+@register.filter
+def as_json(value) -> str:
+    """A configuration value as readable text (the template escapes it)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@register.simple_tag
+def when(value):
+    """A short absolute timestamp in UTC, with the full one in the title."""
+    if value is None:
+        return ""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from agents import views
+
+app_name = "agents"
+
+urlpatterns = [
+    path("", views.agent_list, name="list"),
+    path("agents/new/", views.agent_create, name="create"),
+    path("agents/<str:public_id>/", views.agent_detail, name="detail"),
+    path("agents/<str:public_id>/header/", views.agent_header, name="header"),
+    path("agents/<str:public_id>/details/", views.agent_details, name="details"),
+    path("agents/<str:public_id>/draft/", views.draft_editor, name="draft"),
+    path("agents/<str:public_id>/history/", views.history_panel, name="history"),
+    path("agents/<str:public_id>/history/more/", views.history_more, name="history-more"),
+    path("agents/<str:public_id>/releases/", views.release_log, name="releases"),
+    path("agents/<str:public_id>/activity/", views.draft_activity, name="activity"),
+    path("agents/<str:public_id>/versions/new/", views.save_version, name="save-version"),
+    path("agents/<str:public_id>/versions/<int:number>/release/", views.release, name="release"),
+    path("agents/<str:public_id>/versions/<int:number>/restore/", views.restore, name="restore"),
+]

@@ -1,0 +1,437 @@
+"""Console views: fetch, form, service, response. htmx requests get fragments.
+
+Dialogs follow one pattern: GET renders the dialog (a whole page without
+htmx), an invalid POST re-renders it with errors, success answers 204 with an
+HX-Trigger event that the panels listen for (or redirects without htmx).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django_htmx.middleware import HtmxDetails
+
+from agents import config as schema
+from agents import editor, selectors, services
+from agents.exceptions import AgentConsoleError, DraftConflict, InvalidInput, NoChanges
+from agents.models import STATUS_LABELS, Agent, PublishedVersion
+from agents.permissions import (
+    CHANGE_AGENT,
+    CREATE_AGENT,
+    EDIT_DRAFT,
+    RELEASE,
+    SAVE_VERSION,
+    VIEW_AGENT,
+    Abilities,
+    require,
+)
+
+PAGE = "agents/agent_detail.html"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _int(value: Any, default: int | None = None) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _errors(exc: InvalidInput) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for problem in exc.errors:
+        found.setdefault(problem["path"], problem["message"])
+    return found
+
+
+def _done(request: HtmxHttpRequest, event: str, to: str, message: str) -> HttpResponse:
+    """Success: 204 + HX-Trigger for htmx, else a redirect with a flash message."""
+    if request.htmx:
+        return trigger_client_event(HttpResponse(status=204), event, {"message": message})
+    messages.success(request, message)
+    return redirect(to)
+
+
+def _dialog(request: HtmxHttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    if request.htmx:
+        return render(request, template, context)
+    return render(request, "agents/dialog_page.html", {**context, "dialog_template": template})
+
+
+# ------------------------------------------------------------------ agent list
+
+
+@require_http_methods(["GET"])
+def agent_list(request: HtmxHttpRequest) -> HttpResponse:
+    require(request.user, VIEW_AGENT)
+    search = request.GET.get("q", "")
+    status = request.GET.get("status", "")
+    paginator = Paginator(selectors.agent_list(search=search, status=status), 25)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "search": search,
+        "status": status,
+        "statuses": STATUS_LABELS,
+        "can": Abilities.of(request.user),
+    }
+    template = "agents/agent_list.html#agent-table" if request.htmx else "agents/agent_list.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def agent_create(request: HtmxHttpRequest) -> HttpResponse:
+    require(request.user, CREATE_AGENT)
+    context: dict[str, Any] = {"errors": {}, "values": {}}
+    if request.method == "POST":
+        values = {
+            "name": request.POST.get("name", ""),
+            "description": request.POST.get("description", ""),
+        }
+        try:
+            agent = services.create_agent(user=request.user, **values)
+        except InvalidInput as exc:
+            context.update(errors=_errors(exc), values=values)
+        else:
+            url = reverse("agents:detail", args=[agent.public_id])
+            if request.htmx:
+                return HttpResponseClientRedirect(url)
+            return redirect(url)
+    return _dialog(request, "agents/_new_agent_dialog.html", context)
+
+
+# ------------------------------------------------------------------ agent page
+
+
+def _page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[str, Any]:
+    can = Abilities.of(request.user)
+    context: dict[str, Any] = {
+        "agent": agent,
+        "draft": agent.draft,
+        "can": can,
+        "history": selectors.history_page(agent=agent, can=can),
+        "releases": selectors.release_log(agent),
+        "activity": selectors.draft_activity(agent),
+        "form_errors": {},
+        "conflict": None,
+        "saved": False,
+    }
+    context.update(extra)
+    if "sections" not in context:
+        context["sections"] = editor.editor_sections(agent.draft.config, {})
+        context["form_revision"] = agent.draft.revision
+    return context
+
+
+@require_http_methods(["GET"])
+def agent_detail(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    require(request.user, VIEW_AGENT)
+    agent = selectors.agent_for_page(public_id)
+    return render(request, PAGE, _page_context(request, agent))
+
+
+def _panel(partial: str):
+    """A view that renders one named partial of the agent page (panels refresh this way)."""
+
+    @require_http_methods(["GET"])
+    def view(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+        require(request.user, VIEW_AGENT)
+        agent = selectors.agent_for_page(public_id)
+        if not request.htmx:
+            return redirect("agents:detail", public_id)
+        can = Abilities.of(request.user)
+        context = {"agent": agent, "draft": agent.draft, "can": can}
+        if partial == "history-panel":
+            context["history"] = selectors.history_page(agent=agent, can=can)
+        elif partial == "release-log":
+            context["releases"] = selectors.release_log(agent)
+        elif partial == "draft-activity":
+            context["activity"] = selectors.draft_activity(agent)
+        return render(request, f"{PAGE}#{partial}", context)
+
+    view.__name__ = partial.replace("-", "_")
+    return view
+
+
+agent_header = _panel("agent-header")
+history_panel = _panel("history-panel")
+release_log = _panel("release-log")
+draft_activity = _panel("draft-activity")
+
+
+@require_http_methods(["GET"])
+def history_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """The next page of versions ("Load more"); without htmx, a full page of them."""
+    require(request.user, VIEW_AGENT)
+    agent = selectors.agent_for_page(public_id)
+    can = Abilities.of(request.user)
+    history = selectors.history_page(agent=agent, can=can, page=_int(request.GET.get("page"), 1))
+    context = {"agent": agent, "draft": agent.draft, "can": can, "history": history}
+    if request.htmx:
+        return render(request, f"{PAGE}#history-rows", context)
+    return render(request, "agents/history_page.html", context)
+
+
+# ------------------------------------------------------------------ draft editor
+
+
+@require_http_methods(["GET", "POST"])
+def draft_editor(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """GET: the editor with the stored draft. POST: save it, or add/remove a list row."""
+    agent = selectors.agent_for_page(public_id)
+    if request.method == "GET":
+        require(request.user, VIEW_AGENT)
+        if not request.htmx:
+            return redirect("agents:detail", public_id)
+        return _render_editor(request, agent, {})
+    require(request.user, EDIT_DRAFT)
+    action = request.POST.get("_action", "save")
+    revision = _int(request.POST.get("revision"))
+    if action == "keep_mine":
+        try:
+            document = json.loads(request.POST.get("mine", ""))
+        except json.JSONDecodeError:
+            document = None
+        if not isinstance(document, dict):
+            return _render_editor(request, agent, {"": "the submitted draft could not be read"})
+        problems: dict[str, str] = {}
+    else:
+        document, problems = editor.parse_form(request.POST)
+    if action.startswith("add:"):
+        document = editor.with_blank_row(document, action.removeprefix("add:"))
+        return _render_editor(request, agent, problems, document=document, revision=revision)
+    if action.startswith("remove:"):
+        document = editor.without_row(document, action.removeprefix("remove:"))
+        return _render_editor(request, agent, problems, document=document, revision=revision)
+    if problems:
+        return _render_editor(request, agent, problems, document=document, revision=revision)
+    try:
+        draft = services.update_draft(
+            agent=agent, config=document, user=request.user, expected_revision=revision
+        )
+    except InvalidInput as exc:
+        return _render_editor(request, agent, _errors(exc), document=document, revision=revision)
+    except DraftConflict:
+        return _render_conflict(request, agent, document)
+    if not request.htmx:
+        messages.success(request, f"Draft saved (revision {draft.revision}).")
+        return redirect("agents:detail", public_id)
+    agent.draft = draft
+    response = _render_editor(request, agent, {}, saved=True)
+    return trigger_client_event(response, "draftSaved", {"revision": draft.revision})
+
+
+def _render_editor(
+    request: HtmxHttpRequest,
+    agent: Agent,
+    errors: dict[str, str],
+    *,
+    document: dict[str, Any] | None = None,
+    revision: int | None = None,
+    saved: bool = False,
+) -> HttpResponse:
+    extra = {
+        "sections": editor.editor_sections(
+            document if document is not None else agent.draft.config, errors
+        ),
+        "form_errors": errors,
+        "form_revision": revision if revision is not None else agent.draft.revision,
+        "saved": saved,
+    }
+    if request.htmx:
+        context = {"agent": agent, "draft": agent.draft, "can": Abilities.of(request.user), **extra}
+        return render(request, f"{PAGE}#draft-editor", context)
+    return render(request, PAGE, _page_context(request, agent, **extra))
+
+
+def _render_conflict(request: HtmxHttpRequest, agent: Agent, mine: dict[str, Any]) -> HttpResponse:
+    """Someone saved in between: show theirs and mine, field by field; nothing is saved."""
+    agent.draft.refresh_from_db()
+    theirs = agent.draft.config
+    try:
+        mine_normalized = schema.normalize(mine)
+    except InvalidInput:
+        mine_normalized = mine
+    conflict = {
+        "theirs_by": agent.draft.updated_by,
+        "theirs_at": agent.draft.updated_at,
+        "revision": agent.draft.revision,
+        "changes": [
+            {"path": path, "theirs": theirs_value, "mine": mine_value}
+            for path, theirs_value, mine_value in schema.changed_values(theirs, mine_normalized)
+        ],
+        "mine_json": json.dumps(mine, ensure_ascii=False),
+    }
+    extra = {"conflict": conflict}
+    if request.htmx:
+        context = {"agent": agent, "draft": agent.draft, "can": Abilities.of(request.user), **extra}
+        # 200 so that htmx swaps it in (it ignores error statuses by default).
+        return render(request, f"{PAGE}#draft-editor", context)
+    return render(request, PAGE, _page_context(request, agent, **extra), status=409)
+
+
+# ------------------------------------------------------------------ agent details
+
+
+@require_http_methods(["GET", "POST"])
+def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Edit name and description: metadata, never a draft change or a version."""
+    require(request.user, CHANGE_AGENT)
+    agent = selectors.agent_for_page(public_id)
+    values = {"name": agent.name, "description": agent.description}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {
+            "name": request.POST.get("name", ""),
+            "description": request.POST.get("description", ""),
+        }
+        try:
+            services.update_agent(agent=agent, user=request.user, **values)
+        except InvalidInput as exc:
+            errors = _errors(exc)
+        else:
+            return _done(request, "agentUpdated", agent_url(agent), "Details saved.")
+    return _dialog(
+        request, "agents/_details_dialog.html", {"agent": agent, "values": values, "errors": errors}
+    )
+
+
+def agent_url(agent: Agent) -> str:
+    return reverse("agents:detail", args=[agent.public_id])
+
+
+# ------------------------------------------------------------------ versions
+
+
+@require_http_methods(["GET", "POST"])
+def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    require(request.user, SAVE_VERSION)
+    agent = selectors.agent_for_page(public_id)
+    latest = agent.versions.aggregate(latest=Max("number"))["latest"] or 0
+    context: dict[str, Any] = {
+        "agent": agent,
+        "draft": agent.draft,
+        "errors": {},
+        "values": {},
+        "revision": agent.draft.revision,
+        "next_number": latest + 1,
+    }
+    if request.method == "POST":
+        values = {
+            "name": request.POST.get("name", ""),
+            "description": request.POST.get("description", ""),
+        }
+        context.update(values=values, revision=_int(request.POST.get("revision")))
+        try:
+            version = services.save_version(
+                agent=agent, user=request.user, expected_revision=context["revision"], **values
+            )
+        except InvalidInput as exc:
+            context["errors"] = _errors(exc)
+        except (NoChanges, DraftConflict) as exc:
+            context["errors"] = {"": exc.message}
+            context["revision"] = agent.draft.revision
+            if isinstance(exc, DraftConflict):
+                context["revision"] = exc.current_revision
+        else:
+            return _done(
+                request,
+                "versionSaved",
+                agent_url(agent),
+                f"Saved {version.label} “{version.name}”.",
+            )
+    return _dialog(request, "agents/_save_version_dialog.html", context)
+
+
+def _version(agent: Agent, number: int) -> PublishedVersion:
+    return get_object_or_404(
+        PublishedVersion.objects.select_related("created_by"), agent=agent, number=number
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
+    require(request.user, RELEASE)
+    agent = selectors.agent_for_page(public_id)
+    version = _version(agent, number)
+    current = agent.released_version
+    context: dict[str, Any] = {
+        "agent": agent,
+        "version": version,
+        "current": current,
+        "rollback": current is not None and version.number < current.number,
+        "errors": {},
+        "note": "",
+    }
+    if request.method == "POST":
+        context["note"] = request.POST.get("note", "")
+        try:
+            event = services.release_version(
+                version=version, user=request.user, note=context["note"]
+            )
+        except AgentConsoleError as exc:
+            context["errors"] = _errors(exc) if isinstance(exc, InvalidInput) else {"": exc.message}
+        else:
+            verb = "Rolled back to" if event and event.kind == "rollback" else "Released"
+            return _done(
+                request,
+                "versionReleased",
+                agent_url(agent),
+                f"{verb} {version.label}." if event else f"{version.label} was already released.",
+            )
+    return _dialog(request, "agents/_release_dialog.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
+    require(request.user, EDIT_DRAFT)
+    agent = selectors.agent_for_page(public_id)
+    version = _version(agent, number)
+    context: dict[str, Any] = {
+        "agent": agent,
+        "version": version,
+        "draft": agent.draft,
+        "unsaved": not selectors.draft_in_some_version(agent),
+        "revision": agent.draft.revision,
+        "errors": {},
+        "values": {"save_first": False, "save_name": ""},
+    }
+    if request.method == "POST":
+        revision = _int(request.POST.get("revision"))
+        save_first = request.POST.get("save_first") == "on"
+        save_name = request.POST.get("save_name", "")
+        context.update(revision=revision, values={"save_first": save_first, "save_name": save_name})
+        try:
+            if save_first:
+                require(request.user, SAVE_VERSION)
+                services.save_version(
+                    agent=agent, user=request.user, name=save_name, expected_revision=revision
+                )
+            services.restore_version(version=version, user=request.user, expected_revision=revision)
+        except InvalidInput as exc:
+            context["errors"] = {f"save_{k}" if k else k: v for k, v in _errors(exc).items()}
+        except (NoChanges, DraftConflict) as exc:
+            context["errors"] = {"": exc.message}
+        else:
+            response = _done(
+                request,
+                "draftRestored",
+                agent_url(agent),
+                f"Restored {version.label} into the draft.",
+            )
+            if save_first and request.htmx:
+                trigger_client_event(response, "versionSaved")
+            return response
+    return _dialog(request, "agents/_restore_dialog.html", context)

@@ -1,0 +1,58 @@
+// Agent Console: the one small script of our own (CSP allows only same-origin scripts).
+// - opens the shared <dialog> when htmx swaps a dialog body into it, and moves focus in;
+// - closes it when a dialog form succeeds (204) or Cancel is pressed (Esc is native);
+// - briefly shows the message an HX-Trigger event carries.
+(function () {
+  "use strict";
+
+  function dialog() {
+    return document.getElementById("dialog");
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var d = dialog();
+    if (!d || event.detail.target !== d) return;
+    if (!d.open) d.showModal();
+    var focus = d.querySelector("[autofocus]") || d.querySelector("input, textarea, select, button");
+    if (focus) focus.focus();
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var d = dialog();
+    var xhr = event.detail.xhr;
+    if (d && d.open && xhr && xhr.status === 204 && d.contains(event.detail.elt)) {
+      d.close();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-close-dialog]");
+    if (!button) return;
+    var d = button.closest("dialog");
+    if (d) {
+      event.preventDefault();
+      d.close();
+    } else {
+      window.history.back();
+    }
+  });
+
+  document.addEventListener("close", function (event) {
+    if (event.target === dialog()) event.target.replaceChildren();
+  }, true);
+
+  var toastTimer;
+  function toast(text) {
+    var el = document.getElementById("toast");
+    if (!el || !text) return;
+    el.textContent = text;
+    el.classList.add("show");
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { el.classList.remove("show"); }, 3000);
+  }
+  ["versionSaved", "versionReleased", "draftRestored", "agentUpdated"].forEach(function (name) {
+    document.body && document.body.addEventListener(name, function (event) {
+      toast(event.detail && event.detail.message);
+    });
+  });
+})();
