@@ -9,6 +9,7 @@ template. Adding a field to the schema adds it to the editor.
 
 from __future__ import annotations
 
+import copy
 import json
 import types
 import typing
@@ -21,7 +22,8 @@ from django.http import QueryDict
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from agents.config import AgentConfig
+from agents.config import AgentConfig, normalize
+from agents.exceptions import ConfigInvalid
 
 Kind = Literal["text", "textarea", "number", "select", "json", "lines", "list"]
 
@@ -73,6 +75,7 @@ class FieldSpec:
     max_length: int | None = None
     row_fields: tuple[FieldSpec, ...] = ()  # for kind == "list": the fields of one row
     row_noun: str = ""
+    row_defaults: tuple[tuple[str, Any], ...] = ()  # what a new row starts with
     nested: tuple[FieldSpec, ...] = ()  # for a sub-object (a section's fields)
 
     @property
@@ -123,12 +126,18 @@ def _spec(name: str, info: FieldInfo) -> FieldSpec:
         (item,) = typing.get_args(inner)
         item, _ = _unwrap(item)
         if isinstance(item, type) and issubclass(item, BaseModel):
+            defaults = tuple(
+                (key, field.get_default(call_default_factory=True))
+                for key, field in item.model_fields.items()
+                if not field.is_required()
+            )
             return FieldSpec(
                 name,
                 label,
                 "list",
                 row_fields=_model_specs(item),
                 row_noun=_ROW_NOUNS.get(name, "row"),
+                row_defaults=defaults,
             )
         return FieldSpec(name, label, "lines", optional=optional)
     if typing.get_origin(inner) is dict or inner is dict:
@@ -218,9 +227,20 @@ def _parse_fields(
 
 
 def parse_form(data: QueryDict) -> tuple[dict[str, Any], dict[str, str]]:
-    """The document the form describes, and the problems found before validation."""
+    """The document the form describes, and the problems found reading it.
+
+    When some fields cannot even be read (broken JSON), the rest is still checked
+    against the schema so the operator sees every problem at once.
+    """
     errors: dict[str, str] = {}
-    return _parse_fields(top_level_specs(), data, "", errors), errors
+    document = _parse_fields(top_level_specs(), data, "", errors)
+    if errors:
+        try:
+            normalize(document)
+        except ConfigInvalid as exc:
+            for problem in exc.errors:
+                errors.setdefault(problem["path"], problem["message"])
+    return document, errors
 
 
 def without_row(document: dict[str, Any], path: str) -> dict[str, Any]:
@@ -236,12 +256,27 @@ def without_row(document: dict[str, Any], path: str) -> dict[str, Any]:
     return document
 
 
+def _spec_at(path: str) -> FieldSpec | None:
+    specs: tuple[FieldSpec, ...] = top_level_specs()
+    found = None
+    for part in path.split("."):
+        found = next((spec for spec in specs if spec.name == part), None)
+        if found is None:
+            return None
+        specs = found.nested
+    return found
+
+
 def with_blank_row(document: dict[str, Any], list_path: str) -> dict[str, Any]:
+    """Append a new row, filled with the schema's defaults, to the list at `list_path`."""
+    spec = _spec_at(list_path)
+    if spec is None or spec.kind != "list":
+        return document
     container = document
     *parents, last = list_path.split(".")
     for part in parents:
         container = container.setdefault(part, {})
-    container.setdefault(last, []).append({})
+    container.setdefault(last, []).append(copy.deepcopy(dict(spec.row_defaults)))
     return document
 
 

@@ -277,8 +277,10 @@ def _render_conflict(request: HtmxHttpRequest, agent: Agent, mine: dict[str, Any
     extra = {"conflict": conflict}
     if request.htmx:
         context = {"agent": agent, "draft": agent.draft, "can": Abilities.of(request.user), **extra}
-        # 200 so that htmx swaps it in (it ignores error statuses by default).
-        return render(request, f"{PAGE}#draft-editor", context)
+        # 200 so that htmx swaps it in (it ignores error statuses by default); the
+        # other panels refresh to the revision that won.
+        response = render(request, f"{PAGE}#draft-editor", context)
+        return trigger_client_event(response, "draftConflict", {"revision": conflict["revision"]})
     return render(request, PAGE, _page_context(request, agent, **extra), status=409)
 
 
