@@ -115,9 +115,11 @@ def test_the_list_searches_and_filters_by_status(operator_client, make_agent, ma
     services.release_version(version=make_version(live), user=user)
     make_agent("Sales bot")
     html = operator_client.get(reverse("agents:list"), {"q": "billing"}).content.decode()
-    assert "Billing bot" in html and "Sales bot" not in html
+    assert "Billing bot" in html
+    assert "Sales bot" not in html
     html = operator_client.get(reverse("agents:list"), {"status": "unpublished"}).content.decode()
-    assert "Sales bot" in html and "Billing bot" not in html
+    assert "Sales bot" in html
+    assert "Billing bot" not in html
 
 
 def test_the_list_answers_htmx_with_just_the_table(operator_client, agent):
@@ -132,7 +134,8 @@ def test_the_list_paginates(operator_client, make_agent):
     first = operator_client.get(reverse("agents:list")).content.decode()
     assert "Page 1 of 2" in first
     second = operator_client.get(reverse("agents:list"), {"page": 2}).content.decode()
-    assert "Agent 29" in second and "Agent 00" not in second
+    assert "Agent 29" in second
+    assert "Agent 00" not in second
 
 
 def test_the_list_costs_the_same_queries_for_3_or_60_agents(
@@ -200,7 +203,8 @@ def test_invalid_editor_input_shows_errors_inline_and_saves_nothing(operator_cli
     )
     response = operator_client.post(reverse("agents:draft", args=[agent.public_id]), data, **HTMX)
     html = response.content.decode()
-    assert 'id="f-workflow-error"' in html and "invalid JSON" in html
+    assert 'id="f-workflow-error"' in html
+    assert "invalid JSON" in html
     assert Draft.objects.get(agent=agent).revision == 1
     data = draft_form(agent, **{"llm.temperature": "7"})
     html = operator_client.post(
@@ -249,8 +253,11 @@ def test_a_stale_editor_shows_theirs_and_mine_and_saves_nothing(operator_client,
     response = operator_client.post(reverse("agents:draft", args=[agent.public_id]), stale, **HTMX)
     html = response.content.decode()
     assert "Someone else changed this draft" in html
-    assert "llm.temperature" in html and "1.5" in html and "0.2" in html
-    assert ">Keep mine</button>" in html and "Take theirs" in html
+    assert "llm.temperature" in html
+    assert "1.5" in html
+    assert "0.2" in html
+    assert ">Keep mine</button>" in html
+    assert "Take theirs" in html
     assert Draft.objects.get(agent=agent).config["llm"]["temperature"] == 1.5
 
 
@@ -301,7 +308,8 @@ def test_the_save_version_dialog(operator_client, agent):
     assert '<label for="version-description">Description</label>' in html
     assert ">Save Version</button>" in html
     response = operator_client.post(url, {"name": "", "revision": "1"}, **HTMX)
-    assert response.status_code == 200 and "is required" in response.content.decode()
+    assert response.status_code == 200
+    assert "is required" in response.content.decode()
     response = operator_client.post(url, {"name": "First", "revision": "1"}, **HTMX)
     assert response.status_code == 204
     assert response["HX-Trigger"].startswith('{"versionSaved"')
@@ -320,15 +328,17 @@ def test_saving_an_unchanged_draft_says_so(operator_client, agent, make_version)
 def test_the_save_version_page_works_without_javascript(operator_client, agent):
     url = reverse("agents:save-version", args=[agent.public_id])
     page = operator_client.get(url).content.decode()
-    assert "<html" in page and 'name="name"' in page
+    assert "<html" in page
+    assert 'name="name"' in page
     response = operator_client.post(url, {"name": "No JS", "revision": "1"})
-    assert response.status_code == 302 and response["Location"] == detail_url(agent)
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(agent)
 
 
 def test_the_history_panel_lists_versions_newest_first_with_actions(
     operator_client, agent, make_version, user
 ):
-    v1, v2 = make_version(agent, name="One"), make_version(agent, name="Two")
+    _v1, v2 = make_version(agent, name="One"), make_version(agent, name="Two")
     services.release_version(version=v2, user=user)
     html = operator_client.get(
         reverse("agents:history", args=[agent.public_id]), **HTMX
@@ -345,11 +355,15 @@ def test_history_is_paginated_with_load_more(operator_client, agent, make_versio
     for _ in range(25):
         make_version(agent)
     html = operator_client.get(detail_url(agent)).content.decode()
-    assert "Load more" in html and 'id="version-6"' in html and 'id="version-5"' not in html
+    assert "Load more" in html
+    assert 'id="version-6"' in html
+    assert 'id="version-5"' not in html
     more = operator_client.get(
         reverse("agents:history-more", args=[agent.public_id]), {"page": 2}, **HTMX
     ).content.decode()
-    assert 'id="version-5"' in more and 'id="version-1"' in more and "Load more" not in more
+    assert 'id="version-5"' in more
+    assert 'id="version-1"' in more
+    assert "Load more" not in more
 
 
 def test_the_agent_page_costs_the_same_queries_with_10_or_1000_versions(
@@ -382,10 +396,12 @@ def test_release_dialog_names_current_and_next_and_words_rollbacks(
     v1, v2 = make_version(agent), make_version(agent)
     url1 = reverse("agents:release", args=[agent.public_id, 1])
     html = operator_client.get(url1, **HTMX).content.decode()
-    assert "Nothing is released yet" in html and "Release v1" in html
+    assert "Nothing is released yet" in html
+    assert "Release v1" in html
     services.release_version(version=v2, user=user)
     html = operator_client.get(url1, **HTMX).content.decode()
-    assert "Roll back to v1" in html and "<strong>v2</strong>" in html
+    assert "Roll back to v1" in html
+    assert "<strong>v2</strong>" in html
     response = operator_client.post(url1, {"note": "bad v2"}, **HTMX)
     assert response.status_code == 204
     assert response["HX-Trigger"].startswith('{"versionReleased"')
@@ -407,7 +423,8 @@ def test_restore_warns_when_the_draft_holds_unversioned_changes(
         url, {"revision": "3", "save_first": "on", "save_name": "WIP"}, **HTMX
     )
     assert response.status_code == 204
-    assert "draftRestored" in response["HX-Trigger"] and "versionSaved" in response["HX-Trigger"]
+    assert "draftRestored" in response["HX-Trigger"]
+    assert "versionSaved" in response["HX-Trigger"]
     assert agent.versions.get(number=2).name == "WIP"
     draft = Draft.objects.get(agent=agent)
     assert draft.content_hash == v1.content_hash
@@ -430,10 +447,11 @@ def test_release_log_and_draft_activity_are_on_the_page(operator_client, agent, 
     services.release_version(version=v1, user=user, note="ship it")
     edit(agent, {"llm": {"temperature": 1.1}}, user=user)
     html = operator_client.get(detail_url(agent)).content.decode()
-    assert (
-        'id="release-log"' in html and "ship it" in html and "nothing → <strong>v1</strong>" in html
-    )
-    assert 'id="draft-activity"' in html and "llm.temperature" in html
+    assert 'id="release-log"' in html
+    assert "ship it" in html
+    assert "nothing → <strong>v1</strong>" in html
+    assert 'id="draft-activity"' in html
+    assert "llm.temperature" in html
 
 
 @pytest.mark.parametrize(
@@ -487,7 +505,9 @@ def test_an_editor_may_edit_and_save_versions_but_not_release(
     make_version(agent)
     login(client, make_user("Editor"))
     html = client.get(detail_url(agent)).content.decode()
-    assert ">Save draft<" in html and ">Save Version<" in html and ">Restore<" in html
+    assert ">Save draft<" in html
+    assert ">Save Version<" in html
+    assert ">Restore<" in html
     assert ">Release<" not in html
     assert client.get(reverse("agents:release", args=[agent.public_id, 1])).status_code == 403
     assert client.post(reverse("agents:release", args=[agent.public_id, 1])).status_code == 403
@@ -498,7 +518,8 @@ def test_a_releaser_may_release_but_not_edit(client, make_user, agent, make_vers
     login(client, make_user("Releaser"))
     html = client.get(detail_url(agent)).content.decode()
     assert ">Release<" in html
-    assert ">Save draft<" not in html and ">Restore<" not in html
+    assert ">Save draft<" not in html
+    assert ">Restore<" not in html
     assert (
         client.post(reverse("agents:draft", args=[agent.public_id]), draft_form(agent)).status_code
         == 403
@@ -518,4 +539,5 @@ def test_hostile_text_is_escaped_everywhere(operator_client, make_agent, user):
         reverse("agents:release", args=[agent.public_id, 1]),
     ]:
         html = operator_client.get(url).content.decode()
-        assert "<script>alert" not in html and "<svg onload" not in html, url
+        assert "<script>alert" not in html, url
+        assert "<svg onload" not in html, url
