@@ -136,7 +136,7 @@ class Activity:
 def draft_activity(agent: Agent, limit: int = 10) -> list[Activity]:
     """Who changed which configuration paths, newest first (from simple-history)."""
     records = list(
-        Draft.history.filter(agent_id=agent.pk)
+        Draft.history.filter(id=agent.draft.pk)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[: limit + 1]
     )

@@ -1,0 +1,59 @@
+"""Agent page time with 1,000 versions against 10 versions (target: ratio <= 1.5)."""
+
+from __future__ import annotations
+
+from bench.harness import interleaved, median_ms
+
+TARGET_RATIO = 1.5
+
+
+def _agent_with_versions(name: str, count: int, user):
+    from agents import services
+    from agents.config import merge_patch
+
+    agent = services.create_agent(name=name, user=user)
+    for number in range(1, count + 1):
+        agent.draft.refresh_from_db()
+        services.update_draft(
+            agent=agent,
+            user=user,
+            config=merge_patch(agent.draft.config, {"prompt": {"welcome_message": f"Hi {number}"}}),
+        )
+        version = services.save_version(agent=agent, name=f"Change {number}", user=user)
+        if number % 50 == 0:
+            services.release_version(version=version, user=user)
+    return agent
+
+
+def run(rounds: int = 60) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    user = get_user_model().objects.create_superuser("bench", password="bench-password")
+    small = _agent_with_versions("Ten versions", 10, user)
+    large = _agent_with_versions("Thousand versions", 1000, user)
+    client = Client()
+    client.force_login(user)
+
+    def page(agent):
+        url = reverse("agents:detail", args=[agent.public_id])
+
+        def get():
+            response = client.get(url)
+            assert response.status_code == 200
+
+        return get
+
+    samples = interleaved({"10": page(small), "1000": page(large)}, rounds=rounds)
+    ten, thousand = median_ms(samples["10"]), median_ms(samples["1000"])
+    ratio = thousand / ten
+    return {
+        "name": "agent page, 1,000 vs 10 versions",
+        "rows": [
+            ("10 versions, median", f"{ten:.2f} ms"),
+            ("1,000 versions, median", f"{thousand:.2f} ms"),
+            ("ratio (target <= 1.5)", f"{ratio:.2f}"),
+        ],
+        "ok": ratio <= TARGET_RATIO,
+    }

@@ -1,0 +1,80 @@
+"""Shared set-up for benchmarks: a throwaway database and a timing helper.
+
+Benchmarks run in-process against a fresh test database (SQLite in memory, or
+`test_<name>` on PostgreSQL when DATABASE_URL says so), with DEBUG off.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def django_database() -> Iterator[None]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+    os.environ["DJANGO_DEBUG"] = "0"
+    import warnings
+
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
+def timed(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> list[float]:
+    """Wall-clock seconds of `repeat` calls after `warmup` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def interleaved(fns: dict[str, Callable[[], object]], *, rounds: int) -> dict[str, list[float]]:
+    """Time each function once per round, round-robin, so drift hits all alike."""
+    for fn in fns.values():
+        timed(fn, repeat=0, warmup=3)
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - start)
+    return samples
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def machine() -> str:
+    from django.db import connection
+
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {connection.vendor}"
+    )
