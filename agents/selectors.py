@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Case, CharField, F, Max, Q, QuerySet, Value, When
 
 from agents.config import changed_paths
+from agents.diff import Diff, diff
 from agents.models import STATUS_LABELS, Agent, Draft, PublishedVersion, ReleaseEvent
 from agents.permissions import Abilities
 
@@ -155,3 +156,59 @@ def draft_activity(agent: Agent, limit: int = 10) -> list[Activity]:
             )
         )
     return entries
+
+
+# ------------------------------------------------------------------ comparing
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: `draft`, `released` or a version."""
+
+    label: str  # "Draft", "Released (v3)", "v3"
+    ref: str  # canonical URL form: "draft", "released", "3"
+    config: dict
+    content_hash: str
+    version: PublishedVersion | None = None
+
+
+def compare_side(agent: Agent, ref: str) -> Side:
+    """Resolve `draft`, `released`, `3` or `v3`; raise Http404 with a reason otherwise."""
+    from django.http import Http404
+
+    ref = ref.strip().lower()
+    if ref == "draft":
+        draft = agent.draft
+        return Side("Draft", "draft", draft.config, draft.content_hash)
+    if ref == "released":
+        released = agent.released_version
+        if released is None:
+            raise Http404("Nothing is released yet.")
+        return Side(
+            f"Released ({released.label})",
+            "released",
+            released.config,
+            released.content_hash,
+            released,
+        )
+    number = ref.removeprefix("v")
+    if not number.isdigit():
+        raise Http404(f"Unknown side {ref!r}: use draft, released or a version number.")
+    version = PublishedVersion.objects.filter(agent_id=agent.pk, number=int(number)).first()
+    if version is None:
+        raise Http404(f"{agent.name} has no version v{number}.")
+    return Side(version.label, str(version.number), version.config, version.content_hash, version)
+
+
+def config_diff(old: Side, new: Side) -> Diff:
+    """The diff of two sides; diffs of two immutable versions are cached by their hashes."""
+    from django.core.cache import cache
+
+    if old.version is None or new.version is None:
+        return diff(old.config, new.config)
+    key = f"agents:diff:v1:{old.content_hash}:{new.content_hash}"
+    found = cache.get(key)
+    if found is None:
+        found = diff(old.config, new.config)
+        cache.set(key, found, timeout=None)
+    return found

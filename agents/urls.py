@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from agents import views
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("agents/<str:public_id>/history/more/", views.history_more, name="history-more"),
     path("agents/<str:public_id>/releases/", views.release_log, name="releases"),
     path("agents/<str:public_id>/activity/", views.draft_activity, name="activity"),
+    re_path(
+        r"^agents/(?P<public_id>[^/]+)/compare/(?P<a>[A-Za-z0-9]+)\.\.\.(?P<b>[A-Za-z0-9]+)/$",
+        views.compare,
+        name="compare",
+    ),
+    path("agents/<str:public_id>/compare/", views.compare_pick, name="compare-pick"),
     path("agents/<str:public_id>/versions/new/", views.save_version, name="save-version"),
     path("agents/<str:public_id>/versions/<int:number>/release/", views.release, name="release"),
     path("agents/<str:public_id>/versions/<int:number>/restore/", views.restore, name="restore"),

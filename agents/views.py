@@ -12,8 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -22,6 +21,8 @@ from django_htmx.middleware import HtmxDetails
 
 from agents import config as schema
 from agents import editor, selectors, services
+from agents.diff import Diff
+from agents.diff import diff as diff_documents
 from agents.exceptions import AgentConsoleError, DraftConflict, InvalidInput, NoChanges
 from agents.models import STATUS_LABELS, Agent, PublishedVersion
 from agents.permissions import (
@@ -257,22 +258,21 @@ def _render_editor(
 
 
 def _render_conflict(request: HtmxHttpRequest, agent: Agent, mine: dict[str, Any]) -> HttpResponse:
-    """Someone saved in between: show theirs and mine, field by field; nothing is saved."""
+    """Someone saved in between: show theirs and mine, field by field; nothing is saved.
+
+    `mine` was validated by update_draft before it found the conflict.
+    """
     agent.draft.refresh_from_db()
     theirs = agent.draft.config
-    try:
-        mine_normalized = schema.normalize(mine)
-    except InvalidInput:
-        mine_normalized = mine
+    revision = agent.draft.revision
     conflict = {
         "theirs_by": agent.draft.updated_by,
         "theirs_at": agent.draft.updated_at,
-        "revision": agent.draft.revision,
-        "changes": [
-            {"path": path, "theirs": theirs_value, "mine": mine_value}
-            for path, theirs_value, mine_value in schema.changed_values(theirs, mine_normalized)
-        ],
+        "revision": revision,
         "mine_json": json.dumps(mine, ensure_ascii=False),
+        **_diff_context(
+            diff_documents(theirs, schema.normalize(mine)), f"Theirs (revision {revision})", "Mine"
+        ),
     }
     extra = {"conflict": conflict}
     if request.htmx:
@@ -321,15 +321,20 @@ def agent_url(agent: Agent) -> str:
 def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     require(request.user, SAVE_VERSION)
     agent = selectors.agent_for_page(public_id)
-    latest = agent.versions.aggregate(latest=Max("number"))["latest"] or 0
+    latest = agent.versions.order_by("-number").first()
     context: dict[str, Any] = {
         "agent": agent,
         "draft": agent.draft,
         "errors": {},
         "values": {},
         "revision": agent.draft.revision,
-        "next_number": latest + 1,
+        "latest": latest,
+        "next_number": (latest.number if latest else 0) + 1,
     }
+    if latest is not None:
+        context.update(
+            _diff_context(diff_documents(latest.config, agent.draft.config), latest.label, "Draft")
+        )
     if request.method == "POST":
         values = {
             "name": request.POST.get("name", ""),
@@ -377,6 +382,12 @@ def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
         "errors": {},
         "note": "",
     }
+    if current is not None:
+        old_side = selectors.compare_side(agent, "released")
+        new_side = selectors.compare_side(agent, str(version.number))
+        context.update(
+            _diff_context(selectors.config_diff(old_side, new_side), old_side.label, version.label)
+        )
     if request.method == "POST":
         context["note"] = request.POST.get("note", "")
         try:
@@ -409,6 +420,10 @@ def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
         "revision": agent.draft.revision,
         "errors": {},
         "values": {"save_first": False, "save_name": ""},
+        # What the draft will lose: from the draft as it is to the version.
+        **_diff_context(
+            diff_documents(agent.draft.config, version.config), "Draft now", version.label
+        ),
     }
     if request.method == "POST":
         revision = _int(request.POST.get("revision"))
@@ -437,3 +452,62 @@ def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
                 trigger_client_event(response, "versionSaved")
             return response
     return _dialog(request, "agents/_restore_dialog.html", context)
+
+
+# ------------------------------------------------------------------ compare
+
+
+def _diff_context(diff: Diff, old_label: str, new_label: str) -> dict[str, Any]:
+    """What `agents/_changes.html` renders: changes grouped under the editor's section titles."""
+    groups: dict[str, list] = {}
+    for section in schema.SECTIONS:
+        groups.setdefault(editor.SECTION_TITLES[section], [])
+    for change in diff.changes:
+        groups[editor.SECTION_TITLES.get(change.section, change.section)].append(change)
+    return {
+        "diff": diff,
+        "groups": list(groups.items()),
+        "old_label": old_label,
+        "new_label": new_label,
+    }
+
+
+def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResponse:
+    recent = agent.versions.order_by("-number").values_list("number", flat=True)[:50]
+    try:
+        old, new = selectors.compare_side(agent, a), selectors.compare_side(agent, b)
+    except Http404 as exc:
+        if not request.htmx:
+            raise
+        # htmx does not swap error responses: answer with the reason in the panel.
+        context = {"agent": agent, "error": str(exc), "recent": recent}
+        return render(request, "agents/compare.html#compare-view", context)
+    context = {
+        "agent": agent,
+        "old": old,
+        "new": new,
+        "recent": recent,
+        **_diff_context(selectors.config_diff(old, new), old.label, new.label),
+    }
+    if request.htmx:
+        return render(request, "agents/compare.html#compare-view", context)
+    return render(request, "agents/compare.html", context)
+
+
+@require_http_methods(["GET"])
+def compare(request: HtmxHttpRequest, public_id: str, a: str, b: str) -> HttpResponse:
+    """`/agents/<id>/compare/<a>...<b>/` with a, b in draft | released | <number>."""
+    require(request.user, VIEW_AGENT)
+    return _compare(request, selectors.agent_for_page(public_id), a, b)
+
+
+@require_http_methods(["GET"])
+def compare_pick(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """The compare picker's form target: `?from=…&to=…`."""
+    require(request.user, VIEW_AGENT)
+    agent = selectors.agent_for_page(public_id)
+    a = request.GET.get("from", "").strip() or "released"
+    b = request.GET.get("to", "").strip() or "draft"
+    if request.htmx:
+        return _compare(request, agent, a, b)
+    return redirect("agents:compare", public_id, a.removeprefix("v"), b.removeprefix("v"))

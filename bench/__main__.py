@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from bench import agent_page
+from bench import agent_page, diff
 from bench.harness import django_database, machine
 
-BENCHMARKS = [agent_page]
+BENCHMARKS = [agent_page, diff]
 
 
 def main() -> int:

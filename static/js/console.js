@@ -26,6 +26,15 @@
   });
 
   document.addEventListener("click", function (event) {
+    var clear = event.target.closest("[data-clear]");
+    if (clear) {
+      var target = document.querySelector(clear.getAttribute("data-clear"));
+      if (target) {
+        event.preventDefault();
+        target.replaceChildren();
+        return;
+      }
+    }
     var button = event.target.closest("[data-close-dialog]");
     if (!button) return;
     var d = button.closest("dialog");

@@ -86,7 +86,7 @@ def test_edit_save_version_release_restore(new_page, agent, user):
     dialog.get_by_role("button", name="Release v2").click()
     expect(dialog).to_be_hidden()
     history_row(page, "v1").get_by_role("link", name="Release").click()
-    expect(dialog.get_by_role("heading")).to_have_text("Roll back to v1")
+    expect(dialog.get_by_role("heading", level=2)).to_have_text("Roll back to v1")
     dialog.get_by_label("Note (optional)").fill("v2 too hot")
     dialog.get_by_role("button", name="Roll back to v1").click()
     expect(page.locator("#release-log")).to_contain_text("v2 too hot")
@@ -209,3 +209,34 @@ def test_the_console_works_without_javascript(browser, live_server, agent, user)
     page.get_by_role("button", name="Release v1").click()
     expect(page.get_by_test_id("status")).to_have_text("Published")
     context.close()
+
+
+def test_compare_opens_in_the_history_panel_without_a_reload(new_page, agent, user):
+    services.save_version(agent=agent, name="Original", user=user)
+    draft = Draft.objects.get(agent=agent)
+    services.update_draft(
+        agent=agent,
+        user=user,
+        config={
+            **draft.config,
+            "prompt": {**draft.config["prompt"], "system_prompt": "Original prompt.\nNow longer."},
+        },
+    )
+    services.save_version(agent=agent, name="Longer", user=user)
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.evaluate("window.__noReload = true")
+    history_row(page, "v1").get_by_role("link", name="Compare").click()
+    panel = page.locator("#compare-view")
+    expect(panel.get_by_role("heading", level=2)).to_have_text("Compare v1 → Draft")
+    expect(panel).to_contain_text("prompt.system_prompt")
+    expect(panel.locator("ins")).to_contain_text("Now longer.")
+    # The picker compares any other pair in place.
+    panel.get_by_label("From").fill("2")
+    panel.get_by_label("To").fill("draft")
+    panel.get_by_role("button", name="Compare").click()
+    expect(panel.get_by_role("heading", level=2)).to_have_text("Compare v2 → Draft")
+    expect(panel.get_by_text("No differences")).to_be_visible()
+    panel.get_by_role("button", name="Close").click()
+    expect(page.locator("#compare-view")).to_have_count(0)
+    assert page.evaluate("window.__noReload") is True

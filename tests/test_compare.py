@@ -1,0 +1,202 @@
+"""Compare pages and the diffs shown where decisions are made; hostile input stays inert."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from agents import services
+from tests.conftest import edit
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(2)">',
+    '"><svg onload=alert(3)>',
+    "</textarea><script>alert(4)</script>",
+    "javascript:alert(5)",
+    "{{ 7*7 }} {% debug %}",
+    "' onmouseover='alert(6)",
+]
+
+
+@pytest.fixture
+def client_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def compare_url(agent, a, b):
+    return reverse("agents:compare", args=[agent.public_id, a, b])
+
+
+@pytest.fixture
+def versions(agent, make_version, user):
+    v1 = make_version(
+        agent, {"llm": {"temperature": 0.2}, "prompt": {"system_prompt": "Hi.\nBye."}}
+    )
+    v2 = make_version(
+        agent,
+        {
+            "llm": {"temperature": 0.9},
+            "prompt": {"system_prompt": "Hi there.\nBye."},
+            "tools": [{"name": "lookup_order", "url": "https://a.example/o"}],
+        },
+    )
+    services.release_version(version=v1, user=user)
+    edit(agent, {"voice": {"tts_voice": "bella"}}, user=user)
+    return v1, v2
+
+
+def test_the_compare_page_shows_changes_by_section(client_in, agent, versions):
+    html = client_in.get(compare_url(agent, "1", "2")).content.decode()
+    assert "<html" in html
+    assert "Compare v1 → v2" in html
+    assert "llm.temperature" in html
+    assert "tools[lookup_order]" in html
+    assert "<ins>there</ins>" in html or "<ins> there</ins>" in html
+    assert 'Voice <span class="muted small">unchanged</span>' in html
+
+
+def test_any_pair_of_draft_released_and_versions(client_in, agent, versions):
+    for a, b in [("released", "draft"), ("draft", "2"), ("v1", "v2"), ("2", "released")]:
+        response = client_in.get(compare_url(agent, a, b))
+        assert response.status_code == 200, (a, b)
+    html = client_in.get(compare_url(agent, "released", "draft")).content.decode()
+    assert "Released (v1)" in html and "voice.tts_voice" in html
+
+
+def test_equal_sides_say_no_differences(client_in, agent, versions):
+    html = client_in.get(compare_url(agent, "1", "released")).content.decode()
+    assert "No differences" in html
+
+
+def test_htmx_gets_just_the_fragment(client_in, agent, versions):
+    html = client_in.get(compare_url(agent, "1", "2"), **HTMX).content.decode()
+    assert html.lstrip().startswith('<section id="compare-view"')
+    assert "<html" not in html
+
+
+def test_unknown_sides_are_404_with_a_reason(client_in, agent, versions, make_agent):
+    assert client_in.get(compare_url(agent, "9", "draft")).status_code == 404
+    fresh = make_agent("Fresh")
+    assert client_in.get(compare_url(fresh, "released", "draft")).status_code == 404
+    html = client_in.get(compare_url(fresh, "released", "draft"), **HTMX).content.decode()
+    assert "Nothing is released yet." in html
+
+
+def test_the_picker_redirects_to_the_readable_url(client_in, agent, versions):
+    response = client_in.get(
+        reverse("agents:compare-pick", args=[agent.public_id]), {"from": "v1", "to": "draft"}
+    )
+    assert response["Location"] == compare_url(agent, "1", "draft")
+
+
+def test_compare_costs_a_fixed_number_of_queries(
+    client_in, agent, versions, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        client_in.get(compare_url(agent, "1", "2"))
+
+
+def test_every_history_row_has_a_compare_button(client_in, agent, versions):
+    html = client_in.get(reverse("agents:history", args=[agent.public_id]), **HTMX).content.decode()
+    assert html.count(">Compare</a>") == 2
+    assert f'hx-get="{compare_url(agent, "2", "draft")}"' in html
+
+
+def test_decision_dialogs_show_the_diff(client_in, agent, versions, user):
+    v1, v2 = versions
+    release = client_in.get(
+        reverse("agents:release", args=[agent.public_id, 2]), **HTMX
+    ).content.decode()
+    assert "What changes in production" in release and "tools[lookup_order]" in release
+    save = client_in.get(
+        reverse("agents:save-version", args=[agent.public_id]), **HTMX
+    ).content.decode()
+    assert "Changes since v2" in save and "voice.tts_voice" in save
+    restore = client_in.get(
+        reverse("agents:restore", args=[agent.public_id, 1]), **HTMX
+    ).content.decode()
+    assert "What the draft will lose" in restore and "voice.tts_voice" in restore
+
+
+class _LiveMarkup(HTMLParser):
+    """Collects every tag and event-handler attribute the browser would build."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: set[str] = set()
+        self.handlers: list[tuple[str, str]] = []
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.append((tag, name))
+            if name in {"href", "src", "action"} and value and value.startswith("javascript:"):
+                self.urls.append(value)
+
+
+def assert_inert(html):
+    parser = _LiveMarkup()
+    parser.feed(html)
+    assert "svg" not in parser.tags and "img" not in parser.tags
+    assert parser.handlers == []
+    assert parser.urls == []
+    scripts = html.count("<script")
+    assert scripts == html.count('<script src="/static/')  # only our vendored files
+
+
+def test_hostile_input_is_inert_in_every_diff_view(client_in, make_agent, user):
+    text = "\n".join(HOSTILE)
+    agent = make_agent(
+        HOSTILE[2], description=HOSTILE[0], config={"prompt": {"system_prompt": "safe\n"}}
+    )
+    services.save_version(agent=agent, name=HOSTILE[1], description=HOSTILE[3], user=user)
+    edit(
+        agent,
+        {
+            "prompt": {"system_prompt": text, "welcome_message": HOSTILE[2]},
+            "llm": {"model": HOSTILE[1][:100]},
+            "tools": [
+                {
+                    "name": "evil",
+                    "description": text,
+                    "url": "https://x.example/?q=<script>",
+                    "parameters": {
+                        "type": "object",
+                        "description": HOSTILE[0],
+                        "properties": {HOSTILE[2]: {"type": "string"}},
+                    },
+                }
+            ],
+            "call_analysis": {"fields": [{"name": "f", "type": "enum", "choices": HOSTILE}]},
+            "workflow": {HOSTILE[0]: HOSTILE[1], "steps": HOSTILE},
+        },
+        user=user,
+    )
+    v2 = services.save_version(agent=agent, name=HOSTILE[0], user=user)
+    services.release_version(version=v2, user=user)
+    services.restore_version(version=agent.versions.get(number=1), user=user)
+    urls = [
+        compare_url(agent, "1", "2"),
+        compare_url(agent, "2", "draft"),
+        compare_url(agent, "released", "draft"),
+        reverse("agents:release", args=[agent.public_id, 1]),
+        reverse("agents:restore", args=[agent.public_id, 2]),
+        reverse("agents:save-version", args=[agent.public_id]),
+        reverse("agents:detail", args=[agent.public_id]),
+        reverse("agents:list"),
+    ]
+    for url in urls:
+        for headers in ({}, HTMX):
+            response = client_in.get(url, **headers)
+            assert response.status_code == 200, url
+            assert_inert(response.content.decode())
+    shown = client_in.get(compare_url(agent, "1", "2")).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+    assert "{{ 7*7 }}" in shown
