@@ -65,7 +65,8 @@ def test_any_pair_of_draft_released_and_versions(client_in, agent, versions):
         response = client_in.get(compare_url(agent, a, b))
         assert response.status_code == 200, (a, b)
     html = client_in.get(compare_url(agent, "released", "draft")).content.decode()
-    assert "Released (v1)" in html and "voice.tts_voice" in html
+    assert "Released (v1)" in html
+    assert "voice.tts_voice" in html
 
 
 def test_equal_sides_say_no_differences(client_in, agent, versions):
@@ -108,19 +109,22 @@ def test_every_history_row_has_a_compare_button(client_in, agent, versions):
 
 
 def test_decision_dialogs_show_the_diff(client_in, agent, versions, user):
-    v1, v2 = versions
+    _v1, _v2 = versions
     release = client_in.get(
         reverse("agents:release", args=[agent.public_id, 2]), **HTMX
     ).content.decode()
-    assert "What changes in production" in release and "tools[lookup_order]" in release
+    assert "What changes in production" in release
+    assert "tools[lookup_order]" in release
     save = client_in.get(
         reverse("agents:save-version", args=[agent.public_id]), **HTMX
     ).content.decode()
-    assert "Changes since v2" in save and "voice.tts_voice" in save
+    assert "Changes since v2" in save
+    assert "voice.tts_voice" in save
     restore = client_in.get(
         reverse("agents:restore", args=[agent.public_id, 1]), **HTMX
     ).content.decode()
-    assert "What the draft will lose" in restore and "voice.tts_voice" in restore
+    assert "What the draft will lose" in restore
+    assert "voice.tts_voice" in restore
 
 
 class _LiveMarkup(HTMLParser):
@@ -144,7 +148,8 @@ class _LiveMarkup(HTMLParser):
 def assert_inert(html):
     parser = _LiveMarkup()
     parser.feed(html)
-    assert "svg" not in parser.tags and "img" not in parser.tags
+    assert "svg" not in parser.tags
+    assert "img" not in parser.tags
     assert parser.handlers == []
     assert parser.urls == []
     scripts = html.count("<script")

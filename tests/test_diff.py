@@ -51,7 +51,8 @@ def test_tools_are_matched_by_name_not_position():
 def test_added_and_removed_items_carry_the_whole_item():
     result = diff(doc(), doc(tools=[tool("lookup_order")]))
     [change] = result.changes
-    assert change.op == "added" and change.new["name"] == "lookup_order"
+    assert change.op == "added"
+    assert change.new["name"] == "lookup_order"
     assert change.as_json().keys() == {"path", "op", "new"}
     [removed] = diff(doc(tools=[tool("x")]), doc()).changes
     assert removed.as_json().keys() == {"path", "op", "old"}
@@ -135,7 +136,8 @@ def test_unchanged_runs_are_folded_to_context():
     assert [r.kind for r in rows] == ["skip"] + ["equal"] * 3 + ["replace"] + ["equal"] * 3 + [
         "skip"
     ]
-    assert rows[0].skipped == 47 and rows[-1].skipped == 46
+    assert rows[0].skipped == 47
+    assert rows[-1].skipped == 46
 
 
 def test_short_single_line_text_is_a_plain_change():
@@ -152,9 +154,11 @@ def test_changes_are_grouped_by_section_in_schema_order():
 
 
 def _prompt(lines, edit_every=None, mark="edited"):
+    def word(i):
+        return mark if edit_every and i % edit_every == 0 else "always"
+
     return "\n".join(
-        f"Rule {i}: the assistant should {mark if edit_every and i % edit_every == 0 else 'always'} "
-        f"follow instruction number {i} carefully and politely."
+        f"Rule {i}: the assistant should {word(i)} follow instruction number {i} carefully."
         for i in range(lines)
     )
 
