@@ -77,3 +77,9 @@ class AgentArchived(AgentConsoleError):
     """Archived agents are read-only."""
 
     code = "agent_archived"
+
+
+class ConversationEnded(AgentConsoleError):
+    """A conversation's outcome is recorded once."""
+
+    code = "already_ended"

@@ -226,3 +226,137 @@ class ReleaseEvent(ImmutableModel):
     def __str__(self) -> str:
         previous = f"v{self.previous_version.number}" if self.previous_version_id else "nothing"
         return f"{self.get_kind_display()} {previous} → v{self.version.number}"
+
+
+class ConfigSnapshot(ImmutableModel):
+    """A frozen configuration stored once per content hash (conversations bound to a draft)."""
+
+    content_hash = models.CharField(max_length=64, unique=True)
+    config = models.JSONField()
+    schema_version = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "configuration snapshot"
+
+    def __str__(self) -> str:
+        return f"snapshot {self.content_hash[:12]}"
+
+
+def new_conversation_id() -> str:
+    return new_public_id("cv")
+
+
+class Conversation(models.Model):
+    """One conversation, bound at start to exactly one frozen configuration, forever.
+
+    The binding (agent, version or snapshot, content hash) is write-once: a
+    trigger rejects any UPDATE that changes it. Only the outcome fields are set
+    later, once, when the conversation ends.
+    """
+
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed"
+        TRANSFERRED = "transferred"
+        ABANDONED = "abandoned"
+        FAILED = "failed"
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_conversation_id)
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="conversations")
+    version = models.ForeignKey(
+        PublishedVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    snapshot = models.ForeignKey(
+        ConfigSnapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    content_hash = models.CharField(max_length=64)
+    channel_ref = models.CharField(max_length=16, blank=True)
+    variant = models.CharField(max_length=50, blank=True)
+    key = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    duration_s = models.FloatField(null=True, blank=True)
+    sentiment = models.FloatField(null=True, blank=True)
+    automated = models.BooleanField(null=True, blank=True)
+    analysis = models.JSONField(default=dict, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["agent", "-started_at"], name="conversation_agent_time"),
+            models.Index(fields=["agent", "version", "-started_at"], name="conversation_version"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(version__isnull=False, snapshot__isnull=True)
+                | Q(version__isnull=True, snapshot__isnull=False),
+                name="conversation_bound_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentiment__isnull=True) | Q(sentiment__gte=-1, sentiment__lte=1),
+                name="conversation_sentiment_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_s__isnull=True) | Q(duration_s__gte=0),
+                name="conversation_duration_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def bound_version(self) -> int | str:
+        return self.version.number if self.version_id else "draft"
+
+    @property
+    def config(self) -> dict:
+        return self.version.config if self.version_id else self.snapshot.config
+
+
+class ApiToken(models.Model):
+    """A bearer token acting as its user. Only a hash is stored; the secret is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or 'unnamed'})"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST carrying an Idempotency-Key, replayed on retries."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)  # None while in progress
+    body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status or 'in progress'})"

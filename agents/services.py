@@ -14,17 +14,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agents import config as schema
+from agents import runtime
 from agents.exceptions import (
     AgentArchived,
+    ConversationEnded,
     DraftConflict,
     InvalidInput,
     NoChanges,
 )
-from agents.models import Agent, Draft, PublishedVersion, ReleaseEvent, new_agent_id
+from agents.models import (
+    Agent,
+    ApiToken,
+    ConfigSnapshot,
+    Conversation,
+    Draft,
+    PublishedVersion,
+    ReleaseEvent,
+    new_agent_id,
+)
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -92,6 +103,7 @@ def _write_draft(
     draft._history_user = _actor(user)
     draft._change_reason = reason
     draft.save()
+    runtime.invalidate_on_commit(draft.agent.public_id)
     return draft
 
 
@@ -169,6 +181,7 @@ def archive_agent(*, agent: Agent, user: User, archived: bool = True) -> Agent:
         locked._history_user = _actor(user)
         locked._change_reason = "Archived" if archived else "Unarchived"
         locked.save(update_fields=["archived_at"])
+        runtime.invalidate_on_commit(locked.public_id)
     return locked
 
 
@@ -269,6 +282,7 @@ def release_version(
         agent._history_user = _actor(user)
         agent._change_reason = f"{kind.label} {version.label}"
         agent.save(update_fields=["released_version"])
+        runtime.invalidate_on_commit(agent.public_id)
         return ReleaseEvent.objects.create(
             agent=agent,
             version=version,
@@ -302,3 +316,131 @@ def restore_version(
             reason=f"Restored {version.label}",
             restored_from=version,
         )
+
+
+# ------------------------------------------------------------------ API tokens
+
+
+def create_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Create a token for `user`; returns it and the secret, which is never stored."""
+    from agents import auth
+
+    if _actor(user) is None:
+        raise InvalidInput([{"path": "user", "message": "tokens belong to a real user"}])
+    name = _clean_text(name, path="name", required=False, max_length=100)
+    secret = auth.new_secret()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[: auth.PREFIX_LENGTH],
+        token_hash=auth.hash_secret(secret),
+    )
+    return token, secret
+
+
+def revoke_api_token(*, token: ApiToken, user: User) -> ApiToken:
+    """Revoke a token: refused from the moment this returns (shared cache) or within
+    API_TOKEN_CACHE_SECONDS (per-process cache)."""
+    from agents import auth
+
+    with transaction.atomic():
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+            transaction.on_commit(lambda: auth.forget(locked.token_hash))
+    return locked
+
+
+# ------------------------------------------------------------------ conversations
+
+
+def start_conversation(
+    *, ref: str, user: User, key: str = "", channel_ref: str = "", variant: str = ""
+) -> tuple[Conversation, runtime.Resolved]:
+    """Bind a new conversation to exactly one frozen configuration, forever.
+
+    A released or pinned version is referenced; a draft is frozen as a snapshot
+    stored once per content hash, so later edits never reach the conversation.
+    """
+    key = _clean_text(key, path="key", required=False, max_length=200)
+    resolved = runtime.resolve(ref)
+    snapshot = None
+    if resolved.version_pk is None:
+        snapshot = _snapshot(resolved)
+    conversation = Conversation.objects.create(
+        agent_id=resolved.agent_pk,
+        version_id=resolved.version_pk,
+        snapshot=snapshot,
+        content_hash=resolved.content_hash,
+        channel_ref=channel_ref,
+        variant=variant,
+        key=key,
+        started_by_id=actor.pk if (actor := _actor(user)) else None,
+    )
+    return conversation, resolved
+
+
+def _snapshot(resolved: runtime.Resolved) -> ConfigSnapshot:
+    found = ConfigSnapshot.objects.filter(content_hash=resolved.content_hash).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return ConfigSnapshot.objects.create(
+                content_hash=resolved.content_hash,
+                config=resolved.config,
+                schema_version=schema.SCHEMA_VERSION,
+            )
+    except IntegrityError:  # another request froze the same draft first
+        return ConfigSnapshot.objects.get(content_hash=resolved.content_hash)
+
+
+def end_conversation(
+    *,
+    conversation: Conversation,
+    user: User,
+    outcome: str,
+    duration_s: float | None = None,
+    sentiment: float | None = None,
+    automated: bool | None = None,
+    analysis: dict[str, Any] | None = None,
+) -> Conversation:
+    """Record how a conversation ended, once; ending it again raises ConversationEnded."""
+    problems = []
+    if outcome not in Conversation.Outcome.values:
+        problems.append(
+            {
+                "path": "outcome",
+                "message": f"must be one of {', '.join(Conversation.Outcome.values)}",
+            }
+        )
+    if duration_s is not None and duration_s < 0:
+        problems.append({"path": "duration_s", "message": "must be at least 0"})
+    if sentiment is not None and not -1 <= sentiment <= 1:
+        problems.append({"path": "sentiment", "message": "must be between -1 and 1"})
+    if analysis is not None and not isinstance(analysis, dict):
+        problems.append({"path": "analysis", "message": "must be a JSON object"})
+    if problems:
+        raise InvalidInput(problems)
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if locked.ended_at is not None:
+            raise ConversationEnded(f"{locked.public_id} already ended at {locked.ended_at}.")
+        locked.ended_at = timezone.now()
+        locked.outcome = outcome
+        locked.duration_s = duration_s
+        locked.sentiment = sentiment
+        locked.automated = automated
+        locked.analysis = analysis or {}
+        locked.save(
+            update_fields=[
+                "ended_at",
+                "outcome",
+                "duration_s",
+                "sentiment",
+                "automated",
+                "analysis",
+            ]
+        )
+    return locked

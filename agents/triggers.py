@@ -1,60 +1,52 @@
 """Database triggers that enforce the versioning invariants below the ORM.
 
-- Published versions and release events are append-only: UPDATE and DELETE are
-  rejected, whatever issues them (ORM, raw SQL, a console session).
+- Published versions, release events and configuration snapshots are
+  append-only: UPDATE and DELETE are rejected, whatever issues them (ORM, raw
+  SQL, a database console).
 - Version numbers per agent are consecutive: an INSERT must use max + 1.
 - An agent's released version must be one of its own versions.
+- A conversation's binding (agent, version or snapshot, content hash, start)
+  never changes once written.
 
-Installed by migration 0002 and, idempotently, after every `migrate` (SQLite
-drops triggers when Django rebuilds a table during a later migration, so they
-are put back).
+Installed by migrations and, idempotently, after every `migrate` (SQLite drops
+a table's triggers when Django rebuilds the table in a later migration, so they
+are put back). Each trigger is installed once its table exists.
 """
 
 from __future__ import annotations
 
-APPEND_ONLY_TABLES = ("agents_publishedversion", "agents_releaseevent")
+from dataclasses import dataclass
+
+APPEND_ONLY_TABLES = (
+    "agents_publishedversion",
+    "agents_releaseevent",
+    "agents_configsnapshot",
+)
+BINDING_COLUMNS = (
+    "public_id",
+    "agent_id",
+    "version_id",
+    "snapshot_id",
+    "content_hash",
+    "started_at",
+)
 
 
-def _sqlite_triggers() -> dict[str, str]:
-    """Trigger name -> body after CREATE TRIGGER (SQLite triggers inline their checks)."""
-    triggers: dict[str, str] = {}
-    for table in APPEND_ONLY_TABLES:
-        for op in ("UPDATE", "DELETE"):
-            triggers[f"{table}_no_{op.lower()}"] = (
-                f"BEFORE {op} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
-            )
-    triggers["agents_publishedversion_numbering"] = """BEFORE INSERT ON agents_publishedversion
-        WHEN NEW.number <> (SELECT COALESCE(MAX(number), 0) + 1
-                            FROM agents_publishedversion WHERE agent_id = NEW.agent_id)
-        BEGIN SELECT RAISE(ABORT, 'version numbers must be consecutive per agent'); END"""
-    for suffix, event in (("insert", "INSERT"), ("update", "UPDATE OF released_version_id")):
-        triggers[
-            f"agents_agent_released_version_owned_{suffix}"
-        ] = f"""BEFORE {event} ON agents_agent
-            WHEN NEW.released_version_id IS NOT NULL AND NOT EXISTS (
-                SELECT 1 FROM agents_publishedversion
-                WHERE id = NEW.released_version_id AND agent_id = NEW.id)
-            BEGIN SELECT RAISE(ABORT, 'the released version must belong to the agent'); END"""
-    return triggers
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    table: str
+    sqlite: str  # everything after "CREATE TRIGGER IF NOT EXISTS <name>"
+    postgres: str  # a complete CREATE OR REPLACE TRIGGER statement
 
 
-_SQLITE_TRIGGERS = _sqlite_triggers()
-
-_POSTGRES_INSTALL = [
-    """CREATE OR REPLACE FUNCTION agents_reject_write() RETURNS trigger
+_REJECT_FUNCTION = """CREATE OR REPLACE FUNCTION agents_reject_write() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
         RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
             USING ERRCODE = 'restrict_violation';
-    END $$""",
-    *(
-        f"""CREATE OR REPLACE TRIGGER {table}_append_only
-        BEFORE UPDATE OR DELETE ON {table}
-        FOR EACH ROW EXECUTE FUNCTION agents_reject_write()"""
-        for table in APPEND_ONLY_TABLES
-    ),
-    """CREATE OR REPLACE FUNCTION agents_version_numbering() RETURNS trigger
+    END $$"""
+_NUMBERING_FUNCTION = """CREATE OR REPLACE FUNCTION agents_version_numbering() RETURNS trigger
     LANGUAGE plpgsql AS $$
     DECLARE expected bigint;
     BEGIN
@@ -65,11 +57,8 @@ _POSTGRES_INSTALL = [
                 NEW.number, expected USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
-    END $$""",
-    """CREATE OR REPLACE TRIGGER agents_publishedversion_numbering
-    BEFORE INSERT ON agents_publishedversion
-    FOR EACH ROW EXECUTE FUNCTION agents_version_numbering()""",
-    """CREATE OR REPLACE FUNCTION agents_released_version_owned() RETURNS trigger
+    END $$"""
+_OWNED_FUNCTION = """CREATE OR REPLACE FUNCTION agents_released_version_owned() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
         IF NEW.released_version_id IS NOT NULL AND NOT EXISTS (
@@ -79,43 +68,130 @@ _POSTGRES_INSTALL = [
                 USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
-    END $$""",
-    """CREATE OR REPLACE TRIGGER agents_agent_released_version_owned
-    BEFORE INSERT OR UPDATE OF released_version_id ON agents_agent
-    FOR EACH ROW EXECUTE FUNCTION agents_released_version_owned()""",
-]
-_POSTGRES_UNINSTALL = [
-    *(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}" for table in APPEND_ONLY_TABLES),
-    "DROP TRIGGER IF EXISTS agents_publishedversion_numbering ON agents_publishedversion",
-    "DROP TRIGGER IF EXISTS agents_agent_released_version_owned ON agents_agent",
-    "DROP FUNCTION IF EXISTS agents_reject_write()",
-    "DROP FUNCTION IF EXISTS agents_version_numbering()",
-    "DROP FUNCTION IF EXISTS agents_released_version_owned()",
-]
+    END $$"""
+_BINDING_CHANGED = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in BINDING_COLUMNS)
+_BINDING_FUNCTION = f"""CREATE OR REPLACE FUNCTION agents_conversation_binding() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF {_BINDING_CHANGED} THEN
+            RAISE EXCEPTION 'a conversation''s binding never changes'
+                USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+    END $$"""
+POSTGRES_FUNCTIONS = {
+    "agents_reject_write": _REJECT_FUNCTION,
+    "agents_version_numbering": _NUMBERING_FUNCTION,
+    "agents_released_version_owned": _OWNED_FUNCTION,
+    "agents_conversation_binding": _BINDING_FUNCTION,
+}
 
 
-def _statements(vendor: str, *, install: bool) -> list[str]:
-    if vendor == "sqlite":
-        if install:
-            return [
-                f"CREATE TRIGGER IF NOT EXISTS {n} {sql}" for n, sql in _SQLITE_TRIGGERS.items()
-            ]
-        return [f"DROP TRIGGER IF EXISTS {name}" for name in _SQLITE_TRIGGERS]
-    if vendor == "postgresql":
-        return _POSTGRES_INSTALL if install else _POSTGRES_UNINSTALL
-    raise NotImplementedError(f"no immutability triggers for the {vendor} backend")
+def _triggers() -> list[Trigger]:
+    triggers = []
+    for table in APPEND_ONLY_TABLES:
+        for op in ("UPDATE", "DELETE"):
+            triggers.append(
+                Trigger(
+                    name=f"{table}_no_{op.lower()}",
+                    table=table,
+                    sqlite=f"BEFORE {op} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END",
+                    postgres=f"CREATE OR REPLACE TRIGGER {table}_no_{op.lower()} "
+                    f"BEFORE {op} ON {table} FOR EACH ROW EXECUTE FUNCTION agents_reject_write()",
+                )
+            )
+    triggers.append(
+        Trigger(
+            name="agents_publishedversion_numbering",
+            table="agents_publishedversion",
+            sqlite="""BEFORE INSERT ON agents_publishedversion
+            WHEN NEW.number <> (SELECT COALESCE(MAX(number), 0) + 1
+                                FROM agents_publishedversion WHERE agent_id = NEW.agent_id)
+            BEGIN SELECT RAISE(ABORT, 'version numbers must be consecutive per agent'); END""",
+            postgres="""CREATE OR REPLACE TRIGGER agents_publishedversion_numbering
+            BEFORE INSERT ON agents_publishedversion
+            FOR EACH ROW EXECUTE FUNCTION agents_version_numbering()""",
+        )
+    )
+    owned_check = """WHEN NEW.released_version_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM agents_publishedversion
+                WHERE id = NEW.released_version_id AND agent_id = NEW.id)
+            BEGIN SELECT RAISE(ABORT, 'the released version must belong to the agent'); END"""
+    for suffix, event in (("insert", "INSERT"), ("update", "UPDATE OF released_version_id")):
+        triggers.append(
+            Trigger(
+                name=f"agents_agent_released_version_owned_{suffix}",
+                table="agents_agent",
+                sqlite=f"BEFORE {event} ON agents_agent {owned_check}",
+                postgres=f"""CREATE OR REPLACE TRIGGER agents_agent_released_version_owned_{suffix}
+                BEFORE {event} ON agents_agent
+                FOR EACH ROW EXECUTE FUNCTION agents_released_version_owned()""",
+            )
+        )
+    sqlite_changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in BINDING_COLUMNS)
+    triggers.append(
+        Trigger(
+            name="agents_conversation_binding",
+            table="agents_conversation",
+            sqlite=f"""BEFORE UPDATE ON agents_conversation WHEN {sqlite_changed}
+            BEGIN SELECT RAISE(ABORT, 'a conversation''s binding never changes'); END""",
+            postgres="""CREATE OR REPLACE TRIGGER agents_conversation_binding
+            BEFORE UPDATE ON agents_conversation
+            FOR EACH ROW EXECUTE FUNCTION agents_conversation_binding()""",
+        )
+    )
+    triggers.append(
+        Trigger(
+            name="agents_conversation_no_delete",
+            table="agents_conversation",
+            sqlite="""BEFORE DELETE ON agents_conversation
+            BEGIN SELECT RAISE(ABORT, 'agents_conversation is append-only: DELETE refused'); END""",
+            postgres="""CREATE OR REPLACE TRIGGER agents_conversation_no_delete
+            BEFORE DELETE ON agents_conversation
+            FOR EACH ROW EXECUTE FUNCTION agents_reject_write()""",
+        )
+    )
+    return triggers
+
+
+TRIGGERS = _triggers()
+
+
+def _check_vendor(connection) -> None:
+    if connection.vendor not in ("sqlite", "postgresql"):
+        raise NotImplementedError(f"no immutability triggers for the {connection.vendor} backend")
 
 
 def install(connection) -> None:
+    """Create every trigger whose table exists (idempotent)."""
+    _check_vendor(connection)
+    tables = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
-        for statement in _statements(connection.vendor, install=True):
-            cursor.execute(statement)
+        if connection.vendor == "postgresql":
+            for statement in POSTGRES_FUNCTIONS.values():
+                cursor.execute(statement)
+        for trigger in TRIGGERS:
+            if trigger.table not in tables:
+                continue
+            if connection.vendor == "sqlite":
+                cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {trigger.name} {trigger.sqlite}")
+            else:
+                cursor.execute(trigger.postgres)
 
 
 def uninstall(connection) -> None:
+    _check_vendor(connection)
+    tables = set(connection.introspection.table_names())
     with connection.cursor() as cursor:
-        for statement in _statements(connection.vendor, install=False):
-            cursor.execute(statement)
+        for trigger in TRIGGERS:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger.name}")
+            elif trigger.table in tables:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger.name} ON {trigger.table}")
+        if connection.vendor == "postgresql":
+            for function in POSTGRES_FUNCTIONS:
+                cursor.execute(f"DROP FUNCTION IF EXISTS {function}()")
 
 
 def installed(connection) -> set[str]:

@@ -1,0 +1,110 @@
+"""Bearer tokens for the JSON API.
+
+A token is `ac_` + 43 random URL-safe characters. Only its SHA-256 is stored
+(a fast hash is right for a random 256-bit secret), with a short prefix to
+recognise it in lists. Lookups are cached: with Redis until revocation deletes
+the entry, with a per-process cache for API_TOKEN_CACHE_SECONDS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.utils import timezone
+
+from agents.models import ApiToken
+
+PREFIX_LENGTH = 10  # "ac_" + 7 characters
+LAST_USED_RESOLUTION_S = 60
+_SHARED_TTL_S = 300  # permissions changed in the admin reach the API within this
+
+
+def new_secret() -> str:
+    return "ac_" + secrets.token_urlsafe(32)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _key(token_hash: str) -> str:
+    return f"auth:tok:{token_hash}"
+
+
+def forget(token_hash: str) -> None:
+    cache.delete(_key(token_hash))
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts as: the token's user, with permissions loaded once."""
+
+    user_id: int
+    username: str
+    token_id: int
+    perms: frozenset[str]
+    is_superuser: bool
+
+    is_authenticated = True
+
+    @property
+    def pk(self) -> int:
+        return self.user_id
+
+    def has_perm(self, perm: str) -> bool:
+        return self.is_superuser or perm in self.perms
+
+    @cached_property
+    def user(self):
+        return get_user_model().objects.get(pk=self.user_id)
+
+
+def authenticate(secret: str) -> Principal | None:
+    """The principal for a bearer secret, or None if it is unknown, revoked or inactive."""
+    if not secret.startswith("ac_") or len(secret) > 200:
+        return None
+    token_hash = hash_secret(secret)
+    key = _key(token_hash)
+    found = cache.get(key)
+    if found is None:
+        found = _load(token_hash)
+        ttl = (
+            _SHARED_TTL_S
+            if getattr(settings, "REDIS_URL", "")
+            else (settings.API_TOKEN_CACHE_SECONDS)
+        )
+        cache.set(key, found, ttl)
+    if found is False:
+        return None
+    _touch(found.token_id)
+    return found
+
+
+def _load(token_hash: str) -> Principal | bool:
+    token = (
+        ApiToken.objects.filter(token_hash=token_hash, revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return False
+    user = token.user
+    return Principal(
+        user_id=user.pk,
+        username=user.get_username(),
+        token_id=token.pk,
+        perms=frozenset(user.get_all_permissions()),
+        is_superuser=user.is_superuser,
+    )
+
+
+def _touch(token_id: int) -> None:
+    """Record use at most once a minute per token (the hot path stays read-only)."""
+    if cache.add(f"auth:used:{token_id}", 1, LAST_USED_RESOLUTION_S):
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())
