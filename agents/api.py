@@ -18,7 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Request
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import ConfigDict
@@ -369,15 +369,16 @@ def event_out(event: ReleaseEvent) -> dict[str, Any]:
     }
 
 
-def conversation_out(conversation: Conversation, agent: str, config: dict | None = None):
+def conversation_out(conversation: Conversation, agent: str, resolved=None):
+    """The conversation's binding; `resolved` (when just started) spares loading it again."""
     return {
         "id": conversation.public_id,
         "agent": agent,
         "channel": conversation.channel_ref or None,
-        "version": conversation.bound_version,
+        "version": resolved.version if resolved else conversation.bound_version,
         "variant": conversation.variant or None,
         "content_hash": conversation.content_hash,
-        "config": config if config is not None else conversation.config,
+        "config": resolved.config if resolved else conversation.config,
         "started_at": conversation.started_at,
         "ended_at": conversation.ended_at,
         "outcome": conversation.outcome or None,
@@ -450,13 +451,17 @@ def idempotent(handler):
             response["Idempotent-Replayed"] = "true"
             return response
         try:
-            status, body = handler(request, *args, **kwargs)
+            result: Status = handler(request, *args, **kwargs)
         except BaseException:
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
             raise
-        encoded = json.loads(api.renderer.render(request, body, response_status=status))
-        IdempotencyRecord.objects.filter(pk=record.pk).update(status=status, body=encoded)
-        return status, body
+        encoded = json.loads(
+            api.renderer.render(request, result.value, response_status=result.status_code)
+        )
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            status=result.status_code, body=encoded
+        )
+        return result
 
     wrapper.__name__ = handler.__name__
     wrapper.__doc__ = handler.__doc__
@@ -495,7 +500,7 @@ def create_agent(request, payload: AgentCreate):
         config=payload.config,
         user=principal.user,
     )
-    return 201, agent_out(_agent(agent.public_id))
+    return Status(201, agent_out(_agent(agent.public_id)))
 
 
 @agents.get("/{agent_id}", response={200: AgentOut, **ERRORS_READ}, summary="Get an agent")
@@ -622,7 +627,7 @@ def create_version(request, agent_id: str, payload: VersionCreate):
         expected_revision=payload.expected_draft_revision,
     )
     agent.refresh_from_db(fields=["released_version"])
-    return 201, version_out(_version(agent, version.number), agent.released_version_id)
+    return Status(201, version_out(_version(agent, version.number), agent.released_version_id))
 
 
 @agents.get(
@@ -649,19 +654,25 @@ def release(request, agent_id: str, payload: ReleaseIn):
     version = _version(agent, payload.version)
     event = services.release_version(version=version, user=principal.user, note=payload.note)
     if event is None:
-        return 200, {
-            "released_version": version.number,
-            "previous_version": version.number,
-            "event": None,
-        }
+        return Status(
+            200,
+            {
+                "released_version": version.number,
+                "previous_version": version.number,
+                "event": None,
+            },
+        )
     event = ReleaseEvent.objects.select_related("version", "previous_version", "released_by").get(
         pk=event.pk
     )
-    return 200, {
-        "released_version": version.number,
-        "previous_version": event.previous_version.number if event.previous_version else None,
-        "event": event_out(event),
-    }
+    return Status(
+        200,
+        {
+            "released_version": version.number,
+            "previous_version": event.previous_version.number if event.previous_version else None,
+            "event": event_out(event),
+        },
+    )
 
 
 @agents.post(
@@ -677,7 +688,7 @@ def restore(request, agent_id: str, payload: RestoreIn):
     draft = services.restore_version(
         version=version, user=principal.user, expected_revision=payload.expected_draft_revision
     )
-    return 200, draft_out(draft)
+    return Status(200, draft_out(draft))
 
 
 @agents.get(
@@ -779,7 +790,7 @@ def start_conversation(request, payload: ConversationIn):
         )
     except runtime.UnknownReference as exc:
         raise Http404(str(exc)) from None
-    return 201, conversation_out(conversation, resolved.agent, resolved.config)
+    return Status(201, conversation_out(conversation, resolved.agent, resolved))
 
 
 def _conversation(conversation_id: str) -> Conversation:

@@ -124,6 +124,7 @@ def invalidate_on_commit(public_id: str) -> None:
 def _released_pointer(public_id: str) -> tuple[int, int | None, int | None]:
     row = (
         Agent.objects.filter(public_id=public_id)
+        .order_by()
         .values_list("pk", "released_version_id", "released_version__number")
         .first()
     )

@@ -1,0 +1,193 @@
+"""The hot path: query counts, both cache setups, invalidation, token caching, probes."""
+
+import os
+import time
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from agents import auth, runtime, services
+from agents.models import ApiToken
+from tests.conftest import edit
+from tests.test_api import Api
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_up() -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def with_redis(settings):
+    if not _redis_up():
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but Redis is not reachable at {REDIS_URL}")
+        pytest.skip(f"needs Redis at {REDIS_URL}")
+    settings.REDIS_URL = REDIS_URL
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api(client, make_user):
+    _, secret = services.create_api_token(user=make_user("Viewer"), name="runtime")
+    return Api(client, secret)
+
+
+@pytest.fixture
+def released(agent, make_version, user):
+    v1 = make_version(agent, {"llm": {"temperature": 0.1}})
+    v2 = make_version(agent, {"llm": {"temperature": 0.2}})
+    services.release_version(version=v1, user=user)
+    return agent, v1, v2
+
+
+def test_with_local_memory_resolve_reads_only_the_pointer(api, released, django_assert_num_queries):
+    agent = released[0]
+    api.get(f"/resolve/{agent.public_id}")  # warm: token, configuration
+    with django_assert_num_queries(1):
+        response = api.get(f"/resolve/{agent.public_id}")
+    assert response.json()["version"] == 1
+    api.get(f"/resolve/{agent.public_id}@v2")
+    with django_assert_num_queries(0):
+        api.get(f"/resolve/{agent.public_id}@v2")  # versions never move: fully cached
+
+
+def test_with_local_memory_a_cold_resolve_costs_two_queries(
+    api, released, django_assert_max_num_queries
+):
+    api.get(f"/resolve/{released[0].public_id}@v2")  # token cached
+    with django_assert_max_num_queries(2):
+        api.get(f"/resolve/{released[0].public_id}")
+
+
+def test_with_local_memory_starting_a_conversation_costs_pointer_and_insert(
+    api, released, django_assert_num_queries
+):
+    agent = released[0]
+    api.post("/conversations", {"agent": agent.public_id})
+    with django_assert_num_queries(2):
+        assert api.post("/conversations", {"agent": agent.public_id}).status_code == 201
+
+
+def test_with_local_memory_a_release_is_seen_at_once(api, released, user):
+    agent, v1, v2 = released
+    assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 1
+    services.release_version(version=v2, user=user)
+    assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 2
+    edit(agent, {"llm": {"temperature": 1.7}}, user=user)
+    assert (
+        api.get(f"/resolve/{agent.public_id}@draft").json()["config"]["llm"]["temperature"] == 1.7
+    )
+
+
+def test_with_redis_a_warm_resolve_needs_no_sql(
+    with_redis, api, released, django_assert_num_queries
+):
+    agent = released[0]
+    for ref in ("", "@draft", "@v2"):
+        api.get(f"/resolve/{agent.public_id}{ref}")
+    with django_assert_num_queries(0):
+        assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 1
+        assert api.get(f"/resolve/{agent.public_id}@draft").status_code == 200
+        assert api.get(f"/resolve/{agent.public_id}@v2").status_code == 200
+
+
+def test_with_redis_releases_and_edits_are_never_served_stale(
+    with_redis, api, released, user, django_capture_on_commit_callbacks
+):
+    agent, v1, v2 = released
+    assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 1
+    assert api.get(f"/resolve/{agent.public_id}@draft").json()["content_hash"] == v2.content_hash
+    with django_capture_on_commit_callbacks(execute=True):
+        services.release_version(version=v2, user=user)
+    assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(agent, {"prompt": {"welcome_message": "New words"}}, user=user)
+    draft = api.get(f"/resolve/{agent.public_id}@draft").json()
+    assert draft["config"]["prompt"]["welcome_message"] == "New words"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.restore_version(version=v1, user=user)
+    assert api.get(f"/resolve/{agent.public_id}@draft").json()["content_hash"] == v1.content_hash
+
+
+def test_with_redis_a_reader_that_raced_a_write_cannot_poison_the_cache(with_redis, released, user):
+    """A reader caches what it read under the generation it started with; the write
+    replaces the generation after committing, so that entry is never read again."""
+    agent, v1, v2 = released
+    stale_generation = runtime._generation(agent.public_id)
+    services.release_version(version=v2, user=user)
+    cache.set(f"rt:rel:{agent.public_id}:{stale_generation}", (agent.pk, v1.pk, 1), 3600)
+    runtime.invalidate(agent.public_id)  # what on_commit runs
+    assert runtime.resolve(agent.public_id).version == 2
+
+
+def test_with_redis_a_revoked_token_is_refused_at_once(
+    with_redis, api, user, django_capture_on_commit_callbacks
+):
+    assert api.get("/resolve/ag_aaaaaaaaaa").status_code == 404  # cached as valid
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke_api_token(token=ApiToken.objects.get(), user=user)
+    assert api.get("/resolve/ag_aaaaaaaaaa").status_code == 401
+
+
+def test_with_local_memory_a_revocation_elsewhere_is_seen_within_ten_seconds(
+    api, monkeypatch, settings
+):
+    assert settings.API_TOKEN_CACHE_SECONDS <= 10
+    assert api.get("/agents").status_code == 200
+    # Another process revokes: this process's cache is not told.
+    ApiToken.objects.update(revoked_at="2026-01-01T00:00:00Z")
+    assert api.get("/agents").status_code == 200
+    later = time.time() + settings.API_TOKEN_CACHE_SECONDS + 0.5
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: later)
+    assert api.get("/agents").status_code == 401
+
+
+def test_an_inactive_user_s_token_is_refused(api, make_user):
+    token = ApiToken.objects.get()
+    token.user.is_active = False
+    token.user.save()
+    cache.clear()
+    assert api.get("/agents").status_code == 401
+
+
+def test_authenticate_ignores_things_that_are_not_tokens():
+    assert auth.authenticate("Basic abc") is None
+    assert auth.authenticate("ac_" + "x" * 500) is None
+
+
+def test_healthz_touches_no_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_checks_the_database(client, monkeypatch):
+    assert client.get("/readyz").json() == {"status": "ok"}
+    from django.db import connection
+
+    def broken():
+        raise RuntimeError("down")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
