@@ -132,7 +132,7 @@ def test_a_token_records_when_it_was_last_used(api):
     ],
 )
 def test_each_role_may_do_exactly_its_part(make_api, live, roles, allowed):
-    agent, v1, v2 = live
+    agent, _v1, _v2 = live
     api = make_api(*roles)
     base = f"/agents/{agent.public_id}"
     attempts = {
@@ -167,7 +167,7 @@ def test_listing_agents_with_search_status_and_pages(api, make_agent, live):
 
 
 def test_the_agent_shape(api, live):
-    agent, v1, v2 = live
+    agent, _v1, _v2 = live
     body = api.get(f"/agents/{agent.public_id}").json()
     assert body["id"] == agent.public_id
     assert body["status"] == "unpublished_changes"
@@ -354,7 +354,7 @@ def test_releasing_and_rolling_back(api, live):
 
 
 def test_restoring_a_version_into_the_draft(api, live):
-    agent, v1, v2 = live
+    agent, _v1, v2 = live
     body = api.post(f"/agents/{agent.public_id}/restore", {"version": 2}).json()
     assert body["content_hash"] == v2.content_hash
     assert body["restored_from"] == 2
@@ -479,7 +479,7 @@ def test_conversation_binding_is_enforced_by_the_database(live, api):
 
 
 def test_listing_conversations_with_filters(api, live, user):
-    agent, v1, v2 = live
+    agent, _v1, _v2 = live
     a = api.post("/conversations", {"agent": agent.public_id}).json()
     api.post("/conversations", {"agent": f"{agent.public_id}@v2"})
     api.post("/conversations", {"agent": f"{agent.public_id}@draft"})
@@ -538,11 +538,14 @@ def test_the_same_key_with_a_different_body_is_422(api, live):
 def test_idempotent_posts_create_nothing_on_replay(api, live, path, body):
     agent = live[0]
     url = path.replace("{id}", agent.public_id)
-    counts = lambda: (
-        Conversation.objects.count(),
-        ReleaseEvent.objects.count(),
-        Draft.history.count(),
-    )
+
+    def counts():
+        return (
+            Conversation.objects.count(),
+            ReleaseEvent.objects.count(),
+            Draft.history.count(),
+        )
+
     api.post(url, body(agent), headers={"Idempotency-Key": "same"})
     after_first = counts()
     replay = api.post(url, body(agent), headers={"Idempotency-Key": "same"})

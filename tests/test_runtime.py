@@ -88,7 +88,7 @@ def test_with_local_memory_starting_a_conversation_costs_pointer_and_insert(
 
 
 def test_with_local_memory_a_release_is_seen_at_once(api, released, user):
-    agent, v1, v2 = released
+    agent, _v1, v2 = released
     assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 1
     services.release_version(version=v2, user=user)
     assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 2
