@@ -18,7 +18,15 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from agents import services
 from agents.config import changed_values
 from agents.exceptions import AgentConsoleError
-from agents.models import STATUS_LABELS, Agent, Draft, PublishedVersion, ReleaseEvent
+from agents.models import (
+    STATUS_LABELS,
+    Agent,
+    ApiToken,
+    Conversation,
+    Draft,
+    PublishedVersion,
+    ReleaseEvent,
+)
 
 
 def _pretty_json(value) -> str:
@@ -297,3 +305,39 @@ class ReleaseEventAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "released_at"]
     search_fields = ["agent__name", "agent__public_id", "note"]
     date_hierarchy = "released_at"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are created with `create_api_token` or on the console's API tokens page."""
+
+    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["user"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["prefix", "name", "user__username"]
+    fields = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_revoke_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    @admin.action(description="Revoke selected tokens", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.revoke_api_token(token=token, user=request.user)
+        self.message_user(request, f"Revoked {queryset.count()} token(s).", messages.SUCCESS)
+
+
+@admin.register(Conversation)
+class ConversationAdmin(ReadOnlyAdmin):
+    list_display = ["public_id", "agent", "bound", "variant", "started_at", "outcome", "duration_s"]
+    list_select_related = ["agent", "version"]
+    list_filter = ["outcome", "started_at"]
+    search_fields = ["public_id", "agent__name", "agent__public_id", "key"]
+    date_hierarchy = "started_at"
+    exclude = ["snapshot"]
+
+    @admin.display(description="bound to")
+    def bound(self, obj: Conversation) -> str:
+        return obj.version.label if obj.version_id else f"draft {obj.content_hash[:12]}"

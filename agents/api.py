@@ -86,7 +86,7 @@ class ErrorOut(Schema):
     error: ErrorBody
 
 
-ERRORS_READ = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS_READ = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ERRORS_WRITE = {400: ErrorOut, 413: ErrorOut, 422: ErrorOut, **ERRORS_READ}
 
 
@@ -113,16 +113,19 @@ class AgentList(Schema):
     next: str | None
 
 
+Name = Field(..., min_length=1, max_length=200)
+
+
 class AgentCreate(Schema):
     model_config = ConfigDict(extra="forbid")
-    name: str
+    name: str = Name
     description: str = ""
     config: dict[str, Any] | None = None
 
 
 class AgentPatch(Schema):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
 
 
@@ -164,7 +167,7 @@ class VersionList(Schema):
 
 class VersionCreate(Schema):
     model_config = ConfigDict(extra="forbid")
-    name: str
+    name: str = Name
     description: str = ""
     expected_draft_revision: int | None = None
 
@@ -172,7 +175,7 @@ class VersionCreate(Schema):
 class ReleaseIn(Schema):
     model_config = ConfigDict(extra="forbid")
     version: int
-    note: str = ""
+    note: str = Field("", max_length=2000)
 
 
 class ReleaseEventOut(Schema):
@@ -232,7 +235,7 @@ class ConversationIn(Schema):
     model_config = ConfigDict(extra="forbid")
     agent: str | None = None
     channel: str | None = None
-    key: str | None = None
+    key: str | None = Field(None, max_length=200)
 
 
 class ConversationOut(Schema):

@@ -24,7 +24,7 @@ from agents import editor, selectors, services
 from agents.diff import Diff
 from agents.diff import diff as diff_documents
 from agents.exceptions import AgentConsoleError, DraftConflict, InvalidInput, NoChanges
-from agents.models import STATUS_LABELS, Agent, PublishedVersion
+from agents.models import STATUS_LABELS, Agent, ApiToken, PublishedVersion
 from agents.permissions import (
     CHANGE_AGENT,
     CREATE_AGENT,
@@ -511,3 +511,34 @@ def compare_pick(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     if request.htmx:
         return _compare(request, agent, a, b)
     return redirect("agents:compare", public_id, a.removeprefix("v"), b.removeprefix("v"))
+
+
+# ------------------------------------------------------------------ API tokens
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
+    """The user's API tokens: create one (its secret is shown once), see when each was used."""
+    created_secret = ""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            _, created_secret = services.create_api_token(
+                user=request.user, name=request.POST.get("name", "")
+            )
+        except InvalidInput as exc:
+            errors = _errors(exc)
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(
+        request,
+        "agents/api_tokens.html",
+        {"tokens": tokens, "created_secret": created_secret, "errors": errors},
+    )
+
+
+@require_http_methods(["POST"])
+def revoke_api_token(request: HtmxHttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    services.revoke_api_token(token=token, user=request.user)
+    messages.success(request, f"Revoked {token.prefix}… — it is refused from now on.")
+    return redirect("agents:api-tokens")

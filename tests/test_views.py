@@ -541,3 +541,30 @@ def test_hostile_text_is_escaped_everywhere(operator_client, make_agent, user):
         html = operator_client.get(url).content.decode()
         assert "<script>alert" not in html, url
         assert "<svg onload" not in html, url
+
+
+def test_api_tokens_are_created_shown_once_and_revoked_in_the_console(operator_client, user):
+    from agents.models import ApiToken
+
+    page = operator_client.post(reverse("agents:api-tokens"), {"name": "runtime"})
+    html = page.content.decode()
+    token = ApiToken.objects.get(user=user)
+    secret = re.search(r'id="new-token" class="mono" value="([^"]+)"', html).group(1)
+    assert secret.startswith(token.prefix)
+    listing = operator_client.get(reverse("agents:api-tokens")).content.decode()
+    assert secret not in listing
+    assert f"{token.prefix}…" in listing and "never" in listing
+    operator_client.post(reverse("agents:revoke-api-token", args=[token.pk]))
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    response = operator_client.get("/api/v1/agents", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 401
+
+
+def test_nobody_revokes_someone_elses_token(operator_client, make_user):
+    from agents.models import ApiToken
+
+    other, _ = services.create_api_token(user=make_user("Viewer"), name="theirs")
+    response = operator_client.post(reverse("agents:revoke-api-token", args=[other.pk]))
+    assert response.status_code == 404
+    assert ApiToken.objects.get(pk=other.pk).revoked_at is None

@@ -1,0 +1,69 @@
+"""The OpenAPI document describes what the server does; schemathesis checks it does."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+
+from agents import services
+from tests.conftest import edit
+
+pytestmark = pytest.mark.django_db
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def openapi(client):
+    return client.get("/api/v1/openapi.json").json()
+
+
+def test_every_operation_documents_its_errors(openapi):
+    operations = [
+        (path, method, spec)
+        for path, methods in openapi["paths"].items()
+        for method, spec in methods.items()
+    ]
+    assert len(operations) >= 17
+    for path, method, spec in operations:
+        codes = set(spec["responses"])
+        assert {"401", "403", "404"} <= codes, (method, path)
+        if method in {"post", "put", "patch"}:
+            assert {"400", "413", "422"} <= codes, (method, path)
+    error = openapi["components"]["schemas"]["ErrorOut"]
+    assert error["properties"]["error"]["$ref"].endswith("ErrorBody")
+    assert {"bearer", "BearerToken"} & set(openapi["components"]["securitySchemes"])
+
+
+def test_the_interactive_docs_use_only_vendored_assets(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert "//" not in html.replace("http://", "").replace("https://", "").split("<body")[0]
+
+
+@pytest.fixture
+def token(make_user, agent, make_version, user):
+    """A superuser's token, and an agent with history for the generated requests to hit."""
+    v1 = make_version(agent)
+    make_version(agent)
+    services.release_version(version=v1, user=user)
+    edit(agent, {"llm": {"temperature": 1.3}}, user=user)
+    _, secret = services.create_api_token(user=make_user(superuser=True), name="fuzz")
+    return secret
+
+
+@schema.parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_the_api_conforms_to_its_schema_and_never_fails(case, token):
+    # Schema-valid is not always acceptable: a configuration must also satisfy
+    # the rules of agents/config.py, a name must not be blank, and so on.
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"},
+        excluded_checks=[schemathesis.checks.positive_data_acceptance],
+    )
