@@ -55,9 +55,10 @@ MAX_PAGE = 200
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> auth.Principal | None:
-        principal = auth.authenticate(token)
-        if principal is not None:
-            request.principal = principal
+        # On the resolve path, the token and the released pointer come in one round trip.
+        match = request.resolver_match
+        ref = match.kwargs.get("ref") if match else None
+        principal, request.prefetched = auth.authenticate_with(token, runtime.prefetch_keys(ref))
         return principal
 
 
@@ -731,9 +732,6 @@ def _label(side: selectors.Side) -> str:
     return side.ref if side.ref in ("draft", "released") else f"v{side.ref}"
 
 
-api.add_router("/agents", agents)
-
-
 # ------------------------------------------------------------------ runtime
 
 runtime_router = Router(tags=["runtime"])
@@ -747,27 +745,20 @@ runtime_router = Router(tags=["runtime"])
 def resolve(request, ref: str):
     """`ETag` is the content hash; `If-None-Match` with it answers 304."""
     _require(request, VIEW_AGENT)
-    resolved = _resolve(ref)
+    resolved = _resolve(ref, getattr(request, "prefetched", None))
     etag = f'"{resolved.content_hash}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
-        response = JsonResponse(
-            {
-                "agent": resolved.agent,
-                "version": resolved.version,
-                "content_hash": resolved.content_hash,
-                "config": resolved.config,
-            }
-        )
+        response = HttpResponse(resolved.body, content_type="application/json")
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
 
 
-def _resolve(ref: str) -> runtime.Resolved:
+def _resolve(ref: str, prefetched: dict | None = None) -> runtime.Resolved:
     try:
-        return runtime.resolve(ref)
+        return runtime.resolve(ref, prefetched)
     except runtime.UnknownReference as exc:
         raise Http404(str(exc)) from None
 
@@ -882,7 +873,9 @@ def list_conversations(
 
 
 runtime_router.add_router("/conversations", conversations)
+# Runtime routes first: Django tries URL patterns in order, and these are the hot ones.
 api.add_router("", runtime_router)
+api.add_router("/agents", agents)
 
 
 # ------------------------------------------------------------------ errors

@@ -4,11 +4,10 @@ What never moves is cached forever: a version's configuration (by version id)
 and the mapping `ag_x@v3` → version. What moves — the released pointer and
 the draft — is handled by the kind of cache:
 
-- with a shared cache (Redis), entries are keyed by a per-agent *generation*
-  that every write replaces after it commits. A reader that raced the write
-  stored its entry under the old generation, which nobody reads again, so
-  nothing stale is served once a release or edit has returned: 0 SQL queries
-  on a hit.
+- with a shared cache (Redis), every write refreshes the agent's entries from
+  the database after it commits, and readers only ever *add* what they read,
+  so a reader that raced a write cannot overwrite the fresher entry: nothing
+  stale is served once a release or edit has returned, with 0 SQL queries.
 - with a per-process cache (local memory), other processes' writes cannot be
   seen, so the pointer (or the draft row) is read on every request: one
   indexed query, and the configuration itself comes from the cache.
@@ -16,19 +15,23 @@ the draft — is handled by the kind of cache:
 
 from __future__ import annotations
 
+import json
 import re
-import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 from agents.exceptions import AgentNotPublished, InvalidInput
 from agents.models import Agent, Draft, PublishedVersion
 
+# Bump when the shape of cached entries changes, so a deploy never reads the old ones.
+KEY = "rt2"
 FOREVER = None
+MOVING_TTL = 3600  # moving entries are refreshed on every write; this only bounds memory
 REF = re.compile(r"^(?P<agent>ag_[a-z2-7]{10})(?:@(?P<spec>draft|released|v?\d{1,9}))?$")
 
 
@@ -44,6 +47,15 @@ class Resolved:
     version_pk: int | None
     content_hash: str
     config: dict[str, Any]
+    body: bytes = b""  # the resolve response, encoded once and cached with the rest
+
+
+def _encode(agent: str, version: int | str, content_hash: str, config: dict) -> bytes:
+    return json.dumps(
+        {"agent": agent, "version": version, "content_hash": content_hash, "config": config},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
 
 
 def shared_cache() -> bool:
@@ -59,30 +71,62 @@ def parse_ref(ref: str) -> tuple[str, str]:
     return match["agent"], (match["spec"] or "released").removeprefix("v")
 
 
-def resolve(ref: str) -> Resolved:
+def resolve(ref: str, prefetched: dict | None = None) -> Resolved:
+    """`prefetched`: cache entries already read (see prefetch_keys), to spare a round trip."""
     public_id, spec = parse_ref(ref)
     if spec == "draft":
-        return _draft(public_id)
+        return _draft(public_id, prefetched)
     if spec == "released":
-        return _released(public_id)
+        return _released(public_id, prefetched)
     return _version(public_id, int(spec))
+
+
+def prefetch_keys(ref: str | None) -> tuple[str, ...]:
+    """The shared-cache key `resolve(ref)` will read first, for a combined fetch."""
+    if not ref or not shared_cache():
+        return ()
+    match = REF.match(ref.strip())
+    if not match:
+        return ()
+    kind = {"draft": "draft", None: "rel", "released": "rel"}.get(match["spec"])
+    return (f"{KEY}:{kind}:{match['agent']}",) if kind else ()
 
 
 # ------------------------------------------------------------------ immutable parts
 
 
-def _version_config(version_pk: int) -> tuple[str, dict[str, Any]]:
-    key = f"rt:cfg:{version_pk}"
+_LOCAL_VERSIONS: OrderedDict[int, Resolved] = OrderedDict()
+LOCAL_VERSIONS_MAX = 2048
+
+
+def clear_local() -> None:
+    """Forget this process's memo of versions (tests reuse primary keys)."""
+    _LOCAL_VERSIONS.clear()
+
+
+def _version_config(version_pk: int) -> Resolved:
+    """Everything about a version the runtime needs. Versions never change, so this is
+    kept forever: in this process (no round trip, no unpickling), and in the cache."""
+    found = _LOCAL_VERSIONS.get(version_pk)
+    if found is not None:
+        return found
+    key = f"{KEY}:cfg:{version_pk}"
     found = cache.get(key)
     if found is None:
-        row = PublishedVersion.objects.values_list("content_hash", "config").get(pk=version_pk)
-        found = (row[0], row[1])
+        content_hash, config, number, agent_pk, public_id = PublishedVersion.objects.values_list(
+            "content_hash", "config", "number", "agent_id", "agent__public_id"
+        ).get(pk=version_pk)
+        body = _encode(public_id, number, content_hash, config)
+        found = Resolved(public_id, agent_pk, number, version_pk, content_hash, config, body)
         cache.set(key, found, FOREVER)
+    _LOCAL_VERSIONS[version_pk] = found
+    if len(_LOCAL_VERSIONS) > LOCAL_VERSIONS_MAX:
+        _LOCAL_VERSIONS.popitem(last=False)
     return found
 
 
 def _version(public_id: str, number: int) -> Resolved:
-    key = f"rt:ver:{public_id}:{number}"
+    key = f"{KEY}:ver:{public_id}:{number}"
     found = cache.get(key)
     if found is None:
         row = (
@@ -94,80 +138,89 @@ def _version(public_id: str, number: int) -> Resolved:
             raise UnknownReference(f"{public_id} has no version v{number}.")
         found = row
         cache.set(key, found, FOREVER)
-    agent_pk, version_pk = found
-    content_hash, config = _version_config(version_pk)
-    return Resolved(public_id, agent_pk, number, version_pk, content_hash, config)
+    return _version_config(found[1])
 
 
 # ------------------------------------------------------------------ moving parts
 
-
-def _generation(public_id: str) -> str:
-    key = f"rt:gen:{public_id}"
-    generation = cache.get(key)
-    if generation is None:
-        cache.add(key, uuid.uuid4().hex, FOREVER)
-        generation = cache.get(key)
-    return generation
-
-
-def invalidate(public_id: str) -> None:
-    """Forget the moving parts of an agent (after its release pointer or draft changed)."""
-    if shared_cache():
-        cache.set(f"rt:gen:{public_id}", uuid.uuid4().hex, FOREVER)
+# The pointer reads run on every request with a per-process cache: plain SQL on
+# the primary-key and unique indexes, spared the ORM's query compilation.
+_AGENT = Agent._meta.db_table
+_VERSION = PublishedVersion._meta.db_table
+_DRAFT = Draft._meta.db_table
+_POINTER_SQL = f"SELECT id, released_version_id FROM {_AGENT} WHERE public_id = %s"
+_DRAFT_SQL = (
+    f"SELECT a.id, d.content_hash, d.config FROM {_AGENT} a "
+    f"JOIN {_DRAFT} d ON d.agent_id = a.id WHERE a.public_id = %s"
+)
 
 
-def invalidate_on_commit(public_id: str) -> None:
-    transaction.on_commit(lambda: invalidate(public_id))
-
-
-def _released_pointer(public_id: str) -> tuple[int, int | None, int | None]:
-    row = (
-        Agent.objects.filter(public_id=public_id)
-        .order_by()
-        .values_list("pk", "released_version_id", "released_version__number")
-        .first()
-    )
+def _fetch_one(sql: str, public_id: str) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [public_id])
+        row = cursor.fetchone()
     if row is None:
         raise UnknownReference(f"No agent {public_id}.")
     return row
 
 
-def _released(public_id: str) -> Resolved:
-    if shared_cache():
-        key = f"rt:rel:{public_id}:{_generation(public_id)}"
-        pointer = cache.get(key)
-        if pointer is None:
-            pointer = _released_pointer(public_id)
-            cache.set(key, pointer, 3600)
-    else:
-        pointer = _released_pointer(public_id)
-    agent_pk, version_pk, number = pointer
+def _released_entry(public_id: str) -> tuple[int, int | None]:
+    """(agent id, released version id or None): the released pointer, small to cache."""
+    agent_pk, version_pk = _fetch_one(_POINTER_SQL, public_id)
+    return agent_pk, version_pk
+
+
+def _draft_entry(public_id: str) -> Resolved:
+    agent_pk, content_hash, config = _fetch_one(_DRAFT_SQL, public_id)
+    if isinstance(config, str):  # SQLite returns JSON columns as text
+        config = json.loads(config)
+    body = _encode(public_id, "draft", content_hash, config)
+    return Resolved(public_id, agent_pk, "draft", None, content_hash, config, body)
+
+
+_LOADERS = {"rel": _released_entry, "draft": _draft_entry}
+
+
+def _moving(kind: str, public_id: str, prefetched: dict | None = None):
+    if not shared_cache():
+        return _LOADERS[kind](public_id)
+    key = f"{KEY}:{kind}:{public_id}"
+    entry = prefetched.get(key) if prefetched else None
+    if entry is None:
+        entry = cache.get(key)
+    if entry is None:
+        entry = _LOADERS[kind](public_id)
+        # add, not set: if a write refreshed the entry after this read began,
+        # the fresher value stays.
+        cache.add(key, entry, MOVING_TTL)
+    return entry
+
+
+def refresh(public_id: str) -> None:
+    """After a write commits: put the agent's current pointer and draft in the shared cache.
+
+    Readers only ever `add`, and this reads the database after the commit, so a
+    reader that raced the write cannot leave a stale entry behind.
+    """
+    if not shared_cache():
+        return
+    for kind, loader in _LOADERS.items():
+        try:
+            cache.set(f"{KEY}:{kind}:{public_id}", loader(public_id), MOVING_TTL)
+        except UnknownReference:
+            cache.delete(f"{KEY}:{kind}:{public_id}")
+
+
+def refresh_on_commit(public_id: str) -> None:
+    transaction.on_commit(lambda: refresh(public_id))
+
+
+def _released(public_id: str, prefetched: dict | None = None) -> Resolved:
+    _agent_pk, version_pk = _moving("rel", public_id, prefetched)
     if version_pk is None:
         raise AgentNotPublished(f"{public_id} has no released version yet.")
-    content_hash, config = _version_config(version_pk)
-    return Resolved(public_id, agent_pk, number, version_pk, content_hash, config)
+    return _version_config(version_pk)
 
 
-def _draft_row(public_id: str) -> tuple[int, str, dict[str, Any]]:
-    row = (
-        Draft.objects.filter(agent__public_id=public_id)
-        .values_list("agent_id", "content_hash", "config")
-        .first()
-    )
-    if row is None:
-        raise UnknownReference(f"No agent {public_id}.")
-    return row
-
-
-def _draft(public_id: str) -> Resolved:
-    if shared_cache():
-        key = f"rt:draft:{public_id}:{_generation(public_id)}"
-        row = cache.get(key)
-        if row is None:
-            row = _draft_row(public_id)
-            cache.set(key, row, 3600)
-    else:
-        row = _draft_row(public_id)
-    agent_pk, content_hash, config = row
-    return Resolved(public_id, agent_pk, "draft", None, content_hash, config)
+def _draft(public_id: str, prefetched: dict | None = None) -> Resolved:
+    return _moving("draft", public_id, prefetched)

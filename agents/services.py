@@ -103,7 +103,7 @@ def _write_draft(
     draft._history_user = _actor(user)
     draft._change_reason = reason
     draft.save()
-    runtime.invalidate_on_commit(draft.agent.public_id)
+    runtime.refresh_on_commit(draft.agent.public_id)
     return draft
 
 
@@ -181,7 +181,7 @@ def archive_agent(*, agent: Agent, user: User, archived: bool = True) -> Agent:
         locked._history_user = _actor(user)
         locked._change_reason = "Archived" if archived else "Unarchived"
         locked.save(update_fields=["archived_at"])
-        runtime.invalidate_on_commit(locked.public_id)
+        runtime.refresh_on_commit(locked.public_id)
     return locked
 
 
@@ -282,7 +282,7 @@ def release_version(
         agent._history_user = _actor(user)
         agent._change_reason = f"{kind.label} {version.label}"
         agent.save(update_fields=["released_version"])
-        runtime.invalidate_on_commit(agent.public_id)
+        runtime.refresh_on_commit(agent.public_id)
         return ReleaseEvent.objects.create(
             agent=agent,
             version=version,

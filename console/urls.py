@@ -6,6 +6,8 @@ from agents.api import api
 from agents.health import healthz, readyz
 
 urlpatterns = [
+    # The runtime API first: it is resolved on every runtime request.
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
@@ -13,7 +15,6 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("", include("agents.urls")),

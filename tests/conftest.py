@@ -33,7 +33,11 @@ def _empty_cache():
     """Each test starts with an empty cache (ids are reused across rolled-back tests)."""
     from django.core.cache import cache
 
+    from agents import auth, runtime
+
     cache.clear()
+    auth._touched.clear()
+    runtime.clear_local()
     yield
     cache.clear()
 

@@ -121,3 +121,58 @@ def test_concurrent_saves_and_releases_together_hold_every_invariant(
     assert numbers == list(range(1, len(numbers) + 1))
     last = ReleaseEvent.objects.filter(agent=agent).order_by("-id").first()
     assert Agent.objects.get(pk=agent.pk).released_version_id == last.version_id
+
+
+def test_concurrent_writers_through_http_never_break_an_invariant(live_server, user):
+    """Threads hammer the API: edits, versions and releases at once. No 5xx; the
+    numbering and the release pointer stay consistent."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    agent = services.create_agent(name="Over HTTP", user=user)
+    _, token = services.create_api_token(user=user, name="load")
+    base = f"{live_server.url}/api/v1/agents/{agent.public_id}"
+
+    def call(method, url, body):
+        request = urllib.request.Request(
+            url,
+            method=method,
+            data=json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
+    def work(i):
+        statuses = []
+        for round_ in range(3):
+            patch = {"config": {"prompt": {"welcome_message": f"writer {i} round {round_}"}}}
+            statuses.append(call("PATCH", f"{base}/draft", patch)[0])
+            status, body = call("POST", f"{base}/versions", {"name": f"W{i}.{round_}"})
+            statuses.append(status)
+            if status == 201:
+                statuses.append(call("POST", f"{base}/release", {"version": body["number"]})[0])
+        return statuses
+
+    results, errors = run_at_once(work, count=10)
+    assert errors == []
+    statuses = [s for r in results for s in r]
+    assert all(s < 500 for s in statuses), statuses
+    assert set(statuses) <= {200, 201, 409, 412}
+    numbers = list(
+        PublishedVersion.objects.filter(agent=agent)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert len(numbers) >= 10
+    log = list(ReleaseEvent.objects.filter(agent=agent).order_by("id"))
+    previous = None
+    for event in log:
+        assert event.previous_version_id == previous
+        previous = event.version_id
+    assert Agent.objects.get(pk=agent.pk).released_version_id == previous

@@ -36,7 +36,7 @@ def with_redis(settings):
     settings.REDIS_URL = REDIS_URL
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "console.cache.FastRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
@@ -129,13 +129,22 @@ def test_with_redis_releases_and_edits_are_never_served_stale(
 
 
 def test_with_redis_a_reader_that_raced_a_write_cannot_poison_the_cache(with_redis, released, user):
-    """A reader caches what it read under the generation it started with; the write
-    replaces the generation after committing, so that entry is never read again."""
-    agent, v1, v2 = released
-    stale_generation = runtime._generation(agent.public_id)
+    """A slow reader read the pointer before a release committed and stores it late:
+    readers only `add`, and the write refreshed the entry after committing."""
+    agent, _v1, v2 = released
+    stale = runtime._released_entry(agent.public_id)
     services.release_version(version=v2, user=user)
-    cache.set(f"rt:rel:{agent.public_id}:{stale_generation}", (agent.pk, v1.pk, 1), 3600)
-    runtime.invalidate(agent.public_id)  # what on_commit runs
+    runtime.refresh(agent.public_id)  # what on_commit runs
+    cache.add(f"{runtime.KEY}:rel:{agent.public_id}", stale, 3600)
+    assert runtime.resolve(agent.public_id).version == 2
+
+
+def test_with_redis_a_refresh_overwrites_what_a_reader_stored_first(with_redis, released, user):
+    agent, _v1, v2 = released
+    assert runtime.resolve(agent.public_id).version == 1  # cached
+    services.release_version(version=v2, user=user)
+    assert runtime.resolve(agent.public_id).version == 1  # not committed-and-refreshed yet
+    runtime.refresh(agent.public_id)
     assert runtime.resolve(agent.public_id).version == 2
 
 
