@@ -13,6 +13,20 @@ pytestmark = pytest.mark.django_db
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI app closes "old" connections around each request; inside a test's
+    transaction that would drop it (Django's test client does the same as this)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def openapi(client):
     return client.get("/api/v1/openapi.json").json()
