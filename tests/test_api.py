@@ -265,6 +265,13 @@ def test_an_invalid_draft_is_422_with_paths_and_changes_nothing(api, live):
 def test_malformed_json_and_wrong_shapes(api, live):
     agent = live[0]
     error(api.put(f"/agents/{agent.public_id}/draft", raw="{nope"), 400, "bad_request")
+    form = api.client.post(
+        "/api/v1/agents",
+        data="name=x",
+        content_type="text/plain",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
+    )
+    error(form, 400, "bad_request")
     err = error(
         api.put(f"/agents/{agent.public_id}/draft", {"konfig": {}}), 422, "validation_error"
     )
