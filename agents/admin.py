@@ -36,7 +36,7 @@ def _pretty_json(value) -> str:
     )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyMixin:
     """View-only: rows are never added, changed or deleted from the admin."""
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -47,6 +47,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -193,7 +197,7 @@ def _short(value) -> str:
 
 
 @admin.register(Draft)
-class DraftAdmin(SimpleHistoryAdmin):
+class DraftAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     """Drafts are edited in the console or the API; support staff read them and their trail."""
 
     list_display = ["agent", "revision", "updated_by", "updated_at", "restored_from"]
@@ -210,15 +214,6 @@ class DraftAdmin(SimpleHistoryAdmin):
     ]
     readonly_fields = fields
     history_list_display = ["revision"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="configuration")
     def config_pretty(self, obj: Draft) -> str:

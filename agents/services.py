@@ -85,6 +85,39 @@ def _locked_draft(agent: Agent) -> Draft:
     )
 
 
+_KEEP = object()
+
+
+def _replace_draft(
+    *,
+    agent: Agent,
+    document: dict[str, Any],
+    user: User,
+    expected_revision: int | None,
+    reason: str,
+    restored_from: PublishedVersion | object | None = _KEEP,
+) -> Draft:
+    """Put a validated document in the draft: revision + 1, one history row.
+
+    A stale `expected_revision` raises DraftConflict; the same content is a no-op.
+    """
+    digest = schema.content_hash(document)
+    with transaction.atomic():
+        draft = _locked_draft(agent)
+        _check_active(draft.agent)
+        _check_revision(draft, expected_revision)
+        if draft.content_hash == digest:
+            return draft
+        return _write_draft(
+            draft,
+            document=document,
+            digest=digest,
+            user=user,
+            reason=reason,
+            restored_from=draft.restored_from if restored_from is _KEEP else restored_from,
+        )
+
+
 def _write_draft(
     draft: Draft,
     *,
@@ -197,22 +230,13 @@ def update_draft(
     A stale `expected_revision` raises DraftConflict; an identical document is a
     no-op (same revision, no history row).
     """
-    document = schema.normalize(config)
-    digest = schema.content_hash(document)
-    with transaction.atomic():
-        draft = _locked_draft(agent)
-        _check_active(draft.agent)
-        _check_revision(draft, expected_revision)
-        if draft.content_hash == digest:
-            return draft
-        return _write_draft(
-            draft,
-            document=document,
-            digest=digest,
-            user=user,
-            reason="Edited",
-            restored_from=draft.restored_from,
-        )
+    return _replace_draft(
+        agent=agent,
+        document=schema.normalize(config),
+        user=user,
+        expected_revision=expected_revision,
+        reason="Edited",
+    )
 
 
 def save_version(
@@ -300,22 +324,14 @@ def restore_version(
 
     Restoring what the draft already holds is a no-op.
     """
-    document = schema.upgrade(version.config, version.schema_version)
-    digest = schema.content_hash(document)
-    with transaction.atomic():
-        draft = _locked_draft(version.agent)
-        _check_active(draft.agent)
-        _check_revision(draft, expected_revision)
-        if draft.content_hash == digest:
-            return draft
-        return _write_draft(
-            draft,
-            document=document,
-            digest=digest,
-            user=user,
-            reason=f"Restored {version.label}",
-            restored_from=version,
-        )
+    return _replace_draft(
+        agent=version.agent,
+        document=schema.upgrade(version.config, version.schema_version),
+        user=user,
+        expected_revision=expected_revision,
+        reason=f"Restored {version.label}",
+        restored_from=version,
+    )
 
 
 # ------------------------------------------------------------------ API tokens
