@@ -93,6 +93,7 @@ def test_edit_save_version_release_restore(new_page, agent, user):
     expect(page.get_by_test_id("released-version")).to_contain_text("v1")
 
     assert page.evaluate("window.__noReload") is True
+    assert page.console_errors == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "agent-page.png"), full_page=True)
     draft = Draft.objects.get(agent=agent)
@@ -237,6 +238,31 @@ def test_compare_opens_in_the_history_panel_without_a_reload(new_page, agent, us
     panel.get_by_role("button", name="Compare").click()
     expect(panel.get_by_role("heading", level=2)).to_have_text("Compare v2 → Draft")
     expect(panel.get_by_text("No differences")).to_be_visible()
+    # Restoring with the panel open refreshes the editor in place, within the CSP.
+    history_row(page, "v1").get_by_role("link", name="Restore").click()
+    page.get_by_role("dialog").get_by_role("button", name="Restore v1").click()
+    expect(page.get_by_label("System prompt")).to_have_value("Original prompt.")
     panel.get_by_role("button", name="Close").click()
     expect(page.locator("#compare-view")).to_have_count(0)
     assert page.evaluate("window.__noReload") is True
+    assert page.console_errors == []
+
+
+def test_restoring_over_unsaved_changes_stays_within_the_content_security_policy(
+    new_page, agent, user
+):
+    services.save_version(agent=agent, name="Base", user=user)
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.get_by_label("Temperature").fill("1.2")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_test_id("draft-revision")).to_have_text("Revision 2")
+    history_row(page, "v1").get_by_role("link", name="Compare").click()
+    expect(page.locator("#compare-view")).to_contain_text("llm.temperature")
+    history_row(page, "v1").get_by_role("link", name="Restore").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("in no version")
+    dialog.get_by_role("button", name="Restore v1").click()
+    expect(page.get_by_label("Temperature")).to_have_value("0.7")
+    expect(page.get_by_test_id("draft-revision")).to_have_text("Revision 3")
+    assert page.console_errors == []
