@@ -460,10 +460,8 @@ def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
 def _diff_context(diff: Diff, old_label: str, new_label: str) -> dict[str, Any]:
     """What `agents/_changes.html` renders: changes grouped under the editor's section titles."""
     groups: dict[str, list] = {}
-    for section in schema.SECTIONS:
-        groups.setdefault(editor.SECTION_TITLES[section], [])
-    for change in diff.changes:
-        groups[editor.SECTION_TITLES.get(change.section, change.section)].append(change)
+    for section, changes in diff.by_section(schema.SECTIONS):
+        groups.setdefault(editor.SECTION_TITLES.get(section, section), []).extend(changes)
     return {
         "diff": diff,
         "groups": list(groups.items()),
