@@ -23,7 +23,7 @@ from agents.models import ApiToken
 
 PREFIX_LENGTH = 10  # "ac_" + 7 characters
 LAST_USED_RESOLUTION_S = 60
-_SHARED_TTL_S = 300  # permissions changed in the admin reach the API within this
+_SHARED_TTL_S = 60  # role changes made in the admin reach the API within this
 
 
 def new_secret() -> str:
