@@ -22,6 +22,7 @@ from agents.models import (
     STATUS_LABELS,
     Agent,
     ApiToken,
+    Channel,
     Conversation,
     Draft,
     PublishedVersion,
@@ -336,3 +337,15 @@ class ConversationAdmin(ReadOnlyAdmin):
     @admin.display(description="bound to")
     def bound(self, obj: Conversation) -> str:
         return obj.version.label if obj.version_id else f"draft {obj.content_hash[:12]}"
+
+
+@admin.register(Channel)
+class ChannelAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Channels are routed through the API (and the console); support staff read them and
+    their history here."""
+
+    list_display = ["name", "public_id", "kind", "address", "agent", "target", "variants"]
+    list_select_related = ["agent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "public_id", "address", "agent__name", "agent__public_id"]
+    history_list_display = ["target", "variants"]

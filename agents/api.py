@@ -51,6 +51,7 @@ from agents.permissions import (
 )
 
 MAX_PAGE = 200
+MAX_OFFSET = 10_000_000  # beyond this, databases overflow rather than page
 
 
 class BearerToken(HttpBearer):
@@ -484,7 +485,7 @@ def list_agents(
     search: str = "",
     status: Literal["", "unpublished", "published", "unpublished_changes"] = "",
     limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     _require(request, VIEW_AGENT)
     rows = list(selectors.agent_list(search=search, status=status)[offset : offset + limit + 1])
@@ -598,7 +599,7 @@ def list_versions(
     request,
     agent_id: str,
     limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     _require(request, VIEW_AGENT)
     agent = _agent(agent_id)
@@ -776,12 +777,15 @@ def start_conversation(request, payload: ConversationIn):
     principal = _require(request, VIEW_AGENT)
     if bool(payload.agent) == bool(payload.channel):
         raise InvalidInput([{"path": "agent", "message": "give exactly one of agent or channel"}])
-    if payload.channel:
-        raise Http404(f"No channel {payload.channel}.")
     try:
-        conversation, resolved = services.start_conversation(
-            ref=payload.agent, key=payload.key or "", user=principal
-        )
+        if payload.channel:
+            conversation, resolved = services.start_conversation_on_channel(
+                channel=_channel(payload.channel), key=payload.key or "", user=principal
+            )
+        else:
+            conversation, resolved = services.start_conversation(
+                ref=payload.agent, key=payload.key or "", user=principal
+            )
     except runtime.UnknownReference as exc:
         raise Http404(str(exc)) from None
     return Status(201, conversation_out(conversation, resolved.agent, resolved))
@@ -845,7 +849,7 @@ def list_conversations(
     channel: str | None = None,
     outcome: Literal["completed", "transferred", "abandoned", "failed"] | None = None,
     limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """`version` is a number (`3` or `v3`) or `draft`."""
     _require(request, VIEW_AGENT)
@@ -876,6 +880,173 @@ runtime_router.add_router("/conversations", conversations)
 # Runtime routes first: Django tries URL patterns in order, and these are the hot ones.
 api.add_router("", runtime_router)
 api.add_router("/agents", agents)
+
+
+# ------------------------------------------------------------------ channels
+
+MANAGE_CHANNELS = "agents.manage_channels"
+
+
+class VersionTargetIO(Schema):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(..., ge=1)
+
+
+TargetIO = Literal["released", "draft"] | VersionTargetIO
+
+
+class VariantIO(Schema):
+    model_config = ConfigDict(extra="forbid")
+    target: TargetIO
+    weight: int = Field(..., ge=1, le=100)
+
+
+class ChannelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Name
+    kind: Literal["phone", "web", "api"]
+    address: str = Field("", max_length=300)
+    agent: str
+    target: TargetIO = "released"
+    variants: list[VariantIO] | None = None
+
+
+class ChannelPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: Literal["phone", "web", "api"] | None = None
+    address: str | None = Field(None, max_length=300)
+    agent: str | None = None
+    target: TargetIO | None = None
+    variants: list[VariantIO] | None = None
+
+
+class ChannelOut(Schema):
+    id: str
+    name: str
+    kind: Literal["phone", "web", "api"]
+    address: str
+    agent: str
+    target: TargetIO
+    variants: list[VariantIO] | None
+
+
+class ChannelList(Schema):
+    data: list[ChannelOut]
+    next: str | None
+
+
+class ServedOut(Schema):
+    variant: str
+    weight: int
+    version: int | Literal["draft"] | None
+    content_hash: str | None
+    draft_revision: int | None
+
+
+class ChannelAsOfOut(Schema):
+    channel: str
+    at: datetime
+    existed: bool
+    target: TargetIO | None
+    variants: list[VariantIO] | None
+    serves: list[ServedOut]
+
+
+def channel_out(channel) -> dict[str, Any]:
+    return {
+        "id": channel.public_id,
+        "name": channel.name,
+        "kind": channel.kind,
+        "address": channel.address,
+        "agent": channel.agent.public_id,
+        "target": channel.target,
+        "variants": channel.variants,
+    }
+
+
+def _channel(channel_id: str):
+    from agents.models import Channel
+
+    channel = Channel.objects.select_related("agent").filter(public_id=channel_id).first()
+    if channel is None:
+        raise Http404(f"No channel {channel_id}.")
+    return channel
+
+
+def _agent_by_id(agent_id: str) -> Agent:
+    agent = Agent.objects.filter(public_id=agent_id).first()
+    if agent is None:
+        raise InvalidInput([{"path": "agent", "message": f"no agent {agent_id}"}])
+    return agent
+
+
+channels = Router(tags=["channels"])
+
+
+@channels.get("", response={200: ChannelList, **ERRORS_READ}, summary="List channels")
+def list_channels(
+    request,
+    agent: str | None = None,
+    limit: int = Query(50, ge=1, le=MAX_PAGE),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
+    from agents.models import Channel
+
+    _require(request, VIEW_AGENT)
+    rows = Channel.objects.select_related("agent").order_by("name", "id")
+    if agent:
+        rows = rows.filter(agent__public_id=agent)
+    page = list(rows[offset : offset + limit + 1])
+    return {
+        "data": [channel_out(c) for c in page[:limit]],
+        "next": _next_url(request, offset, limit, len(page) > limit),
+    }
+
+
+@channels.post("", response={201: ChannelOut, **ERRORS_WRITE}, summary="Create a channel")
+def create_channel(request, payload: ChannelIn):
+    """A pinned version must belong to the channel's agent; variant weights sum to 100."""
+    principal = _require(request, MANAGE_CHANNELS)
+    values = payload.model_dump(exclude_none=False)
+    values["agent"] = _agent_by_id(values["agent"])
+    channel = services.create_channel(user=principal.user, **values)
+    return Status(201, channel_out(channel))
+
+
+@channels.get("/{channel_id}", response={200: ChannelOut, **ERRORS_READ}, summary="Get a channel")
+def get_channel(request, channel_id: str):
+    _require(request, VIEW_AGENT)
+    return channel_out(_channel(channel_id))
+
+
+@channels.patch(
+    "/{channel_id}",
+    response={200: ChannelOut, **ERRORS_WRITE},
+    summary="Rename, repoint or re-split a channel",
+)
+def patch_channel(request, channel_id: str, payload: ChannelPatch):
+    """Send `"variants": null` to stop splitting traffic."""
+    principal = _require(request, MANAGE_CHANNELS)
+    changes = payload.model_dump(exclude_unset=True)
+    if "agent" in changes:
+        changes["agent"] = _agent_by_id(changes["agent"])
+    channel = services.update_channel(channel=_channel(channel_id), user=principal.user, **changes)
+    return channel_out(channel)
+
+
+@channels.get(
+    "/{channel_id}/as-of",
+    response={200: ChannelAsOfOut, **ERRORS_READ},
+    summary="Which version served the channel at a moment",
+)
+def channel_as_of(request, channel_id: str, at: datetime):
+    _require(request, VIEW_AGENT)
+    channel = _channel(channel_id)
+    return {"channel": channel.public_id, "at": at, **selectors.channel_as_of(channel, at)}
+
+
+api.add_router("/channels", channels)
 
 
 # ------------------------------------------------------------------ errors

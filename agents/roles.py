@@ -8,6 +8,7 @@ VIEW = [
     "agents.view_draft",
     "agents.view_publishedversion",
     "agents.view_releaseevent",
+    "agents.view_channel",
 ]
 
 ROLES: dict[str, list[str]] = {
@@ -19,7 +20,7 @@ ROLES: dict[str, list[str]] = {
         "agents.edit_draft",
         "agents.save_version",
     ],
-    "Releaser": [*VIEW, "agents.release_version"],
+    "Releaser": [*VIEW, "agents.release_version", "agents.manage_channels"],
 }
 
 
@@ -43,7 +44,11 @@ def sync_roles(apps) -> None:
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            wanted.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            # A permission of a model a later migration creates does not exist yet
+            # when an early migration runs; the sync after `migrate` completes it.
+            found = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is not None:
+                wanted.append(found)
         group.permissions.set(wanted)

@@ -212,3 +212,60 @@ def config_diff(old: Side, new: Side) -> Diff:
         found = diff(old.config, new.config)
         cache.set(key, found, timeout=None)
     return found
+
+
+# ------------------------------------------------------------------ channels
+
+
+def channel_as_of(channel, at: datetime) -> dict:
+    """What served a channel at time `at`: its routing then, and for each arm the version
+    (or draft revision) it resolved to, from the channel's history and the release log."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from agents.channels import target_label
+
+    try:
+        then = channel.history.as_of(at)
+    except ObjectDoesNotExist:
+        return {"existed": False, "target": None, "variants": None, "serves": []}
+    arms = then.variants or [{"target": then.target, "weight": 100}]
+    released = (
+        ReleaseEvent.objects.filter(agent_id=then.agent_id, released_at__lte=at)
+        .select_related("version")
+        .only("version__number", "version__content_hash")
+        .order_by("-released_at", "-id")
+        .first()
+    )
+    draft = (
+        Draft.history.filter(agent_id=then.agent_id, history_date__lte=at)
+        .order_by("-history_date", "-history_id")
+        .only("revision", "content_hash")
+        .first()
+    )
+    numbers = {a["target"]["version"] for a in arms if isinstance(a["target"], dict)}
+    hashes = dict(
+        PublishedVersion.objects.filter(agent_id=then.agent_id, number__in=numbers).values_list(
+            "number", "content_hash"
+        )
+    )
+    serves = []
+    for arm in arms:
+        target = arm["target"]
+        if target == "released":
+            version = released.version.number if released else None
+            content_hash = released.version.content_hash if released else None
+        elif target == "draft":
+            version = "draft"
+            content_hash = draft.content_hash if draft else None
+        else:
+            version, content_hash = target["version"], hashes.get(target["version"])
+        serves.append(
+            {
+                "variant": target_label(target),
+                "weight": arm["weight"],
+                "version": version,
+                "content_hash": content_hash,
+                "draft_revision": draft.revision if target == "draft" and draft else None,
+            }
+        )
+    return {"existed": True, "target": then.target, "variants": then.variants, "serves": serves}

@@ -37,6 +37,9 @@ def history(agent, make_version, user):
         "admin:agents_draft_changelist",
         "admin:agents_publishedversion_changelist",
         "admin:agents_releaseevent_changelist",
+        "admin:agents_channel_changelist",
+        "admin:agents_conversation_changelist",
+        "admin:agents_apitoken_changelist",
     ],
 )
 def test_every_changelist_renders_with_search_and_filters(admin_client, history, url):

@@ -1,0 +1,113 @@
+"""Channel targets and sticky A/B assignment (pure: no database).
+
+A channel sends its traffic to one target — `"released"`, `"draft"` or
+`{"version": N}` — or splits it between variants `[{"target", "weight"}]`
+with integer weights summing to 100.
+
+Assignment is weighted rendezvous hashing: for each arm, a key gets the score
+`-ln(u) / weight` with `u` uniform from a hash of (channel, arm, key), and the
+lowest score wins. The same key always lands on the same arm without storing
+anything; each arm's share is its weight; and raising one arm's weight only
+lowers that arm's scores, so no key ever leaves the arm that grew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from agents.config import error_path
+from agents.exceptions import InvalidInput
+
+
+class VersionTarget(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: Annotated[int, Field(ge=1)]
+
+
+Target = Literal["released", "draft"] | VersionTarget
+
+
+class Variant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    target: Target
+    weight: Annotated[int, Field(ge=1, le=100)]
+
+
+class Routing(BaseModel):
+    """Where a channel's traffic goes."""
+
+    model_config = ConfigDict(extra="forbid")
+    target: Target = "released"
+    variants: Annotated[list[Variant], Field(min_length=2, max_length=10)] | None = None
+
+    @field_validator("variants")
+    @classmethod
+    def _weights_sum_to_100(cls, variants: list[Variant] | None) -> list[Variant] | None:
+        if variants is None:
+            return None
+        total = sum(v.weight for v in variants)
+        if total != 100:
+            raise ValueError(f"weights must sum to 100 (they sum to {total})")
+        labels = [target_label(v.target) for v in variants]
+        if len(set(labels)) != len(labels):
+            raise ValueError("each variant must have a different target")
+        return variants
+
+
+def target_label(target: Any) -> str:
+    """`released`, `draft` or `v3`: how a target is named in paths, refs and assignment."""
+    if isinstance(target, VersionTarget):
+        return f"v{target.version}"
+    if isinstance(target, dict):
+        return f"v{target['version']}"
+    return str(target)
+
+
+def target_ref(agent_public_id: str, target: Any) -> str:
+    """The runtime reference (`ag_x@v3`) a target resolves through."""
+    return f"{agent_public_id}@{target_label(target)}"
+
+
+def parse_routing(raw: dict[str, Any]) -> dict[str, Any]:
+    """Validate a channel's target and variants; return their JSON form or raise InvalidInput."""
+    try:
+        routing = Routing.model_validate(raw)
+    except ValidationError as exc:
+        raise InvalidInput(
+            [
+                {
+                    "path": error_path(e["loc"]),
+                    "message": e["msg"].removeprefix("Value error, "),
+                }
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+    return routing.model_dump(mode="json")
+
+
+def versions_named(routing: dict[str, Any]) -> set[int]:
+    """Every version number a routing pins (they must belong to the channel's agent)."""
+    targets = [routing["target"], *(v["target"] for v in routing.get("variants") or [])]
+    return {t["version"] for t in targets if isinstance(t, dict)}
+
+
+def assign(channel_id: str, key: str | None, variants: list[dict[str, Any]]) -> int:
+    """The index of the variant a conversation key belongs to; no key: a random one."""
+    if not key:
+        key = secrets.token_hex(16)
+    best, best_score = 0, math.inf
+    for index, variant in enumerate(variants):
+        digest = hashlib.blake2b(
+            f"{channel_id}\x1f{target_label(variant['target'])}\x1f{key}".encode(),
+            digest_size=8,
+        ).digest()
+        uniform = (int.from_bytes(digest, "big") + 0.5) / 2**64
+        score = -math.log(uniform) / variant["weight"]
+        if score < best_score:
+            best, best_score = index, score
+    return best
