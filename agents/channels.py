@@ -111,3 +111,43 @@ def assign(channel_id: str, key: str | None, variants: list[dict[str, Any]]) -> 
         if score < best_score:
             best, best_score = index, score
     return best
+
+
+def parse_target_label(label: str) -> Any:
+    """`released`, `draft`, `v3` or `3` as typed in the console -> a target."""
+    text = (label or "").strip().lower()
+    if text in ("released", "draft"):
+        return text
+    number = text.removeprefix("v")
+    if number.isdigit() and int(number) >= 1:
+        return {"version": int(number)}
+    return text  # parse_routing reports it with its path
+
+
+def describe(target: Any, variants: list[dict[str, Any]] | None) -> str:
+    """`Released`, `v3`, or `Released 80% · v2 20%`, for lists and panels."""
+
+    def name(t: Any) -> str:
+        label = target_label(t)
+        return label.capitalize() if label in ("released", "draft") else label
+
+    if variants:
+        return " · ".join(f"{name(v['target'])} {v['weight']}%" for v in variants)
+    return name(target)
+
+
+def usage(channels, *, version_number: int, released_number: int | None) -> list[str]:
+    """How each channel uses a version: `Main line`, `AB widget 20%` (released counts)."""
+    used = []
+    for channel in channels:
+        arms = channel.variants or [{"target": channel.target, "weight": 100}]
+        share = 0
+        for arm in arms:
+            target = arm["target"]
+            pinned = isinstance(target, dict) and target["version"] == version_number
+            via_release = target == "released" and released_number == version_number
+            if pinned or via_release:
+                share += arm["weight"]
+        if share:
+            used.append(channel.name if share == 100 else f"{channel.name} {share}%")
+    return used

@@ -7,9 +7,17 @@ from datetime import datetime
 
 from django.db.models import Case, CharField, F, Max, Q, QuerySet, Value, When
 
+from agents.channels import usage
 from agents.config import changed_paths
 from agents.diff import Diff, diff
-from agents.models import STATUS_LABELS, Agent, Draft, PublishedVersion, ReleaseEvent
+from agents.models import (
+    STATUS_LABELS,
+    Agent,
+    Channel,
+    Draft,
+    PublishedVersion,
+    ReleaseEvent,
+)
 from agents.permissions import Abilities
 
 
@@ -72,6 +80,7 @@ class HistoryRow:
     can_restore: bool
     can_release: bool
     release_label: str  # "Release" or "Roll back to vN"
+    used_by: tuple[str, ...] = ()  # channels serving this version: "Main line", "AB 20%"
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ def history_page(*, agent: Agent, can: Abilities, page: int = 1) -> HistoryPage:
     more = len(versions) > HISTORY_PAGE_SIZE
     released = agent.released_version
     active = agent.archived_at is None
+    channels = list(Channel.objects.filter(agent_id=agent.pk).only("name", "target", "variants"))
     rows = []
     for version in versions[:HISTORY_PAGE_SIZE]:
         is_released = released is not None and version.pk == released.pk
@@ -104,6 +114,13 @@ def history_page(*, agent: Agent, can: Abilities, page: int = 1) -> HistoryPage:
                 can_restore=can.edit and active,
                 can_release=can.release and active and not is_released,
                 release_label=f"Roll back to {version.label}" if rollback else "Release",
+                used_by=tuple(
+                    usage(
+                        channels,
+                        version_number=version.number,
+                        released_number=released.number if released else None,
+                    )
+                ),
             )
         )
     return HistoryPage(rows=rows, next_page=page + 1 if more else None)

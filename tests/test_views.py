@@ -569,3 +569,23 @@ def test_nobody_revokes_someone_elses_token(operator_client, make_user):
     response = operator_client.post(reverse("agents:revoke-api-token", args=[other.pk]))
     assert response.status_code == 404
     assert ApiToken.objects.get(pk=other.pk).revoked_at is None
+
+
+def test_the_history_panel_says_which_channels_use_each_version(
+    operator_client, agent, make_version, user
+):
+    v1, v2 = make_version(agent), make_version(agent)
+    services.release_version(version=v1, user=user)
+    services.create_channel(name="Main line", kind="phone", agent=agent, user=user)
+    services.create_channel(
+        name="AB widget",
+        kind="web",
+        agent=agent,
+        user=user,
+        variants=[{"target": "released", "weight": 80}, {"target": {"version": 2}, "weight": 20}],
+    )
+    html = operator_client.get(
+        reverse("agents:history", args=[agent.public_id]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Used by AB widget 80%, Main line" in html
+    assert "Used by AB widget 20%" in html
