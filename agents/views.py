@@ -540,3 +540,131 @@ def revoke_api_token(request: HtmxHttpRequest, token_id: int) -> HttpResponse:
     services.revoke_api_token(token=token, user=request.user)
     messages.success(request, f"Revoked {token.prefix}… — it is refused from now on.")
     return redirect("agents:api-tokens")
+
+
+# ------------------------------------------------------------------ channels
+
+VARIANT_ROWS = 4
+MANAGE_CHANNELS = "agents.manage_channels"
+
+
+def _channel_form_values(post) -> dict[str, Any]:
+    """The channel form as typed (targets as `released`, `draft` or `v3`)."""
+    rows = [
+        {
+            "target": post.get(f"variant-{i}-target", "").strip(),
+            "weight": post.get(f"variant-{i}-weight", "").strip(),
+        }
+        for i in range(VARIANT_ROWS)
+    ]
+    return {
+        "name": post.get("name", ""),
+        "kind": post.get("kind", ""),
+        "address": post.get("address", ""),
+        "agent": post.get("agent", ""),
+        "target": post.get("target", "released").strip() or "released",
+        "rows": rows,
+    }
+
+
+def _channel_changes(values: dict[str, Any]) -> dict[str, Any]:
+    from agents.channels import parse_target_label
+
+    agent = Agent.objects.filter(public_id=values["agent"]).first()
+    if agent is None:
+        raise InvalidInput([{"path": "agent", "message": "choose an agent"}])
+    variants = [
+        {"target": parse_target_label(row["target"]), "weight": _int(row["weight"], row["weight"])}
+        for row in values["rows"]
+        if row["target"]
+    ]
+    return {
+        "name": values["name"],
+        "kind": values["kind"],
+        "address": values["address"],
+        "agent": agent,
+        "target": parse_target_label(values["target"]),
+        "variants": variants or None,
+    }
+
+
+def _channel_values(channel) -> dict[str, Any]:
+    from agents.channels import target_label
+
+    variants = channel.variants or []
+    rows = [{"target": target_label(v["target"]), "weight": str(v["weight"])} for v in variants]
+    rows += [{"target": "", "weight": ""}] * (VARIANT_ROWS - len(rows))
+    return {
+        "name": channel.name,
+        "kind": channel.kind,
+        "address": channel.address,
+        "agent": channel.agent.public_id,
+        "target": target_label(channel.target),
+        "rows": rows,
+    }
+
+
+@require_http_methods(["GET"])
+def channel_list(request: HtmxHttpRequest) -> HttpResponse:
+    from agents.channels import describe
+    from agents.models import Channel
+
+    require(request.user, VIEW_AGENT)
+    rows = [
+        (channel, describe(channel.target, channel.variants))
+        for channel in Channel.objects.select_related("agent").order_by("name", "id")
+    ]
+    return render(
+        request,
+        "agents/channels.html",
+        {
+            "rows": rows,
+            "can_manage": request.user.has_perm(MANAGE_CHANNELS),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> HttpResponse:
+    """Create (no id) or edit a channel: target picker, variants and weights."""
+    from django.utils import timezone
+
+    from agents.models import Channel
+
+    require(request.user, VIEW_AGENT)
+    channel = (
+        get_object_or_404(Channel.objects.select_related("agent"), public_id=public_id)
+        if public_id
+        else None
+    )
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        require(request.user, MANAGE_CHANNELS)
+        values = _channel_form_values(request.POST)
+        try:
+            changes = _channel_changes(values)
+            if channel is None:
+                channel = services.create_channel(user=request.user, **changes)
+            else:
+                channel = services.update_channel(channel=channel, user=request.user, **changes)
+        except InvalidInput as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, f"Saved {channel.name}.")
+            return redirect("agents:channel", channel.public_id)
+    elif channel is not None:
+        values = _channel_values(channel)
+    else:
+        require(request.user, MANAGE_CHANNELS)
+        values = _channel_form_values({})
+    context = {
+        "channel": channel,
+        "values": values,
+        "errors": errors,
+        "kinds": Channel.Kind.choices,
+        "agents": Agent.objects.filter(archived_at__isnull=True).order_by("name"),
+        "can_manage": request.user.has_perm(MANAGE_CHANNELS),
+        "serving": selectors.channel_as_of(channel, timezone.now()) if channel else None,
+        "changes": channel.history.select_related("history_user")[:10] if channel else [],
+    }
+    return render(request, "agents/channel_form.html", context)

@@ -574,7 +574,7 @@ def test_nobody_revokes_someone_elses_token(operator_client, make_user):
 def test_the_history_panel_says_which_channels_use_each_version(
     operator_client, agent, make_version, user
 ):
-    v1, v2 = make_version(agent), make_version(agent)
+    v1, _v2 = make_version(agent), make_version(agent)
     services.release_version(version=v1, user=user)
     services.create_channel(name="Main line", kind="phone", agent=agent, user=user)
     services.create_channel(
@@ -589,3 +589,87 @@ def test_the_history_panel_says_which_channels_use_each_version(
     ).content.decode()
     assert "Used by AB widget 80%, Main line" in html
     assert "Used by AB widget 20%" in html
+
+
+def _channel_post(agent, **overrides):
+    data = {
+        "name": "Main line",
+        "kind": "phone",
+        "address": "+15550100",
+        "agent": agent.public_id,
+        "target": "released",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_channels_are_listed_created_and_rerouted_in_the_console(
+    operator_client, agent, make_version, user
+):
+    from agents.models import Channel
+
+    make_version(agent)
+    services.release_version(version=agent.versions.get(number=1), user=user)
+    make_version(agent)
+    response = operator_client.post(reverse("agents:channel-new"), _channel_post(agent))
+    channel = Channel.objects.get()
+    assert response["Location"] == reverse("agents:channel", args=[channel.public_id])
+    page = operator_client.get(reverse("agents:channel", args=[channel.public_id])).content
+    assert b"Serving now:" in page
+    assert b"v1" in page
+    operator_client.post(
+        reverse("agents:channel", args=[channel.public_id]),
+        _channel_post(
+            agent,
+            **{
+                "variant-0-target": "released",
+                "variant-0-weight": "80",
+                "variant-1-target": "v2",
+                "variant-1-weight": "20",
+            },
+        ),
+    )
+    channel.refresh_from_db()
+    assert channel.variants == [
+        {"target": "released", "weight": 80},
+        {"target": {"version": 2}, "weight": 20},
+    ]
+    listing = operator_client.get(reverse("agents:channels")).content.decode()
+    assert "Released 80% · v2 20%" in listing
+
+
+def test_a_bad_split_is_shown_and_nothing_changes(operator_client, agent, make_version):
+    from agents.models import Channel
+
+    make_version(agent)
+    response = operator_client.post(
+        reverse("agents:channel-new"),
+        _channel_post(
+            agent,
+            **{
+                "variant-0-target": "released",
+                "variant-0-weight": "70",
+                "variant-1-target": "v9",
+                "variant-1-weight": "20",
+            },
+        ),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "sum to 100" in html
+    assert not Channel.objects.exists()
+
+
+def test_only_releasers_change_channels(client, make_user, agent, user):
+    from agents.models import Channel
+
+    channel = services.create_channel(name="Widget", kind="web", agent=agent, user=user)
+    client.force_login(make_user("Editor"))
+    page = client.get(reverse("agents:channel", args=[channel.public_id])).content.decode()
+    assert "Save channel" not in page
+    assert client.get(reverse("agents:channel-new")).status_code == 403
+    response = client.post(
+        reverse("agents:channel", args=[channel.public_id]), _channel_post(agent, name="Hijacked")
+    )
+    assert response.status_code == 403
+    assert Channel.objects.get().name == "Widget"

@@ -50,6 +50,26 @@
     if (event.target === dialog()) event.target.replaceChildren();
   }, true);
 
+  // Channel form: the live total of the A/B weights.
+  function updateWeightTotal() {
+    var out = document.querySelector("[data-weight-total]");
+    if (!out) return;
+    var total = 0;
+    var any = false;
+    document.querySelectorAll("[data-weight]").forEach(function (input) {
+      if (input.value !== "") {
+        any = true;
+        total += parseInt(input.value, 10) || 0;
+      }
+    });
+    out.textContent = any ? String(total) : "—";
+    out.classList.toggle("error", any && total !== 100);
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("[data-weight]")) updateWeightTotal();
+  });
+  document.addEventListener("DOMContentLoaded", updateWeightTotal);
+
   var toastTimer;
   function toast(text) {
     var el = document.getElementById("toast");
