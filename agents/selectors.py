@@ -286,3 +286,116 @@ def channel_as_of(channel, at: datetime) -> dict:
             }
         )
     return {"existed": True, "target": then.target, "variants": then.variants, "serves": serves}
+
+
+# ------------------------------------------------------------------ monitoring
+
+
+def conversations_page(
+    agent: Agent, *, version: str = "", channel: str = "", outcome: str = "", since=None, until=None
+):
+    """The agent's conversations, newest first, filtered; a queryset to paginate."""
+    from agents.models import Conversation
+
+    rows = (
+        Conversation.objects.filter(agent_id=agent.pk)
+        .select_related("version")
+        .only(
+            "public_id",
+            "version__number",
+            "channel_ref",
+            "variant",
+            "key",
+            "started_at",
+            "ended_at",
+            "outcome",
+            "duration_s",
+            "sentiment",
+            "automated",
+        )
+        .order_by("-started_at", "-id")
+    )
+    if version == "draft":
+        rows = rows.filter(version__isnull=True)
+    elif version.removeprefix("v").isdigit():
+        rows = rows.filter(version__number=int(version.removeprefix("v")))
+    if channel:
+        rows = rows.filter(channel_ref=channel)
+    if outcome:
+        rows = rows.filter(outcome=outcome)
+    if since:
+        rows = rows.filter(started_at__date__gte=since)
+    if until:
+        rows = rows.filter(started_at__date__lte=until)
+    return rows
+
+
+@dataclass(frozen=True)
+class VersionStats:
+    label: str  # "v3" or "draft"
+    number: int | None
+    conversations: int
+    ended: int
+    completion_rate: float | None  # completed / ended
+    completion_low: float | None  # 95% Wilson interval
+    completion_high: float | None
+    mean_duration_s: float | None
+    mean_sentiment: float | None
+    automation_rate: float | None
+
+
+def wilson_interval(successes: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion (sound for small samples too)."""
+    if total == 0:
+        return 0.0, 0.0
+    p = successes / total
+    denominator = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denominator
+    margin = z * ((p * (1 - p) / total + z * z / (4 * total * total)) ** 0.5) / denominator
+    return max(0.0, centre - margin), min(1.0, centre + margin)
+
+
+def version_stats(agent: Agent) -> list[VersionStats]:
+    """Per-version outcomes from one aggregate query, however many conversations."""
+    from django.db.models import Avg, Count
+
+    from agents.models import Conversation
+
+    rows = (
+        Conversation.objects.filter(agent_id=agent.pk)
+        .values("version__number")
+        .annotate(
+            n_total=Count("id"),
+            n_ended=Count("id", filter=Q(ended_at__isnull=False)),
+            n_completed=Count("id", filter=Q(outcome="completed")),
+            n_automated=Count("id", filter=Q(automated=True)),
+            n_known_automation=Count("id", filter=Q(automated__isnull=False)),
+            avg_duration=Avg("duration_s"),
+            avg_sentiment=Avg("sentiment"),
+        )
+        .order_by("-version__number")
+    )
+    stats = []
+    for row in rows:
+        number = row["version__number"]
+        ended = row["n_ended"]
+        low, high = wilson_interval(row["n_completed"], ended)
+        stats.append(
+            VersionStats(
+                label=f"v{number}" if number else "draft",
+                number=number,
+                conversations=row["n_total"],
+                ended=ended,
+                completion_rate=row["n_completed"] / ended if ended else None,
+                completion_low=low if ended else None,
+                completion_high=high if ended else None,
+                mean_duration_s=row["avg_duration"],
+                mean_sentiment=row["avg_sentiment"],
+                automation_rate=(
+                    row["n_automated"] / row["n_known_automation"]
+                    if row["n_known_automation"]
+                    else None
+                ),
+            )
+        )
+    return stats

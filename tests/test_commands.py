@@ -21,9 +21,32 @@ def test_seed_demo_creates_one_agent_per_status_and_a_login(capsys):
     assert authenticate(username="demo", password="demo-console") is not None
 
 
+def test_seed_demo_adds_channels_and_traffic_for_analytics():
+    from agents.models import Channel, Conversation
+    from agents.selectors import version_stats
+
+    call_command("seed_demo")
+    scheduler = Agent.objects.get(name="Clinic Appointment Scheduler")
+    channels = Channel.objects.filter(agent=scheduler)
+    assert channels.count() == 2
+    assert any(c.variants for c in channels)
+    assert Conversation.objects.filter(agent=scheduler, ended_at__isnull=False).count() >= 2000
+    assert {s.label for s in version_stats(scheduler)} == {"v1", "v2", "v3"}
+
+
 def test_seed_demo_is_idempotent():
     call_command("seed_demo")
-    counts = (Agent.objects.count(), ReleaseEvent.objects.count())
+    from agents.models import Channel, Conversation
+
+    def counts():
+        return (
+            Agent.objects.count(),
+            ReleaseEvent.objects.count(),
+            Channel.objects.count(),
+            Conversation.objects.count(),
+        )
+
+    before = counts()
     call_command("seed_demo")
-    assert (Agent.objects.count(), ReleaseEvent.objects.count()) == counts
+    assert counts() == before
     assert authenticate(username="demo", password="demo-console") is not None

@@ -7,15 +7,18 @@ demo user's password is reset to the printed one.
 from __future__ import annotations
 
 import copy
+import random
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from agents import services
 from agents.config import merge_patch
-from agents.models import Agent
+from agents.models import Agent, Channel, Conversation
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-console"
@@ -91,11 +94,73 @@ class Command(BaseCommand):
                 if not Agent.objects.filter(name=name).exists():
                     build(user)
                     created.append(name)
+            traffic = self._traffic(user)
         if created:
             self.stdout.write(f"Created demo agents: {', '.join(created)}")
         else:
             self.stdout.write("Demo agents already present.")
+        if traffic:
+            self.stdout.write(traffic)
         self.stdout.write(f"Log in as username {DEMO_USERNAME!r} password {DEMO_PASSWORD!r}")
+
+    def _traffic(self, user) -> str:
+        """Channels (one A/B) and a few thousand ended conversations, once."""
+        scheduler = Agent.objects.filter(name=SCHEDULER).first()
+        if scheduler is None or Channel.objects.filter(agent=scheduler).exists():
+            return ""
+        services.create_channel(
+            name="Clinic main line",
+            kind="phone",
+            address="+1 555 0100",
+            agent=scheduler,
+            user=user,
+        )
+        ab = services.create_channel(
+            name="Booking widget A/B",
+            kind="web",
+            address="clinic.example.com",
+            agent=scheduler,
+            user=user,
+            variants=[
+                {"target": "released", "weight": 80},
+                {"target": {"version": 3}, "weight": 20},
+            ],
+        )
+        versions = {v.number: v for v in scheduler.versions.all()}
+        # How each version tends to go: (conversations, completion, mean duration, sentiment).
+        profiles = {1: (600, 0.71, 210, 0.15), 2: (1500, 0.82, 180, 0.35), 3: (700, 0.76, 165, 0.1)}
+        rng = random.Random(42)
+        now = timezone.now()
+        rows = []
+        for number, (count, completion, duration, sentiment) in profiles.items():
+            version = versions[number]
+            for i in range(count):
+                started = now - timedelta(days=14 * rng.random(), minutes=rng.randint(0, 600))
+                outcome = (
+                    "completed"
+                    if rng.random() < completion
+                    else rng.choice(["transferred", "abandoned", "failed"])
+                )
+                seconds = max(5.0, rng.gauss(duration, duration / 3))
+                rows.append(
+                    Conversation(
+                        agent=scheduler,
+                        version=version,
+                        content_hash=version.content_hash,
+                        channel_ref=ab.public_id if number == 3 or i % 4 == 0 else "",
+                        variant="v3" if number == 3 else "",
+                        key=f"+1555{rng.randint(0, 9_999_999):07d}",
+                        started_at=started,
+                        ended_at=started + timedelta(seconds=seconds),
+                        outcome=outcome,
+                        duration_s=round(seconds, 1),
+                        sentiment=max(-1.0, min(1.0, rng.gauss(sentiment, 0.35))),
+                        automated=outcome == "completed" and rng.random() < 0.9,
+                        analysis={"booked": outcome == "completed"},
+                    )
+                )
+        Conversation.objects.bulk_create(rows, batch_size=500)
+        return f"Created 2 channels and {len(rows)} demo conversations."
 
     def _demo_user(self):
         User = get_user_model()

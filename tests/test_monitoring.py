@@ -1,0 +1,121 @@
+"""Conversations page and per-version analytics."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agents import services
+from agents.models import Conversation
+from agents.selectors import version_stats, wilson_interval
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def traffic(agent, make_version, user):
+    v1, v2 = make_version(agent), make_version(agent)
+    services.release_version(version=v1, user=user)
+    channel = services.create_channel(
+        name="AB widget",
+        kind="web",
+        agent=agent,
+        user=user,
+        variants=[{"target": "released", "weight": 50}, {"target": {"version": 2}, "weight": 50}],
+    )
+    rows = []
+    now = timezone.now()
+    for version, completed in ((v1, 60), (v2, 80)):
+        for i in range(100):
+            rows.append(
+                Conversation(
+                    agent=agent,
+                    version=version,
+                    content_hash=version.content_hash,
+                    channel_ref=channel.public_id if i % 2 else "",
+                    started_at=now - timedelta(hours=i),
+                    ended_at=now,
+                    outcome="completed" if i < completed else "abandoned",
+                    duration_s=100 + i,
+                    sentiment=0.5 if version is v2 else 0.1,
+                    automated=i < 50,
+                )
+            )
+    Conversation.objects.bulk_create(rows)
+    return agent, v1, v2, channel
+
+
+@pytest.fixture
+def client_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_the_wilson_interval_brackets_the_rate():
+    low, high = wilson_interval(80, 100)
+    assert 0.70 < low < 0.8 < high < 0.88
+    assert wilson_interval(0, 0) == (0.0, 0.0)
+
+
+def test_version_stats_are_per_version(traffic):
+    agent = traffic[0]
+    stats = {s.label: s for s in version_stats(agent)}
+    assert stats["v1"].conversations == 100
+    assert stats["v1"].completion_rate == pytest.approx(0.6)
+    assert stats["v2"].completion_rate == pytest.approx(0.8)
+    assert stats["v2"].mean_sentiment == pytest.approx(0.5)
+    assert stats["v1"].automation_rate == pytest.approx(0.5)
+    assert stats["v1"].completion_low < 0.6 < stats["v1"].completion_high
+
+
+def test_the_conversations_page_filters(client_in, traffic):
+    agent, _v1, _v2, channel = traffic
+    url = reverse("agents:conversations", args=[agent.public_id])
+    page = client_in.get(url, {"version": "2", "outcome": "abandoned"}).content.decode()
+    assert page.count('<td class="mono small">cv_') == 20
+    assert f'href="{reverse("agents:compare", args=[agent.public_id, "released", 2])}"' in page
+    fragment = client_in.get(url, {"channel": channel.public_id}, HTTP_HX_REQUEST="true")
+    assert fragment.content.decode().lstrip().startswith('<div id="conversation-table">')
+    assert "Page 1 of 4" in client_in.get(url).content.decode()
+
+
+def test_the_analytics_page_compares_two_versions_with_a_chart(client_in, traffic):
+    agent = traffic[0]
+    html = client_in.get(
+        reverse("agents:analytics", args=[agent.public_id]), {"a": "v1", "b": "v2"}
+    ).content.decode()
+    assert "<svg" in html
+    assert "v1 vs v2" in html
+    assert "Completion v2: 80%" in html
+    assert html.count('data-testid="stats-row"') == 2
+
+
+def test_analytics_costs_fixed_queries_with_100000_conversations(
+    client_in, agent, make_version, user, django_assert_max_num_queries
+):
+    v1 = make_version(agent)
+    services.release_version(version=v1, user=user)
+    rng = random.Random(1)
+    now = timezone.now()
+    Conversation.objects.bulk_create(
+        (
+            Conversation(
+                agent=agent,
+                version=v1,
+                content_hash=v1.content_hash,
+                started_at=now,
+                ended_at=now,
+                outcome=rng.choice(["completed", "failed"]),
+                duration_s=rng.random() * 300,
+                sentiment=rng.random() * 2 - 1,
+                automated=rng.random() < 0.5,
+            )
+            for _ in range(100_000)
+        ),
+        batch_size=5000,
+    )
+    with django_assert_max_num_queries(6):
+        response = client_in.get(reverse("agents:analytics", args=[agent.public_id]))
+    assert "100000" in response.content.decode()
