@@ -629,6 +629,7 @@ def channel_list(request: HtmxHttpRequest) -> HttpResponse:
 def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> HttpResponse:
     """Create (no id) or edit a channel: target picker, variants and weights."""
     from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
 
     from agents.models import Channel
 
@@ -639,6 +640,10 @@ def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> Http
         else None
     )
     errors: dict[str, str] = {}
+    at_text = request.GET.get("at", "").strip()
+    at = parse_datetime(at_text) if at_text else None
+    if at is not None and timezone.is_naive(at):
+        at = timezone.make_aware(at)
     if request.method == "POST":
         require(request.user, MANAGE_CHANNELS)
         values = _channel_form_values(request.POST)
@@ -666,6 +671,8 @@ def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> Http
         "agents": Agent.objects.filter(archived_at__isnull=True).order_by("name"),
         "can_manage": request.user.has_perm(MANAGE_CHANNELS),
         "serving": selectors.channel_as_of(channel, timezone.now()) if channel else None,
+        "at": at_text,
+        "served": selectors.channel_as_of(channel, at) if channel and at else None,
         "changes": channel.history.select_related("history_user")[:10] if channel else [],
     }
     return render(request, "agents/channel_form.html", context)

@@ -119,3 +119,28 @@ def test_analytics_costs_fixed_queries_with_100000_conversations(
     with django_assert_max_num_queries(6):
         response = client_in.get(reverse("agents:analytics", args=[agent.public_id]))
     assert "100000" in response.content.decode()
+
+
+def test_analytics_comparison_refreshes_as_a_fragment(client_in, traffic):
+    agent = traffic[0]
+    html = client_in.get(
+        reverse("agents:analytics", args=[agent.public_id]),
+        {"a": "v2", "b": "v1"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert html.lstrip().startswith('<section id="comparison"')
+    assert "v2 vs v1" in html
+
+
+def test_the_channel_page_answers_which_version_served_at_a_time(client_in, traffic, user):
+    _agent, _v1, v2, channel = traffic
+    before_release = timezone.now()
+    services.release_version(version=v2, user=user)
+    url = reverse("agents:channel", args=[channel.public_id])
+    at = timezone.localtime(before_release).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    html = client_in.get(url, {"at": at}).content.decode()
+    served = html.split('data-testid="served">')[1].split("</span>")[0]
+    assert "<strong>v1</strong> (released, 50%)" in served
+    assert "<strong>v2</strong> (v2, 50%)" in served
+    early = client_in.get(url, {"at": "2000-01-01T00:00"}).content.decode()
+    assert "the channel did not exist yet" in early

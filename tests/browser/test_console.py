@@ -266,3 +266,53 @@ def test_restoring_over_unsaved_changes_stays_within_the_content_security_policy
     expect(page.get_by_label("Temperature")).to_have_value("0.7")
     expect(page.get_by_test_id("draft-revision")).to_have_text("Revision 3")
     assert page.console_errors == []
+
+
+def test_an_ab_channel_made_in_the_console_shows_its_versions_in_analytics(new_page, agent, user):
+    from agents.models import Channel
+
+    services.save_version(agent=agent, name="Base", user=user)
+    draft = Draft.objects.get(agent=agent)
+    services.update_draft(
+        agent=agent,
+        user=user,
+        config={**draft.config, "llm": {**draft.config["llm"], "temperature": 1.1}},
+    )
+    v2 = services.save_version(agent=agent, name="Warmer", user=user)
+    services.release_version(version=agent.versions.get(number=1), user=user)
+
+    page = new_page(user.username)
+    page.get_by_role("link", name="Channels").click()
+    page.get_by_role("link", name="New channel").click()
+    page.get_by_label("Name").fill("Booking widget")
+    page.get_by_label("Kind").select_option("web")
+    page.get_by_label("Agent").select_option(label="Clinic line")
+    page.get_by_label("Variant 1 target").fill("released")
+    page.get_by_label("Variant 1 weight (%)").fill("50")
+    page.get_by_label("Variant 2 target").fill(f"v{v2.number}")
+    page.get_by_label("Variant 2 weight (%)").fill("40")
+    expect(page.locator("[data-weight-total]")).to_have_text("90")
+    page.get_by_label("Variant 2 weight (%)").fill("50")
+    expect(page.locator("[data-weight-total]")).to_have_text("100")
+    page.get_by_role("button", name="Save channel").click()
+    expect(page.get_by_test_id("serving")).to_contain_text("v1")
+    expect(page.get_by_test_id("serving")).to_contain_text("v2")
+
+    channel = Channel.objects.get(name="Booking widget")
+    for i in range(30):
+        conversation, _ = services.start_conversation_on_channel(
+            channel=channel, user=user, key=f"caller-{i}"
+        )
+        services.end_conversation(
+            conversation=conversation, user=user, outcome="completed", duration_s=60 + i
+        )
+
+    page.goto(f"/agents/{agent.public_id}/analytics/")
+    rows = page.get_by_test_id("stats-row")
+    expect(rows).to_have_count(2)
+    expect(page.locator("#version-stats")).to_contain_text("v1")
+    expect(page.locator("#version-stats")).to_contain_text("v2")
+    expect(page.locator("#comparison svg")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "analytics.png"), full_page=True)
+    assert page.console_errors == []
