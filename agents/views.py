@@ -742,7 +742,7 @@ class Bar:
 
 def _chart(a, b) -> dict[str, Any]:
     """Grouped bars (completion with its 95% interval, automation) for two versions."""
-    top, height, width, group = 20, 180, 90, 190
+    top, height, width, group = 20, 180, 90, 230
     bars: list[Bar] = []
     metrics = [("Completion", "completion_rate"), ("Automation", "automation_rate")]
     for m, (title, attribute) in enumerate(metrics):
