@@ -138,6 +138,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Model provider for the playground and eval runs: "echo" (offline, deterministic)
+# or "openai_compatible" (see agents/providers/openai_compatible.py).
+AGENT_PROVIDER = os.environ.get("AGENT_PROVIDER", "echo")
+AGENT_PROVIDER_BASE_URL = os.environ.get("AGENT_PROVIDER_BASE_URL", "")
+AGENT_PROVIDER_MODEL = os.environ.get("AGENT_PROVIDER_MODEL", "")
+AGENT_PROVIDER_API_KEY_ENV = os.environ.get("AGENT_PROVIDER_API_KEY_ENV", "")
+AGENT_PROVIDER_TIMEOUT_S = float(os.environ.get("AGENT_PROVIDER_TIMEOUT_S", "30"))
+
 # JSON API: request bodies above this many bytes are refused with 413.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(API_MAX_BODY_BYTES, 2_621_440)
