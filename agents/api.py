@@ -394,6 +394,15 @@ def conversation_out(conversation: Conversation, agent: str, resolved=None):
     }
 
 
+def _page(request: HttpRequest, rows, offset: int, limit: int, shape) -> dict[str, Any]:
+    """One page of `rows` as `{"data": [...], "next": url|null}` (one query: limit + 1 rows)."""
+    found = list(rows[offset : offset + limit + 1])
+    return {
+        "data": [shape(row) for row in found[:limit]],
+        "next": _next_url(request, offset, limit, len(found) > limit),
+    }
+
+
 def _next_url(request: HttpRequest, offset: int, limit: int, more: bool) -> str | None:
     if not more:
         return None
@@ -488,11 +497,9 @@ def list_agents(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     _require(request, VIEW_AGENT)
-    rows = list(selectors.agent_list(search=search, status=status)[offset : offset + limit + 1])
-    return {
-        "data": [agent_out(a) for a in rows[:limit]],
-        "next": _next_url(request, offset, limit, len(rows) > limit),
-    }
+    return _page(
+        request, selectors.agent_list(search=search, status=status), offset, limit, agent_out
+    )
 
 
 @agents.post("", response={201: AgentOut, **ERRORS_WRITE}, summary="Create an agent")
@@ -603,16 +610,15 @@ def list_versions(
 ):
     _require(request, VIEW_AGENT)
     agent = _agent(agent_id)
-    rows = list(
+    rows = (
         PublishedVersion.objects.filter(agent=agent)
         .select_related("created_by")
         .defer("config")
-        .order_by("-number")[offset : offset + limit + 1]
+        .order_by("-number")
     )
-    return {
-        "data": [version_summary(v, agent.released_version_id) for v in rows[:limit]],
-        "next": _next_url(request, offset, limit, len(rows) > limit),
-    }
+    return _page(
+        request, rows, offset, limit, lambda v: version_summary(v, agent.released_version_id)
+    )
 
 
 @agents.post(
@@ -869,11 +875,7 @@ def list_conversations(
         rows = rows.filter(channel_ref=channel)
     if outcome:
         rows = rows.filter(outcome=outcome)
-    page = list(rows[offset : offset + limit + 1])
-    return {
-        "data": [conversation_out(c, c.agent.public_id) for c in page[:limit]],
-        "next": _next_url(request, offset, limit, len(page) > limit),
-    }
+    return _page(request, rows, offset, limit, lambda c: conversation_out(c, c.agent.public_id))
 
 
 runtime_router.add_router("/conversations", conversations)
@@ -997,11 +999,7 @@ def list_channels(
     rows = Channel.objects.select_related("agent").order_by("name", "id")
     if agent:
         rows = rows.filter(agent__public_id=agent)
-    page = list(rows[offset : offset + limit + 1])
-    return {
-        "data": [channel_out(c) for c in page[:limit]],
-        "next": _next_url(request, offset, limit, len(page) > limit),
-    }
+    return _page(request, rows, offset, limit, channel_out)
 
 
 @channels.post("", response={201: ChannelOut, **ERRORS_WRITE}, summary="Create a channel")
