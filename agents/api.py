@@ -108,6 +108,9 @@ class AgentOut(Schema):
     draft: DraftInfo
     created_at: datetime
     archived: bool
+    require_passing_eval: bool = Field(
+        description="Releasing needs a passing eval run of every suite (a Releaser may override)."
+    )
 
 
 class AgentList(Schema):
@@ -129,6 +132,9 @@ class AgentPatch(Schema):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
+    require_passing_eval: bool | None = Field(
+        None, description="The release gate; changing it needs the Releaser role."
+    )
 
 
 class DraftOut(Schema):
@@ -178,6 +184,11 @@ class ReleaseIn(Schema):
     model_config = ConfigDict(extra="forbid")
     version: int
     note: str = Field("", max_length=2000)
+    gate_override_note: str | None = Field(
+        None,
+        max_length=2000,
+        description="Release even though the eval gate fails, saying why (recorded on the event).",
+    )
 
 
 class ReleaseEventOut(Schema):
@@ -187,6 +198,10 @@ class ReleaseEventOut(Schema):
     released_by: str | None
     released_at: datetime
     note: str
+    gate_findings: list[str] = Field(
+        description="What the eval gate found missing or failing at release time."
+    )
+    gate_override_note: str
 
 
 class ReleaseOut(Schema):
@@ -327,6 +342,7 @@ def agent_out(agent: Agent) -> dict[str, Any]:
         },
         "created_at": agent.created_at,
         "archived": agent.archived_at is not None,
+        "require_passing_eval": agent.require_passing_eval,
     }
 
 
@@ -371,6 +387,8 @@ def event_out(event: ReleaseEvent) -> dict[str, Any]:
         "released_by": _username(event.released_by),
         "released_at": event.released_at,
         "note": event.note,
+        "gate_findings": event.gate_findings,
+        "gate_override_note": event.gate_override_note,
     }
 
 
@@ -528,9 +546,15 @@ def get_agent(request, agent_id: str):
 )
 def patch_agent(request, agent_id: str, payload: AgentPatch):
     principal = _require(request, CHANGE_AGENT)
+    if payload.require_passing_eval is not None:
+        _require(request, RELEASE)
     agent = _agent(agent_id)
     services.update_agent(
-        agent=agent, user=principal.user, name=payload.name, description=payload.description
+        agent=agent,
+        user=principal.user,
+        name=payload.name,
+        description=payload.description,
+        require_passing_eval=payload.require_passing_eval,
     )
     return agent_out(_agent(agent_id))
 
@@ -656,6 +680,9 @@ def get_version(request, agent_id: str, number: int):
     "/{agent_id}/release",
     response={200: ReleaseOut, 409: ErrorOut, **ERRORS_WRITE},
     summary="Release a version (a lower number is recorded as a rollback)",
+    description="When the agent requires a passing eval run, a version without one is "
+    "refused with 409 `eval_gate_failed` (details.findings lists what failed) unless "
+    "`gate_override_note` says why it is released anyway.",
 )
 @idempotent
 def release(request, agent_id: str, payload: ReleaseIn):
@@ -663,7 +690,12 @@ def release(request, agent_id: str, payload: ReleaseIn):
     principal = _require(request, RELEASE)
     agent = _agent(agent_id)
     version = _version(agent, payload.version)
-    event = services.release_version(version=version, user=principal.user, note=payload.note)
+    event = services.release_version(
+        version=version,
+        user=principal.user,
+        note=payload.note,
+        gate_override_note=payload.gate_override_note,
+    )
     if event is None:
         return Status(
             200,
@@ -1045,6 +1077,13 @@ def channel_as_of(request, channel_id: str, at: datetime):
 
 
 api.add_router("/channels", channels)
+
+# Eval suites, cases and runs (agents/api_evals.py uses the helpers above).
+from agents.api_evals import agent_suites, runs, suites  # noqa: E402
+
+api.add_router("", agent_suites)
+api.add_router("/suites", suites)
+api.add_router("/runs", runs)
 
 
 # ------------------------------------------------------------------ errors

@@ -83,3 +83,24 @@ class ConversationEnded(AgentConsoleError):
     """A conversation's outcome is recorded once."""
 
     code = "already_ended"
+
+
+class ReleaseGateFailed(AgentConsoleError):
+    """The agent requires a passing eval run before release and this version has none."""
+
+    code = "eval_gate_failed"
+
+    def __init__(self, *, version_label: str, findings: list[str]) -> None:
+        self.findings = findings
+        super().__init__(
+            f"{version_label} cannot be released without a passing eval run: "
+            + "; ".join(findings)
+            + ". A Releaser may release anyway with an override note.",
+            details={"findings": findings},
+        )
+
+
+class ProviderFailed(AgentConsoleError):
+    """The model provider did not answer (playground); nothing was recorded."""
+
+    code = "provider_error"

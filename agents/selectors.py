@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, CharField, F, Max, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from agents.channels import usage
 from agents.config import changed_paths
@@ -81,6 +81,14 @@ class HistoryRow:
     can_release: bool
     release_label: str  # "Release" or "Roll back to vN"
     used_by: tuple[str, ...] = ()  # channels serving this version: "Main line", "AB 20%"
+    eval_passed: int | None = None  # the latest finished eval run on this configuration
+    eval_total: int | None = None
+
+    @property
+    def eval_rate(self) -> int | None:
+        if not self.eval_total:
+            return None
+        return round(100 * (self.eval_passed or 0) / self.eval_total)
 
 
 @dataclass(frozen=True)
@@ -93,10 +101,19 @@ def history_page(*, agent: Agent, can: Abilities, page: int = 1) -> HistoryPage:
     """Versions newest first, one page at a time: one query however many versions."""
     page = max(page, 1)
     start = (page - 1) * HISTORY_PAGE_SIZE
+    from agents.models import EvalRun
+
+    last_run = EvalRun.objects.filter(
+        agent_id=agent.pk, content_hash=OuterRef("content_hash"), status__in=EvalRun.FINISHED
+    ).order_by("-finished_at", "-id")
     versions = list(
         PublishedVersion.objects.filter(agent_id=agent.pk)
         .select_related("created_by")
         .defer("config")
+        .annotate(
+            eval_passed=Subquery(last_run.values("passed_count")[:1]),
+            eval_total=Subquery(last_run.values("case_count")[:1]),
+        )
         .order_by("-number")[start : start + HISTORY_PAGE_SIZE + 1]
     )
     more = len(versions) > HISTORY_PAGE_SIZE
@@ -121,6 +138,8 @@ def history_page(*, agent: Agent, can: Abilities, page: int = 1) -> HistoryPage:
                         released_number=released.number if released else None,
                     )
                 ),
+                eval_passed=version.eval_passed,
+                eval_total=version.eval_total,
             )
         )
     return HistoryPage(rows=rows, next_page=page + 1 if more else None)
@@ -312,6 +331,7 @@ def conversations_page(
             "duration_s",
             "sentiment",
             "automated",
+            "playground",
         )
         .order_by("-started_at", "-id")
     )
@@ -362,7 +382,7 @@ def version_stats(agent: Agent) -> list[VersionStats]:
     from agents.models import Conversation
 
     rows = (
-        Conversation.objects.filter(agent_id=agent.pk)
+        Conversation.objects.filter(agent_id=agent.pk, playground=False)
         .values("version__number")
         .annotate(
             n_total=Count("id"),
@@ -399,3 +419,143 @@ def version_stats(agent: Agent) -> list[VersionStats]:
             )
         )
     return stats
+
+
+# ------------------------------------------------------------------ evals
+
+
+def gate_findings(*, agent: Agent, version: PublishedVersion) -> list[str]:
+    """Why `version` has no passing eval run, one line per suite; empty when it has.
+
+    A run counts for a version when it tested the same configuration (content
+    hash: a draft run counts for the version saved from that draft) and the suite
+    as it is now (its revision). The latest such finished run of each suite must
+    have passed every case.
+    """
+    from agents.models import EvalResult, EvalRun, EvalSuite
+
+    suites = list(EvalSuite.objects.filter(agent_id=agent.pk).order_by("name", "id"))
+    if not suites:
+        return ["the agent has no eval suites"]
+    latest: dict[int, EvalRun] = {}
+    for run in EvalRun.objects.filter(
+        agent_id=agent.pk, content_hash=version.content_hash, status__in=EvalRun.FINISHED
+    ).order_by("-finished_at", "-id"):
+        latest.setdefault(run.suite_id, run)
+    findings = []
+    for suite in suites:
+        run = latest.get(suite.pk)
+        if run is None:
+            findings.append(f"“{suite.name}” has no finished run on {version.label}")
+        elif run.suite_revision != suite.revision:
+            findings.append(f"“{suite.name}” changed since its last run on {version.label}")
+        elif run.status == EvalRun.Status.ERROR:
+            findings.append(f"“{suite.name}” run {run.public_id} ended in error: {run.error}")
+        elif run.status != EvalRun.Status.PASSED:
+            failed = EvalResult.objects.filter(run=run, passed=False).values_list(
+                "case_name", flat=True
+            )
+            findings.append(
+                f"“{suite.name}” failed {run.case_count - run.passed_count} of "
+                f"{run.case_count} cases ({', '.join(failed)})"
+            )
+    return findings
+
+
+def eval_suites(agent: Agent) -> list:
+    """The agent's suites with their case count and latest run, in two queries."""
+    from django.db.models import Count
+
+    from agents.models import EvalRun, EvalSuite
+
+    suites = list(
+        EvalSuite.objects.filter(agent_id=agent.pk)
+        .annotate(case_total=Count("cases"))
+        .order_by("name", "id")
+    )
+    latest: dict[int, EvalRun] = {}
+    runs = EvalRun.objects.filter(suite__in=suites).defer("cases").order_by("-created_at", "-id")
+    for run in runs.filter(
+        pk__in=EvalRun.objects.filter(suite__in=suites)
+        .values("suite_id")
+        .annotate(last=Max("id"))
+        .values("last")
+    ):
+        latest[run.suite_id] = run
+    for suite in suites:
+        suite.latest_run = latest.get(suite.pk)
+    return suites
+
+
+def eval_runs(suite, limit: int = 20) -> list:
+    from agents.models import EvalRun
+
+    return list(
+        EvalRun.objects.filter(suite_id=suite.pk)
+        .select_related("created_by")
+        .defer("cases")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def run_targets(agent: Agent) -> list[tuple[str, str]]:
+    """What a run or a playground session can target: the draft, then each version."""
+    numbers = PublishedVersion.objects.filter(agent_id=agent.pk).order_by("-number")
+    released = agent.released_version_id
+    options = [("draft", "Draft")]
+    for pk, number, name in numbers.values_list("pk", "number", "name")[:200]:
+        suffix = " (released)" if pk == released else ""
+        options.append((str(number), f"v{number} “{name}”{suffix}"))
+    return options
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    ref: str
+    name: str
+    a: object  # EvalResult | None
+    b: object
+
+    @property
+    def regression(self) -> bool:
+        return self.a is not None and self.b is not None and self.a.passed and not self.b.passed
+
+    @property
+    def fixed(self) -> bool:
+        return self.a is not None and self.b is not None and not self.a.passed and self.b.passed
+
+
+def latest_run_on(suite, side: Side):
+    """The latest finished run of `suite` on the configuration `side` holds (by hash)."""
+    from agents.models import EvalRun
+
+    return (
+        EvalRun.objects.filter(
+            suite_id=suite.pk, content_hash=side.content_hash, status__in=EvalRun.FINISHED
+        )
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+
+
+def compare_runs(run_a, run_b) -> list[CaseRow]:
+    """Results of two runs case by case (matched by case id), in the newer run's order."""
+    from agents.models import EvalResult
+
+    results = EvalResult.objects.filter(run__in=[r for r in (run_a, run_b) if r])
+    by_run: dict[int, dict[str, object]] = {}
+    order: dict[str, str] = {}  # case id → name, first seen in the newer run
+    for result in results.order_by("run_id", "position"):
+        by_run.setdefault(result.run_id, {})[result.case_ref] = result
+    for run in (run_b, run_a):
+        for ref, result in (by_run.get(run.pk, {}) if run else {}).items():
+            order.setdefault(ref, result.case_name)
+    return [
+        CaseRow(
+            ref=ref,
+            name=name,
+            a=by_run.get(run_a.pk, {}).get(ref) if run_a else None,
+            b=by_run.get(run_b.pk, {}).get(ref) if run_b else None,
+        )
+        for ref, name in order.items()
+    ]

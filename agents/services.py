@@ -15,17 +15,20 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from agents import channels as routing_rules
 from agents import config as schema
-from agents import runtime
+from agents import evals, runtime, selectors
 from agents.exceptions import (
     AgentArchived,
     ConversationEnded,
     DraftConflict,
     InvalidInput,
     NoChanges,
+    ProviderFailed,
+    ReleaseGateFailed,
 )
 from agents.models import (
     Agent,
@@ -34,10 +37,16 @@ from agents.models import (
     ConfigSnapshot,
     Conversation,
     Draft,
+    EvalCase,
+    EvalResult,
+    EvalRun,
+    EvalSuite,
     PublishedVersion,
     ReleaseEvent,
+    Turn,
     new_agent_id,
 )
+from agents.providers import Message, Provider, ProviderError, get_provider
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -183,10 +192,20 @@ def create_agent(
 
 
 def update_agent(
-    *, agent: Agent, user: User, name: str | None = None, description: str | None = None
+    *,
+    agent: Agent,
+    user: User,
+    name: str | None = None,
+    description: str | None = None,
+    require_passing_eval: bool | None = None,
 ) -> Agent:
-    """Edit the agent's metadata. Never touches the draft and never creates a version."""
-    fields: dict[str, str] = {}
+    """Edit the agent's metadata and settings. Never touches the draft, never creates
+    a version. (Who may change the release gate is checked by the caller: Releasers.)"""
+    fields: dict[str, Any] = {}
+    if require_passing_eval is not None:
+        if not isinstance(require_passing_eval, bool):
+            raise InvalidInput([{"path": "require_passing_eval", "message": "must be a boolean"}])
+        fields["require_passing_eval"] = require_passing_eval
     if name is not None:
         fields["name"] = _clean_text(name, path="name", required=True, max_length=NAME_MAX)
     if description is not None:
@@ -201,7 +220,13 @@ def update_agent(
         for key in changed:
             setattr(locked, key, fields[key])
         locked._history_user = _actor(user)
-        locked._change_reason = "Renamed" if changed == ["name"] else "Edited details"
+        locked._change_reason = (
+            "Renamed"
+            if changed == ["name"]
+            else "Changed the release gate"
+            if changed == ["require_passing_eval"]
+            else "Edited details"
+        )
         locked.save(update_fields=changed)
     return locked
 
@@ -286,18 +311,36 @@ def save_version(
 
 
 def release_version(
-    *, version: PublishedVersion, user: User, note: str = ""
+    *,
+    version: PublishedVersion,
+    user: User,
+    note: str = "",
+    gate_override_note: str | None = None,
 ) -> ReleaseEvent | None:
     """Point production at `version` and log it; None when it is already released.
 
     Releasing a lower number than the one released is recorded as a rollback.
+    When the agent requires a passing eval run, a version without one is refused
+    with ReleaseGateFailed listing what failed, unless `gate_override_note` says
+    why it is released anyway; the findings and the note go on the ReleaseEvent.
     """
     note = _clean_text(note, path="note", required=False, max_length=2_000)
+    if gate_override_note is not None:
+        gate_override_note = _clean_text(
+            gate_override_note, path="gate_override_note", required=True, max_length=2_000
+        )
     with transaction.atomic():
         agent = Agent.objects.select_for_update().get(pk=version.agent_id)
         _check_active(agent)
         if agent.released_version_id == version.pk:
             return None
+        findings = (
+            selectors.gate_findings(agent=agent, version=version)
+            if agent.require_passing_eval
+            else []
+        )
+        if findings and gate_override_note is None:
+            raise ReleaseGateFailed(version_label=version.label, findings=findings)
         previous = agent.released_version
         kind = (
             ReleaseEvent.Kind.ROLLBACK
@@ -316,6 +359,8 @@ def release_version(
             kind=kind,
             released_by=_actor(user),
             note=note,
+            gate_findings=findings,
+            gate_override_note=gate_override_note if findings else "",
         )
 
 
@@ -373,19 +418,26 @@ def revoke_api_token(*, token: ApiToken, user: User) -> ApiToken:
 # ------------------------------------------------------------------ conversations
 
 
-def start_conversation(
-    *, ref: str, user: User, key: str = "", channel_ref: str = "", variant: str = ""
-) -> tuple[Conversation, runtime.Resolved]:
-    """Bind a new conversation to exactly one frozen configuration, forever.
-
-    A released or pinned version is referenced; a draft is frozen as a snapshot
-    stored once per content hash, so later edits never reach the conversation.
-    """
-    key = _clean_text(key, path="key", required=False, max_length=200)
+def bind(ref: str) -> tuple[runtime.Resolved, ConfigSnapshot | None]:
+    """Freeze what `ref` means now: a version is referenced as it is (immutable); a
+    draft is frozen as a snapshot stored once per content hash, so later edits never
+    reach whatever was bound to it (conversations, eval runs)."""
     resolved = runtime.resolve(ref)
-    snapshot = None
-    if resolved.version_pk is None:
-        snapshot = _snapshot(resolved)
+    return resolved, (_snapshot(resolved) if resolved.version_pk is None else None)
+
+
+def start_conversation(
+    *,
+    ref: str,
+    user: User,
+    key: str = "",
+    channel_ref: str = "",
+    variant: str = "",
+    playground: bool = False,
+) -> tuple[Conversation, runtime.Resolved]:
+    """Bind a new conversation to exactly one frozen configuration, forever."""
+    key = _clean_text(key, path="key", required=False, max_length=200)
+    resolved, snapshot = bind(ref)
     conversation = Conversation.objects.create(
         agent_id=resolved.agent_pk,
         version_id=resolved.version_pk,
@@ -395,6 +447,7 @@ def start_conversation(
         variant=variant,
         key=key,
         started_by_id=actor.pk if (actor := _actor(user)) else None,
+        playground=playground,
     )
     return conversation, resolved
 
@@ -573,4 +626,299 @@ def start_conversation_on_channel(
         key=key,
         channel_ref=channel.public_id,
         variant=variant,
+    )
+
+
+# ------------------------------------------------------------------ playground
+
+
+def _target_ref(agent: Agent, target: Any) -> str:
+    """`draft`, `released`, 3 or `v3` as the runtime reference `ag_x@…`."""
+    spec = str(target).strip().lower()
+    if not (spec in ("draft", "released") or spec.removeprefix("v").isdigit()):
+        raise InvalidInput(
+            [{"path": "target", "message": "must be draft, released or a version number"}]
+        )
+    return f"{agent.public_id}@{spec}"
+
+
+def start_playground(*, agent: Agent, target: Any, user: User) -> Conversation:
+    """A playground session: a conversation bound like any other (draft frozen as a
+    snapshot), opened with the configuration's welcome message."""
+    with transaction.atomic():
+        conversation, resolved = start_conversation(
+            ref=_target_ref(agent, target), user=user, playground=True
+        )
+        welcome = resolved.config.get("prompt", {}).get("welcome_message", "")
+        if welcome:
+            Turn.objects.create(
+                conversation=conversation, position=1, role="assistant", content=welcome
+            )
+    return conversation
+
+
+def send_playground_message(
+    *, conversation: Conversation, text: str, user: User, provider: Provider | None = None
+) -> list[Turn]:
+    """Ask the bound configuration's model for a reply; store both turns, or nothing.
+
+    The provider is called outside any transaction (it may take seconds); a
+    ProviderError raises ProviderFailed and records nothing.
+    """
+    text = _clean_text(text, path="message", required=True, max_length=evals.MAX_TEXT)
+    if conversation.ended_at is not None:
+        raise ConversationEnded(f"{conversation.public_id} has ended; start a new session.")
+    history = [Message(t.role, t.content) for t in conversation.turns.order_by("position")]
+    provider = provider or get_provider()
+    try:
+        completion = provider.complete(
+            config=conversation.config, messages=[*history, Message("user", text)]
+        )
+    except ProviderError as exc:
+        raise ProviderFailed(f"The model provider failed ({exc.code}): {exc.message}") from None
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if locked.ended_at is not None:
+            raise ConversationEnded(f"{locked.public_id} has ended; start a new session.")
+        last = locked.turns.order_by("-position").values_list("position", flat=True).first() or 0
+        asked = Turn.objects.create(
+            conversation=locked, position=last + 1, role="user", content=text
+        )
+        answered = Turn.objects.create(
+            conversation=locked,
+            position=last + 2,
+            role="assistant",
+            content=completion.text,
+            provider=completion.provider,
+            model=completion.model,
+            latency_ms=completion.latency_ms,
+            prompt_tokens=completion.prompt_tokens,
+            completion_tokens=completion.completion_tokens,
+            tool_calls=completion.tool_calls,
+        )
+    return [asked, answered]
+
+
+# ------------------------------------------------------------------ eval suites
+
+
+def _bump_suite(suite: EvalSuite, user: User, reason: str) -> EvalSuite:
+    """Cases changed: the suite's revision moves, so older runs no longer count as
+    having tested it (the release gate asks for a run of the suite as it is)."""
+    locked = EvalSuite.objects.select_for_update().get(pk=suite.pk)
+    locked.revision += 1
+    locked.updated_at = timezone.now()
+    locked._history_user = _actor(user)
+    locked._change_reason = reason
+    locked.save(update_fields=["revision", "updated_at"])
+    return locked
+
+
+def create_eval_suite(
+    *,
+    agent: Agent,
+    name: str,
+    user: User,
+    description: str = "",
+    cases: list[dict[str, Any]] | None = None,
+) -> EvalSuite:
+    """A suite for `agent`, optionally with its first cases (all valid, or nothing saved)."""
+    name = _clean_text(name, path="name", required=True, max_length=NAME_MAX)
+    description = _clean_text(description, path="description", required=False, max_length=None)
+    cleaned = []
+    problems: list[dict[str, str]] = []
+    for i, case in enumerate(cases or []):
+        try:
+            cleaned.append(evals.clean_case(case if isinstance(case, dict) else {}))
+        except InvalidInput as exc:
+            problems.extend({**p, "path": f"cases[{i}].{p['path']}"} for p in exc.errors)
+    if problems:
+        raise InvalidInput(problems)
+    with transaction.atomic():
+        suite = EvalSuite(agent=agent, name=name, description=description, created_by=_actor(user))
+        suite._history_user = _actor(user)
+        suite._change_reason = "Created"
+        suite.save()
+        for case in cleaned:
+            EvalCase.objects.create(suite=suite, **case)
+    return suite
+
+
+def update_eval_suite(
+    *, suite: EvalSuite, user: User, name: str | None = None, description: str | None = None
+) -> EvalSuite:
+    """Rename or describe a suite; its cases (and revision) stay."""
+    fields: dict[str, str] = {}
+    if name is not None:
+        fields["name"] = _clean_text(name, path="name", required=True, max_length=NAME_MAX)
+    if description is not None:
+        fields["description"] = _clean_text(
+            description, path="description", required=False, max_length=None
+        )
+    with transaction.atomic():
+        locked = EvalSuite.objects.select_for_update().get(pk=suite.pk)
+        changed = [key for key, value in fields.items() if getattr(locked, key) != value]
+        if changed:
+            for key in changed:
+                setattr(locked, key, fields[key])
+            locked.updated_at = timezone.now()
+            locked._history_user = _actor(user)
+            locked._change_reason = "Edited"
+            locked.save(update_fields=[*changed, "updated_at"])
+    return locked
+
+
+def add_eval_case(
+    *,
+    suite: EvalSuite,
+    name: str,
+    messages: list[dict[str, str]],
+    user: User,
+    checks: list[dict[str, Any]] | None = None,
+) -> EvalCase:
+    cleaned = evals.clean_case({"name": name, "messages": messages, "checks": checks or []})
+    with transaction.atomic():
+        _bump_suite(suite, user, f"Added case “{cleaned['name']}”")
+        case = EvalCase(suite=suite, **cleaned)
+        case._history_user = _actor(user)
+        case._change_reason = "Created"
+        case.save()
+    return case
+
+
+def update_eval_case(*, case: EvalCase, user: User, **changes: Any) -> EvalCase:
+    """Change a case's name, messages or checks (validated together)."""
+    unknown = set(changes) - {"name", "messages", "checks"}
+    if unknown:
+        raise InvalidInput([{"path": key, "message": "unknown field"} for key in sorted(unknown)])
+    with transaction.atomic():
+        locked = EvalCase.objects.select_for_update().get(pk=case.pk)
+        current = {"name": locked.name, "messages": locked.messages, "checks": locked.checks}
+        cleaned = evals.clean_case({**current, **changes})
+        if cleaned == current:
+            return locked
+        _bump_suite(locked.suite, user, f"Edited case “{cleaned['name']}”")
+        for key, value in cleaned.items():
+            setattr(locked, key, value)
+        locked.updated_at = timezone.now()
+        locked._history_user = _actor(user)
+        locked._change_reason = "Edited"
+        locked.save()
+    return locked
+
+
+def delete_eval_case(*, case: EvalCase, user: User) -> None:
+    """Past results keep the case's name; only the suite loses it from now on."""
+    with transaction.atomic():
+        _bump_suite(case.suite, user, f"Deleted case “{case.name}”")
+        case._history_user = _actor(user)
+        case.delete()
+
+
+def start_eval_run(*, suite: EvalSuite, target: Any, user: User) -> EvalRun:
+    """Bind a run of `suite` to one frozen configuration and queue it for a worker.
+
+    The job row is written in the same transaction as the run (the database task
+    backend), so a run is never queued without its job nor a job without its run.
+    """
+    from agents.tasks import run_eval
+
+    agent = suite.agent
+    ref = _target_ref(agent, target)
+    with transaction.atomic():
+        locked = EvalSuite.objects.select_for_update().get(pk=suite.pk)
+        cases = [
+            {"ref": c.public_id, "name": c.name, "messages": c.messages, "checks": c.checks}
+            for c in locked.cases.order_by("id")
+        ]
+        if not cases:
+            raise InvalidInput([{"path": "cases", "message": "the suite has no cases to run"}])
+        resolved, snapshot = bind(ref)
+        run = EvalRun.objects.create(
+            suite=locked,
+            agent=agent,
+            version_id=resolved.version_pk,
+            snapshot=snapshot,
+            content_hash=resolved.content_hash,
+            target_label=runtime_label(resolved),
+            suite_revision=locked.revision,
+            cases=cases,
+            case_count=len(cases),
+            created_by=_actor(user),
+        )
+        run_eval.enqueue(run.pk)
+    return run
+
+
+def runtime_label(resolved: runtime.Resolved) -> str:
+    return "draft" if resolved.version_pk is None else f"v{resolved.version}"
+
+
+def execute_eval_run(*, run_id: int, provider: Provider | None = None) -> EvalRun:
+    """Run every case the run froze at start against its bound configuration,
+    storing each result as it comes (the page shows progress).
+
+    Safe to call again after a crash: cases that already have a result are skipped.
+    """
+    run = EvalRun.objects.select_related("version", "snapshot").get(pk=run_id)
+    if run.finished:
+        return run
+    provider = provider or get_provider()
+    EvalRun.objects.filter(pk=run.pk).update(
+        status=EvalRun.Status.RUNNING,
+        started_at=run.started_at or timezone.now(),
+        provider=provider.name,
+    )
+    config = run.config
+    done = set(run.results.values_list("position", flat=True))
+    for position, case in enumerate(run.cases, start=1):
+        if position not in done:
+            _run_case(run, position, case, config, provider)
+    with transaction.atomic():
+        run = EvalRun.objects.select_for_update().get(pk=run.pk)
+        results = list(run.results.values_list("passed", flat=True))
+        run.done_count = len(results)
+        run.passed_count = sum(results)
+        run.status = (
+            EvalRun.Status.PASSED
+            if run.done_count and run.passed_count == run.case_count
+            else EvalRun.Status.FAILED
+        )
+        run.finished_at = timezone.now()
+        run.save()
+    return run
+
+
+def _run_case(
+    run: EvalRun, position: int, case: dict[str, Any], config: dict[str, Any], provider: Provider
+) -> None:
+    messages = [Message(m["role"], m["content"]) for m in case["messages"]]
+    try:
+        completion = provider.complete(config=config, messages=messages)
+    except ProviderError as exc:
+        fields = {"passed": False, "error": f"{exc.code}: {exc.message}"}
+    else:
+        checked = evals.evaluate(case["checks"], completion, config)
+        fields = {
+            "passed": all(c.passed for c in checked),
+            "reply": completion.text,
+            "latency_ms": completion.latency_ms,
+            "prompt_tokens": completion.prompt_tokens,
+            "completion_tokens": completion.completion_tokens,
+            "checks": evals.as_dicts(checked),
+        }
+    with transaction.atomic():
+        EvalResult.objects.create(
+            run=run, case_ref=case["ref"], case_name=case["name"], position=position, **fields
+        )
+        EvalRun.objects.filter(pk=run.pk).update(
+            done_count=F("done_count") + 1,
+            passed_count=F("passed_count") + (1 if fields["passed"] else 0),
+        )
+
+
+def fail_eval_run(*, run_id: int, error: str) -> None:
+    """The job itself broke (not a case): the run ends in `error` with the reason."""
+    EvalRun.objects.filter(pk=run_id).exclude(status__in=EvalRun.FINISHED).update(
+        status=EvalRun.Status.ERROR, error=error[:2000], finished_at=timezone.now()
     )

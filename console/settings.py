@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "agents",
 ]
 
@@ -145,6 +147,16 @@ AGENT_PROVIDER_BASE_URL = os.environ.get("AGENT_PROVIDER_BASE_URL", "")
 AGENT_PROVIDER_MODEL = os.environ.get("AGENT_PROVIDER_MODEL", "")
 AGENT_PROVIDER_API_KEY_ENV = os.environ.get("AGENT_PROVIDER_API_KEY_ENV", "")
 AGENT_PROVIDER_TIMEOUT_S = float(os.environ.get("AGENT_PROVIDER_TIMEOUT_S", "30"))
+
+# Background jobs (eval runs): django-tasks with its database backend, so a job is
+# enqueued in the same transaction as the run it executes. `python manage.py
+# db_worker` runs them; `make run` starts one.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # JSON API: request bodies above this many bytes are refused with 413.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))

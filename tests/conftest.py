@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -127,3 +128,64 @@ def make_version(user):
         return services.save_version(agent=agent, name=name or f"Change {n}", user=by or user)
 
     return make
+
+
+# ------------------------------------------------------------------ the JSON API
+
+
+class Api:
+    """A test client speaking JSON with a bearer token."""
+
+    def __init__(self, client, token):
+        self.client = client
+        self.token = token
+
+    def call(self, method, path, body=None, *, token=..., headers=None, raw=None):
+        token = self.token if token is ... else token
+        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()}
+        if token:
+            extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        kwargs = {"content_type": "application/json"} if data is not None else {}
+        if data is not None:
+            kwargs["data"] = data
+        return getattr(self.client, method.lower())(f"/api/v1{path}", **kwargs, **extra)
+
+    def get(self, path, **kw):
+        return self.call("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.call("POST", path, body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.call("PUT", path, body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.call("PATCH", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.call("DELETE", path, **kw)
+
+
+@pytest.fixture
+def make_api(client, make_user):
+    def make(*roles, superuser=False):
+        user = make_user(*roles, superuser=superuser)
+        _, secret = services.create_api_token(user=user, name="tests")
+        return Api(client, secret)
+
+    return make
+
+
+@pytest.fixture
+def api(make_api):
+    return make_api("Editor", "Releaser")
+
+
+def error(response, status, code):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+    return body["error"]

@@ -9,8 +9,7 @@ from django.core.cache import cache
 
 from agents import auth, runtime, services
 from agents.models import ApiToken
-from tests.conftest import edit
-from tests.test_api import Api
+from tests.conftest import Api, edit
 
 pytestmark = pytest.mark.django_db
 

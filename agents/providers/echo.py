@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -16,6 +17,9 @@ class EchoProvider:
         user_turns = [m for m in messages if m.role == "user"]
         if not user_turns:
             text = config.get("prompt", {}).get("welcome_message", "")
+        elif config.get("output_schema"):
+            # Agents that answer in structured form: a minimal document of that shape.
+            text = json.dumps(example_for(config["output_schema"], user_turns[-1].content))
         else:
             tools = [t["function"]["name"] for t in offered_tools(config)]
             text = f"You said: {user_turns[-1].content}"
@@ -30,3 +34,31 @@ class EchoProvider:
             prompt_tokens=count_tokens(prompt),
             completion_tokens=count_tokens(text),
         )
+
+
+def example_for(schema: Any, text: str) -> Any:
+    """A small document valid against common JSON Schemas: required properties filled
+    with the schema's first enum value, const, default or a value of its type."""
+    if not isinstance(schema, dict):
+        return text
+    for key in ("const", "default"):
+        if key in schema:
+            return schema[key]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or "properties" in schema:
+        properties = schema.get("properties", {})
+        required = schema.get("required", list(properties))
+        return {name: example_for(properties.get(name, {}), text) for name in required}
+    if kind == "array":
+        return [example_for(schema.get("items", {}), text)] * schema.get("minItems", 0)
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 0)
+    if kind == "boolean":
+        return False
+    if kind == "null":
+        return None
+    return text[: schema.get("maxLength", len(text))]
