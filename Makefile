@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed lint format bench clean
+.PHONY: run worker test install migrate seed lint format bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,10 +22,17 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-## make run: install, migrate, load demo data and serve http://$(HOST):$(PORT) (SQLite by default)
+## make run: install, migrate, load demo data, start a job worker and serve
+## http://$(HOST):$(PORT) (SQLite by default); Ctrl+C stops both
 run: seed
 	@echo "Agent Console: http://$(HOST):$(PORT)/  (login printed above)"
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make worker: run background jobs (eval runs) on their own, e.g. beside gunicorn
+worker: migrate
+	$(BIN)/python manage.py db_worker
 
 ## make test: the whole suite (DATABASE_URL picks the database; SQLite by default)
 test: install

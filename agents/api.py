@@ -545,9 +545,12 @@ def get_agent(request, agent_id: str):
     summary="Rename or describe an agent (never creates a version)",
 )
 def patch_agent(request, agent_id: str, payload: AgentPatch):
-    principal = _require(request, CHANGE_AGENT)
-    if payload.require_passing_eval is not None:
-        _require(request, RELEASE)
+    # Name and description are the Editor's; the release gate is the Releaser's.
+    if payload.name is not None or payload.description is not None:
+        _require(request, CHANGE_AGENT)
+    principal = _require(
+        request, RELEASE if payload.require_passing_eval is not None else VIEW_AGENT
+    )
     agent = _agent(agent_id)
     services.update_agent(
         agent=agent,

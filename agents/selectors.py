@@ -517,6 +517,10 @@ class CaseRow:
     b: object
 
     @property
+    def sides(self) -> tuple[object, object]:
+        return (self.a, self.b)
+
+    @property
     def regression(self) -> bool:
         return self.a is not None and self.b is not None and self.a.passed and not self.b.passed
 

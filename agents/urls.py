@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from agents import views
+from agents import eval_views, views
 
 app_name = "agents"
 
@@ -29,6 +29,51 @@ urlpatterns = [
     ),
     path("agents/<str:public_id>/compare/", views.compare_pick, name="compare-pick"),
     path("agents/<str:public_id>/versions/new/", views.save_version, name="save-version"),
+    path("agents/<str:public_id>/playground/", eval_views.playground, name="playground"),
+    path(
+        "agents/<str:public_id>/playground/<str:conversation_id>/",
+        eval_views.playground_session,
+        name="playground-session",
+    ),
+    path("agents/<str:public_id>/evals/", eval_views.eval_suites, name="evals"),
+    path("agents/<str:public_id>/evals/gate/", eval_views.release_gate, name="release-gate"),
+    path("agents/<str:public_id>/evals/runs/<str:run_id>/", eval_views.eval_run, name="eval-run"),
+    path("agents/<str:public_id>/evals/<str:suite_id>/", eval_views.eval_suite, name="eval-suite"),
+    path(
+        "agents/<str:public_id>/evals/<str:suite_id>/runs/",
+        eval_views.start_run,
+        name="eval-start-run",
+    ),
+    path(
+        "agents/<str:public_id>/evals/<str:suite_id>/runs/panel/",
+        eval_views.eval_runs_panel,
+        name="eval-runs-panel",
+    ),
+    path(
+        "agents/<str:public_id>/evals/<str:suite_id>/cases/",
+        eval_views.cases_panel,
+        name="eval-cases-panel",
+    ),
+    path(
+        "agents/<str:public_id>/evals/<str:suite_id>/cases/new/",
+        eval_views.case_new,
+        name="eval-case-new",
+    ),
+    path(
+        "agents/<str:public_id>/evals/<str:suite_id>/cases/<str:case_id>/",
+        eval_views.case_edit,
+        name="eval-case",
+    ),
+    path(
+        "agents/<str:public_id>/evals/<str:suite_id>/cases/<str:case_id>/delete/",
+        eval_views.case_delete,
+        name="eval-case-delete",
+    ),
+    path(
+        "agents/<str:public_id>/evals/<str:suite_id>/compare/",
+        eval_views.eval_compare,
+        name="eval-compare",
+    ),
     path("agents/<str:public_id>/versions/<int:number>/release/", views.release, name="release"),
     path("agents/<str:public_id>/versions/<int:number>/restore/", views.restore, name="restore"),
 ]

@@ -382,7 +382,11 @@ def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
         "rollback": current is not None and version.number < current.number,
         "errors": {},
         "note": "",
+        "override": "",
+        "gate_on": agent.require_passing_eval and agent.released_version_id != version.pk,
     }
+    if context["gate_on"]:
+        context["gate"] = selectors.gate_findings(agent=agent, version=version)
     if current is not None:
         old_side = selectors.compare_side(agent, "released")
         new_side = selectors.compare_side(agent, str(version.number))
@@ -391,9 +395,13 @@ def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
         )
     if request.method == "POST":
         context["note"] = request.POST.get("note", "")
+        context["override"] = request.POST.get("gate_override_note", "")
         try:
             event = services.release_version(
-                version=version, user=request.user, note=context["note"]
+                version=version,
+                user=request.user,
+                note=context["note"],
+                gate_override_note=context["override"].strip() or None,
             )
         except AgentConsoleError as exc:
             context["errors"] = _errors(exc) if isinstance(exc, InvalidInput) else {"": exc.message}

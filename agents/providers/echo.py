@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -22,7 +23,11 @@ class EchoProvider:
             text = json.dumps(example_for(config["output_schema"], user_turns[-1].content))
         else:
             tools = [t["function"]["name"] for t in offered_tools(config)]
-            text = f"You said: {user_turns[-1].content}"
+            said = user_turns[-1].content
+            text = f"You said: {said}"
+            system_prompt = config.get("prompt", {}).get("system_prompt", "")
+            if instruction := instruction_for(system_prompt, said):
+                text += f" — {instruction}"
             if tools:
                 text += f" (tools available: {', '.join(tools)})"
         prompt = " ".join(m["content"] for m in conversation(config, messages))
@@ -62,3 +67,19 @@ def example_for(schema: Any, text: str) -> Any:
     if kind == "null":
         return None
     return text[: schema.get("maxLength", len(text))]
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 6}
+
+
+def instruction_for(system_prompt: str, said: str) -> str:
+    """The first sentence of the system prompt sharing a word (6+ letters) with what the
+    user said: how the echo provider lets a prompt change show in its replies."""
+    words = _words(said)
+    if not words:
+        return ""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", system_prompt):
+        if words & _words(sentence):
+            return sentence.strip()
+    return ""

@@ -30,3 +30,11 @@ def when(value):
     if value is None:
         return ""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def describe_check(check: dict) -> str:
+    """An eval check in words: `Reply contains “Tuesday”`."""
+    from agents.evals import describe_check as describe
+
+    return describe(check)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from agents import services
 from agents.config import merge_patch
-from agents.models import Agent, Channel, Conversation
+from agents.models import Agent, Channel, Conversation, EvalSuite
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-console"
@@ -95,12 +95,15 @@ class Command(BaseCommand):
                     build(user)
                     created.append(name)
             traffic = self._traffic(user)
+            suites = self._evals(user)
         if created:
             self.stdout.write(f"Created demo agents: {', '.join(created)}")
         else:
             self.stdout.write("Demo agents already present.")
         if traffic:
             self.stdout.write(traffic)
+        if suites:
+            self.stdout.write(suites)
         self.stdout.write(f"Log in as username {DEMO_USERNAME!r} password {DEMO_PASSWORD!r}")
 
     def _traffic(self, user) -> str:
@@ -161,6 +164,54 @@ class Command(BaseCommand):
                 )
         Conversation.objects.bulk_create(rows, batch_size=500)
         return f"Created 2 channels and {len(rows)} demo conversations."
+
+    def _evals(self, user) -> str:
+        """An eval suite on the scheduler, run on v2, v3 and the draft, and the release
+        gate on: v3 shows a regression against v2, and releasing it needs an override."""
+        scheduler = Agent.objects.filter(name=SCHEDULER).first()
+        if scheduler is None or EvalSuite.objects.filter(agent=scheduler).exists():
+            return ""
+        suite = services.create_eval_suite(
+            agent=scheduler,
+            name="Scheduling basics",
+            description="What every version must still do.",
+            user=user,
+            cases=[
+                {
+                    "name": "Offers to look up free slots",
+                    "messages": [{"role": "user", "content": "I need an appointment next week."}],
+                    "checks": [
+                        {"type": "contains", "value": "find_slots"},
+                        {"type": "latency_ms", "value": 2000},
+                    ],
+                },
+                {
+                    "name": "Sends medical questions to a nurse",
+                    "messages": [
+                        {"role": "user", "content": "I have a medical question about a rash."}
+                    ],
+                    "checks": [
+                        {"type": "contains", "value": "nurse"},
+                        {"type": "not_contains", "value": "diagnosis"},
+                    ],
+                },
+                {
+                    "name": "Does not lecture about cancellations",
+                    "messages": [
+                        {"role": "user", "content": "Hi, are there fees for cancellations?"}
+                    ],
+                    "checks": [
+                        {"type": "not_contains", "value": "24 hours"},
+                        {"type": "regex", "value": r"^You said"},
+                    ],
+                },
+            ],
+        )
+        for target in ("2", "3", "draft"):
+            run = services.start_eval_run(suite=suite, target=target, user=user)
+            services.execute_eval_run(run_id=run.pk)
+        services.update_agent(agent=scheduler, user=user, require_passing_eval=True)
+        return "Created an eval suite with 3 runs; the scheduler's release gate is on."
 
     def _demo_user(self):
         User = get_user_model()
