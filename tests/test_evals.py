@@ -174,7 +174,8 @@ def test_a_failing_case_fails_the_run_and_says_which_check(agent, suite, user):
     assert (run.passed_count, run.failed_count) == (1, 1)
     failed = run.results.get(passed=False)
     assert failed.case_name == "mentions the booking tool"
-    assert [c["message"] for c in failed.checks if not c["passed"]] == ["missing “tools available: book”"]
+    messages = [c["message"] for c in failed.checks if not c["passed"]]
+    assert messages == ["missing “tools available: book”"]
 
 
 def test_a_draft_run_tests_the_draft_as_it_was_when_started(agent, suite, user):
