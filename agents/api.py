@@ -497,7 +497,7 @@ def idempotent(handler):
 
     wrapper.__name__ = handler.__name__
     wrapper.__doc__ = handler.__doc__
-    wrapper.__signature__ = inspect.signature(handler)
+    wrapper.__signature__ = inspect.signature(handler, eval_str=True)
     return wrapper
 
 
