@@ -189,3 +189,22 @@ def error(response, status, code):
     assert body["error"]["code"] == code
     assert body["error"]["message"]
     return body["error"]
+
+
+# ------------------------------------------------------------------ background jobs
+
+
+def run_worker() -> None:
+    """What `manage.py db_worker` does, until the queue is empty.
+
+    The worker closes "old" connections between jobs; inside a test's
+    transaction that would close the test's own connection, so it is told not to.
+    """
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", return_value=None
+    ):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")

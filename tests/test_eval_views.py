@@ -1,21 +1,16 @@
 """Console pages for the playground, eval suites, runs, comparison and the release gate."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from agents import services
 from agents.models import Conversation, EvalCase, EvalRun, ReleaseEvent
-from tests.conftest import edit
+from tests.conftest import edit, run_worker
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 BOOKING = {"tools": [{"name": "book", "url": "https://x.example/book"}]}
-
-
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Eval suites, background runs, the release gate and the playground, through the services."""
 
 import pytest
-from django.core.management import call_command
 
 from agents import evals, services
 from agents.exceptions import (
@@ -12,16 +11,11 @@ from agents.exceptions import (
 )
 from agents.models import ConfigSnapshot, Conversation, EvalRun, ReleaseEvent, Turn
 from agents.providers import Completion, ProviderError
-from tests.conftest import edit
+from tests.conftest import edit, run_worker
 
 pytestmark = pytest.mark.django_db
 
 BOOKING = {"tools": [{"name": "book", "url": "https://x.example/book", "description": "Book"}]}
-
-
-def run_worker():
-    """What `manage.py db_worker` does, until the queue is empty."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
 """The eval API: suites, cases, runs, results, comparison, and the release gate over HTTP."""
 
 import pytest
-from django.core.management import call_command
 
 from agents import services
 from agents.models import EvalCase, EvalRun, EvalSuite, ReleaseEvent
-from tests.conftest import edit, error
+from tests.conftest import edit, error, run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +18,6 @@ CASE = {
     ],
 }
 BOOKING = {"tools": [{"name": "book", "url": "https://x.example/book"}]}
-
-
-def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
 
 
 @pytest.fixture
