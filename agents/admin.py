@@ -25,8 +25,13 @@ from agents.models import (
     Channel,
     Conversation,
     Draft,
+    EvalCase,
+    EvalResult,
+    EvalRun,
+    EvalSuite,
     PublishedVersion,
     ReleaseEvent,
+    Turn,
 )
 
 
@@ -102,6 +107,7 @@ class AgentAdmin(SimpleHistoryAdmin):
             "description",
             "status_badge",
             "released_label",
+            "require_passing_eval",
             "archived_at",
             "created_by",
             "created_at",
@@ -110,10 +116,12 @@ class AgentAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
+        # The release gate is a Releaser's decision, made in the console or the API.
         return [
             "public_id",
             "status_badge",
             "released_label",
+            "require_passing_eval",
             "archived_at",
             "created_by",
             "created_at",
@@ -296,6 +304,7 @@ class ReleaseEventAdmin(ReadOnlyAdmin):
         "released_by",
         "released_at",
         "note",
+        "gate_override_note",
     ]
     list_select_related = ["agent", "version", "previous_version", "released_by"]
     list_filter = ["kind", "released_at"]
@@ -325,11 +334,29 @@ class ApiTokenAdmin(ReadOnlyAdmin):
         self.message_user(request, f"Revoked {queryset.count()} token(s).", messages.SUCCESS)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TurnInline(ReadOnlyInline):
+    model = Turn
+    fields = ["position", "role", "content", "latency_ms", "prompt_tokens", "completion_tokens"]
+    readonly_fields = fields
+
+
 @admin.register(Conversation)
 class ConversationAdmin(ReadOnlyAdmin):
     list_display = ["public_id", "agent", "bound", "variant", "started_at", "outcome", "duration_s"]
     list_select_related = ["agent", "version"]
-    list_filter = ["outcome", "started_at"]
+    list_filter = ["outcome", "playground", "started_at"]
+    inlines = [TurnInline]
     search_fields = ["public_id", "agent__name", "agent__public_id", "key"]
     date_hierarchy = "started_at"
     exclude = ["snapshot"]
@@ -349,3 +376,44 @@ class ChannelAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "public_id", "address", "agent__name", "agent__public_id"]
     history_list_display = ["target", "variants"]
+
+
+class EvalCaseInline(ReadOnlyInline):
+    model = EvalCase
+    fields = ["public_id", "name", "messages", "checks", "updated_at"]
+    readonly_fields = fields
+
+
+@admin.register(EvalSuite)
+class EvalSuiteAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Suites are written in the console or the API; support staff read them here."""
+
+    list_display = ["name", "public_id", "agent", "revision", "updated_at"]
+    list_select_related = ["agent"]
+    search_fields = ["name", "public_id", "agent__name", "agent__public_id"]
+    inlines = [EvalCaseInline]
+
+
+class EvalResultInline(ReadOnlyInline):
+    model = EvalResult
+    fields = ["position", "case_name", "passed", "reply", "latency_ms", "checks", "error"]
+    readonly_fields = fields
+
+
+@admin.register(EvalRun)
+class EvalRunAdmin(ReadOnlyAdmin):
+    list_display = [
+        "public_id",
+        "suite",
+        "agent",
+        "target_label",
+        "status",
+        "passed_count",
+        "case_count",
+        "created_at",
+    ]
+    list_select_related = ["suite", "agent"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["public_id", "suite__name", "agent__name", "agent__public_id"]
+    exclude = ["snapshot", "cases"]
+    inlines = [EvalResultInline]

@@ -40,6 +40,8 @@ def history(agent, make_version, user):
         "admin:agents_channel_changelist",
         "admin:agents_conversation_changelist",
         "admin:agents_apitoken_changelist",
+        "admin:agents_evalsuite_changelist",
+        "admin:agents_evalrun_changelist",
     ],
 )
 def test_every_changelist_renders_with_search_and_filters(admin_client, history, url):
@@ -167,3 +169,25 @@ def test_editing_draft_through_the_admin_is_not_possible(admin_client, agent, us
     url = reverse("admin:agents_draft_change", args=[agent.draft.pk])
     assert admin_client.get(url).status_code == 200
     assert admin_client.post(url, {"revision": 99}).status_code == 403
+
+
+def test_eval_runs_and_playground_transcripts_are_readable_in_the_admin(admin_client, agent, user):
+    suite = services.create_eval_suite(
+        agent=agent,
+        name="Smoke",
+        user=user,
+        cases=[{"name": "answers", "messages": [{"role": "user", "content": "hi"}]}],
+    )
+    run = services.start_eval_run(suite=suite, target="draft", user=user)
+    services.execute_eval_run(run_id=run.pk)
+    page = admin_client.get(reverse("admin:agents_evalrun_change", args=[run.pk]))
+    assert "You said: hi" in page.content.decode()
+    page = admin_client.get(reverse("admin:agents_evalsuite_change", args=[suite.pk]))
+    assert "answers" in page.content.decode()
+    conversation = services.start_playground(agent=agent, target="draft", user=user)
+    services.send_playground_message(conversation=conversation, text="hello there", user=user)
+    page = admin_client.get(reverse("admin:agents_conversation_change", args=[conversation.pk]))
+    assert "You said: hello there" in page.content.decode()
+    assert (
+        admin_client.post(reverse("admin:agents_evalrun_delete", args=[run.pk])).status_code == 403
+    )
