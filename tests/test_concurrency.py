@@ -176,3 +176,40 @@ def test_concurrent_writers_through_http_never_break_an_invariant(live_server, u
         assert event.previous_version_id == previous
         previous = event.version_id
     assert Agent.objects.get(pk=agent.pk).released_version_id == previous
+
+
+def test_concurrent_playground_messages_keep_one_ordered_transcript(transactional_db, user):
+    agent = services.create_agent(name="Chatty", user=user)
+    conversation = services.start_playground(agent=agent, target="draft", user=user)
+
+    def work(i):
+        return services.send_playground_message(
+            conversation=conversation, text=f"message {i}", user=user
+        )
+
+    turns, errors = run_at_once(work)
+    assert errors == []
+    positions = list(conversation.turns.order_by("position").values_list("position", flat=True))
+    assert positions == list(range(1, 2 * THREADS + 2))  # the welcome, then pairs
+    for asked, answered in turns:  # each reply follows its own question
+        assert answered.position == asked.position + 1
+        assert answered.content.startswith(f"You said: {asked.content}")
+
+
+def test_concurrent_eval_edits_and_runs_never_lose_a_revision(transactional_db, user):
+    agent = services.create_agent(name="Evaluated", user=user)
+    suite = services.create_eval_suite(agent=agent, name="Suite", user=user)
+    case = {"messages": [{"role": "user", "content": "hi"}], "checks": []}
+
+    def work(i):
+        services.add_eval_case(suite=suite, name=f"case {i}", user=user, **case)
+        return services.start_eval_run(suite=suite, target="draft", user=user)
+
+    runs, errors = run_at_once(work)
+    assert errors == []
+    suite.refresh_from_db()
+    assert suite.revision == 1 + THREADS
+    assert suite.cases.count() == THREADS
+    # Each run froze the cases that existed when it started, and says which revision.
+    for run in runs:
+        assert run.case_count == len(run.cases) == run.suite_revision - 1
