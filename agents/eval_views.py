@@ -186,17 +186,26 @@ def eval_suite(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpR
     return render(request, "agents/eval_suite.html", context)
 
 
-@require_http_methods(["GET"])
-def eval_runs_panel(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpResponse:
-    """The runs table; it polls itself while a run is queued or running."""
-    require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
-    suite = _suite(agent, suite_id)
-    if not request.htmx:
-        return redirect(suite_url(suite))
-    return render(
-        request, "agents/eval_suite.html#runs-panel", _suite_context(request, agent, suite)
-    )
+def _suite_panel(partial: str):
+    """A view rendering one named partial of the suite page (panels refresh this way;
+    the runs panel polls itself while a run is queued or running)."""
+
+    @require_http_methods(["GET"])
+    def view(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpResponse:
+        require(request.user, VIEW_AGENT)
+        agent = selectors.agent_for_page(public_id)
+        suite = _suite(agent, suite_id)
+        if not request.htmx:
+            return redirect(suite_url(suite))
+        context = _suite_context(request, agent, suite)
+        return render(request, f"agents/eval_suite.html#{partial}", context)
+
+    view.__name__ = partial.replace("-", "_")
+    return view
+
+
+eval_runs_panel = _suite_panel("runs-panel")
+cases_panel = _suite_panel("cases-panel")
 
 
 @require_http_methods(["POST"])
@@ -299,18 +308,6 @@ def case_delete(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id
     )
     services.delete_eval_case(case=case, user=request.user)
     return _done(request, "caseSaved", suite_url(suite), f"Deleted case “{case.name}”.")
-
-
-@require_http_methods(["GET"])
-def cases_panel(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpResponse:
-    require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
-    suite = _suite(agent, suite_id)
-    if not request.htmx:
-        return redirect(suite_url(suite))
-    return render(
-        request, "agents/eval_suite.html#cases-panel", _suite_context(request, agent, suite)
-    )
 
 
 # ------------------------------------------------------------------ runs and comparison

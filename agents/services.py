@@ -77,6 +77,18 @@ def _clean_text(value: Any, *, path: str, required: bool, max_length: int | None
     return value
 
 
+def _metadata(name: str | None, description: str | None) -> dict[str, str]:
+    """A name and description (whichever is given), cleaned: what agents and suites share."""
+    fields: dict[str, str] = {}
+    if name is not None:
+        fields["name"] = _clean_text(name, path="name", required=True, max_length=NAME_MAX)
+    if description is not None:
+        fields["description"] = _clean_text(
+            description, path="description", required=False, max_length=None
+        )
+    return fields
+
+
 def _check_revision(draft: Draft, expected_revision: int | None) -> None:
     if expected_revision is not None and draft.revision != expected_revision:
         raise DraftConflict(expected_revision=expected_revision, current_revision=draft.revision)
@@ -163,18 +175,12 @@ def create_agent(
     *, name: str, user: User, description: str = "", config: dict[str, Any] | None = None
 ) -> Agent:
     """Create an agent and its draft; a partial `config` is merged over the defaults."""
-    name = _clean_text(name, path="name", required=True, max_length=NAME_MAX)
-    description = _clean_text(description, path="description", required=False, max_length=None)
+    metadata = _metadata(name, description)
     if config is not None and not isinstance(config, dict):
         raise InvalidInput([{"path": "config", "message": "must be a JSON object"}])
     document = schema.normalize(schema.merge_patch(schema.default_config(), config or {}))
     with transaction.atomic():
-        agent = Agent(
-            public_id=_unused_public_id(),
-            name=name,
-            description=description,
-            created_by=_actor(user),
-        )
+        agent = Agent(public_id=_unused_public_id(), created_by=_actor(user), **metadata)
         agent._history_user = _actor(user)
         agent._change_reason = "Created"
         agent.save()
@@ -201,17 +207,11 @@ def update_agent(
 ) -> Agent:
     """Edit the agent's metadata and settings. Never touches the draft, never creates
     a version. (Who may change the release gate is checked by the caller: Releasers.)"""
-    fields: dict[str, Any] = {}
+    fields: dict[str, Any] = _metadata(name, description)
     if require_passing_eval is not None:
         if not isinstance(require_passing_eval, bool):
             raise InvalidInput([{"path": "require_passing_eval", "message": "must be a boolean"}])
         fields["require_passing_eval"] = require_passing_eval
-    if name is not None:
-        fields["name"] = _clean_text(name, path="name", required=True, max_length=NAME_MAX)
-    if description is not None:
-        fields["description"] = _clean_text(
-            description, path="description", required=False, max_length=None
-        )
     with transaction.atomic():
         locked = Agent.objects.select_for_update().get(pk=agent.pk)
         changed = [key for key, value in fields.items() if getattr(locked, key) != value]
@@ -723,8 +723,7 @@ def create_eval_suite(
     cases: list[dict[str, Any]] | None = None,
 ) -> EvalSuite:
     """A suite for `agent`, optionally with its first cases (all valid, or nothing saved)."""
-    name = _clean_text(name, path="name", required=True, max_length=NAME_MAX)
-    description = _clean_text(description, path="description", required=False, max_length=None)
+    metadata = _metadata(name, description)
     cleaned = []
     problems: list[dict[str, str]] = []
     for i, case in enumerate(cases or []):
@@ -735,7 +734,7 @@ def create_eval_suite(
     if problems:
         raise InvalidInput(problems)
     with transaction.atomic():
-        suite = EvalSuite(agent=agent, name=name, description=description, created_by=_actor(user))
+        suite = EvalSuite(agent=agent, created_by=_actor(user), **metadata)
         suite._history_user = _actor(user)
         suite._change_reason = "Created"
         suite.save()
@@ -748,13 +747,7 @@ def update_eval_suite(
     *, suite: EvalSuite, user: User, name: str | None = None, description: str | None = None
 ) -> EvalSuite:
     """Rename or describe a suite; its cases (and revision) stay."""
-    fields: dict[str, str] = {}
-    if name is not None:
-        fields["name"] = _clean_text(name, path="name", required=True, max_length=NAME_MAX)
-    if description is not None:
-        fields["description"] = _clean_text(
-            description, path="description", required=False, max_length=None
-        )
+    fields = _metadata(name, description)
     with transaction.atomic():
         locked = EvalSuite.objects.select_for_update().get(pk=suite.pk)
         changed = [key for key, value in fields.items() if getattr(locked, key) != value]
