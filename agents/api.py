@@ -270,6 +270,9 @@ class ConversationOut(Schema):
     sentiment: float | None
     automated: bool | None
     analysis: dict[str, Any]
+    playground: bool = Field(
+        False, description="Started by an operator in the console's playground."
+    )
 
 
 class ConversationEnd(Schema):
@@ -409,6 +412,7 @@ def conversation_out(conversation: Conversation, agent: str, resolved=None):
         "sentiment": conversation.sentiment,
         "automated": conversation.automated,
         "analysis": conversation.analysis,
+        "playground": conversation.playground,
     }
 
 

@@ -21,6 +21,12 @@ from agents.permissions import EDIT_DRAFT, RELEASE, VIEW_AGENT, Abilities, requi
 from agents.runtime import UnknownReference
 from agents.views import HtmxHttpRequest, _dialog, _done, _errors
 
+
+def _reason(exc: Exception) -> str:
+    """What to tell the operator: a domain error's message, or an unknown version's."""
+    return exc.message if isinstance(exc, AgentConsoleError) else str(exc)
+
+
 # ------------------------------------------------------------------ playground
 
 
@@ -69,9 +75,8 @@ def playground(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     target = request.POST.get("target", "draft")
     try:
         conversation = services.start_playground(agent=agent, target=target, user=request.user)
-    except (InvalidInput, UnknownReference) as exc:
-        message = exc.message if isinstance(exc, InvalidInput) else str(exc)
-        return _playground(request, agent, {"errors": {"": message}, "target": target})
+    except (AgentConsoleError, UnknownReference) as exc:
+        return _playground(request, agent, {"errors": {"": _reason(exc)}, "target": target})
     if not request.htmx:
         return redirect("agents:playground-session", public_id, conversation.public_id)
     return _playground(request, agent, {**_session_context(conversation), "target": target})
@@ -216,9 +221,9 @@ def start_run(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpRe
     target = request.POST.get("target", "draft")
     try:
         run = services.start_eval_run(suite=suite, target=target, user=request.user)
-    except (InvalidInput, UnknownReference) as exc:
+    except (AgentConsoleError, UnknownReference) as exc:
         context = _suite_context(request, agent, suite)
-        context["run_error"] = exc.message if isinstance(exc, InvalidInput) else str(exc)
+        context["run_error"] = _reason(exc)
         template = "agents/eval_suite.html#runs-panel" if request.htmx else "agents/eval_suite.html"
         return render(request, template, context)
     if request.htmx:

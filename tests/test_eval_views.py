@@ -84,6 +84,9 @@ def test_the_playground_works_without_javascript(operator_client, agent, make_ve
 def test_a_bad_target_or_message_is_shown_and_starts_nothing(operator_client, agent):
     page = operator_client.post(url("playground", agent), {"target": "v9"}, **HTMX)
     assert "has no version v9" in page.content.decode()
+    page = operator_client.post(url("playground", agent), {"target": "released"}, **HTMX)
+    assert "released" in page.content.decode()
+    assert page.status_code == 200
     assert not Conversation.objects.exists()
     operator_client.post(url("playground", agent), {"target": "draft"}, **HTMX)
     conversation = Conversation.objects.get()
@@ -193,6 +196,15 @@ def test_a_run_started_in_the_page_shows_live_progress_then_results(
     assert "every 1s" not in fragment
     assert "Passed" in fragment
     assert "You said: Tuesday? (tools available: book)" in fragment
+
+
+def test_a_run_on_nothing_released_is_refused_with_the_reason(operator_client, agent, suite):
+    panel = operator_client.post(
+        url("eval-start-run", agent, suite.public_id), {"target": "released"}, **HTMX
+    )
+    assert panel.status_code == 200
+    assert 'role="alert"' in panel.content.decode()
+    assert not EvalRun.objects.exists()
 
 
 def test_starting_a_run_without_js_opens_the_run_page(operator_client, agent, suite):
