@@ -220,13 +220,10 @@ def update_agent(
         for key in changed:
             setattr(locked, key, fields[key])
         locked._history_user = _actor(user)
-        locked._change_reason = (
-            "Renamed"
-            if changed == ["name"]
-            else "Changed the release gate"
-            if changed == ["require_passing_eval"]
-            else "Edited details"
-        )
+        locked._change_reason = {
+            ("name",): "Renamed",
+            ("require_passing_eval",): "Changed the release gate",
+        }.get(tuple(changed), "Edited details")
         locked.save(update_fields=changed)
     return locked
 
@@ -738,8 +735,11 @@ def create_eval_suite(
         suite._history_user = _actor(user)
         suite._change_reason = "Created"
         suite.save()
-        for case in cleaned:
-            EvalCase.objects.create(suite=suite, **case)
+        for fields in cleaned:
+            case = EvalCase(suite=suite, **fields)
+            case._history_user = _actor(user)
+            case._change_reason = "Created"
+            case.save()
     return suite
 
 
