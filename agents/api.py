@@ -416,8 +416,16 @@ def conversation_out(conversation: Conversation, agent: str, resolved=None):
     }
 
 
-def _page(request: HttpRequest, rows, offset: int, limit: int, shape) -> dict[str, Any]:
+class Paging(Schema):
+    """`?limit=&offset=` on every list endpoint."""
+
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def _page(request: HttpRequest, rows, paging: Paging, shape) -> dict[str, Any]:
     """One page of `rows` as `{"data": [...], "next": url|null}` (one query: limit + 1 rows)."""
+    offset, limit = paging.offset, paging.limit
     found = list(rows[offset : offset + limit + 1])
     return {
         "data": [shape(row) for row in found[:limit]],
@@ -513,15 +521,12 @@ agents = Router(tags=["agents"])
 @agents.get("", response={200: AgentList, **ERRORS_READ}, summary="List agents")
 def list_agents(
     request,
+    paging: Query[Paging],
     search: str = "",
     status: Literal["", "unpublished", "published", "unpublished_changes"] = "",
-    limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     _require(request, VIEW_AGENT)
-    return _page(
-        request, selectors.agent_list(search=search, status=status), offset, limit, agent_out
-    )
+    return _page(request, selectors.agent_list(search=search, status=status), paging, agent_out)
 
 
 @agents.post("", response={201: AgentOut, **ERRORS_WRITE}, summary="Create an agent")
@@ -635,9 +640,8 @@ def patch_draft(request, agent_id: str, payload: DraftIn):
 )
 def list_versions(
     request,
+    paging: Query[Paging],
     agent_id: str,
-    limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     _require(request, VIEW_AGENT)
     agent = _agent(agent_id)
@@ -647,9 +651,7 @@ def list_versions(
         .defer("config")
         .order_by("-number")
     )
-    return _page(
-        request, rows, offset, limit, lambda v: version_summary(v, agent.released_version_id)
-    )
+    return _page(request, rows, paging, lambda v: version_summary(v, agent.released_version_id))
 
 
 @agents.post(
@@ -889,12 +891,11 @@ def end_conversation(request, conversation_id: str, payload: ConversationEnd):
 )
 def list_conversations(
     request,
+    paging: Query[Paging],
     agent: str | None = None,
     version: str | None = None,
     channel: str | None = None,
     outcome: Literal["completed", "transferred", "abandoned", "failed"] | None = None,
-    limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """`version` is a number (`3` or `v3`) or `draft`."""
     _require(request, VIEW_AGENT)
@@ -914,7 +915,7 @@ def list_conversations(
         rows = rows.filter(channel_ref=channel)
     if outcome:
         rows = rows.filter(outcome=outcome)
-    return _page(request, rows, offset, limit, lambda c: conversation_out(c, c.agent.public_id))
+    return _page(request, rows, paging, lambda c: conversation_out(c, c.agent.public_id))
 
 
 runtime_router.add_router("/conversations", conversations)
@@ -1028,9 +1029,8 @@ channels = Router(tags=["channels"])
 @channels.get("", response={200: ChannelList, **ERRORS_READ}, summary="List channels")
 def list_channels(
     request,
+    paging: Query[Paging],
     agent: str | None = None,
-    limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     from agents.models import Channel
 
@@ -1038,7 +1038,7 @@ def list_channels(
     rows = Channel.objects.select_related("agent").order_by("name", "id")
     if agent:
         rows = rows.filter(agent__public_id=agent)
-    return _page(request, rows, offset, limit, channel_out)
+    return _page(request, rows, paging, channel_out)
 
 
 @channels.post("", response={201: ChannelOut, **ERRORS_WRITE}, summary="Create a channel")

@@ -18,10 +18,9 @@ from agents import runtime, selectors, services
 from agents.api import (
     ERRORS_READ,
     ERRORS_WRITE,
-    MAX_OFFSET,
-    MAX_PAGE,
     ErrorOut,
     Name,
+    Paging,
     _agent,
     _page,
     _require,
@@ -289,16 +288,15 @@ agent_suites = Router(tags=["evals"])
 )
 def list_suites(
     request,
+    paging: Query[Paging],
     agent_id: str,
-    limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     _require(request, VIEW_AGENT)
     agent = _agent(agent_id)
     suites = selectors.eval_suites(agent)
     for suite in suites:
         suite.agent = agent
-    return _page(request, suites, offset, limit, suite_out)
+    return _page(request, suites, paging, suite_out)
 
 
 @agent_suites.post(
@@ -409,9 +407,8 @@ def start_run(request, suite_id: str, payload: RunIn):
 )
 def list_runs(
     request,
+    paging: Query[Paging],
     suite_id: str,
-    limit: int = Query(50, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     _require(request, VIEW_AGENT)
     suite = _suite(suite_id)
@@ -421,7 +418,7 @@ def list_runs(
         .defer("cases")
         .order_by("-created_at", "-id")
     )
-    return _page(request, rows, offset, limit, run_summary)
+    return _page(request, rows, paging, run_summary)
 
 
 @suites.get(
