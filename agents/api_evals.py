@@ -230,7 +230,8 @@ def suite_out(suite: EvalSuite) -> dict[str, Any]:
         "name": suite.name,
         "description": suite.description,
         "revision": suite.revision,
-        "case_count": getattr(suite, "case_total", None) or suite.cases.count(),
+        # Annotated by the selectors that list suites; counted for a single one.
+        "case_count": suite.case_total if hasattr(suite, "case_total") else suite.cases.count(),
         "latest_run": run_summary(latest) if latest else None,
         "created_at": suite.created_at,
         "updated_at": suite.updated_at,

@@ -438,10 +438,21 @@ def gate_findings(*, agent: Agent, version: PublishedVersion) -> list[str]:
     if not suites:
         return ["the agent has no eval suites"]
     latest: dict[int, EvalRun] = {}
-    for run in EvalRun.objects.filter(
-        agent_id=agent.pk, content_hash=version.content_hash, status__in=EvalRun.FINISHED
-    ).order_by("-finished_at", "-id"):
+    for run in (
+        EvalRun.objects.filter(
+            agent_id=agent.pk, content_hash=version.content_hash, status__in=EvalRun.FINISHED
+        )
+        .defer("cases")
+        .order_by("-finished_at", "-id")
+    ):
         latest.setdefault(run.suite_id, run)
+    failed: dict[int, list[str]] = {}  # the failed cases of every latest run, one query
+    for run_id, name in (
+        EvalResult.objects.filter(run_id__in=[run.pk for run in latest.values()], passed=False)
+        .order_by("run_id", "position")
+        .values_list("run_id", "case_name")
+    ):
+        failed.setdefault(run_id, []).append(name)
     findings = []
     for suite in suites:
         run = latest.get(suite.pk)
@@ -452,12 +463,9 @@ def gate_findings(*, agent: Agent, version: PublishedVersion) -> list[str]:
         elif run.status == EvalRun.Status.ERROR:
             findings.append(f"“{suite.name}” run {run.public_id} ended in error: {run.error}")
         elif run.status != EvalRun.Status.PASSED:
-            failed = EvalResult.objects.filter(run=run, passed=False).values_list(
-                "case_name", flat=True
-            )
             findings.append(
                 f"“{suite.name}” failed {run.case_count - run.passed_count} of "
-                f"{run.case_count} cases ({', '.join(failed)})"
+                f"{run.case_count} cases ({', '.join(failed.get(run.pk, []))})"
             )
     return findings
 
