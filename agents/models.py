@@ -28,6 +28,13 @@ def new_public_id(prefix: str) -> str:
     return f"{prefix}_" + "".join(secrets.choice(_BASE32) for _ in range(10))
 
 
+def public_id_format(prefix: str, name: str) -> models.CheckConstraint:
+    """The database's check that a `public_id` is what new_public_id(prefix) makes."""
+    return models.CheckConstraint(
+        condition=Q(public_id__regex=rf"^{prefix}_[a-z2-7]{{10}}$"), name=name
+    )
+
+
 def new_agent_id() -> str:
     return new_public_id("ag")
 
@@ -72,9 +79,7 @@ class Agent(models.Model):
             ("release_version", "Can release and roll back versions"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(public_id__regex=r"^ag_[a-z2-7]{10}$"), name="agent_public_id_format"
-            ),
+            public_id_format("ag", "agent_public_id_format"),
             models.CheckConstraint(condition=~Q(name=""), name="agent_name_not_empty"),
         ]
 
@@ -411,9 +416,7 @@ class Channel(models.Model):
         ordering = ["name", "id"]
         permissions = [("manage_channels", "Can create and route channels")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(public_id__regex=r"^ch_[a-z2-7]{10}$"), name="channel_public_id_format"
-            ),
+            public_id_format("ch", "channel_public_id_format"),
             models.CheckConstraint(condition=~Q(name=""), name="channel_name_not_empty"),
             models.CheckConstraint(
                 condition=Q(kind__in=["phone", "web", "api"]), name="channel_kind_valid"
@@ -488,9 +491,7 @@ class EvalSuite(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(public_id__regex=r"^es_[a-z2-7]{10}$"), name="suite_public_id_format"
-            ),
+            public_id_format("es", "suite_public_id_format"),
             models.CheckConstraint(condition=~Q(name=""), name="suite_name_not_empty"),
         ]
 
@@ -514,9 +515,7 @@ class EvalCase(models.Model):
     class Meta:
         ordering = ["suite_id", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(public_id__regex=r"^ec_[a-z2-7]{10}$"), name="case_public_id_format"
-            ),
+            public_id_format("ec", "case_public_id_format"),
             models.CheckConstraint(condition=~Q(name=""), name="case_name_not_empty"),
         ]
 
@@ -573,9 +572,7 @@ class EvalRun(models.Model):
             models.Index(fields=["agent", "content_hash", "-created_at"], name="run_config"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(public_id__regex=r"^er_[a-z2-7]{10}$"), name="run_public_id_format"
-            ),
+            public_id_format("er", "run_public_id_format"),
             models.CheckConstraint(
                 condition=Q(version__isnull=False, snapshot__isnull=True)
                 | Q(version__isnull=True, snapshot__isnull=False),
