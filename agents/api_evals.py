@@ -249,6 +249,8 @@ def _suite_detail(suite: EvalSuite) -> dict[str, Any]:
     suite.latest_run = (
         EvalRun.objects.filter(suite=suite).select_related("created_by").defer("cases").first()
     )
+    if suite.latest_run is not None:
+        suite.latest_run.suite = suite
     cases = list(suite.cases.order_by("id"))
     suite.case_total = len(cases)
     return {**suite_out(suite), "cases": [case_out(c) for c in cases]}

@@ -482,7 +482,7 @@ def eval_suites(agent: Agent) -> list:
         .order_by("name", "id")
     )
     latest: dict[int, EvalRun] = {}
-    runs = EvalRun.objects.filter(suite__in=suites).defer("cases").order_by("-created_at", "-id")
+    runs = EvalRun.objects.filter(suite__in=suites).select_related("created_by").defer("cases")
     for run in runs.filter(
         pk__in=EvalRun.objects.filter(suite__in=suites)
         .values("suite_id")
@@ -492,6 +492,8 @@ def eval_suites(agent: Agent) -> list:
         latest[run.suite_id] = run
     for suite in suites:
         suite.latest_run = latest.get(suite.pk)
+        if suite.latest_run is not None:
+            suite.latest_run.suite = suite
     return suites
 
 

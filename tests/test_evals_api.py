@@ -199,3 +199,22 @@ def test_a_passing_run_opens_the_gate(api, agent, user, suite_id, make_version):
     released = api.post(f"/agents/{agent.public_id}/release", {"version": version.number})
     assert released.status_code == 200, released.content
     assert released.json()["event"]["gate_findings"] == []
+
+
+def test_listing_suites_costs_the_same_queries_for_few_and_many(
+    api, agent, user, suite_id, django_assert_max_num_queries
+):
+    services.start_eval_run(
+        suite=EvalSuite.objects.get(public_id=suite_id), target="draft", user=user
+    )
+    with django_assert_max_num_queries(10) as few:
+        api.get(f"/agents/{agent.public_id}/suites")
+    for i in range(5):
+        suite = services.create_eval_suite(agent=agent, name=f"Suite {i}", user=user)
+        if i % 2:
+            services.add_eval_case(
+                suite=suite, name="c", messages=[{"role": "user", "content": "x"}], user=user
+            )
+            services.start_eval_run(suite=suite, target="draft", user=user)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(api.get(f"/agents/{agent.public_id}/suites").json()["data"]) == 6
