@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
 from agents import evals, selectors, services
@@ -159,15 +160,17 @@ def release_gate(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 
 
 def _suite_context(request: HtmxHttpRequest, agent, suite: EvalSuite) -> dict[str, Any]:
+    """Everything the suite page shows. Cases and targets are read only if rendered,
+    so the runs panel, polled every second during a run, reads just the runs."""
     runs = selectors.eval_runs(suite)
     return {
         "agent": agent,
         "suite": suite,
         "can": Abilities.of(request.user),
-        "cases": list(suite.cases.order_by("id")),
+        "cases": suite.cases.order_by("id"),
         "runs": runs,
         "active": any(not run.finished for run in runs),
-        "targets": selectors.run_targets(agent),
+        "targets": SimpleLazyObject(lambda: selectors.run_targets(agent)),
         "errors": {},
         "values": {"name": suite.name, "description": suite.description},
     }

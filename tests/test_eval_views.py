@@ -207,6 +207,17 @@ def test_a_run_on_nothing_released_is_refused_with_the_reason(operator_client, a
     assert not EvalRun.objects.exists()
 
 
+def test_the_polled_runs_panel_reads_only_what_it_shows(
+    operator_client, agent, user, suite, django_assert_max_num_queries
+):
+    services.start_eval_run(suite=suite, target="draft", user=user)
+    panel_url = url("eval-runs-panel", agent, suite.public_id)
+    with django_assert_max_num_queries(8) as polled:
+        assert "every 1s" in operator_client.get(panel_url, **HTMX).content.decode()
+    sql = " ".join(q["sql"] for q in polled.captured_queries)
+    assert "agents_evalcase" not in sql
+
+
 def test_starting_a_run_without_js_opens_the_run_page(operator_client, agent, suite):
     response = operator_client.post(url("eval-start-run", agent, suite.public_id))
     run = EvalRun.objects.get()
