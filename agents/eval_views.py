@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -332,7 +331,10 @@ def eval_run(request: HtmxHttpRequest, public_id: str, run_id: str) -> HttpRespo
         public_id=run_id,
     )
     results = list(run.results.order_by("position"))
-    totals = run.results.aggregate(prompt=Sum("prompt_tokens"), completion=Sum("completion_tokens"))
+    totals = {
+        "prompt": sum(r.prompt_tokens or 0 for r in results),
+        "completion": sum(r.completion_tokens or 0 for r in results),
+    }
     context = {"agent": agent, "run": run, "results": results, "totals": totals}
     if request.htmx:
         return render(request, "agents/eval_run.html#run-panel", context)
