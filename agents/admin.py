@@ -1,6 +1,6 @@
 """The Django admin for support staff.
 
-Writes go through agents/services.py like everywhere else; versions and release
+Writes go through agents/services/ like everywhere else; versions and release
 events are read-only here (and everywhere).
 """
 
@@ -16,8 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from agents import services
-from agents.config import changed_values
-from agents.exceptions import AgentConsoleError
+from agents.domain.config import changed_values
+from agents.domain.exceptions import AgentConsoleError
 from agents.models import (
     STATUS_LABELS,
     Agent,
@@ -33,6 +33,8 @@ from agents.models import (
     ReleaseEvent,
     Turn,
 )
+from agents.permissions import RELEASE
+from agents.selectors import filter_by_status
 
 
 def _pretty_json(value) -> str:
@@ -67,8 +69,6 @@ class StatusFilter(admin.SimpleListFilter):
         return list(STATUS_LABELS.items())
 
     def queryset(self, request, queryset):
-        from agents.selectors import filter_by_status
-
         return filter_by_status(queryset, self.value()) if self.value() else queryset
 
 
@@ -266,7 +266,7 @@ class PublishedVersionAdmin(ReadOnlyAdmin):
         return _pretty_json(obj.config)
 
     def has_release_permission(self, request) -> bool:
-        return request.user.has_perm("agents.release_version")
+        return request.user.has_perm(RELEASE)
 
     @admin.action(description="Release this version", permissions=["release"])
     def release(self, request, queryset):

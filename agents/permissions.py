@@ -12,6 +12,7 @@ RELEASE = "agents.release_version"
 CREATE_AGENT = "agents.add_agent"
 CHANGE_AGENT = "agents.change_agent"
 VIEW_AGENT = "agents.view_agent"
+MANAGE_CHANNELS = "agents.manage_channels"
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Abilities:
     release: bool
     create: bool
     change_details: bool
+    manage_channels: bool
 
     @classmethod
     def of(cls, user) -> Abilities:
@@ -32,6 +34,7 @@ class Abilities:
             release=user.has_perm(RELEASE),
             create=user.has_perm(CREATE_AGENT),
             change_details=user.has_perm(CHANGE_AGENT),
+            manage_channels=user.has_perm(MANAGE_CHANNELS),
         )
 
 

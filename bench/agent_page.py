@@ -9,7 +9,7 @@ TARGET_RATIO = 1.5
 
 def _agent_with_versions(name: str, count: int, user):
     from agents import services
-    from agents.config import merge_patch
+    from agents.domain.config import merge_patch
 
     agent = services.create_agent(name=name, user=user)
     for number in range(1, count + 1):

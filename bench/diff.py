@@ -43,7 +43,7 @@ def _prompt(lines: int, rng: random.Random, edited: set[int] | None = None) -> s
 
 
 def _document(prompt: str) -> dict:
-    from agents import config
+    from agents.domain import config
 
     return config.normalize({"prompt": {"system_prompt": prompt}})
 
@@ -51,8 +51,8 @@ def _document(prompt: str) -> dict:
 def run(repeat: int = 15) -> dict:
     from django.template.loader import render_to_string
 
-    from agents.diff import diff
-    from agents.views import _diff_context
+    from agents.domain.diff import diff
+    from agents.views.compare import diff_context as _diff_context
 
     rng = random.Random(7)
     base = _prompt(1000, rng)

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from agents.api import api
-from agents.health import healthz, readyz
+from console.health import healthz, readyz
 
 urlpatterns = [
     # The runtime API first: it is resolved on every runtime request.

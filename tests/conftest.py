@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from agents import services, triggers
-from agents.config import merge_patch
+from agents.domain.config import merge_patch
 
 
 def pytest_collection_modifyitems(config, items):
@@ -34,7 +34,8 @@ def _empty_cache():
     """Each test starts with an empty cache (ids are reused across rolled-back tests)."""
     from django.core.cache import cache
 
-    from agents import auth, runtime
+    from agents.selectors import runtime
+    from agents.selectors import tokens as auth
 
     cache.clear()
     auth._touched.clear()

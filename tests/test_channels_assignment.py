@@ -2,8 +2,8 @@
 
 import pytest
 
-from agents.channels import assign, parse_routing, target_label, versions_named
-from agents.exceptions import InvalidInput
+from agents.domain.exceptions import InvalidInput
+from agents.domain.routing import assign, parse_routing, target_label, versions_named
 
 KEYS = [f"+1555{i:07d}" for i in range(100_000)]
 

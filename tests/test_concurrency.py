@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from agents import services
-from agents.exceptions import DraftConflict, NoChanges
+from agents.domain.exceptions import DraftConflict, NoChanges
 from agents.models import Agent, Draft, PublishedVersion, ReleaseEvent
 from tests.conftest import edit
 

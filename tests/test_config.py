@@ -2,8 +2,8 @@
 
 import pytest
 
-from agents import config as schema
-from agents.exceptions import ConfigInvalid
+from agents.domain import config as schema
+from agents.domain.exceptions import ConfigInvalid
 
 
 def problems(raw):

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from agents import config as schema
-from agents.diff import diff, text_lines
+from agents.domain import config as schema
+from agents.domain.diff import diff, text_lines
 
 
 def doc(**patch):

@@ -2,15 +2,18 @@
 
 import pytest
 
-from agents import evals, services
-from agents.exceptions import (
+from agents import services
+from agents.domain import checks as evals
+from agents.domain.exceptions import (
     ConversationEnded,
     InvalidInput,
     ProviderFailed,
     ReleaseGateFailed,
 )
+from agents.forms import cases as case_form
 from agents.models import ConfigSnapshot, Conversation, EvalRun, ReleaseEvent, Turn
 from agents.providers import Completion, ProviderError
+from agents.services import eval_runner
 from tests.conftest import edit, run_worker
 
 pytestmark = pytest.mark.django_db
@@ -115,10 +118,10 @@ def test_bad_cases_are_refused_with_the_path_of_each_problem(suite, user, case, 
 
 def test_the_case_form_round_trips_messages_and_checks():
     text = "Hi\nassistant: Hello, how can I help?\nBook me in"
-    messages = evals.messages_from_text(text)
+    messages = case_form.messages_from_text(text)
     assert [m["role"] for m in messages] == ["user", "assistant", "user"]
-    assert evals.messages_to_text(messages) == text
-    checks = evals.checks_from_form(
+    assert case_form.messages_to_text(messages) == text
+    checks = case_form.checks_from_form(
         {"contains": "a\nb", "regex": "^x", "output_schema": "on", "latency_ms": "800"}
     )
     assert checks == [
@@ -128,7 +131,7 @@ def test_the_case_form_round_trips_messages_and_checks():
         {"type": "output_schema", "value": None},
         {"type": "latency_ms", "value": 800.0},
     ]
-    form = evals.checks_to_form(checks)
+    form = case_form.checks_to_form(checks)
     assert form["contains"] == "a\nb"
     assert form["output_schema"] is True
     assert form["latency_ms"] == "800"
@@ -205,7 +208,7 @@ def test_runs_against_versions_bind_the_version(agent, suite, user, make_version
 
 
 def test_unknown_targets_and_empty_suites_start_nothing(agent, suite, user):
-    from agents.runtime import UnknownReference
+    from agents.domain.exceptions import UnknownReference
 
     with pytest.raises(UnknownReference):
         services.start_eval_run(suite=suite, target="v9", user=user)
@@ -244,7 +247,7 @@ def test_a_provider_error_fails_that_case_with_the_reason(agent, suite, user):
 
 def test_a_run_resumes_after_a_crash_without_repeating_cases(agent, suite, user):
     run = services.start_eval_run(suite=suite, target="draft", user=user)
-    services._run_case(run, 1, run.cases[0], run.config, Flaky())  # the worker died after this
+    eval_runner._run_case(run, 1, run.cases[0], run.config, Flaky())  # the worker died after this
     provider = Flaky()
     provider.calls = 1  # answers from now on
     run = services.execute_eval_run(run_id=run.pk, provider=provider)
@@ -259,7 +262,7 @@ def test_a_job_that_breaks_ends_its_run_in_error(agent, suite, user, monkeypatch
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "execute_eval_run", broken)
+    monkeypatch.setattr(eval_runner, "execute_eval_run", broken)
     run_worker()
     run.refresh_from_db()
     assert run.status == "error"

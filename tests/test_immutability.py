@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from agents import services, triggers
-from agents.exceptions import VersionImmutable
+from agents.domain.exceptions import VersionImmutable
 from agents.models import Agent, PublishedVersion, ReleaseEvent
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agents import services
+from agents.domain.stats import wilson_interval
 from agents.models import Conversation
-from agents.selectors import version_stats, wilson_interval
+from agents.selectors import version_stats
 
 pytestmark = pytest.mark.django_db
 

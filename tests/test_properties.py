@@ -4,8 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents import config as schema
 from agents import services
+from agents.domain import config as schema
+from agents.domain.text import CONTROL_CHARS
 from agents.models import Draft
 from tests.conftest import edit
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x7f").filter(
-        lambda c: c in "\n\t\r" or not schema._CONTROL_CHARS.match(c)
+        lambda c: c in "\n\t\r" or not CONTROL_CHARS.match(c)
     ),
     max_size=200,
 )

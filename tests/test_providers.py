@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from agents import config as schema
+from agents.domain import config as schema
 from agents.providers import Message, ProviderError, get_provider
 
 

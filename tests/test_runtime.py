@@ -7,8 +7,10 @@ import uuid
 import pytest
 from django.core.cache import cache
 
-from agents import auth, runtime, services
+from agents import services
 from agents.models import ApiToken
+from agents.selectors import runtime
+from agents.selectors import tokens as auth
 from tests.conftest import Api, edit
 
 pytestmark = pytest.mark.django_db

@@ -2,9 +2,9 @@
 
 import pytest
 
-from agents import config as schema
 from agents import services
-from agents.exceptions import (
+from agents.domain import config as schema
+from agents.domain.exceptions import (
     AgentArchived,
     ConfigInvalid,
     DraftConflict,
@@ -12,6 +12,7 @@ from agents.exceptions import (
     NoChanges,
 )
 from agents.models import Agent, Draft, ReleaseEvent
+from agents.services import agents as agent_services
 from tests.conftest import edit
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def test_public_ids_are_never_reused_even_after_deletion(user, monkeypatch):
     old_id = first.public_id
     first.delete()
     ids = iter([old_id, "ag_bbbbbbbbbb"])
-    monkeypatch.setattr(services, "new_agent_id", lambda: next(ids))
+    monkeypatch.setattr(agent_services, "new_agent_id", lambda: next(ids))
     assert services.create_agent(name="New", user=user).public_id == "ag_bbbbbbbbbb"
 
 
@@ -250,7 +251,7 @@ def test_editing_name_and_description_never_creates_a_version_or_touches_the_dra
 
 
 def test_an_agent_with_versions_is_archived_not_deleted(agent, make_version, user):
-    from agents.exceptions import VersionImmutable
+    from agents.domain.exceptions import VersionImmutable
 
     make_version(agent)
     with pytest.raises(VersionImmutable, match="archive it instead"):

@@ -35,6 +35,6 @@ def when(value):
 @register.filter
 def describe_check(check: dict) -> str:
     """An eval check in words: `Reply contains “Tuesday”`."""
-    from agents.evals import describe_check as describe
+    from agents.domain.checks import describe_check as describe
 
     return describe(check)

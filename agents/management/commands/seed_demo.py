@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agents import services
-from agents.config import merge_patch
+from agents.domain.config import merge_patch
 from agents.models import Agent, Channel, Conversation, EvalSuite
 
 DEMO_USERNAME = "demo"

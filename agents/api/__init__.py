@@ -1,0 +1,48 @@
+"""The JSON API (`/api/v1`). Its source of truth is the OpenAPI document it serves at
+`/api/v1/openapi.json`.
+
+Endpoints are thin: parse, check the permission, call the same service as the
+console, shape the response. Every error is `{"error": {"code", "message",
+"details"}}`, mapped once in `errors.py`. One router module per area.
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from agents.api import errors
+from agents.api.agents import agents
+from agents.api.auth import BearerToken
+from agents.api.channels import channels
+from agents.api.evals import agent_suites, runs, suites
+from agents.api.runtime import runtime_router
+
+
+class AgentConsoleAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """Operation ids as clients know them (`agents_api_release`,
+        `agents_api_evals_get_run`), wherever the endpoint's code lives."""
+        func = operation.view_func
+        prefix = "agents_api_evals" if func.__module__ == "agents.api.evals" else "agents_api"
+        return f"{prefix}_{func.__name__}"
+
+
+api = AgentConsoleAPI(
+    title="Agent Console API",
+    version="1",
+    description="Drafts, versions, releases and runtime binding of AI agents. "
+    "Authenticate with `Authorization: Bearer <token>`.",
+    auth=BearerToken(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+# Runtime routes first: Django tries URL patterns in order, and these are the hot ones.
+api.add_router("", runtime_router)
+api.add_router("/agents", agents)
+api.add_router("/channels", channels)
+api.add_router("", agent_suites)
+api.add_router("/suites", suites)
+api.add_router("/runs", runs)
+errors.register(api)

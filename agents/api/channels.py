@@ -1,0 +1,79 @@
+"""Channels: create, route and split them; what served a channel at a moment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Query, Router, Status
+
+from agents import selectors, services
+from agents.api.common import page, require
+from agents.api.schemas import (
+    ERRORS_READ,
+    ERRORS_WRITE,
+    ChannelAsOfOut,
+    ChannelIn,
+    ChannelList,
+    ChannelOut,
+    ChannelPatch,
+    Paging,
+)
+from agents.api.shapes import channel_out
+from agents.permissions import MANAGE_CHANNELS, VIEW_AGENT
+
+channels = Router(tags=["channels"])
+
+
+@channels.get("", response={200: ChannelList, **ERRORS_READ}, summary="List channels")
+def list_channels(
+    request,
+    paging: Query[Paging],
+    agent: str | None = None,
+):
+    require(request, VIEW_AGENT)
+    rows = selectors.channel_list(agent=agent)
+    return page(request, rows, paging, channel_out)
+
+
+@channels.post("", response={201: ChannelOut, **ERRORS_WRITE}, summary="Create a channel")
+def create_channel(request, payload: ChannelIn):
+    """A pinned version must belong to the channel's agent; variant weights sum to 100."""
+    principal = require(request, MANAGE_CHANNELS)
+    values = payload.model_dump(exclude_none=False)
+    values["agent"] = selectors.routable_agent(values["agent"])
+    channel = services.create_channel(user=principal.user, **values)
+    return Status(201, channel_out(channel))
+
+
+@channels.get("/{channel_id}", response={200: ChannelOut, **ERRORS_READ}, summary="Get a channel")
+def get_channel(request, channel_id: str):
+    require(request, VIEW_AGENT)
+    return channel_out(selectors.channel(channel_id))
+
+
+@channels.patch(
+    "/{channel_id}",
+    response={200: ChannelOut, **ERRORS_WRITE},
+    summary="Rename, repoint or re-split a channel",
+)
+def patch_channel(request, channel_id: str, payload: ChannelPatch):
+    """Send `"variants": null` to stop splitting traffic."""
+    principal = require(request, MANAGE_CHANNELS)
+    changes = payload.model_dump(exclude_unset=True)
+    if "agent" in changes:
+        changes["agent"] = selectors.routable_agent(changes["agent"])
+    channel = services.update_channel(
+        channel=selectors.channel(channel_id), user=principal.user, **changes
+    )
+    return channel_out(channel)
+
+
+@channels.get(
+    "/{channel_id}/as-of",
+    response={200: ChannelAsOfOut, **ERRORS_READ},
+    summary="Which version served the channel at a moment",
+)
+def channel_as_of(request, channel_id: str, at: datetime):
+    require(request, VIEW_AGENT)
+    channel = selectors.channel(channel_id)
+    return {"channel": channel.public_id, "at": at, **selectors.channel_as_of(channel, at)}

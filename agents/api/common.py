@@ -1,0 +1,49 @@
+"""What every router shares: the role check, pagination and If-Match."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja.errors import HttpError
+
+from agents.api.schemas import Paging
+from agents.selectors import tokens as auth
+
+
+def require(request: HttpRequest, perm: str) -> auth.Principal:
+    principal: auth.Principal = request.auth
+    if not principal.has_perm(perm):
+        raise PermissionDenied(f"Your role lacks the permission {perm}.")
+    return principal
+
+
+def page(request: HttpRequest, rows, paging: Paging, shape) -> dict[str, Any]:
+    """One page of `rows` as `{"data": [...], "next": url|null}` (one query: limit + 1 rows)."""
+    offset, limit = paging.offset, paging.limit
+    found = list(rows[offset : offset + limit + 1])
+    return {
+        "data": [shape(row) for row in found[:limit]],
+        "next": _next_url(request, offset, limit, len(found) > limit),
+    }
+
+
+def _next_url(request: HttpRequest, offset: int, limit: int, more: bool) -> str | None:
+    if not more:
+        return None
+    params = request.GET.copy()
+    params["offset"] = str(offset + limit)
+    params["limit"] = str(limit)
+    return request.build_absolute_uri(f"{request.path}?{urlencode(params, doseq=True)}")
+
+
+def if_match(request: HttpRequest) -> int | None:
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit():
+        raise HttpError(400, 'If-Match must be a draft revision in quotes, e.g. "3".')
+    return int(value)

@@ -1,0 +1,124 @@
+"""The runtime: resolve a reference, and conversations bound to one configuration."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpResponse
+from ninja import Query, Router, Status
+
+from agents import selectors, services
+from agents.api.common import page, require
+from agents.api.idempotency import idempotent
+from agents.api.schemas import (
+    ERRORS_READ,
+    ERRORS_WRITE,
+    ConversationEnd,
+    ConversationIn,
+    ConversationList,
+    ConversationOut,
+    ErrorOut,
+    Paging,
+    ResolveOut,
+)
+from agents.api.shapes import conversation_out
+from agents.domain.exceptions import InvalidInput
+from agents.permissions import VIEW_AGENT
+from agents.selectors import runtime
+
+runtime_router = Router(tags=["runtime"])
+
+
+@runtime_router.get(
+    "/resolve/{ref}",
+    response={200: ResolveOut, 304: None, 409: ErrorOut, 422: ErrorOut, **ERRORS_READ},
+    summary="Resolve ag_x, ag_x@released, ag_x@draft or ag_x@v3 to its configuration",
+)
+def resolve(request, ref: str):
+    """`ETag` is the content hash; `If-None-Match` with it answers 304."""
+    require(request, VIEW_AGENT)
+    resolved = runtime.resolve(ref, getattr(request, "prefetched", None))
+    etag = f'"{resolved.content_hash}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(resolved.body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+conversations = Router(tags=["runtime"])
+
+
+@conversations.post(
+    "",
+    response={201: ConversationOut, 409: ErrorOut, **ERRORS_WRITE},
+    summary="Start a conversation bound to one frozen configuration",
+)
+@idempotent
+def start_conversation(request, payload: ConversationIn):
+    principal = require(request, VIEW_AGENT)
+    if bool(payload.agent) == bool(payload.channel):
+        raise InvalidInput([{"path": "agent", "message": "give exactly one of agent or channel"}])
+    if payload.channel:
+        conversation, resolved = services.start_conversation_on_channel(
+            channel=selectors.channel(payload.channel), key=payload.key or "", user=principal
+        )
+    else:
+        conversation, resolved = services.start_conversation(
+            ref=payload.agent, key=payload.key or "", user=principal
+        )
+    return Status(201, conversation_out(conversation, resolved.agent, resolved))
+
+
+@conversations.get(
+    "/{conversation_id}",
+    response={200: ConversationOut, **ERRORS_READ},
+    summary="A conversation and its binding (it never changes)",
+)
+def get_conversation(request, conversation_id: str):
+    require(request, VIEW_AGENT)
+    conversation = selectors.conversation(conversation_id)
+    return conversation_out(conversation, conversation.agent.public_id)
+
+
+@conversations.post(
+    "/{conversation_id}/end",
+    response={200: ConversationOut, 409: ErrorOut, **ERRORS_WRITE},
+    summary="Record how a conversation ended (once)",
+)
+def end_conversation(request, conversation_id: str, payload: ConversationEnd):
+    principal = require(request, VIEW_AGENT)
+    conversation = selectors.conversation(conversation_id)
+    ended = services.end_conversation(
+        conversation=conversation, user=principal, **payload.model_dump()
+    )
+    ended.agent, ended.version, ended.snapshot = (
+        conversation.agent,
+        conversation.version,
+        conversation.snapshot,
+    )
+    return conversation_out(ended, conversation.agent.public_id)
+
+
+@conversations.get(
+    "", response={200: ConversationList, **ERRORS_READ}, summary="Conversations, newest first"
+)
+def list_conversations(
+    request,
+    paging: Query[Paging],
+    agent: str | None = None,
+    version: str | None = None,
+    channel: str | None = None,
+    outcome: Literal["completed", "transferred", "abandoned", "failed"] | None = None,
+):
+    """`version` is a number (`3` or `v3`) or `draft`."""
+    require(request, VIEW_AGENT)
+    rows = selectors.conversation_list(
+        agent=agent, version=version, channel=channel, outcome=outcome
+    )
+    return page(request, rows, paging, lambda c: conversation_out(c, c.agent.public_id))
+
+
+runtime_router.add_router("/conversations", conversations)

@@ -1,0 +1,299 @@
+"""The API's request and response schemas (pydantic, through django-ninja).
+
+Their class names are the OpenAPI document's component names: clients see them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+MAX_PAGE = 200
+MAX_OFFSET = 10_000_000  # beyond this, databases overflow rather than page
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+ERRORS_READ = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS_WRITE = {400: ErrorOut, 413: ErrorOut, 422: ErrorOut, **ERRORS_READ}
+
+
+class DraftInfo(Schema):
+    revision: int
+    content_hash: str
+    updated_at: datetime
+
+
+class AgentOut(Schema):
+    id: str
+    name: str
+    description: str
+    status: Literal["unpublished", "published", "unpublished_changes"]
+    released_version: int | None
+    latest_version: int | None
+    draft: DraftInfo
+    created_at: datetime
+    archived: bool
+    require_passing_eval: bool = Field(
+        description="Releasing needs a passing eval run of every suite (a Releaser may override)."
+    )
+
+
+class AgentList(Schema):
+    data: list[AgentOut]
+    next: str | None
+
+
+Name = Field(..., min_length=1, max_length=200)
+
+
+class AgentCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Name
+    description: str = ""
+    config: dict[str, Any] | None = None
+
+
+class AgentPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    require_passing_eval: bool | None = Field(
+        None, description="The release gate; changing it needs the Releaser role."
+    )
+
+
+class DraftOut(Schema):
+    revision: int
+    config: dict[str, Any]
+    content_hash: str
+    updated_at: datetime
+    updated_by: str | None
+    restored_from: int | None
+
+
+class DraftIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    config: dict[str, Any]
+
+
+class VersionSummary(Schema):
+    number: int
+    label: str
+    name: str
+    description: str
+    created_by: str | None
+    created_at: datetime
+    content_hash: str
+    is_released: bool
+
+
+class VersionOut(VersionSummary):
+    config: dict[str, Any]
+    parent: int | None
+    schema_version: int
+
+
+class VersionList(Schema):
+    data: list[VersionSummary]
+    next: str | None
+
+
+class VersionCreate(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Name
+    description: str = ""
+    expected_draft_revision: int | None = None
+
+
+class ReleaseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    version: int
+    note: str = Field("", max_length=2000)
+    gate_override_note: str | None = Field(
+        None,
+        max_length=2000,
+        description="Release even though the eval gate fails, saying why (recorded on the event).",
+    )
+
+
+class ReleaseEventOut(Schema):
+    version: int
+    previous_version: int | None
+    kind: Literal["release", "rollback"]
+    released_by: str | None
+    released_at: datetime
+    note: str
+    gate_findings: list[str] = Field(
+        description="What the eval gate found missing or failing at release time."
+    )
+    gate_override_note: str
+
+
+class ReleaseOut(Schema):
+    released_version: int
+    previous_version: int | None
+    event: ReleaseEventOut | None
+
+
+class ReleaseList(Schema):
+    data: list[ReleaseEventOut]
+
+
+class RestoreIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    version: int
+    expected_draft_revision: int | None = None
+
+
+class ChangeOut(Schema):
+    path: str
+    op: Literal["added", "removed", "changed", "moved"]
+    old: Any = None
+    new: Any = None
+
+
+class DiffSummary(Schema):
+    added: int
+    removed: int
+    changed: int
+    moved: int
+
+
+class DiffOut(Schema):
+    from_: str = Field(..., alias="from")
+    to: str
+    changes: list[ChangeOut]
+    summary: DiffSummary
+
+
+class ResolveOut(Schema):
+    agent: str
+    version: int | Literal["draft"]
+    content_hash: str
+    config: dict[str, Any]
+
+
+class ConversationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    agent: str | None = None
+    channel: str | None = None
+    key: str | None = Field(None, max_length=200)
+
+
+class ConversationOut(Schema):
+    id: str
+    agent: str
+    channel: str | None
+    version: int | Literal["draft"]
+    variant: str | None
+    content_hash: str
+    config: dict[str, Any]
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: str | None
+    duration_s: float | None
+    sentiment: float | None
+    automated: bool | None
+    analysis: dict[str, Any]
+    playground: bool = Field(
+        False, description="Started by an operator in the console's playground."
+    )
+
+
+class ConversationEnd(Schema):
+    model_config = ConfigDict(extra="forbid")
+    outcome: Literal["completed", "transferred", "abandoned", "failed"]
+    duration_s: float | None = Field(None, ge=0)
+    sentiment: float | None = Field(None, ge=-1, le=1)
+    automated: bool | None = None
+    analysis: dict[str, Any] | None = None
+
+
+class ConversationList(Schema):
+    data: list[ConversationOut]
+    next: str | None
+
+
+class Paging(Schema):
+    """`?limit=&offset=` on every list endpoint."""
+
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class VersionTargetIO(Schema):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(..., ge=1)
+
+
+TargetIO = Literal["released", "draft"] | VersionTargetIO
+
+
+class VariantIO(Schema):
+    model_config = ConfigDict(extra="forbid")
+    target: TargetIO
+    weight: int = Field(..., ge=1, le=100)
+
+
+class ChannelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Name
+    kind: Literal["phone", "web", "api"]
+    address: str = Field("", max_length=300)
+    agent: str
+    target: TargetIO = "released"
+    variants: list[VariantIO] | None = None
+
+
+class ChannelPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    kind: Literal["phone", "web", "api"] | None = None
+    address: str | None = Field(None, max_length=300)
+    agent: str | None = None
+    target: TargetIO | None = None
+    variants: list[VariantIO] | None = None
+
+
+class ChannelOut(Schema):
+    id: str
+    name: str
+    kind: Literal["phone", "web", "api"]
+    address: str
+    agent: str
+    target: TargetIO
+    variants: list[VariantIO] | None
+
+
+class ChannelList(Schema):
+    data: list[ChannelOut]
+    next: str | None
+
+
+class ServedOut(Schema):
+    variant: str
+    weight: int
+    version: int | Literal["draft"] | None
+    content_hash: str | None
+    draft_revision: int | None
+
+
+class ChannelAsOfOut(Schema):
+    channel: str
+    at: datetime
+    existed: bool
+    target: TargetIO | None
+    variants: list[VariantIO] | None
+    serves: list[ServedOut]

@@ -1,0 +1,111 @@
+"""Domain objects as API response bodies (plain dicts the schemas validate)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.models import Agent, Conversation, PublishedVersion, ReleaseEvent
+
+
+def username(user) -> str | None:
+    return user.get_username() if user else None
+
+
+def agent_out(agent: Agent) -> dict[str, Any]:
+    draft = agent.draft
+    released = agent.released_version
+    return {
+        "id": agent.public_id,
+        "name": agent.name,
+        "description": agent.description,
+        "status": agent.status,
+        "released_version": released.number if released else None,
+        "latest_version": getattr(agent, "latest_number", None),
+        "draft": {
+            "revision": draft.revision,
+            "content_hash": draft.content_hash,
+            "updated_at": draft.updated_at,
+        },
+        "created_at": agent.created_at,
+        "archived": agent.archived_at is not None,
+        "require_passing_eval": agent.require_passing_eval,
+    }
+
+
+def draft_out(draft) -> dict[str, Any]:
+    return {
+        "revision": draft.revision,
+        "config": draft.config,
+        "content_hash": draft.content_hash,
+        "updated_at": draft.updated_at,
+        "updated_by": username(draft.updated_by),
+        "restored_from": draft.restored_from.number if draft.restored_from else None,
+    }
+
+
+def version_summary(version: PublishedVersion, released_id: int | None) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "label": version.label,
+        "name": version.name,
+        "description": version.description,
+        "created_by": username(version.created_by),
+        "created_at": version.created_at,
+        "content_hash": version.content_hash,
+        "is_released": version.pk == released_id,
+    }
+
+
+def version_out(version: PublishedVersion, released_id: int | None) -> dict[str, Any]:
+    return {
+        **version_summary(version, released_id),
+        "config": version.config,
+        "parent": version.parent.number if version.parent_id else None,
+        "schema_version": version.schema_version,
+    }
+
+
+def event_out(event: ReleaseEvent) -> dict[str, Any]:
+    return {
+        "version": event.version.number,
+        "previous_version": event.previous_version.number if event.previous_version else None,
+        "kind": event.kind,
+        "released_by": username(event.released_by),
+        "released_at": event.released_at,
+        "note": event.note,
+        "gate_findings": event.gate_findings,
+        "gate_override_note": event.gate_override_note,
+    }
+
+
+def conversation_out(conversation: Conversation, agent: str, resolved=None):
+    """The conversation's binding; `resolved` (when just started) spares loading it again."""
+    return {
+        "id": conversation.public_id,
+        "agent": agent,
+        "channel": conversation.channel_ref or None,
+        "version": resolved.version if resolved else conversation.bound_version,
+        "variant": conversation.variant or None,
+        "content_hash": conversation.content_hash,
+        "config": resolved.config if resolved else conversation.config,
+        "started_at": conversation.started_at,
+        "ended_at": conversation.ended_at,
+        "outcome": conversation.outcome or None,
+        "duration_s": conversation.duration_s,
+        "sentiment": conversation.sentiment,
+        "automated": conversation.automated,
+        "analysis": conversation.analysis,
+        "playground": conversation.playground,
+    }
+
+
+def channel_out(channel) -> dict[str, Any]:
+    return {
+        "id": channel.public_id,
+        "name": channel.name,
+        "kind": channel.kind,
+        "address": channel.address,
+        "agent": channel.agent.public_id,
+        "target": channel.target,
+        "variants": channel.variants,
+    }

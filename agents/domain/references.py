@@ -1,0 +1,93 @@
+"""The reference grammar: what names a configuration of an agent.
+
+    draft | released | vN | N
+
+One parser for every caller (runtime, services, selectors, channels, API and
+views), and one spelling back: `label` (`draft`, `released`, `v3`) for
+responses and variants, `path_form` (`draft`, `released`, `3`) for URLs, and
+`as_target()` for a channel's routing JSON. A runtime reference prefixes the
+agent: `ag_x`, `ag_x@released`, `ag_x@draft`, `ag_x@v3`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from agents.domain.exceptions import InvalidInput
+
+_SPEC = re.compile(r"^(?:(?P<word>draft|released)|v?(?P<number>[0-9]{1,9}))$")
+_AGENT_REF = re.compile(r"^(?P<agent>ag_[a-z2-7]{10})(?:@(?P<spec>[^@]*))?$")
+
+Kind = Literal["draft", "released", "version"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    kind: Kind
+    number: int | None = None  # set for kind "version"
+
+    @property
+    def label(self) -> str:
+        """`draft`, `released` or `v3`: how responses, variants and runs name it."""
+        return f"v{self.number}" if self.kind == "version" else self.kind
+
+    @property
+    def path_form(self) -> str:
+        """`draft`, `released` or `3`: the form compare URLs use."""
+        return str(self.number) if self.kind == "version" else self.kind
+
+    def as_target(self) -> str | dict[str, int]:
+        """A channel target: `"released"`, `"draft"` or `{"version": 3}`."""
+        return {"version": self.number} if self.kind == "version" else self.kind
+
+    @classmethod
+    def of_target(cls, target: Any) -> Reference:
+        """The reference a channel target (`"draft"`, `{"version": 3}`, a schema) names."""
+        number = (
+            target.get("version") if isinstance(target, dict) else getattr(target, "version", None)
+        )
+        if number is not None:
+            return cls("version", int(number))
+        return cls(str(target))  # type: ignore[arg-type]
+
+
+DRAFT = Reference("draft")
+RELEASED = Reference("released")
+
+
+def try_parse(text: Any) -> Reference | None:
+    """The reference `text` spells (case and surrounding spaces ignored), or None."""
+    match = _SPEC.match(str(text).strip().lower()) if text is not None else None
+    if match is None:
+        return None
+    if match["word"]:
+        return Reference(match["word"])
+    return Reference("version", int(match["number"]))
+
+
+def parse(text: Any, *, path: str = "ref") -> Reference:
+    """The reference `text` spells, or InvalidInput naming `path`."""
+    found = try_parse(text)
+    if found is None:
+        raise InvalidInput(
+            [{"path": path, "message": "must be draft, released or a version number"}]
+        )
+    return found
+
+
+def parse_agent_ref(ref: str) -> tuple[str, Reference]:
+    """`ag_x[@spec]` → (agent public id, reference); no spec means `released`."""
+    match = _AGENT_REF.match(ref.strip())
+    found = match and (try_parse(match["spec"]) if match["spec"] is not None else RELEASED)
+    if not found:
+        raise InvalidInput(
+            [{"path": "ref", "message": "use ag_xxx, ag_xxx@released, ag_xxx@draft or ag_xxx@v3"}]
+        )
+    return match["agent"], found
+
+
+def agent_ref(agent_public_id: str, reference: Reference) -> str:
+    """The runtime reference (`ag_x@v3`) for an agent and a reference."""
+    return f"{agent_public_id}@{reference.label}"

@@ -1,0 +1,147 @@
+"""Channel targets and sticky A/B assignment (pure: no database).
+
+A channel sends its traffic to one target — `"released"`, `"draft"` or
+`{"version": N}` — or splits it between variants `[{"target", "weight"}]`
+with integer weights summing to 100.
+
+Assignment is weighted rendezvous hashing: for each arm, a key gets the score
+`-ln(u) / weight` with `u` uniform from a hash of (channel, arm, key), and the
+lowest score wins. The same key always lands on the same arm without storing
+anything; each arm's share is its weight; and raising one arm's weight only
+lowers that arm's scores, so no key ever leaves the arm that grew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from agents.domain import references
+from agents.domain.config import error_path
+from agents.domain.exceptions import InvalidInput
+
+
+class VersionTarget(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: Annotated[int, Field(ge=1)]
+
+
+Target = Literal["released", "draft"] | VersionTarget
+
+
+class Variant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    target: Target
+    weight: Annotated[int, Field(ge=1, le=100)]
+
+
+class Routing(BaseModel):
+    """Where a channel's traffic goes."""
+
+    model_config = ConfigDict(extra="forbid")
+    target: Target = "released"
+    variants: Annotated[list[Variant], Field(min_length=2, max_length=10)] | None = None
+
+    @field_validator("variants")
+    @classmethod
+    def _weights_sum_to_100(cls, variants: list[Variant] | None) -> list[Variant] | None:
+        if variants is None:
+            return None
+        total = sum(v.weight for v in variants)
+        if total != 100:
+            raise ValueError(f"weights must sum to 100 (they sum to {total})")
+        labels = [target_label(v.target) for v in variants]
+        if len(set(labels)) != len(labels):
+            raise ValueError("each variant must have a different target")
+        return variants
+
+
+def target_label(target: Any) -> str:
+    """`released`, `draft` or `v3`: how a target is named in paths, refs and assignment."""
+    return references.Reference.of_target(target).label
+
+
+def target_ref(agent_public_id: str, target: Any) -> str:
+    """The runtime reference (`ag_x@v3`) a target resolves through."""
+    return references.agent_ref(agent_public_id, references.Reference.of_target(target))
+
+
+def parse_routing(raw: dict[str, Any]) -> dict[str, Any]:
+    """Validate a channel's target and variants; return their JSON form or raise InvalidInput."""
+    try:
+        routing = Routing.model_validate(raw)
+    except ValidationError as exc:
+        raise InvalidInput(
+            [
+                {
+                    "path": error_path(e["loc"]),
+                    "message": e["msg"].removeprefix("Value error, "),
+                }
+                for e in exc.errors(include_url=False)
+            ]
+        ) from None
+    return routing.model_dump(mode="json")
+
+
+def versions_named(routing: dict[str, Any]) -> set[int]:
+    """Every version number a routing pins (they must belong to the channel's agent)."""
+    targets = [routing["target"], *(v["target"] for v in routing.get("variants") or [])]
+    return {t["version"] for t in targets if isinstance(t, dict)}
+
+
+def assign(channel_id: str, key: str | None, variants: list[dict[str, Any]]) -> int:
+    """The index of the variant a conversation key belongs to; no key: a random one."""
+    if not key:
+        key = secrets.token_hex(16)
+    best, best_score = 0, math.inf
+    for index, variant in enumerate(variants):
+        digest = hashlib.blake2b(
+            f"{channel_id}\x1f{target_label(variant['target'])}\x1f{key}".encode(),
+            digest_size=8,
+        ).digest()
+        uniform = (int.from_bytes(digest, "big") + 0.5) / 2**64
+        score = -math.log(uniform) / variant["weight"]
+        if score < best_score:
+            best, best_score = index, score
+    return best
+
+
+def parse_target_label(label: str) -> Any:
+    """`released`, `draft`, `v3` or `3` as typed in the console -> a target."""
+    found = references.try_parse(label)
+    if found is None or found.number == 0:
+        return (label or "").strip().lower()  # parse_routing reports it with its path
+    return found.as_target()
+
+
+def describe(target: Any, variants: list[dict[str, Any]] | None) -> str:
+    """`Released`, `v3`, or `Released 80% · v2 20%`, for lists and panels."""
+
+    def name(t: Any) -> str:
+        label = target_label(t)
+        return label.capitalize() if label in ("released", "draft") else label
+
+    if variants:
+        return " · ".join(f"{name(v['target'])} {v['weight']}%" for v in variants)
+    return name(target)
+
+
+def usage(channels, *, version_number: int, released_number: int | None) -> list[str]:
+    """How each channel uses a version: `Main line`, `AB widget 20%` (released counts)."""
+    used = []
+    for channel in channels:
+        arms = channel.variants or [{"target": channel.target, "weight": 100}]
+        share = 0
+        for arm in arms:
+            target = arm["target"]
+            pinned = isinstance(target, dict) and target["version"] == version_number
+            via_release = target == "released" and released_number == version_number
+            if pinned or via_release:
+                share += arm["weight"]
+        if share:
+            used.append(channel.name if share == 100 else f"{channel.name} {share}%")
+    return used

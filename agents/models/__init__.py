@@ -1,0 +1,67 @@
+"""Data and invariants, one module per area; workflows live in agents/services/.
+
+Everything is re-exported here, so `from agents.models import Agent` works and
+the migrations still find the id-default callables where they name them
+(`agents.models.new_agent_id`).
+"""
+
+from agents.models.agents import (
+    STATUS_LABELS,
+    Agent,
+    Draft,
+    Status,
+    compute_status,
+    new_agent_id,
+)
+from agents.models.base import (
+    BoundConfiguration,
+    ImmutableModel,
+    ImmutableQuerySet,
+    new_public_id,
+    public_id_format,
+)
+from agents.models.channels import Channel, new_channel_id, released_target
+from agents.models.conversations import Conversation, Turn, new_conversation_id
+from agents.models.evals import (
+    EvalCase,
+    EvalResult,
+    EvalRun,
+    EvalSuite,
+    new_case_id,
+    new_run_id,
+    new_suite_id,
+)
+from agents.models.tokens import ApiToken, IdempotencyRecord
+from agents.models.versions import ConfigSnapshot, PublishedVersion, ReleaseEvent
+
+__all__ = [
+    "STATUS_LABELS",
+    "Agent",
+    "ApiToken",
+    "BoundConfiguration",
+    "Channel",
+    "ConfigSnapshot",
+    "Conversation",
+    "Draft",
+    "EvalCase",
+    "EvalResult",
+    "EvalRun",
+    "EvalSuite",
+    "IdempotencyRecord",
+    "ImmutableModel",
+    "ImmutableQuerySet",
+    "PublishedVersion",
+    "ReleaseEvent",
+    "Status",
+    "Turn",
+    "compute_status",
+    "new_agent_id",
+    "new_case_id",
+    "new_channel_id",
+    "new_conversation_id",
+    "new_public_id",
+    "new_run_id",
+    "new_suite_id",
+    "public_id_format",
+    "released_target",
+]

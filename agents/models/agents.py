@@ -1,0 +1,122 @@
+"""Agents and their one editable draft."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from agents.domain.exceptions import VersionImmutable
+from agents.models.base import new_public_id, public_id_format
+
+Status = Literal["unpublished", "published", "unpublished_changes"]
+STATUS_LABELS: dict[str, str] = {
+    "unpublished": "Unpublished",
+    "published": "Published",
+    "unpublished_changes": "Unpublished changes",
+}
+
+
+def new_agent_id() -> str:
+    return new_public_id("ag")
+
+
+def compute_status(*, released_hash: str | None, draft_hash: str | None) -> Status:
+    if released_hash is None:
+        return "unpublished"
+    return "published" if draft_hash == released_hash else "unpublished_changes"
+
+
+class Agent(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_agent_id, editable=False)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    released_version = models.ForeignKey(
+        "PublishedVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    require_passing_eval = models.BooleanField(
+        "Require a passing eval run before release",
+        default=False,
+        help_text="Releasing a version is refused unless every eval suite of the agent "
+        "passed on that configuration; a Releaser may override with a note.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+        permissions = [
+            ("edit_draft", "Can edit drafts and restore versions into them"),
+            ("save_version", "Can save drafts as versions"),
+            ("release_version", "Can release and roll back versions"),
+        ]
+        constraints = [
+            public_id_format("ag", "agent_public_id_format"),
+            models.CheckConstraint(condition=~Q(name=""), name="agent_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.public_id})"
+
+    @property
+    def status(self) -> Status:
+        """Derived from the hashes each time: there is no stored flag to drift.
+
+        Callers that list many agents select_related("draft", "released_version").
+        """
+        released = self.released_version
+        return compute_status(
+            released_hash=released.content_hash if released else None,
+            draft_hash=self.draft.content_hash,
+        )
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def delete(self, *args, **kwargs):
+        if self.pk and self.versions.exists():
+            raise VersionImmutable(
+                "An agent with published versions cannot be deleted; archive it instead."
+            )
+        return super().delete(*args, **kwargs)
+
+
+class Draft(models.Model):
+    """The live, editable configuration of an agent: exactly one per agent."""
+
+    agent = models.OneToOneField(Agent, on_delete=models.CASCADE, related_name="draft")
+    config = models.JSONField()
+    revision = models.PositiveIntegerField(default=1)
+    content_hash = models.CharField(max_length=64)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    restored_from = models.ForeignKey(
+        "PublishedVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(revision__gte=1), name="draft_revision_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.agent.name} (revision {self.revision})"

@@ -1,0 +1,105 @@
+"""Conversations, each bound to one frozen configuration forever, and their turns."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from agents.models.agents import Agent
+from agents.models.base import BoundConfiguration, new_public_id
+
+
+def new_conversation_id() -> str:
+    return new_public_id("cv")
+
+
+class Conversation(BoundConfiguration):
+    """One conversation, bound at start to exactly one frozen configuration, forever.
+
+    The binding (agent, version or snapshot, content hash) is write-once: a
+    trigger rejects any UPDATE that changes it. Only the outcome fields are set
+    later, once, when the conversation ends.
+    """
+
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed"
+        TRANSFERRED = "transferred"
+        ABANDONED = "abandoned"
+        FAILED = "failed"
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_conversation_id)
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="conversations")
+    channel_ref = models.CharField(max_length=16, blank=True)
+    variant = models.CharField(max_length=50, blank=True)
+    key = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    duration_s = models.FloatField(null=True, blank=True)
+    sentiment = models.FloatField(null=True, blank=True)
+    automated = models.BooleanField(null=True, blank=True)
+    analysis = models.JSONField(default=dict, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Operators trying a configuration in the console; left out of analytics.
+    playground = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["agent", "-started_at"], name="conversation_agent_time"),
+            models.Index(fields=["agent", "version", "-started_at"], name="conversation_version"),
+        ]
+        constraints = [
+            BoundConfiguration.bound_once("conversation_bound_once"),
+            models.CheckConstraint(
+                condition=Q(sentiment__isnull=True) | Q(sentiment__gte=-1, sentiment__lte=1),
+                name="conversation_sentiment_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_s__isnull=True) | Q(duration_s__gte=0),
+                name="conversation_duration_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def bound_version(self) -> int | str:
+        return self.version.number if self.version_id else "draft"
+
+
+class Turn(models.Model):
+    """One message of a conversation's transcript, with what the model reply cost."""
+
+    class Role(models.TextChoices):
+        USER = "user"
+        ASSISTANT = "assistant"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="turns")
+    position = models.PositiveIntegerField()
+    role = models.CharField(max_length=10, choices=Role.choices)
+    content = models.TextField()
+    provider = models.CharField(max_length=50, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    latency_ms = models.FloatField(null=True, blank=True)
+    prompt_tokens = models.PositiveIntegerField(null=True, blank=True)
+    completion_tokens = models.PositiveIntegerField(null=True, blank=True)
+    tool_calls = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["conversation_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "position"], name="turn_position_unique"
+            ),
+            models.CheckConstraint(condition=Q(role__in=["user", "assistant"]), name="turn_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}#{self.position} {self.role}"

@@ -1,0 +1,133 @@
+"""An agent's history: versions page by page, the release log, draft activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import OuterRef, Subquery
+
+from agents.domain.config import changed_paths
+from agents.domain.routing import usage
+from agents.models import Agent, Channel, Draft, EvalRun, PublishedVersion, ReleaseEvent
+
+HISTORY_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One version in the history panel. The actions a user may take on it are the
+    edge's to decide (views.history.with_actions fills `can_restore`/`can_release`)."""
+
+    version: PublishedVersion
+    is_released: bool
+    release_label: str  # "Release" or "Roll back to vN"
+    used_by: tuple[str, ...] = ()  # channels serving this version: "Main line", "AB 20%"
+    eval_passed: int | None = None  # the latest finished eval run on this configuration
+    eval_total: int | None = None
+    can_restore: bool = False
+    can_release: bool = False
+
+    @property
+    def eval_rate(self) -> int | None:
+        if not self.eval_total:
+            return None
+        return round(100 * (self.eval_passed or 0) / self.eval_total)
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    rows: list[HistoryRow]
+    next_page: int | None
+
+
+def history_page(*, agent: Agent, page: int = 1) -> HistoryPage:
+    """Versions newest first, one page at a time: one query however many versions."""
+    page = max(page, 1)
+    start = (page - 1) * HISTORY_PAGE_SIZE
+    last_run = EvalRun.objects.filter(
+        agent_id=agent.pk, content_hash=OuterRef("content_hash"), status__in=EvalRun.FINISHED
+    ).order_by("-finished_at", "-id")
+    versions = list(
+        PublishedVersion.objects.filter(agent_id=agent.pk)
+        .select_related("created_by")
+        .defer("config")
+        .annotate(
+            eval_passed=Subquery(last_run.values("passed_count")[:1]),
+            eval_total=Subquery(last_run.values("case_count")[:1]),
+        )
+        .order_by("-number")[start : start + HISTORY_PAGE_SIZE + 1]
+    )
+    more = len(versions) > HISTORY_PAGE_SIZE
+    released = agent.released_version
+    channels = list(Channel.objects.filter(agent_id=agent.pk).only("name", "target", "variants"))
+    rows = []
+    for version in versions[:HISTORY_PAGE_SIZE]:
+        is_released = released is not None and version.pk == released.pk
+        rollback = released is not None and version.number < released.number
+        rows.append(
+            HistoryRow(
+                version=version,
+                is_released=is_released,
+                release_label=f"Roll back to {version.label}" if rollback else "Release",
+                used_by=tuple(
+                    usage(
+                        channels,
+                        version_number=version.number,
+                        released_number=released.number if released else None,
+                    )
+                ),
+                eval_passed=version.eval_passed,
+                eval_total=version.eval_total,
+            )
+        )
+    return HistoryPage(rows=rows, next_page=page + 1 if more else None)
+
+
+def draft_in_some_version(agent: Agent) -> bool:
+    """Whether the draft's content is saved in at least one version (safe to overwrite)."""
+    return PublishedVersion.objects.filter(
+        agent_id=agent.pk, content_hash=agent.draft.content_hash
+    ).exists()
+
+
+def release_log(agent: Agent, limit: int = 10) -> list[ReleaseEvent]:
+    return list(
+        ReleaseEvent.objects.filter(agent_id=agent.pk)
+        .select_related("version", "previous_version", "released_by")
+        .defer("version__config", "previous_version__config")
+        .order_by("-released_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Activity:
+    when: datetime
+    who: str
+    reason: str
+    revision: int
+    changed: list[str]
+
+
+def draft_activity(agent: Agent, limit: int = 10) -> list[Activity]:
+    """Who changed which configuration paths, newest first (from simple-history)."""
+    records = list(
+        Draft.history.filter(id=agent.draft.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[: limit + 1]
+    )
+    entries = []
+    for record, previous in zip(records, [*records[1:], None], strict=True):
+        if len(entries) == limit:
+            break
+        changed = changed_paths(previous.config, record.config) if previous else []
+        entries.append(
+            Activity(
+                when=record.history_date,
+                who=record.history_user.get_username() if record.history_user else "system",
+                reason=record.history_change_reason or "",
+                revision=record.revision,
+                changed=changed,
+            )
+        )
+    return entries

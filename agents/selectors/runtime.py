@@ -1,0 +1,216 @@
+"""The runtime hot path: resolve a reference to one frozen configuration, fast.
+
+What never moves is cached forever: a version's configuration (by version id)
+and the mapping `ag_x@v3` → version. What moves — the released pointer and
+the draft — is handled by the kind of cache:
+
+- with a shared cache (Redis), every write refreshes the agent's entries from
+  the database after it commits, and readers only ever *add* what they read,
+  so a reader that raced a write cannot overwrite the fresher entry: nothing
+  stale is served once a release or edit has returned, with 0 SQL queries.
+- with a per-process cache (local memory), other processes' writes cannot be
+  seen, so the pointer (or the draft row) is read on every request: one
+  indexed query, and the configuration itself comes from the cache.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+
+from agents.domain.exceptions import AgentNotPublished, InvalidInput, UnknownReference
+from agents.domain.references import parse_agent_ref
+from agents.models import Agent, Draft, PublishedVersion
+
+# Bump when the shape of cached entries changes, so a deploy never reads the old ones.
+KEY = "rt2"
+FOREVER = None
+MOVING_TTL = 3600  # moving entries are refreshed on every write; this only bounds memory
+
+
+@dataclass(frozen=True)
+class Resolved:
+    agent: str  # public id
+    agent_pk: int
+    version: int | str  # number or "draft"
+    version_pk: int | None
+    content_hash: str
+    config: dict[str, Any]
+    body: bytes = b""  # the resolve response, encoded once and cached with the rest
+
+
+def _encode(agent: str, version: int | str, content_hash: str, config: dict) -> bytes:
+    return json.dumps(
+        {"agent": agent, "version": version, "content_hash": content_hash, "config": config},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+
+
+def shared_cache() -> bool:
+    return bool(getattr(settings, "REDIS_URL", ""))
+
+
+def resolve(ref: str, prefetched: dict | None = None) -> Resolved:
+    """`prefetched`: cache entries already read (see prefetch_keys), to spare a round trip.
+
+    A malformed `ref` raises InvalidInput; an agent or version that does not exist,
+    UnknownReference."""
+    public_id, reference = parse_agent_ref(ref)
+    if reference.kind == "draft":
+        return _draft(public_id, prefetched)
+    if reference.kind == "released":
+        return _released(public_id, prefetched)
+    return _version(public_id, reference.number)
+
+
+def prefetch_keys(ref: str | None) -> tuple[str, ...]:
+    """The shared-cache key `resolve(ref)` will read first, for a combined fetch."""
+    if not ref or not shared_cache():
+        return ()
+    try:
+        public_id, reference = parse_agent_ref(ref)
+    except InvalidInput:
+        return ()
+    kind = {"draft": "draft", "released": "rel"}.get(reference.kind)
+    return (f"{KEY}:{kind}:{public_id}",) if kind else ()
+
+
+# ------------------------------------------------------------------ immutable parts
+
+
+_LOCAL_VERSIONS: OrderedDict[int, Resolved] = OrderedDict()
+LOCAL_VERSIONS_MAX = 2048
+
+
+def clear_local() -> None:
+    """Forget this process's memo of versions (tests reuse primary keys)."""
+    _LOCAL_VERSIONS.clear()
+
+
+def _version_config(version_pk: int) -> Resolved:
+    """Everything about a version the runtime needs. Versions never change, so this is
+    kept forever: in this process (no round trip, no unpickling), and in the cache."""
+    found = _LOCAL_VERSIONS.get(version_pk)
+    if found is not None:
+        return found
+    key = f"{KEY}:cfg:{version_pk}"
+    found = cache.get(key)
+    if found is None:
+        content_hash, config, number, agent_pk, public_id = PublishedVersion.objects.values_list(
+            "content_hash", "config", "number", "agent_id", "agent__public_id"
+        ).get(pk=version_pk)
+        body = _encode(public_id, number, content_hash, config)
+        found = Resolved(public_id, agent_pk, number, version_pk, content_hash, config, body)
+        cache.set(key, found, FOREVER)
+    _LOCAL_VERSIONS[version_pk] = found
+    if len(_LOCAL_VERSIONS) > LOCAL_VERSIONS_MAX:
+        _LOCAL_VERSIONS.popitem(last=False)
+    return found
+
+
+def _version(public_id: str, number: int) -> Resolved:
+    key = f"{KEY}:ver:{public_id}:{number}"
+    found = cache.get(key)
+    if found is None:
+        row = (
+            PublishedVersion.objects.filter(agent__public_id=public_id, number=number)
+            .values_list("agent_id", "pk")
+            .first()
+        )
+        if row is None:
+            raise UnknownReference(f"{public_id} has no version v{number}.")
+        found = row
+        cache.set(key, found, FOREVER)
+    return _version_config(found[1])
+
+
+# ------------------------------------------------------------------ moving parts
+
+# The pointer reads run on every request with a per-process cache: plain SQL on
+# the primary-key and unique indexes, spared the ORM's query compilation.
+_AGENT = Agent._meta.db_table
+_VERSION = PublishedVersion._meta.db_table
+_DRAFT = Draft._meta.db_table
+_POINTER_SQL = f"SELECT id, released_version_id FROM {_AGENT} WHERE public_id = %s"
+_DRAFT_SQL = (
+    f"SELECT a.id, d.content_hash, d.config FROM {_AGENT} a "
+    f"JOIN {_DRAFT} d ON d.agent_id = a.id WHERE a.public_id = %s"
+)
+
+
+def _fetch_one(sql: str, public_id: str) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [public_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise UnknownReference(f"No agent {public_id}.")
+    return row
+
+
+def _released_entry(public_id: str) -> tuple[int, int | None]:
+    """(agent id, released version id or None): the released pointer, small to cache."""
+    agent_pk, version_pk = _fetch_one(_POINTER_SQL, public_id)
+    return agent_pk, version_pk
+
+
+def _draft_entry(public_id: str) -> Resolved:
+    agent_pk, content_hash, config = _fetch_one(_DRAFT_SQL, public_id)
+    if isinstance(config, str):  # SQLite returns JSON columns as text
+        config = json.loads(config)
+    body = _encode(public_id, "draft", content_hash, config)
+    return Resolved(public_id, agent_pk, "draft", None, content_hash, config, body)
+
+
+_LOADERS = {"rel": _released_entry, "draft": _draft_entry}
+
+
+def _moving(kind: str, public_id: str, prefetched: dict | None = None):
+    if not shared_cache():
+        return _LOADERS[kind](public_id)
+    key = f"{KEY}:{kind}:{public_id}"
+    entry = prefetched.get(key) if prefetched else None
+    if entry is None:
+        entry = cache.get(key)
+    if entry is None:
+        entry = _LOADERS[kind](public_id)
+        # add, not set: if a write refreshed the entry after this read began,
+        # the fresher value stays.
+        cache.add(key, entry, MOVING_TTL)
+    return entry
+
+
+def refresh(public_id: str) -> None:
+    """After a write commits: put the agent's current pointer and draft in the shared cache.
+
+    Readers only ever `add`, and this reads the database after the commit, so a
+    reader that raced the write cannot leave a stale entry behind.
+    """
+    if not shared_cache():
+        return
+    for kind, loader in _LOADERS.items():
+        try:
+            cache.set(f"{KEY}:{kind}:{public_id}", loader(public_id), MOVING_TTL)
+        except UnknownReference:
+            cache.delete(f"{KEY}:{kind}:{public_id}")
+
+
+def refresh_on_commit(public_id: str) -> None:
+    transaction.on_commit(lambda: refresh(public_id))
+
+
+def _released(public_id: str, prefetched: dict | None = None) -> Resolved:
+    _agent_pk, version_pk = _moving("rel", public_id, prefetched)
+    if version_pk is None:
+        raise AgentNotPublished(f"{public_id} has no released version yet.")
+    return _version_config(version_pk)
+
+
+def _draft(public_id: str, prefetched: dict | None = None) -> Resolved:
+    return _moving("draft", public_id, prefetched)

@@ -1,0 +1,62 @@
+"""Every write goes through a service: the console, API, admin, commands and jobs alike.
+
+One module per area; each service is one transaction, named after the button an
+operator presses. They are re-exported here, so `services.save_version(...)`
+reads the same from every edge. See `base.py` for locking and history.
+"""
+
+from agents.services.agents import archive_agent, create_agent, update_agent
+from agents.services.channels import (
+    CHANNEL_FIELDS,
+    create_channel,
+    start_conversation_on_channel,
+    update_channel,
+)
+from agents.services.conversations import bind, end_conversation, start_conversation
+from agents.services.drafts import patch_draft, update_draft
+from agents.services.eval_runner import execute_eval_run, fail_eval_run, run_eval
+from agents.services.evals import (
+    add_eval_case,
+    create_eval_suite,
+    delete_eval_case,
+    runtime_label,
+    start_eval_run,
+    update_eval_case,
+    update_eval_suite,
+)
+from agents.services.playground import send_playground_message, start_playground
+from agents.services.releases import release_version
+from agents.services.tokens import create_api_token, revoke_api_token
+from agents.services.versions import restore_version, save_version
+
+__all__ = [
+    "CHANNEL_FIELDS",
+    "add_eval_case",
+    "archive_agent",
+    "bind",
+    "create_agent",
+    "create_api_token",
+    "create_channel",
+    "create_eval_suite",
+    "delete_eval_case",
+    "end_conversation",
+    "execute_eval_run",
+    "fail_eval_run",
+    "patch_draft",
+    "release_version",
+    "restore_version",
+    "revoke_api_token",
+    "run_eval",
+    "runtime_label",
+    "save_version",
+    "send_playground_message",
+    "start_conversation",
+    "start_conversation_on_channel",
+    "start_eval_run",
+    "start_playground",
+    "update_agent",
+    "update_channel",
+    "update_draft",
+    "update_eval_case",
+    "update_eval_suite",
+]

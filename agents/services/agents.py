@@ -1,0 +1,95 @@
+"""Creating, editing and archiving agents (metadata: never a version)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from agents.domain import config as schema
+from agents.domain.exceptions import InvalidInput
+from agents.domain.text import clean_metadata
+from agents.models import Agent, Draft, new_agent_id
+from agents.selectors import runtime
+from agents.services.base import (
+    User,
+    actor,
+    record,
+)
+
+
+def _unused_public_id() -> str:
+    """A fresh `ag_…` id never held by any agent, present or deleted (history keeps them)."""
+    while True:
+        candidate = new_agent_id()
+        if not Agent.history.filter(public_id=candidate).exists():
+            return candidate
+
+
+def create_agent(
+    *, name: str, user: User, description: str = "", config: dict[str, Any] | None = None
+) -> Agent:
+    """Create an agent and its draft; a partial `config` is merged over the defaults."""
+    metadata = clean_metadata(name, description)
+    if config is not None and not isinstance(config, dict):
+        raise InvalidInput([{"path": "config", "message": "must be a JSON object"}])
+    document = schema.normalize(schema.merge_patch(schema.default_config(), config or {}))
+    with transaction.atomic():
+        agent = Agent(public_id=_unused_public_id(), created_by=actor(user), **metadata)
+        record(agent, user, "Created")
+        agent.save()
+        draft = Draft(
+            agent=agent,
+            config=document,
+            content_hash=schema.content_hash(document),
+            revision=1,
+            updated_by=actor(user),
+        )
+        record(draft, user, "Created")
+        draft.save()
+    return agent
+
+
+def update_agent(
+    *,
+    agent: Agent,
+    user: User,
+    name: str | None = None,
+    description: str | None = None,
+    require_passing_eval: bool | None = None,
+) -> Agent:
+    """Edit the agent's metadata and settings. Never touches the draft, never creates
+    a version. (Who may change the release gate is checked by the caller: Releasers.)"""
+    fields: dict[str, Any] = clean_metadata(name, description)
+    if require_passing_eval is not None:
+        if not isinstance(require_passing_eval, bool):
+            raise InvalidInput([{"path": "require_passing_eval", "message": "must be a boolean"}])
+        fields["require_passing_eval"] = require_passing_eval
+    with transaction.atomic():
+        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        changed = [key for key, value in fields.items() if getattr(locked, key) != value]
+        if not changed:
+            return locked
+        for key in changed:
+            setattr(locked, key, fields[key])
+        reason = {
+            ("name",): "Renamed",
+            ("require_passing_eval",): "Changed the release gate",
+        }.get(tuple(changed), "Edited details")
+        record(locked, user, reason)
+        locked.save(update_fields=changed)
+    return locked
+
+
+def archive_agent(*, agent: Agent, user: User, archived: bool = True) -> Agent:
+    """Archive (or unarchive) an agent: the way to retire one that has versions."""
+    with transaction.atomic():
+        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        if (locked.archived_at is not None) == archived:
+            return locked
+        locked.archived_at = timezone.now() if archived else None
+        record(locked, user, "Archived" if archived else "Unarchived")
+        locked.save(update_fields=["archived_at"])
+        runtime.refresh_on_commit(locked.public_id)
+    return locked

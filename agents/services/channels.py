@@ -1,0 +1,126 @@
+"""Creating and routing channels, and starting conversations through them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from agents.domain import routing as routing_rules
+from agents.domain.exceptions import InvalidInput
+from agents.domain.text import NAME_MAX, clean_text
+from agents.models import Agent, Channel, Conversation, PublishedVersion
+from agents.selectors import runtime
+from agents.services.base import (
+    User,
+    record,
+)
+from agents.services.conversations import start_conversation
+
+CHANNEL_FIELDS = ("name", "kind", "address", "agent", "target", "variants")
+
+
+def _clean_channel(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate a channel's fields together; pinned versions must be the agent's own."""
+    problems: list[dict[str, str]] = []
+    cleaned = dict(values)
+    try:
+        cleaned["name"] = clean_text(
+            values.get("name"), path="name", required=True, max_length=NAME_MAX
+        )
+        cleaned["address"] = clean_text(
+            values.get("address"), path="address", required=False, max_length=300
+        )
+    except InvalidInput as exc:
+        problems.extend(exc.errors)
+    if values.get("kind") not in Channel.Kind.values:
+        problems.append(
+            {"path": "kind", "message": f"must be one of {', '.join(Channel.Kind.values)}"}
+        )
+    try:
+        routing = routing_rules.parse_routing(
+            {"target": values.get("target", "released"), "variants": values.get("variants")}
+        )
+        cleaned.update(routing)
+    except InvalidInput as exc:
+        problems.extend(exc.errors)
+        routing = None
+    agent = values.get("agent")
+    if routing and agent is not None:
+        pinned = routing_rules.versions_named(routing)
+        existing = set(
+            PublishedVersion.objects.filter(agent=agent, number__in=pinned).values_list(
+                "number", flat=True
+            )
+        )
+        for number in sorted(pinned - existing):
+            problems.append(
+                {"path": "target", "message": f"v{number} is not a version of {agent.public_id}"}
+            )
+    if problems:
+        raise InvalidInput(problems)
+    return cleaned
+
+
+def create_channel(
+    *,
+    name: str,
+    kind: str,
+    agent: Agent,
+    user: User,
+    address: str = "",
+    target: Any = "released",
+    variants: list[dict[str, Any]] | None = None,
+) -> Channel:
+    values = _clean_channel(
+        {
+            "name": name,
+            "kind": kind,
+            "agent": agent,
+            "address": address,
+            "target": target,
+            "variants": variants,
+        }
+    )
+    channel = Channel(**values)
+    record(channel, user, "Created")
+    channel.save()
+    return channel
+
+
+def update_channel(*, channel: Channel, user: User, **changes: Any) -> Channel:
+    """Change any of name, kind, address, agent, target, variants; the rest stays."""
+    unknown = set(changes) - set(CHANNEL_FIELDS)
+    if unknown:
+        raise InvalidInput([{"path": key, "message": "unknown field"} for key in sorted(unknown)])
+    with transaction.atomic():
+        locked = Channel.objects.select_for_update().select_related("agent").get(pk=channel.pk)
+        current = {field: getattr(locked, field) for field in CHANNEL_FIELDS}
+        values = _clean_channel({**current, **changes})
+        changed = [f for f in CHANNEL_FIELDS if values[f] != current[f]]
+        if not changed:
+            return locked
+        for field in changed:
+            setattr(locked, field, values[field])
+        locked.updated_at = timezone.now()
+        record(locked, user, "Rerouted" if {"target", "variants"} & set(changed) else "Edited")
+        locked.save()
+    return locked
+
+
+def start_conversation_on_channel(
+    *, channel: Channel, user: User, key: str = ""
+) -> tuple[Conversation, runtime.Resolved]:
+    """Bind a conversation through a channel: its target, or the key's sticky variant."""
+    target, variant = channel.target, ""
+    if channel.variants:
+        chosen = channel.variants[routing_rules.assign(channel.public_id, key, channel.variants)]
+        target, variant = chosen["target"], routing_rules.target_label(chosen["target"])
+    return start_conversation(
+        ref=routing_rules.target_ref(channel.agent.public_id, target),
+        user=user,
+        key=key,
+        channel_ref=channel.public_id,
+        variant=variant,
+    )

@@ -1,0 +1,117 @@
+"""Binding conversations to one frozen configuration, and recording how they end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from agents.domain import config as schema
+from agents.domain.exceptions import ConversationEnded, InvalidInput
+from agents.domain.text import clean_text
+from agents.models import ConfigSnapshot, Conversation
+from agents.selectors import runtime
+from agents.services.base import (
+    User,
+    actor,
+)
+
+
+def bind(ref: str) -> tuple[runtime.Resolved, ConfigSnapshot | None]:
+    """Freeze what `ref` means now: a version is referenced as it is (immutable); a
+    draft is frozen as a snapshot stored once per content hash, so later edits never
+    reach whatever was bound to it (conversations, eval runs)."""
+    resolved = runtime.resolve(ref)
+    return resolved, (_snapshot(resolved) if resolved.version_pk is None else None)
+
+
+def start_conversation(
+    *,
+    ref: str,
+    user: User,
+    key: str = "",
+    channel_ref: str = "",
+    variant: str = "",
+    playground: bool = False,
+) -> tuple[Conversation, runtime.Resolved]:
+    """Bind a new conversation to exactly one frozen configuration, forever."""
+    key = clean_text(key, path="key", required=False, max_length=200)
+    resolved, snapshot = bind(ref)
+    conversation = Conversation.objects.create(
+        agent_id=resolved.agent_pk,
+        version_id=resolved.version_pk,
+        snapshot=snapshot,
+        content_hash=resolved.content_hash,
+        channel_ref=channel_ref,
+        variant=variant,
+        key=key,
+        started_by_id=who.pk if (who := actor(user)) else None,
+        playground=playground,
+    )
+    return conversation, resolved
+
+
+def _snapshot(resolved: runtime.Resolved) -> ConfigSnapshot:
+    found = ConfigSnapshot.objects.filter(content_hash=resolved.content_hash).first()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return ConfigSnapshot.objects.create(
+                content_hash=resolved.content_hash,
+                config=resolved.config,
+                schema_version=schema.SCHEMA_VERSION,
+            )
+    except IntegrityError:  # another request froze the same draft first
+        return ConfigSnapshot.objects.get(content_hash=resolved.content_hash)
+
+
+def end_conversation(
+    *,
+    conversation: Conversation,
+    user: User,
+    outcome: str,
+    duration_s: float | None = None,
+    sentiment: float | None = None,
+    automated: bool | None = None,
+    analysis: dict[str, Any] | None = None,
+) -> Conversation:
+    """Record how a conversation ended, once; ending it again raises ConversationEnded."""
+    problems = []
+    if outcome not in Conversation.Outcome.values:
+        problems.append(
+            {
+                "path": "outcome",
+                "message": f"must be one of {', '.join(Conversation.Outcome.values)}",
+            }
+        )
+    if duration_s is not None and duration_s < 0:
+        problems.append({"path": "duration_s", "message": "must be at least 0"})
+    if sentiment is not None and not -1 <= sentiment <= 1:
+        problems.append({"path": "sentiment", "message": "must be between -1 and 1"})
+    if analysis is not None and not isinstance(analysis, dict):
+        problems.append({"path": "analysis", "message": "must be a JSON object"})
+    if problems:
+        raise InvalidInput(problems)
+    with transaction.atomic():
+        locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if locked.ended_at is not None:
+            raise ConversationEnded(f"{locked.public_id} already ended at {locked.ended_at}.")
+        locked.ended_at = timezone.now()
+        locked.outcome = outcome
+        locked.duration_s = duration_s
+        locked.sentiment = sentiment
+        locked.automated = automated
+        locked.analysis = analysis or {}
+        locked.save(
+            update_fields=[
+                "ended_at",
+                "outcome",
+                "duration_s",
+                "sentiment",
+                "automated",
+                "analysis",
+            ]
+        )
+    return locked

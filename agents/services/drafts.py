@@ -1,0 +1,125 @@
+"""Writing the draft: every save is revision + 1 and one history row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from agents.domain import config as schema
+from agents.domain.exceptions import DraftConflict
+from agents.models import Agent, Draft, PublishedVersion
+from agents.selectors import runtime
+from agents.services.base import (
+    User,
+    actor,
+    check_active,
+    check_revision,
+    locked_draft,
+    record,
+)
+
+_KEEP = object()
+
+
+def replace_draft(
+    *,
+    agent: Agent,
+    document: dict[str, Any],
+    user: User,
+    expected_revision: int | None,
+    reason: str,
+    restored_from: PublishedVersion | object | None = _KEEP,
+) -> Draft:
+    """Put a validated document in the draft: revision + 1, one history row.
+
+    A stale `expected_revision` raises DraftConflict; the same content is a no-op.
+    """
+    digest = schema.content_hash(document)
+    with transaction.atomic():
+        draft = locked_draft(agent)
+        check_active(draft.agent)
+        check_revision(draft, expected_revision)
+        if draft.content_hash == digest:
+            return draft
+        return _write_draft(
+            draft,
+            document=document,
+            digest=digest,
+            user=user,
+            reason=reason,
+            restored_from=draft.restored_from if restored_from is _KEEP else restored_from,
+        )
+
+
+def _write_draft(
+    draft: Draft,
+    *,
+    document: dict[str, Any],
+    digest: str,
+    user: User,
+    reason: str,
+    restored_from: PublishedVersion | None,
+) -> Draft:
+    draft.config = document
+    draft.content_hash = digest
+    draft.revision += 1
+    draft.updated_by = actor(user)
+    draft.updated_at = timezone.now()
+    draft.restored_from = restored_from
+    record(draft, user, reason)
+    draft.save()
+    runtime.refresh_on_commit(draft.agent.public_id)
+    return draft
+
+
+def update_draft(
+    *,
+    agent: Agent,
+    config: dict[str, Any],
+    user: User,
+    expected_revision: int | None = None,
+) -> Draft:
+    """Replace the draft's configuration.
+
+    A stale `expected_revision` raises DraftConflict; an identical document is a
+    no-op (same revision, no history row).
+    """
+    return replace_draft(
+        agent=agent,
+        document=schema.normalize(config),
+        user=user,
+        expected_revision=expected_revision,
+        reason="Edited",
+    )
+
+
+def patch_draft(
+    *,
+    agent: Agent,
+    patch: dict[str, Any],
+    user: User,
+    expected_revision: int | None = None,
+) -> Draft:
+    """Apply an RFC 7386 merge patch to the draft.
+
+    The patch applies to the revision it was computed on: with
+    `expected_revision`, the caller's (a stale one raises DraftConflict);
+    without, the current one, recomputed if another writer slips in between.
+    """
+    for _attempt in range(3):
+        base = Draft.objects.get(agent_id=agent.pk)
+        if expected_revision is not None and expected_revision != base.revision:
+            raise DraftConflict(expected_revision=expected_revision, current_revision=base.revision)
+        try:
+            return update_draft(
+                agent=agent,
+                config=schema.merge_patch(base.config, patch),
+                user=user,
+                expected_revision=base.revision,
+            )
+        except DraftConflict:
+            if expected_revision is not None:
+                raise
+    raise DraftConflict(expected_revision=base.revision, current_revision=base.revision + 1)

@@ -1,0 +1,43 @@
+"""Creating and revoking API tokens."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from agents.domain import tokens as secrets
+from agents.domain.exceptions import InvalidInput
+from agents.domain.text import clean_text
+from agents.models import ApiToken
+from agents.selectors.tokens import forget
+from agents.services.base import (
+    User,
+    actor,
+)
+
+
+def create_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Create a token for `user`; returns it and the secret, which is never stored."""
+    if actor(user) is None:
+        raise InvalidInput([{"path": "user", "message": "tokens belong to a real user"}])
+    name = clean_text(name, path="name", required=False, max_length=100)
+    secret = secrets.new_secret()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[: secrets.PREFIX_LENGTH],
+        token_hash=secrets.hash_secret(secret),
+    )
+    return token, secret
+
+
+def revoke_api_token(*, token: ApiToken, user: User) -> ApiToken:
+    """Revoke a token: refused from the moment this returns (shared cache) or within
+    API_TOKEN_CACHE_SECONDS (per-process cache)."""
+    with transaction.atomic():
+        locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+            transaction.on_commit(lambda: forget(locked.token_hash))
+    return locked

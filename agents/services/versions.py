@@ -1,0 +1,93 @@
+"""Saving the draft as a numbered version, and restoring a version into the draft."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from agents.domain import config as schema
+from agents.domain.exceptions import NoChanges
+from agents.domain.text import NAME_MAX, clean_text
+from agents.models import Agent, Draft, PublishedVersion
+from agents.services.base import (
+    User,
+    actor,
+    check_active,
+    check_revision,
+    locked_draft,
+    record,
+)
+from agents.services.drafts import replace_draft
+
+
+def save_version(
+    *,
+    agent: Agent,
+    name: str,
+    user: User,
+    description: str = "",
+    expected_revision: int | None = None,
+) -> PublishedVersion:
+    """Snapshot the draft as the agent's next version number.
+
+    Raises NoChanges when the draft equals the latest version, DraftConflict when
+    the caller looked at an older revision than the one that would be saved.
+    """
+    name = clean_text(name, path="name", required=True, max_length=NAME_MAX)
+    description = clean_text(description, path="description", required=False, max_length=None)
+    with transaction.atomic():
+        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        check_active(locked)
+        draft = locked_draft(locked)
+        check_revision(draft, expected_revision)
+        latest = locked.versions.order_by("-number").first()
+        if latest is not None and latest.content_hash == draft.content_hash:
+            raise NoChanges(latest_number=latest.number)
+        version = PublishedVersion.objects.create(
+            agent=locked,
+            number=(latest.number if latest else 0) + 1,
+            name=name,
+            description=description,
+            created_by=actor(user),
+            config=draft.config,
+            content_hash=draft.content_hash,
+            schema_version=schema.SCHEMA_VERSION,
+            parent=draft.restored_from or latest,
+        )
+        if draft.restored_from_id is not None:
+            # The draft now descends from the version just saved; the revision
+            # stays, since the configuration itself did not change.
+            draft.restored_from = None
+            record(draft, user, f"Saved as {version.label}")
+            draft.save(update_fields=["restored_from"])
+    return version
+
+
+def restore_version(
+    *,
+    version: PublishedVersion,
+    user: User,
+    expected_revision: int | None = None,
+    save_first_as: str | None = None,
+) -> Draft:
+    """Copy a version's snapshot into the draft, exactly (same content hash).
+
+    Restoring what the draft already holds is a no-op. With `save_first_as`, the
+    draft as it is is first saved as a version of that name, in the same
+    transaction: both happen, or neither does.
+    """
+    with transaction.atomic():
+        if save_first_as is not None:
+            save_version(
+                agent=version.agent,
+                name=save_first_as,
+                user=user,
+                expected_revision=expected_revision,
+            )
+        return replace_draft(
+            agent=version.agent,
+            document=schema.upgrade(version.config, version.schema_version),
+            user=user,
+            expected_revision=expected_revision,
+            reason=f"Restored {version.label}",
+            restored_from=version,
+        )

@@ -1,0 +1,159 @@
+"""The agent list, New agent, the agent page with its panels, and agent details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from agents import selectors, services
+from agents.domain.exceptions import InvalidInput
+from agents.forms import editor
+from agents.models import STATUS_LABELS, Agent
+from agents.permissions import CHANGE_AGENT, CREATE_AGENT, VIEW_AGENT, Abilities, require
+from agents.views.history import history_for
+from agents.views.htmx import (
+    AGENT_UPDATED,
+    HtmxHttpRequest,
+    dialog,
+    done,
+    errors_of,
+    fragment_or_page,
+    int_or,
+    panel_views,
+)
+
+PAGE = "agents/agent_detail.html"
+
+
+def agent_url(agent: Agent) -> str:
+    return reverse("agents:detail", args=[agent.public_id])
+
+
+@require_http_methods(["GET"])
+def agent_list(request: HtmxHttpRequest) -> HttpResponse:
+    require(request.user, VIEW_AGENT)
+    search = request.GET.get("q", "")
+    status = request.GET.get("status", "")
+    paginator = Paginator(selectors.agent_list(search=search, status=status), 25)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "search": search,
+        "status": status,
+        "statuses": STATUS_LABELS,
+        "can": Abilities.of(request.user),
+    }
+    return fragment_or_page(request, "agents/agent_list.html", "agent-table", context)
+
+
+@require_http_methods(["GET", "POST"])
+def agent_create(request: HtmxHttpRequest) -> HttpResponse:
+    require(request.user, CREATE_AGENT)
+    context: dict[str, Any] = {"errors": {}, "values": {}}
+    if request.method == "POST":
+        values = {
+            "name": request.POST.get("name", ""),
+            "description": request.POST.get("description", ""),
+        }
+        try:
+            agent = services.create_agent(user=request.user, **values)
+        except InvalidInput as exc:
+            context.update(errors=errors_of(exc), values=values)
+        else:
+            url = agent_url(agent)
+            if request.htmx:
+                return HttpResponseClientRedirect(url)
+            return redirect(url)
+    return dialog(request, "agents/_new_agent_dialog.html", context)
+
+
+def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[str, Any]:
+    """Everything the agent page shows; `extra` overrides (the editor's state)."""
+    can = Abilities.of(request.user)
+    context: dict[str, Any] = {
+        "agent": agent,
+        "draft": agent.draft,
+        "can": can,
+        "history": history_for(agent, can),
+        "releases": selectors.release_log(agent),
+        "activity": selectors.draft_activity(agent),
+        "form_errors": {},
+        "conflict": None,
+        "saved": False,
+    }
+    context.update(extra)
+    if "sections" not in context:
+        context["sections"] = editor.editor_sections(agent.draft.config, {})
+        context["form_revision"] = agent.draft.revision
+    return context
+
+
+@require_http_methods(["GET"])
+def agent_detail(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    require(request.user, VIEW_AGENT)
+    agent = selectors.agent_for_page(public_id)
+    return render(request, PAGE, page_context(request, agent))
+
+
+def _panel_context(request: HtmxHttpRequest, partial: str, public_id: str):
+    require(request.user, VIEW_AGENT)
+    agent = selectors.agent_for_page(public_id)
+    can = Abilities.of(request.user)
+    context: dict[str, Any] = {"agent": agent, "draft": agent.draft, "can": can}
+    if request.htmx:
+        if partial == "history-panel":
+            context["history"] = history_for(agent, can)
+        elif partial == "release-log":
+            context["releases"] = selectors.release_log(agent)
+        elif partial == "draft-activity":
+            context["activity"] = selectors.draft_activity(agent)
+    return agent, agent_url(agent), context
+
+
+_agent_panel = panel_views(PAGE, _panel_context)
+agent_header = _agent_panel("agent-header")
+history_panel = _agent_panel("history-panel")
+release_log = _agent_panel("release-log")
+draft_activity = _agent_panel("draft-activity")
+
+
+@require_http_methods(["GET"])
+def history_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """The next page of versions ("Load more"); without htmx, a full page of them."""
+    require(request.user, VIEW_AGENT)
+    agent = selectors.agent_for_page(public_id)
+    can = Abilities.of(request.user)
+    history = history_for(agent, can, page=int_or(request.GET.get("page"), 1))
+    context = {"agent": agent, "draft": agent.draft, "can": can, "history": history}
+    if request.htmx:
+        return render(request, f"{PAGE}#history-rows", context)
+    return render(request, "agents/history_page.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """Edit name and description: metadata, never a draft change or a version."""
+    require(request.user, CHANGE_AGENT)
+    agent = selectors.agent_for_page(public_id)
+    values = {"name": agent.name, "description": agent.description}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {
+            "name": request.POST.get("name", ""),
+            "description": request.POST.get("description", ""),
+        }
+        try:
+            services.update_agent(agent=agent, user=request.user, **values)
+        except InvalidInput as exc:
+            errors = errors_of(exc)
+        else:
+            return done(request, AGENT_UPDATED, agent_url(agent), "Details saved.")
+    return dialog(
+        request, "agents/_details_dialog.html", {"agent": agent, "values": values, "errors": errors}
+    )

@@ -1,0 +1,72 @@
+"""Channels: the list, and one form to create or edit (target picker, A/B variants)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_http_methods
+
+from agents import selectors, services
+from agents.domain.exceptions import InvalidInput
+from agents.forms import channels as channel_form
+from agents.models import Channel
+from agents.permissions import MANAGE_CHANNELS, VIEW_AGENT, Abilities, require
+from agents.views.htmx import HtmxHttpRequest, errors_of
+
+
+@require_http_methods(["GET"])
+def channel_list(request: HtmxHttpRequest) -> HttpResponse:
+    require(request.user, VIEW_AGENT)
+    context = {
+        "rows": selectors.channel_rows(),
+        "can_manage": Abilities.of(request.user).manage_channels,
+    }
+    return render(request, "agents/channels.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> HttpResponse:
+    """Create (no id) or edit a channel: target picker, variants and weights."""
+    require(request.user, VIEW_AGENT)
+    channel = selectors.channel(public_id) if public_id else None
+    errors: dict[str, str] = {}
+    at_text = request.GET.get("at", "").strip()
+    at = parse_datetime(at_text) if at_text else None
+    if at is not None and timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    if request.method == "POST":
+        require(request.user, MANAGE_CHANNELS)
+        values = channel_form.form_values(request.POST)
+        try:
+            agent = selectors.routable_agent(values["agent"])
+            changes = channel_form.changes(values, agent)
+            if channel is None:
+                channel = services.create_channel(user=request.user, **changes)
+            else:
+                channel = services.update_channel(channel=channel, user=request.user, **changes)
+        except InvalidInput as exc:
+            errors = errors_of(exc)
+        else:
+            messages.success(request, f"Saved {channel.name}.")
+            return redirect("agents:channel", channel.public_id)
+    elif channel is not None:
+        values = channel_form.initial_values(channel)
+    else:
+        require(request.user, MANAGE_CHANNELS)
+        values = channel_form.form_values({})
+    context = {
+        "channel": channel,
+        "values": values,
+        "errors": errors,
+        "kinds": Channel.Kind.choices,
+        "agents": selectors.active_agents(),
+        "can_manage": Abilities.of(request.user).manage_channels,
+        "serving": selectors.channel_as_of(channel, timezone.now()) if channel else None,
+        "at": at_text,
+        "served": selectors.channel_as_of(channel, at) if channel and at else None,
+        "changes": selectors.channel_history(channel) if channel else [],
+    }
+    return render(request, "agents/channel_form.html", context)

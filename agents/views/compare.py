@@ -1,0 +1,74 @@
+"""Comparing any two configurations of an agent, and the diff context dialogs share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from agents import selectors
+from agents.domain import config as schema
+from agents.domain import references
+from agents.domain.diff import Diff
+from agents.domain.exceptions import UnknownReference
+from agents.forms import editor
+from agents.models import Agent
+from agents.permissions import VIEW_AGENT, require
+from agents.views.htmx import HtmxHttpRequest
+
+
+def diff_context(diff: Diff, old_label: str, new_label: str) -> dict[str, Any]:
+    """What `agents/_changes.html` renders: changes grouped under the editor's section titles."""
+    groups: dict[str, list] = {}
+    for section, changes in diff.by_section(schema.SECTIONS):
+        groups.setdefault(editor.SECTION_TITLES.get(section, section), []).extend(changes)
+    return {
+        "diff": diff,
+        "groups": list(groups.items()),
+        "old_label": old_label,
+        "new_label": new_label,
+    }
+
+
+def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResponse:
+    recent = selectors.recent_numbers(agent)
+    try:
+        old, new = selectors.compare_side(agent, a), selectors.compare_side(agent, b)
+    except UnknownReference as exc:
+        if not request.htmx:
+            raise Http404(exc.message) from None
+        # htmx does not swap error responses: answer with the reason in the panel.
+        context = {"agent": agent, "error": exc.message, "recent": recent}
+        return render(request, "agents/compare.html#compare-view", context)
+    context = {
+        "agent": agent,
+        "old": old,
+        "new": new,
+        "recent": recent,
+        **diff_context(selectors.config_diff(old, new), old.label, new.label),
+    }
+    if request.htmx:
+        return render(request, "agents/compare.html#compare-view", context)
+    return render(request, "agents/compare.html", context)
+
+
+@require_http_methods(["GET"])
+def compare(request: HtmxHttpRequest, public_id: str, a: str, b: str) -> HttpResponse:
+    """`/agents/<id>/compare/<a>...<b>/` with a, b in draft | released | <number>."""
+    require(request.user, VIEW_AGENT)
+    return _compare(request, selectors.agent_for_page(public_id), a, b)
+
+
+@require_http_methods(["GET"])
+def compare_pick(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """The compare picker's form target: `?from=…&to=…`."""
+    require(request.user, VIEW_AGENT)
+    agent = selectors.agent_for_page(public_id)
+    a = request.GET.get("from", "").strip() or "released"
+    b = request.GET.get("to", "").strip() or "draft"
+    old, new = references.try_parse(a), references.try_parse(b)
+    if request.htmx or old is None or new is None:
+        return _compare(request, agent, a, b)
+    return redirect("agents:compare", public_id, old.path_form, new.path_form)

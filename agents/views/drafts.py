@@ -1,0 +1,131 @@
+"""The draft editor: save, add or remove list rows, and the conflict view."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from agents import selectors, services
+from agents.domain import config as schema
+from agents.domain.diff import diff as diff_documents
+from agents.domain.exceptions import DraftConflict, InvalidInput
+from agents.forms import editor
+from agents.models import Agent
+from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
+from agents.views.agents import PAGE, page_context
+from agents.views.compare import diff_context
+from agents.views.htmx import (
+    DRAFT_CONFLICT,
+    DRAFT_SAVED,
+    HtmxHttpRequest,
+    errors_of,
+    int_or,
+    with_event,
+)
+
+
+@require_http_methods(["GET", "POST"])
+def draft_editor(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """GET: the editor with the stored draft. POST: save it, or add/remove a list row."""
+    agent = selectors.agent_for_page(public_id)
+    if request.method == "GET":
+        require(request.user, VIEW_AGENT)
+        if not request.htmx:
+            return redirect("agents:detail", public_id)
+        return _render_editor(request, agent, {})
+    require(request.user, EDIT_DRAFT)
+    action = request.POST.get("_action", "save")
+    revision = int_or(request.POST.get("revision"))
+    if action == "keep_mine":
+        try:
+            document = json.loads(request.POST.get("mine", ""))
+        except json.JSONDecodeError:
+            document = None
+        if not isinstance(document, dict):
+            return _render_editor(request, agent, {"": "the submitted draft could not be read"})
+        problems: dict[str, str] = {}
+    else:
+        document, problems = editor.parse_form(request.POST)
+    if action.startswith("add:"):
+        document = editor.with_blank_row(document, action.removeprefix("add:"))
+        return _render_editor(request, agent, problems, document=document, revision=revision)
+    if action.startswith("remove:"):
+        document = editor.without_row(document, action.removeprefix("remove:"))
+        return _render_editor(request, agent, problems, document=document, revision=revision)
+    if problems:
+        return _render_editor(request, agent, problems, document=document, revision=revision)
+    try:
+        draft = services.update_draft(
+            agent=agent, config=document, user=request.user, expected_revision=revision
+        )
+    except InvalidInput as exc:
+        return _render_editor(request, agent, errors_of(exc), document=document, revision=revision)
+    except DraftConflict:
+        return _render_conflict(request, agent, document)
+    saved = f"Draft saved (revision {draft.revision})."
+    if not request.htmx:
+        messages.success(request, saved)
+        return redirect("agents:detail", public_id)
+    agent.draft = draft
+    response = _render_editor(request, agent, {}, saved=True)
+    return with_event(response, DRAFT_SAVED, saved, revision=draft.revision)
+
+
+def _render_editor(
+    request: HtmxHttpRequest,
+    agent: Agent,
+    errors: dict[str, str],
+    *,
+    document: dict[str, Any] | None = None,
+    revision: int | None = None,
+    saved: bool = False,
+) -> HttpResponse:
+    extra = {
+        "sections": editor.editor_sections(
+            document if document is not None else agent.draft.config, errors
+        ),
+        "form_errors": errors,
+        "form_revision": revision if revision is not None else agent.draft.revision,
+        "saved": saved,
+    }
+    if request.htmx:
+        context = {"agent": agent, "draft": agent.draft, "can": Abilities.of(request.user), **extra}
+        return render(request, f"{PAGE}#draft-editor", context)
+    return render(request, PAGE, page_context(request, agent, **extra))
+
+
+def _render_conflict(request: HtmxHttpRequest, agent: Agent, mine: dict[str, Any]) -> HttpResponse:
+    """Someone saved in between: show theirs and mine, field by field; nothing is saved.
+
+    `mine` was validated by update_draft before it found the conflict.
+    """
+    agent.draft.refresh_from_db()
+    theirs = agent.draft.config
+    revision = agent.draft.revision
+    conflict = {
+        "theirs_by": agent.draft.updated_by,
+        "theirs_at": agent.draft.updated_at,
+        "revision": revision,
+        "mine_json": json.dumps(mine, ensure_ascii=False),
+        **diff_context(
+            diff_documents(theirs, schema.normalize(mine)), f"Theirs (revision {revision})", "Mine"
+        ),
+    }
+    extra = {"conflict": conflict}
+    if request.htmx:
+        context = {"agent": agent, "draft": agent.draft, "can": Abilities.of(request.user), **extra}
+        # 200 so that htmx swaps it in (it ignores error statuses by default); the
+        # other panels refresh to the revision that won.
+        response = render(request, f"{PAGE}#draft-editor", context)
+        return with_event(
+            response,
+            DRAFT_CONFLICT,
+            f"Someone else saved revision {revision}: nothing was saved.",
+            revision=revision,
+        )
+    return render(request, PAGE, page_context(request, agent, **extra), status=409)

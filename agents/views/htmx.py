@@ -1,0 +1,114 @@
+"""What every console view shares: the typed htmx request, the dialog/done/panel
+helpers, and the names of the htmx events views send and panels listen for.
+
+Dialogs follow one pattern: GET renders the dialog (a whole page without
+htmx), an invalid POST re-renders it with errors, success answers 204 with an
+HX-Trigger event carrying a message (console.js shows it) that the panels
+listen for, or redirects with a flash message without htmx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import trigger_client_event
+from django_htmx.middleware import HtmxDetails
+
+from agents.domain.exceptions import AgentConsoleError, InvalidInput
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+# The events views send (HX-Trigger) and templates listen for
+# (`hx-trigger="{{ events.VERSION_SAVED }} from:body"`): camelCase, past tense.
+AGENT_UPDATED = "agentUpdated"
+DRAFT_SAVED = "draftSaved"
+DRAFT_CONFLICT = "draftConflict"
+DRAFT_RESTORED = "draftRestored"
+VERSION_SAVED = "versionSaved"
+VERSION_RELEASED = "versionReleased"
+CASE_SAVED = "caseSaved"
+
+EVENTS = {
+    name: value
+    for name, value in globals().items()
+    if name.isupper() and isinstance(value, str) and name != "EVENTS"
+}
+
+
+def events(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: `{{ events.VERSION_SAVED }}` in templates."""
+    return {"events": EVENTS}
+
+
+def int_or(value: Any, default: int | None = None) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def errors_of(exc: InvalidInput) -> dict[str, str]:
+    """The first problem per path, for showing beside each field."""
+    found: dict[str, str] = {}
+    for problem in exc.errors:
+        found.setdefault(problem["path"], problem["message"])
+    return found
+
+
+def form_errors(exc: AgentConsoleError) -> dict[str, str]:
+    """Field errors for invalid input; any other domain error as the form's own."""
+    return errors_of(exc) if isinstance(exc, InvalidInput) else {"": exc.message}
+
+
+def with_event(response: HttpResponse, event: str, message: str, **detail: Any) -> HttpResponse:
+    """Send `event` with the message console.js shows (and any other detail)."""
+    return trigger_client_event(response, event, {"message": message, **detail})
+
+
+def done(request: HtmxHttpRequest, event: str, to: str, message: str) -> HttpResponse:
+    """Success: 204 + HX-Trigger for htmx, else a redirect with a flash message."""
+    if request.htmx:
+        return with_event(HttpResponse(status=204), event, message)
+    messages.success(request, message)
+    return redirect(to)
+
+
+def dialog(request: HtmxHttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A dialog body for htmx; a whole page around it otherwise."""
+    if request.htmx:
+        return render(request, template, context)
+    return render(request, "agents/dialog_page.html", {**context, "dialog_template": template})
+
+
+def fragment_or_page(request: HtmxHttpRequest, template: str, partial: str, context, **kw):
+    """The named partial of `template` for htmx, the whole page otherwise."""
+    return render(request, f"{template}#{partial}" if request.htmx else template, context, **kw)
+
+
+def panel_views(
+    template: str, load: Callable[..., tuple[Any, str, dict[str, Any]]]
+) -> Callable[[str], Callable[..., HttpResponse]]:
+    """A factory of views that each render one named partial of a page (panels refresh
+    this way). `load(request, partial, **kwargs)` checks access and returns
+    (the page's object, the page's URL for requests without htmx, the context)."""
+
+    def make(partial: str) -> Callable[..., HttpResponse]:
+        @require_http_methods(["GET"])
+        def view(request: HtmxHttpRequest, **kwargs: Any) -> HttpResponse:
+            _obj, url, context = load(request, partial, **kwargs)
+            if not request.htmx:
+                return redirect(url)
+            return render(request, f"{template}#{partial}", context)
+
+        view.__name__ = partial.replace("-", "_")
+        return view
+
+    return make

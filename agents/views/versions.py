@@ -1,0 +1,168 @@
+"""The Save Version, Release and Restore dialogs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import trigger_client_event
+
+from agents import selectors, services
+from agents.domain.diff import diff as diff_documents
+from agents.domain.exceptions import AgentConsoleError, DraftConflict, InvalidInput, NoChanges
+from agents.permissions import EDIT_DRAFT, RELEASE, SAVE_VERSION, require
+from agents.views.agents import agent_url
+from agents.views.compare import diff_context
+from agents.views.htmx import (
+    DRAFT_RESTORED,
+    VERSION_RELEASED,
+    VERSION_SAVED,
+    HtmxHttpRequest,
+    dialog,
+    done,
+    errors_of,
+    form_errors,
+    int_or,
+)
+
+
+@require_http_methods(["GET", "POST"])
+def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    require(request.user, SAVE_VERSION)
+    agent = selectors.agent_for_page(public_id)
+    latest = selectors.latest_version(agent)
+    context: dict[str, Any] = {
+        "agent": agent,
+        "draft": agent.draft,
+        "errors": {},
+        "values": {},
+        "revision": agent.draft.revision,
+        "latest": latest,
+        "next_number": (latest.number if latest else 0) + 1,
+    }
+    if latest is not None:
+        context.update(
+            diff_context(diff_documents(latest.config, agent.draft.config), latest.label, "Draft")
+        )
+    if request.method == "POST":
+        values = {
+            "name": request.POST.get("name", ""),
+            "description": request.POST.get("description", ""),
+        }
+        context.update(values=values, revision=int_or(request.POST.get("revision")))
+        try:
+            version = services.save_version(
+                agent=agent, user=request.user, expected_revision=context["revision"], **values
+            )
+        except InvalidInput as exc:
+            context["errors"] = errors_of(exc)
+        except (NoChanges, DraftConflict) as exc:
+            context["errors"] = {"": exc.message}
+            context["revision"] = agent.draft.revision
+            if isinstance(exc, DraftConflict):
+                context["revision"] = exc.current_revision
+        else:
+            return done(
+                request,
+                VERSION_SAVED,
+                agent_url(agent),
+                f"Saved {version.label} “{version.name}”.",
+            )
+    return dialog(request, "agents/_save_version_dialog.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
+    require(request.user, RELEASE)
+    agent = selectors.agent_for_page(public_id)
+    version = selectors.get_version(agent, number)
+    plan = selectors.release_plan(agent=agent, version=version)
+    context: dict[str, Any] = {
+        "agent": agent,
+        "version": version,
+        "current": plan.current,
+        "rollback": plan.rollback,
+        "errors": {},
+        "note": "",
+        "override": "",
+        "gate_on": plan.gate_on,
+        "gate": plan.findings,
+    }
+    if plan.current is not None:
+        old_side = selectors.compare_side(agent, "released")
+        new_side = selectors.compare_side(agent, str(version.number))
+        context.update(
+            diff_context(selectors.config_diff(old_side, new_side), old_side.label, version.label)
+        )
+    if request.method == "POST":
+        context["note"] = request.POST.get("note", "")
+        context["override"] = request.POST.get("gate_override_note", "")
+        try:
+            event = services.release_version(
+                version=version,
+                user=request.user,
+                note=context["note"],
+                gate_override_note=context["override"].strip() or None,
+            )
+        except AgentConsoleError as exc:
+            context["errors"] = form_errors(exc)
+        else:
+            verb = "Rolled back to" if event and event.kind == "rollback" else "Released"
+            return done(
+                request,
+                VERSION_RELEASED,
+                agent_url(agent),
+                f"{verb} {version.label}." if event else f"{version.label} was already released.",
+            )
+    return dialog(request, "agents/_release_dialog.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
+    require(request.user, EDIT_DRAFT)
+    agent = selectors.agent_for_page(public_id)
+    version = selectors.get_version(agent, number)
+    context: dict[str, Any] = {
+        "agent": agent,
+        "version": version,
+        "draft": agent.draft,
+        "unsaved": not selectors.draft_in_some_version(agent),
+        "revision": agent.draft.revision,
+        "errors": {},
+        "values": {"save_first": False, "save_name": ""},
+        # What the draft will lose: from the draft as it is to the version.
+        **diff_context(
+            diff_documents(agent.draft.config, version.config), "Draft now", version.label
+        ),
+    }
+    if request.method == "POST":
+        revision = int_or(request.POST.get("revision"))
+        save_first = request.POST.get("save_first") == "on"
+        save_name = request.POST.get("save_name", "")
+        context.update(revision=revision, values={"save_first": save_first, "save_name": save_name})
+        if save_first:
+            require(request.user, SAVE_VERSION)
+        try:
+            services.restore_version(
+                version=version,
+                user=request.user,
+                expected_revision=revision,
+                save_first_as=save_name if save_first else None,
+            )
+        except InvalidInput as exc:
+            context["errors"] = {f"save_{k}" if k else k: v for k, v in errors_of(exc).items()}
+        except (NoChanges, DraftConflict) as exc:
+            context["errors"] = {"": exc.message}
+        else:
+            response = done(
+                request,
+                DRAFT_RESTORED,
+                agent_url(agent),
+                f"Restored {version.label} into the draft.",
+            )
+            if save_first and request.htmx:
+                # The history panel refreshes too; the restore's message is the one shown.
+                trigger_client_event(response, VERSION_SAVED)
+            return response
+    return dialog(request, "agents/_restore_dialog.html", context)
