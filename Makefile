@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test install migrate seed lint format bench clean
+.PHONY: run worker test install migrate seed lint format bench openapi clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,13 +38,19 @@ worker: migrate
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make lint: ruff, and import-linter's contracts (layers point down, the domain is pure)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## make openapi: write the served OpenAPI document to tests/fixtures/openapi.json
+openapi: install
+	$(BIN)/python -c "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'console.settings'); django.setup(); from django.test import Client; open('tests/fixtures/openapi.json', 'wb').write(Client(HTTP_HOST='127.0.0.1').get('/api/v1/openapi.json').content)"
 
 bench: install
 	$(BIN)/python -m bench
