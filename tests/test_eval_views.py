@@ -1,5 +1,7 @@
 """Console pages for the playground, eval suites, runs, comparison and the release gate."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -131,7 +133,7 @@ def test_a_case_is_added_from_the_form(operator_client, agent, suite):
         **HTMX,
     )
     assert response.status_code == 204
-    assert "caseSaved" in response["HX-Trigger"]
+    assert json.loads(response["HX-Trigger"]) == {"caseSaved": {"message": "Saved case “greets”."}}
     case = suite.cases.get(name="greets")
     assert [m["role"] for m in case.messages] == ["user", "assistant", "user"]
     assert [c["type"] for c in case.checks] == [

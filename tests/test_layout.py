@@ -51,3 +51,18 @@ def test_the_openapi_document_is_the_committed_one(client):
     `make openapi` and review the diff (renaming or dropping anything is not allowed)."""
     served = client.get("/api/v1/openapi.json").content
     assert served == (ROOT / "tests" / "fixtures" / "openapi.json").read_bytes()
+
+
+def test_templates_listen_only_for_events_the_views_name():
+    """Event names live in agents/views/htmx.py; templates use `{{ events.NAME }}`."""
+    import re
+
+    from agents.views.htmx import EVENTS
+
+    used = set()
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"\{\{ events\.(\w+) \}\}", text))
+        assert not re.search(r'hx-trigger="[^"]*\b[a-z]+[A-Z]\w* from:body', text), path
+    assert used <= set(EVENTS)
+    assert "Saved" not in (ROOT / "static" / "js" / "console.js").read_text()

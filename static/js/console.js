@@ -1,7 +1,7 @@
 // Agent Console: the one small script of our own (CSP allows only same-origin scripts).
 // - opens the shared <dialog> when htmx swaps a dialog body into it, and moves focus in;
 // - closes it when a dialog form succeeds (204) or Cancel is pressed (Esc is native);
-// - briefly shows the message an HX-Trigger event carries.
+// - briefly shows the message every HX-Trigger event carries.
 (function () {
   "use strict";
 
@@ -79,9 +79,17 @@
     clearTimeout(toastTimer);
     toastTimer = setTimeout(function () { el.classList.remove("show"); }, 3000);
   }
-  ["versionSaved", "versionReleased", "draftRestored", "agentUpdated"].forEach(function (name) {
-    document.body && document.body.addEventListener(name, function (event) {
-      toast(event.detail && event.detail.message);
+  // Every event a view sends (HX-Trigger) carries the message to show; the event
+  // names themselves live in agents/views/htmx.py, so nothing here lists them.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    var header = xhr && xhr.getResponseHeader("HX-Trigger");
+    if (!header || header.charAt(0) !== "{") return;
+    var events;
+    try { events = JSON.parse(header); } catch (e) { return; }
+    Object.keys(events).forEach(function (name) {
+      var detail = events[name];
+      if (detail && detail.message) toast(detail.message);
     });
   });
 })();
