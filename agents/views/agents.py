@@ -28,7 +28,7 @@ from agents.views.htmx import (
     panel_views,
 )
 
-PAGE = "agents/agent_detail.html"
+PAGE = "agents/agents/detail.html"
 
 
 def agent_url(agent: Agent) -> str:
@@ -49,7 +49,7 @@ def agent_list(request: HtmxHttpRequest) -> HttpResponse:
         "statuses": STATUS_LABELS,
         "can": Abilities.of(request.user),
     }
-    return fragment_or_page(request, "agents/agent_list.html", "agent-table", context)
+    return fragment_or_page(request, "agents/agents/list.html", "agent-table", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,7 +70,7 @@ def agent_create(request: HtmxHttpRequest) -> HttpResponse:
             if request.htmx:
                 return HttpResponseClientRedirect(url)
             return redirect(url)
-    return dialog(request, "agents/_new_agent_dialog.html", context)
+    return dialog(request, "agents/agents/_new_agent_dialog.html", context)
 
 
 def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[str, Any]:
@@ -133,7 +133,7 @@ def history_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     context = {"agent": agent, "draft": agent.draft, "can": can, "history": history}
     if request.htmx:
         return render(request, f"{PAGE}#history-rows", context)
-    return render(request, "agents/history_page.html", context)
+    return render(request, "agents/versions/history_page.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,5 +155,5 @@ def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         else:
             return done(request, AGENT_UPDATED, agent_url(agent), "Details saved.")
     return dialog(
-        request, "agents/_details_dialog.html", {"agent": agent, "values": values, "errors": errors}
+        request, "agents/agents/_details_dialog.html", {"agent": agent, "values": values, "errors": errors}
     )

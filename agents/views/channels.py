@@ -24,7 +24,7 @@ def channel_list(request: HtmxHttpRequest) -> HttpResponse:
         "rows": selectors.channel_rows(),
         "can_manage": Abilities.of(request.user).manage_channels,
     }
-    return render(request, "agents/channels.html", context)
+    return render(request, "agents/channels/list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,4 +69,4 @@ def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> Http
         "served": selectors.channel_as_of(channel, at) if channel and at else None,
         "changes": selectors.channel_history(channel) if channel else [],
     }
-    return render(request, "agents/channel_form.html", context)
+    return render(request, "agents/channels/form.html", context)

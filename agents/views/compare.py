@@ -20,7 +20,7 @@ from agents.views.htmx import HtmxHttpRequest
 
 
 def diff_context(diff: Diff, old_label: str, new_label: str) -> dict[str, Any]:
-    """What `agents/_changes.html` renders: changes grouped under the editor's section titles."""
+    """What `agents/shared/_changes.html` renders: changes grouped under the editor's section titles."""
     groups: dict[str, list] = {}
     for section, changes in diff.by_section(schema.SECTIONS):
         groups.setdefault(editor.SECTION_TITLES.get(section, section), []).extend(changes)
@@ -41,7 +41,7 @@ def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResp
             raise Http404(exc.message) from None
         # htmx does not swap error responses: answer with the reason in the panel.
         context = {"agent": agent, "error": exc.message, "recent": recent}
-        return render(request, "agents/compare.html#compare-view", context)
+        return render(request, "agents/compare/compare.html#compare-view", context)
     context = {
         "agent": agent,
         "old": old,
@@ -50,8 +50,8 @@ def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResp
         **diff_context(selectors.config_diff(old, new), old.label, new.label),
     }
     if request.htmx:
-        return render(request, "agents/compare.html#compare-view", context)
-    return render(request, "agents/compare.html", context)
+        return render(request, "agents/compare/compare.html#compare-view", context)
+    return render(request, "agents/compare/compare.html", context)
 
 
 @require_http_methods(["GET"])

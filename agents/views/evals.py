@@ -58,7 +58,7 @@ def eval_suites(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         "values": values,
         "errors": errors,
     }
-    return render(request, "agents/eval_suites.html", context)
+    return render(request, "agents/evals/suites.html", context)
 
 
 @require_http_methods(["POST"])
@@ -110,7 +110,7 @@ def eval_suite(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpR
             context.update(errors=errors_of(exc), values=values)
         else:
             return redirect(suite_url(suite))
-    return render(request, "agents/eval_suite.html", context)
+    return render(request, "agents/evals/suite.html", context)
 
 
 def _suite_panel_context(request: HtmxHttpRequest, partial: str, public_id: str, suite_id: str):
@@ -122,7 +122,7 @@ def _suite_panel_context(request: HtmxHttpRequest, partial: str, public_id: str,
 
 
 # The runs panel polls itself while a run is queued or running.
-_suite_panel = panel_views("agents/eval_suite.html", _suite_panel_context)
+_suite_panel = panel_views("agents/evals/suite.html", _suite_panel_context)
 eval_runs_panel = _suite_panel("runs-panel")
 cases_panel = _suite_panel("cases-panel")
 
@@ -138,11 +138,11 @@ def start_run(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpRe
     except AgentConsoleError as exc:
         context = _suite_context(request, agent, suite)
         context["run_error"] = exc.message
-        template = "agents/eval_suite.html#runs-panel" if request.htmx else "agents/eval_suite.html"
+        template = "agents/evals/suite.html#runs-panel" if request.htmx else "agents/evals/suite.html"
         return render(request, template, context)
     if request.htmx:
         return render(
-            request, "agents/eval_suite.html#runs-panel", _suite_context(request, agent, suite)
+            request, "agents/evals/suite.html#runs-panel", _suite_context(request, agent, suite)
         )
     return redirect("agents:eval-run", public_id, run.public_id)
 
@@ -174,7 +174,7 @@ def _case_dialog(request, agent, suite, case: EvalCase | None) -> HttpResponse:
             return done(request, CASE_SAVED, suite_url(suite), f"Saved case “{data['name']}”.")
     return dialog(
         request,
-        "agents/_case_dialog.html",
+        "agents/evals/_case_dialog.html",
         {"agent": agent, "suite": suite, "case": case, "values": values, "errors": errors},
     )
 
@@ -218,7 +218,7 @@ def eval_run(request: HtmxHttpRequest, public_id: str, run_id: str) -> HttpRespo
         "completion": sum(r.completion_tokens or 0 for r in results),
     }
     context = {"agent": agent, "run": run, "results": results, "totals": totals}
-    return fragment_or_page(request, "agents/eval_run.html", "run-panel", context)
+    return fragment_or_page(request, "agents/evals/run.html", "run-panel", context)
 
 
 @require_http_methods(["GET"])
@@ -246,4 +246,4 @@ def eval_compare(request: HtmxHttpRequest, public_id: str, suite_id: str) -> Htt
         "regressions": sum(row.regression for row in rows),
         "fixed": sum(row.fixed for row in rows),
     }
-    return fragment_or_page(request, "agents/eval_compare.html", "comparison", context)
+    return fragment_or_page(request, "agents/evals/compare.html", "comparison", context)

@@ -51,7 +51,7 @@ def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpRespons
         "channels": selectors.agent_channels(agent),
         "versions": selectors.recent_numbers(agent, limit=100),
     }
-    return fragment_or_page(request, "agents/conversations.html", "conversation-table", context)
+    return fragment_or_page(request, "agents/monitoring/conversations.html", "conversation-table", context)
 
 
 @dataclass
@@ -122,4 +122,4 @@ def agent_analytics(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         "b_label": b_label,
         "chart": _chart(a, b),
     }
-    return fragment_or_page(request, "agents/analytics.html", "comparison", context)
+    return fragment_or_page(request, "agents/monitoring/analytics.html", "comparison", context)

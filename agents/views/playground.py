@@ -45,8 +45,8 @@ def _playground(request: HtmxHttpRequest, agent, context: dict[str, Any]) -> Htt
         **context,
     }
     if request.htmx:
-        return render(request, "agents/_playground.html", context)
-    return render(request, "agents/playground.html", context)
+        return render(request, "agents/playground/_playground.html", context)
+    return render(request, "agents/playground/playground.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -27,7 +27,7 @@ def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
             errors = errors_of(exc)
     return render(
         request,
-        "agents/api_tokens.html",
+        "agents/tokens/api_tokens.html",
         {
             "tokens": tokens.tokens_of(request.user),
             "created_secret": created_secret,

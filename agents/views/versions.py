@@ -69,7 +69,7 @@ def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
                 agent_url(agent),
                 f"Saved {version.label} “{version.name}”.",
             )
-    return dialog(request, "agents/_save_version_dialog.html", context)
+    return dialog(request, "agents/versions/_save_version_dialog.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,7 +115,7 @@ def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
                 agent_url(agent),
                 f"{verb} {version.label}." if event else f"{version.label} was already released.",
             )
-    return dialog(request, "agents/_release_dialog.html", context)
+    return dialog(request, "agents/versions/_release_dialog.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,4 +165,4 @@ def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
                 # The history panel refreshes too; the restore's message is the one shown.
                 trigger_client_event(response, VERSION_SAVED)
             return response
-    return dialog(request, "agents/_restore_dialog.html", context)
+    return dialog(request, "agents/versions/_restore_dialog.html", context)
