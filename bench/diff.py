@@ -62,7 +62,9 @@ def run(repeat: int = 15) -> dict:
     result = diff(old_doc, new_doc)
     render = median_ms(
         timed(
-            lambda: render_to_string("agents/shared/_changes.html", _diff_context(result, "a", "b")),
+            lambda: render_to_string(
+                "agents/shared/_changes.html", _diff_context(result, "a", "b")
+            ),
             repeat=repeat,
         )
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -11,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from agents import services, triggers
-from agents.domain.config import merge_patch
+from tests.helpers import Api, edit
 
 
 def pytest_collection_modifyitems(config, items):
@@ -107,14 +106,6 @@ def agent(make_agent):
     return make_agent()
 
 
-def edit(agent, patch: dict, *, user=None, **kwargs):
-    """Apply a merge patch to the agent's current draft through update_draft."""
-    agent.draft.refresh_from_db()
-    return services.update_draft(
-        agent=agent, config=merge_patch(agent.draft.config, patch), user=user, **kwargs
-    )
-
-
 @pytest.fixture
 def make_version(user):
     counter = iter(range(1, 100_000))
@@ -134,40 +125,6 @@ def make_version(user):
 # ------------------------------------------------------------------ the JSON API
 
 
-class Api:
-    """A test client speaking JSON with a bearer token."""
-
-    def __init__(self, client, token):
-        self.client = client
-        self.token = token
-
-    def call(self, method, path, body=None, *, token=..., headers=None, raw=None):
-        token = self.token if token is ... else token
-        extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in (headers or {}).items()}
-        if token:
-            extra["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
-        kwargs = {"content_type": "application/json"} if data is not None else {}
-        if data is not None:
-            kwargs["data"] = data
-        return getattr(self.client, method.lower())(f"/api/v1{path}", **kwargs, **extra)
-
-    def get(self, path, **kw):
-        return self.call("GET", path, **kw)
-
-    def post(self, path, body=None, **kw):
-        return self.call("POST", path, body, **kw)
-
-    def put(self, path, body=None, **kw):
-        return self.call("PUT", path, body, **kw)
-
-    def patch(self, path, body=None, **kw):
-        return self.call("PATCH", path, body, **kw)
-
-    def delete(self, path, **kw):
-        return self.call("DELETE", path, **kw)
-
-
 @pytest.fixture
 def make_api(client, make_user):
     def make(*roles, superuser=False):
@@ -181,31 +138,3 @@ def make_api(client, make_user):
 @pytest.fixture
 def api(make_api):
     return make_api("Editor", "Releaser")
-
-
-def error(response, status, code):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"error"}
-    assert body["error"]["code"] == code
-    assert body["error"]["message"]
-    return body["error"]
-
-
-# ------------------------------------------------------------------ background jobs
-
-
-def run_worker() -> None:
-    """What `manage.py db_worker` does, until the queue is empty.
-
-    The worker closes "old" connections between jobs; inside a test's
-    transaction that would close the test's own connection, so it is told not to.
-    """
-    from unittest import mock
-
-    from django.core.management import call_command
-
-    with mock.patch(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", return_value=None
-    ):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")

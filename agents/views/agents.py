@@ -155,5 +155,7 @@ def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         else:
             return done(request, AGENT_UPDATED, agent_url(agent), "Details saved.")
     return dialog(
-        request, "agents/agents/_details_dialog.html", {"agent": agent, "values": values, "errors": errors}
+        request,
+        "agents/agents/_details_dialog.html",
+        {"agent": agent, "values": values, "errors": errors},
     )

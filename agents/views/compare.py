@@ -20,7 +20,7 @@ from agents.views.htmx import HtmxHttpRequest
 
 
 def diff_context(diff: Diff, old_label: str, new_label: str) -> dict[str, Any]:
-    """What `agents/shared/_changes.html` renders: changes grouped under the editor's section titles."""
+    """What `agents/shared/_changes.html` renders: changes grouped under section titles."""
     groups: dict[str, list] = {}
     for section, changes in diff.by_section(schema.SECTIONS):
         groups.setdefault(editor.SECTION_TITLES.get(section, section), []).extend(changes)

@@ -138,8 +138,7 @@ def start_run(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpRe
     except AgentConsoleError as exc:
         context = _suite_context(request, agent, suite)
         context["run_error"] = exc.message
-        template = "agents/evals/suite.html#runs-panel" if request.htmx else "agents/evals/suite.html"
-        return render(request, template, context)
+        return fragment_or_page(request, "agents/evals/suite.html", "runs-panel", context)
     if request.htmx:
         return render(
             request, "agents/evals/suite.html#runs-panel", _suite_context(request, agent, suite)

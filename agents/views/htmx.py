@@ -85,7 +85,9 @@ def dialog(request: HtmxHttpRequest, template: str, context: dict[str, Any]) -> 
     """A dialog body for htmx; a whole page around it otherwise."""
     if request.htmx:
         return render(request, template, context)
-    return render(request, "agents/shared/dialog_page.html", {**context, "dialog_template": template})
+    return render(
+        request, "agents/shared/dialog_page.html", {**context, "dialog_template": template}
+    )
 
 
 def fragment_or_page(request: HtmxHttpRequest, template: str, partial: str, context, **kw):

@@ -51,7 +51,9 @@ def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpRespons
         "channels": selectors.agent_channels(agent),
         "versions": selectors.recent_numbers(agent, limit=100),
     }
-    return fragment_or_page(request, "agents/monitoring/conversations.html", "conversation-table", context)
+    return fragment_or_page(
+        request, "agents/monitoring/conversations.html", "conversation-table", context
+    )
 
 
 @dataclass

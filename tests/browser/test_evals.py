@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from agents import services
 from agents.models import EvalRun
-from tests.conftest import run_worker
+from tests.helpers import run_worker
 
 
 @pytest.fixture

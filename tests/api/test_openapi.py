@@ -6,7 +6,7 @@ from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 
 from agents import services
-from tests.conftest import edit
+from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
 

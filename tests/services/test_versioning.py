@@ -13,7 +13,7 @@ from agents.domain.exceptions import (
 )
 from agents.models import Agent, Draft, ReleaseEvent
 from agents.services import agents as agent_services
-from tests.conftest import edit
+from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
 

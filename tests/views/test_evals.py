@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from agents import services
 from agents.models import Conversation, EvalCase, EvalRun, ReleaseEvent
-from tests.conftest import edit, run_worker
+from tests.helpers import edit, run_worker
 
 pytestmark = pytest.mark.django_db
 

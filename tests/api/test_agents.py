@@ -13,7 +13,7 @@ from agents.models import (
     PublishedVersion,
     ReleaseEvent,
 )
-from tests.conftest import Api, edit, error
+from tests.helpers import Api, edit, error
 
 pytestmark = pytest.mark.django_db
 

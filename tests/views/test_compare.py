@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from agents import services
-from tests.conftest import edit
+from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
 

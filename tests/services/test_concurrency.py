@@ -8,7 +8,7 @@ from django.db import connection
 from agents import services
 from agents.domain.exceptions import DraftConflict, NoChanges
 from agents.models import Agent, Draft, PublishedVersion, ReleaseEvent
-from tests.conftest import edit
+from tests.helpers import edit
 
 pytestmark = pytest.mark.postgres
 

@@ -14,7 +14,7 @@ from agents.forms import cases as case_form
 from agents.models import ConfigSnapshot, Conversation, EvalRun, ReleaseEvent, Turn
 from agents.providers import Completion, ProviderError
 from agents.services import eval_runner
-from tests.conftest import edit, run_worker
+from tests.helpers import edit, run_worker
 
 pytestmark = pytest.mark.django_db
 

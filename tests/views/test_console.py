@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from agents import services
 from agents.models import Agent, Draft, PublishedVersion, ReleaseEvent
-from tests.conftest import edit
+from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
 

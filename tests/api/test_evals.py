@@ -4,7 +4,7 @@ import pytest
 
 from agents import services
 from agents.models import EvalCase, EvalRun, EvalSuite, ReleaseEvent
-from tests.conftest import edit, error, run_worker
+from tests.helpers import edit, error, run_worker
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from agents import services
 from agents.domain import config as schema
 from agents.domain.text import CONTROL_CHARS
 from agents.models import Draft
-from tests.conftest import edit
+from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
 

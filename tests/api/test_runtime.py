@@ -11,7 +11,7 @@ from agents import services
 from agents.models import ApiToken
 from agents.selectors import runtime
 from agents.selectors import tokens as auth
-from tests.conftest import Api, edit
+from tests.helpers import Api, edit
 
 pytestmark = pytest.mark.django_db
 

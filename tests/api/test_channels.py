@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from agents import services
 from agents.models import Channel, Conversation
-from tests.conftest import Api, error
+from tests.helpers import Api, error
 
 pytestmark = pytest.mark.django_db
 
