@@ -11,6 +11,8 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from agents.domain.routing import TargetIO, VariantIO
+
 MAX_PAGE = 200
 MAX_OFFSET = 10_000_000  # beyond this, databases overflow rather than page
 
@@ -231,20 +233,6 @@ class Paging(Schema):
 
     limit: int = Field(50, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
-
-
-class VersionTargetIO(Schema):
-    model_config = ConfigDict(extra="forbid")
-    version: int = Field(..., ge=1)
-
-
-TargetIO = Literal["released", "draft"] | VersionTargetIO
-
-
-class VariantIO(Schema):
-    model_config = ConfigDict(extra="forbid")
-    target: TargetIO
-    weight: int = Field(..., ge=1, le=100)
 
 
 class ChannelIn(Schema):

@@ -24,31 +24,34 @@ from agents.domain import references
 from agents.domain.config import error_path
 from agents.domain.exceptions import InvalidInput
 
+# The wire form of a target and a variant. The API documents these very
+# models, so their names are the OpenAPI components clients already know.
 
-class VersionTarget(BaseModel):
+
+class VersionTargetIO(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: Annotated[int, Field(ge=1)]
+    version: int = Field(..., ge=1)
 
 
-Target = Literal["released", "draft"] | VersionTarget
+TargetIO = Literal["released", "draft"] | VersionTargetIO
 
 
-class Variant(BaseModel):
+class VariantIO(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    target: Target
-    weight: Annotated[int, Field(ge=1, le=100)]
+    target: TargetIO
+    weight: int = Field(..., ge=1, le=100)
 
 
 class Routing(BaseModel):
     """Where a channel's traffic goes."""
 
     model_config = ConfigDict(extra="forbid")
-    target: Target = "released"
-    variants: Annotated[list[Variant], Field(min_length=2, max_length=10)] | None = None
+    target: TargetIO = "released"
+    variants: Annotated[list[VariantIO], Field(min_length=2, max_length=10)] | None = None
 
     @field_validator("variants")
     @classmethod
-    def _weights_sum_to_100(cls, variants: list[Variant] | None) -> list[Variant] | None:
+    def _weights_sum_to_100(cls, variants: list[VariantIO] | None) -> list[VariantIO] | None:
         if variants is None:
             return None
         total = sum(v.weight for v in variants)
