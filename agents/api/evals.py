@@ -19,6 +19,7 @@ from agents.api.common import page, require
 from agents.api.idempotency import idempotent
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut, Name, Paging
 from agents.api.shapes import username
+from agents.domain.checks import CheckType, Role
 from agents.models import EvalCase, EvalResult, EvalRun, EvalSuite
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT
 
@@ -27,13 +28,13 @@ from agents.permissions import EDIT_DRAFT, VIEW_AGENT
 
 class MessageIO(Schema):
     model_config = ConfigDict(extra="forbid")
-    role: Literal["user", "assistant"] = "user"
+    role: Role = "user"
     content: str
 
 
 class CheckIO(Schema):
     model_config = ConfigDict(extra="forbid")
-    type: Literal["contains", "not_contains", "regex", "output_schema", "latency_ms"]
+    type: CheckType
     value: str | float | None = Field(
         None,
         description="The phrase (contains, not_contains), the pattern (regex), the bound "

@@ -15,14 +15,18 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from jsonschema import Draft202012Validator
 
 from agents.domain.exceptions import InvalidInput
 from agents.domain.text import clean_text
 
-CHECK_TYPES = {
+# The grammar of a case, shared with the API's schemas (which only shape it;
+# `clean_case` below is the one validation).
+Role = Literal["user", "assistant"]
+CheckType = Literal["contains", "not_contains", "regex", "output_schema", "latency_ms"]
+CHECK_TYPES: dict[CheckType, str] = {
     "contains": "Reply contains",
     "not_contains": "Reply does not contain",
     "regex": "Reply matches",
@@ -60,7 +64,7 @@ def clean_messages(value: Any, problems: list[dict[str, str]]) -> list[dict[str,
             problems.append({"path": path, "message": "must be {role, content}"})
             continue
         role = message.get("role", "user")
-        if role not in ("user", "assistant"):
+        if role not in get_args(Role):
             problems.append({"path": f"{path}.role", "message": "must be user or assistant"})
         content = _text(message.get("content"), f"{path}.content", problems, limit=MAX_TEXT)
         cleaned.append({"role": role, "content": content})
