@@ -53,7 +53,6 @@ class Reference:
         return cls(str(target))  # type: ignore[arg-type]
 
 
-DRAFT = Reference("draft")
 RELEASED = Reference("released")
 
 

@@ -149,7 +149,7 @@ def start_eval_run(*, suite: EvalSuite, target: Any, user: User) -> EvalRun:
             version_id=resolved.version_pk,
             snapshot=snapshot,
             content_hash=resolved.content_hash,
-            target_label=runtime_label(resolved),
+            target_label=_runtime_label(resolved),
             suite_revision=locked.revision,
             cases=cases,
             case_count=len(cases),
@@ -159,5 +159,5 @@ def start_eval_run(*, suite: EvalSuite, target: Any, user: User) -> EvalRun:
     return run
 
 
-def runtime_label(resolved: runtime.Resolved) -> str:
+def _runtime_label(resolved: runtime.Resolved) -> str:
     return "draft" if resolved.version_pk is None else f"v{resolved.version}"
