@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, F, Max, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from agents.domain.exceptions import UnknownReference
-from agents.models import STATUS_LABELS, Agent
+from agents.models import STATUS_LABELS, Agent, PublishedVersion
+
+
+def latest_number() -> Subquery:
+    """The agent's newest version number: one lookup on the (agent, number) index per
+    agent, where `Max()` would join and group every version."""
+    newest = PublishedVersion.objects.filter(agent=OuterRef("pk")).order_by("-number")
+    return Subquery(newest.values("number")[:1])
 
 
 def with_status(queryset: QuerySet[Agent]) -> QuerySet[Agent]:
@@ -33,7 +40,7 @@ def agent_list(*, search: str = "", status: str = "", include_archived: bool = F
     """Agents with everything a list row shows, in one query."""
     queryset = Agent.objects.select_related(
         "draft", "draft__updated_by", "released_version"
-    ).annotate(latest_number=Max("versions__number"))
+    ).annotate(latest_number=latest_number())
     if not include_archived:
         queryset = queryset.filter(archived_at__isnull=True)
     if search := search.strip():
@@ -51,7 +58,7 @@ def agent_for_page(public_id: str) -> Agent:
         Agent.objects.select_related(
             "draft", "draft__updated_by", "draft__restored_from", "released_version"
         )
-        .annotate(latest_number=Max("versions__number"))
+        .annotate(latest_number=latest_number())
         .filter(public_id=public_id)
         .first()
     )
