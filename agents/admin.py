@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -61,6 +62,23 @@ class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     pass
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """History for reading: a past state is shown, never saved back.
+
+    django-simple-history's "Revert" saves the posted form with only a *view*
+    permission checked, and writes the row directly: it would rewind a draft's
+    content and revision behind the services' checks. Any write here is refused.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("Past states are read-only; restore a version in the console.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+
 class StatusFilter(admin.SimpleListFilter):
     title = "status"
     parameter_name = "status"
@@ -73,7 +91,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agent)
-class AgentAdmin(SimpleHistoryAdmin):
+class AgentAdmin(HistoryAdmin):
     list_display = [
         "name",
         "public_id",
@@ -206,7 +224,7 @@ def _short(value) -> str:
 
 
 @admin.register(Draft)
-class DraftAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class DraftAdmin(ReadOnlyMixin, HistoryAdmin):
     """Drafts are edited in the console or the API; support staff read them and their trail."""
 
     list_display = ["agent", "revision", "updated_by", "updated_at", "restored_from"]
@@ -367,7 +385,7 @@ class ConversationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Channel)
-class ChannelAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class ChannelAdmin(ReadOnlyMixin, HistoryAdmin):
     """Channels are routed through the API (and the console); support staff read them and
     their history here."""
 
@@ -385,7 +403,7 @@ class EvalCaseInline(ReadOnlyInline):
 
 
 @admin.register(EvalSuite)
-class EvalSuiteAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class EvalSuiteAdmin(ReadOnlyMixin, HistoryAdmin):
     """Suites are written in the console or the API; support staff read them here."""
 
     list_display = ["name", "public_id", "agent", "revision", "updated_at"]

@@ -5,6 +5,7 @@
   SQL, a database console).
 - Version numbers per agent are consecutive: an INSERT must use max + 1.
 - An agent's released version must be one of its own versions.
+- A draft's revision never goes down (a stale `If-Match` must never match again).
 - A conversation's binding (agent, version or snapshot, content hash, start)
   never changes once written.
 
@@ -79,11 +80,22 @@ _BINDING_FUNCTION = f"""CREATE OR REPLACE FUNCTION agents_conversation_binding()
         END IF;
         RETURN NEW;
     END $$"""
+_REVISION_FUNCTION = """CREATE OR REPLACE FUNCTION agents_draft_revision_forward() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF NEW.revision < OLD.revision THEN
+            RAISE EXCEPTION 'a draft''s revision never goes down: % to %',
+                OLD.revision, NEW.revision
+                USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+    END $$"""
 POSTGRES_FUNCTIONS = {
     "agents_reject_write": _REJECT_FUNCTION,
     "agents_version_numbering": _NUMBERING_FUNCTION,
     "agents_released_version_owned": _OWNED_FUNCTION,
     "agents_conversation_binding": _BINDING_FUNCTION,
+    "agents_draft_revision_forward": _REVISION_FUNCTION,
 }
 
 
@@ -150,6 +162,17 @@ def _triggers() -> list[Trigger]:
             postgres="""CREATE OR REPLACE TRIGGER agents_conversation_no_delete
             BEFORE DELETE ON agents_conversation
             FOR EACH ROW EXECUTE FUNCTION agents_reject_write()""",
+        )
+    )
+    triggers.append(
+        Trigger(
+            name="agents_draft_revision_forward",
+            table="agents_draft",
+            sqlite="""BEFORE UPDATE OF revision ON agents_draft WHEN NEW.revision < OLD.revision
+            BEGIN SELECT RAISE(ABORT, 'a draft''s revision never goes down'); END""",
+            postgres="""CREATE OR REPLACE TRIGGER agents_draft_revision_forward
+            BEFORE UPDATE OF revision ON agents_draft
+            FOR EACH ROW EXECUTE FUNCTION agents_draft_revision_forward()""",
         )
     )
     return triggers

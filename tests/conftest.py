@@ -74,11 +74,12 @@ def make_user(django_user_model):
     counter = iter(range(1, 10_000))
 
     def make(*roles: str, username: str | None = None, superuser: bool = False, **extra: Any):
+        staff = extra.pop("is_staff", False)
         user = django_user_model.objects.create_user(
             username=username or f"user{next(counter)}",
             password="pw-for-tests",
             is_superuser=superuser,
-            is_staff=superuser or extra.pop("is_staff", False),
+            is_staff=superuser or staff,
             **extra,
         )
         for role in roles:

@@ -191,3 +191,57 @@ def test_eval_runs_and_playground_transcripts_are_readable_in_the_admin(admin_cl
     assert (
         admin_client.post(reverse("admin:agents_evalrun_delete", args=[run.pk])).status_code == 403
     )
+
+
+@pytest.mark.parametrize("superuser", [False, True])
+def test_the_history_revert_form_writes_nothing(client, make_user, agent, user, superuser):
+    """A Viewer on staff once rewound a draft (content and revision) and renamed an agent by
+    posting simple-history's revert form; nobody may write through it."""
+    staff = make_user("Viewer", is_staff=True, superuser=superuser)
+    client.force_login(staff)
+    edit(agent, {"llm": {"temperature": 0.3}}, user=user)
+    old = agent.draft.history.order_by("history_id").first()
+    edit(agent, {"llm": {"temperature": 0.9}}, user=user)
+    agent.draft.refresh_from_db()
+    before = (agent.draft.revision, agent.draft.config)
+
+    url = reverse("admin:agents_draft_simple_history", args=[agent.draft.pk, old.history_id])
+    assert client.get(url).status_code == 200
+    assert b"Revert" not in client.get(url).content
+    assert client.post(url, {"revision": old.revision}).status_code == 403
+    agent.draft.refresh_from_db()
+    assert (agent.draft.revision, agent.draft.config) == before
+
+    first = agent.history.order_by("history_id").first()
+    url = reverse("admin:agents_agent_simple_history", args=[agent.pk, first.history_id])
+    response = client.post(url, {"name": "Renamed by a viewer", "description": ""})
+    assert response.status_code == 403
+    agent.refresh_from_db()
+    assert agent.name != "Renamed by a viewer"
+
+
+def test_a_viewer_on_staff_cannot_change_or_act_on_anything(client, make_user, agent, history):
+    """Every admin write a Viewer could reach is refused: change forms, history, actions."""
+    client.force_login(make_user("Viewer", is_staff=True))
+    v1, _ = history
+    assert (
+        client.post(
+            reverse("admin:agents_agent_change", args=[agent.pk]),
+            {"name": "Renamed", "description": ""},
+        ).status_code
+        == 403
+    )
+    for action, model, pk in [
+        ("archive", "agent", agent.pk),
+        ("release", "publishedversion", v1.pk),
+        ("revoke", "apitoken", None),
+    ]:
+        response = client.post(
+            reverse(f"admin:agents_{model}_changelist"),
+            {"action": action, "_selected_action": [pk or 0]},
+        )
+        assert response.status_code in (200, 302, 403)
+    agent.refresh_from_db()
+    assert agent.name != "Renamed"
+    assert agent.archived_at is None
+    assert agent.released_version.number == 2

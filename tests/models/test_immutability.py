@@ -6,6 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from agents import services, triggers
 from agents.domain.exceptions import VersionImmutable
 from agents.models import Agent, PublishedVersion, ReleaseEvent
+from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _raw(sql, params):
 
 def test_all_triggers_are_installed():
     assert triggers.installed(connection) == {t.name for t in triggers.TRIGGERS}
-    assert len(triggers.TRIGGERS) == 11
+    assert len(triggers.TRIGGERS) == 12
 
 
 def test_saving_a_version_again_raises(released):
@@ -118,3 +119,12 @@ def test_a_committed_version_stays_immutable_outside_any_test_transaction(
     with pytest.raises(IntegrityError, match="append-only"):
         _raw("DELETE FROM agents_publishedversion WHERE id = %s", [version.pk])
     assert PublishedVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_a_drafts_revision_never_goes_down(agent, user):
+    edit(agent, {"llm": {"temperature": 0.4}}, user=user)
+    agent.draft.refresh_from_db()
+    assert agent.draft.revision == 2
+    with pytest.raises(IntegrityError):
+        _raw("UPDATE agents_draft SET revision = 1 WHERE id = %s", [agent.draft.pk])
+    _raw("UPDATE agents_draft SET revision = 3 WHERE id = %s", [agent.draft.pk])
