@@ -27,12 +27,12 @@ seed: migrate
 run: seed
 	@echo "Agent Console: http://$(HOST):$(PORT)/  (login printed above)"
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	DJANGO_DEBUG=1 $(BIN)/python manage.py worker --no-reload & worker=$$!; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make worker: run background jobs (eval runs) on their own, e.g. beside gunicorn
 worker: migrate
-	$(BIN)/python manage.py db_worker
+	$(BIN)/python manage.py worker
 
 ## make test: the whole suite (DATABASE_URL picks the database; SQLite by default)
 test: install

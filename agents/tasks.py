@@ -1,7 +1,8 @@
-"""Background jobs (django-tasks; the database backend, run by `manage.py db_worker`).
+"""Background jobs (django-tasks; the database backend, run by `manage.py worker`).
 
 Each job is declared beside the service it runs, so services can enqueue it in
-their own transaction; this module is the one list of them.
+their own transaction; this module is the one list of them. `manage.py worker`
+also sweeps for jobs whose worker died (`services.recover_stalled_jobs`).
 """
 
 from __future__ import annotations

@@ -152,13 +152,25 @@ AGENT_PROVIDER_TIMEOUT_S = float(os.environ.get("AGENT_PROVIDER_TIMEOUT_S", "30"
 
 # Background jobs (eval runs): django-tasks with its database backend, so a job is
 # enqueued in the same transaction as the run it executes. `python manage.py
-# db_worker` runs them; `make run` starts one.
+# worker` runs them (django-tasks' db_worker plus the recovery sweep below);
+# `make run` starts one.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
+
+# A job whose worker died is found by its lack of progress: no heartbeat for
+# JOB_STALE_SECONDS (keep it above AGENT_PROVIDER_TIMEOUT_S, the longest a case
+# may take) and its job still "running". Every worker looks every
+# JOB_SWEEP_SECONDS and hands such a job to a live worker, at most
+# JOB_MAX_ATTEMPTS times in all; then the run ends in `error` with the reason.
+JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "120"))
+JOB_SWEEP_SECONDS = float(os.environ.get("JOB_SWEEP_SECONDS", "15"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+# An eval run stops after this long: cases not reached are recorded as errors.
+EVAL_RUN_MAX_SECONDS = int(os.environ.get("EVAL_RUN_MAX_SECONDS", "900"))
 
 # JSON API: request bodies above this many bytes are refused with 413.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))

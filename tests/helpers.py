@@ -1,4 +1,5 @@
-"""Helpers the tests share: a draft edit, a JSON API client, error assertions, a worker run.
+"""Helpers the tests share: a draft edit, a JSON API client, error assertions, a worker
+run, a fake model provider.
 
 Fixtures live in `conftest.py`; plain functions and classes live here and are imported.
 """
@@ -6,6 +7,8 @@ Fixtures live in `conftest.py`; plain functions and classes live here and are im
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from agents import services
 from agents.domain.config import merge_patch
@@ -76,3 +79,61 @@ def run_worker() -> None:
         "django_tasks_db.management.commands.db_worker.close_old_connections", return_value=None
     ):
         call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+
+
+class FakeOpenAI(BaseHTTPRequestHandler):
+    """An OpenAI-compatible chat-completions server on 127.0.0.1 (never a real network).
+
+    `behaviour`: ok, slow (2 s), error (500) or garbage; `delay` seconds before every answer.
+    """
+
+    behaviour = "ok"
+    delay = 0.0
+    seen: list = []
+
+    @classmethod
+    def serve(cls, *, delay: float = 0.0) -> ThreadingHTTPServer:
+        """Start a server in a thread; call `shutdown()` and `server_close()` when done."""
+        cls.behaviour, cls.delay, cls.seen = "ok", delay, []
+        server = ThreadingHTTPServer(("127.0.0.1", 0), cls)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        FakeOpenAI.seen.append((self.path, dict(self.headers), body))
+        if FakeOpenAI.delay:
+            threading.Event().wait(FakeOpenAI.delay)
+        if FakeOpenAI.behaviour == "slow":
+            threading.Event().wait(2)
+        if FakeOpenAI.behaviour == "error":
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b"upstream exploded")
+            return
+        payload = (
+            b"not json"
+            if FakeOpenAI.behaviour == "garbage"
+            else json.dumps(
+                {
+                    "model": body["model"],
+                    "choices": [
+                        {
+                            "message": {
+                                "role": "assistant",
+                                "content": "Tuesday 10:00 works.",
+                                "tool_calls": [],
+                            }
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 42, "completion_tokens": 6},
+                }
+            ).encode()
+        )
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass

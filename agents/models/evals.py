@@ -110,6 +110,12 @@ class EvalRun(BoundConfiguration):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The job executing the run, how many jobs it has had, and when it last
+    # made progress: a run whose worker died is found by these and handed to
+    # another worker (`services.recover_stalled_jobs`).
+    job_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -136,6 +142,17 @@ class EvalRun(BoundConfiguration):
     @property
     def finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def last_progress(self):
+        """When the run last moved: its latest case, its start, or its creation."""
+        return self.heartbeat_at or self.started_at or self.created_at
+
+    @property
+    def stalled(self) -> bool:
+        """Unfinished, and nothing moved for JOB_STALE_SECONDS: pages stop polling it."""
+        quiet = timezone.now() - self.last_progress
+        return not self.finished and quiet.total_seconds() > settings.JOB_STALE_SECONDS
 
     @property
     def failed_count(self) -> int:

@@ -24,6 +24,7 @@ from agents.services.evals import (
     update_eval_suite,
 )
 from agents.services.playground import send_playground_message, start_playground
+from agents.services.recovery import recover_stalled_jobs
 from agents.services.releases import release_version
 from agents.services.tokens import create_api_token, revoke_api_token
 from agents.services.versions import restore_version, save_version
@@ -42,6 +43,7 @@ __all__ = [
     "execute_eval_run",
     "fail_eval_run",
     "patch_draft",
+    "recover_stalled_jobs",
     "release_version",
     "restore_version",
     "revoke_api_token",

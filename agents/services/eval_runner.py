@@ -7,9 +7,11 @@ layer importing an edge; `agents.tasks` lists it for the worker.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
@@ -23,21 +25,32 @@ def execute_eval_run(*, run_id: int, provider: Provider | None = None) -> EvalRu
     """Run every case the run froze at start against its bound configuration,
     storing each result as it comes (the page shows progress).
 
-    Safe to call again after a crash: cases that already have a result are skipped.
+    Safe to call again after a crash, even while a stalled job still runs:
+    cases that already have a result are skipped and never stored twice. Every
+    case is a heartbeat (`heartbeat_at`); a run stops after EVAL_RUN_MAX_SECONDS
+    from its start, and the cases it did not reach are recorded as errors.
     """
     run = EvalRun.objects.select_related("version", "snapshot").get(pk=run_id)
     if run.finished:
         return run
     provider = provider or get_provider()
+    started_at = run.started_at or timezone.now()
     EvalRun.objects.filter(pk=run.pk).update(
         status=EvalRun.Status.RUNNING,
-        started_at=run.started_at or timezone.now(),
+        started_at=started_at,
+        heartbeat_at=timezone.now(),
         provider=provider.name,
     )
     config = run.config
+    deadline = started_at + timedelta(seconds=settings.EVAL_RUN_MAX_SECONDS)
     done = set(run.results.values_list("position", flat=True))
     for position, case in enumerate(run.cases, start=1):
-        if position not in done:
+        if position in done:
+            continue
+        if timezone.now() >= deadline:
+            limit = f"the run's time limit ({settings.EVAL_RUN_MAX_SECONDS} s) was reached"
+            _store_result(run, position, case, {"passed": False, "error": f"timeout: {limit}"})
+        else:
             _run_case(run, position, case, config, provider)
     with transaction.atomic():
         run = EvalRun.objects.select_for_update().get(pk=run.pk)
@@ -72,14 +85,25 @@ def _run_case(
             "completion_tokens": completion.completion_tokens,
             "checks": evals.as_dicts(checked),
         }
-    with transaction.atomic():
-        EvalResult.objects.create(
-            run=run, case_ref=case["ref"], case_name=case["name"], position=position, **fields
-        )
-        EvalRun.objects.filter(pk=run.pk).update(
-            done_count=F("done_count") + 1,
-            passed_count=F("passed_count") + (1 if fields["passed"] else 0),
-        )
+    _store_result(run, position, case, fields)
+
+
+def _store_result(run: EvalRun, position: int, case: dict[str, Any], fields: dict) -> None:
+    """One case's result and the run's counters and heartbeat, together; a result
+    another job already stored for this position is kept and this one dropped."""
+    try:
+        with transaction.atomic():
+            EvalResult.objects.create(
+                run=run, case_ref=case["ref"], case_name=case["name"], position=position, **fields
+            )
+            EvalRun.objects.filter(pk=run.pk).update(
+                done_count=F("done_count") + 1,
+                passed_count=F("passed_count") + (1 if fields["passed"] else 0),
+                heartbeat_at=timezone.now(),
+            )
+    except IntegrityError:
+        if not EvalResult.objects.filter(run=run, position=position).exists():
+            raise
 
 
 def fail_eval_run(*, run_id: int, error: str) -> None:

@@ -155,7 +155,8 @@ def start_eval_run(*, suite: EvalSuite, target: Any, user: User) -> EvalRun:
             case_count=len(cases),
             created_by=actor(user),
         )
-        run_eval.enqueue(run.pk)
+        run.job_id = str(run_eval.enqueue(run.pk).id)
+        run.save(update_fields=["job_id"])
     return run
 
 

@@ -88,7 +88,7 @@ def _suite_context(request: HtmxHttpRequest, agent, suite: EvalSuite) -> dict[st
         "can": Abilities.of(request.user),
         "cases": suite.cases.order_by("id"),
         "runs": runs,
-        "active": any(not run.finished for run in runs),
+        "active": any(not run.finished and not run.stalled for run in runs),
         "targets": SimpleLazyObject(lambda: selectors.run_targets(agent)),
         "errors": {},
         "values": {"name": suite.name, "description": suite.description},

@@ -1,14 +1,11 @@
 """Model providers: the offline echo provider and an OpenAI-compatible one, tested
 against a fake server on 127.0.0.1 (never a real network)."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from agents.domain import config as schema
 from agents.providers import Message, ProviderError, get_provider
+from tests.helpers import FakeOpenAI
 
 
 @pytest.fixture
@@ -46,55 +43,9 @@ def test_echo_is_the_default(settings):
         get_provider("nope")
 
 
-class FakeOpenAI(BaseHTTPRequestHandler):
-    behaviour = "ok"
-    seen: list = []
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        FakeOpenAI.seen.append((self.path, dict(self.headers), body))
-        if FakeOpenAI.behaviour == "slow":
-            threading.Event().wait(2)
-        if FakeOpenAI.behaviour == "error":
-            self.send_response(500)
-            self.end_headers()
-            self.wfile.write(b"upstream exploded")
-            return
-        payload = (
-            b"not json"
-            if FakeOpenAI.behaviour == "garbage"
-            else json.dumps(
-                {
-                    "model": body["model"],
-                    "choices": [
-                        {
-                            "message": {
-                                "role": "assistant",
-                                "content": "Tuesday 10:00 works.",
-                                "tool_calls": [],
-                            }
-                        }
-                    ],
-                    "usage": {"prompt_tokens": 42, "completion_tokens": 6},
-                }
-            ).encode()
-        )
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def fake_server(settings, monkeypatch):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenAI)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    FakeOpenAI.behaviour = "ok"
-    FakeOpenAI.seen = []
+    server = FakeOpenAI.serve()
     settings.AGENT_PROVIDER_BASE_URL = f"http://127.0.0.1:{server.server_port}/v1"
     settings.AGENT_PROVIDER_API_KEY_ENV = "FAKE_LLM_KEY"
     settings.AGENT_PROVIDER_TIMEOUT_S = 1
