@@ -13,12 +13,10 @@ checks on the model's reply to it:
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol, get_args
 
-from jsonschema import Draft202012Validator
-
+from agents.domain import patterns
 from agents.domain.exceptions import InvalidInput
 from agents.domain.text import clean_text
 
@@ -98,8 +96,8 @@ def clean_checks(value: Any, problems: list[dict[str, str]]) -> list[dict[str, A
         elif kind == "regex":
             value_out = _text(raw, f"{path}.value", problems, limit=MAX_PATTERN)
             try:
-                re.compile(value_out)
-            except re.error as exc:
+                patterns.compile_pattern(value_out)
+            except patterns.PatternError as exc:
                 problems.append({"path": f"{path}.value", "message": f"not a valid regex: {exc}"})
         elif kind == "latency_ms":
             valid = isinstance(raw, int | float) and not isinstance(raw, bool) and raw > 0
@@ -148,7 +146,9 @@ def _output_schema_check(reply: str, config: dict[str, Any]) -> tuple[bool, str]
         document = json.loads(reply)
     except ValueError:
         return False, "the reply is not JSON"
-    errors = sorted(Draft202012Validator(output_schema).iter_errors(document), key=str)
+    if reason := patterns.unsafe_schema(output_schema):
+        return False, f"output_schema cannot be checked safely: {reason}"
+    errors = sorted(patterns.SchemaValidator(output_schema).iter_errors(document), key=str)
     if errors:
         first = errors[0]
         where = "/".join(str(p) for p in first.absolute_path) or "(root)"
@@ -171,8 +171,11 @@ def evaluate(
             passed = value.casefold() not in reply.casefold()
             message = f"does not contain “{value}”" if passed else f"contains “{value}”"
         elif kind == "regex":
-            passed = re.search(value, reply) is not None
-            message = f"matches /{value}/" if passed else f"does not match /{value}/"
+            try:
+                passed = patterns.search(value, reply)
+                message = f"matches /{value}/" if passed else f"does not match /{value}/"
+            except patterns.PatternError as exc:  # written before patterns were RE2
+                passed, message = False, f"/{value}/ cannot be used: {exc}"
         elif kind == "output_schema":
             passed, message = _output_schema_check(reply, config)
         else:
