@@ -6,24 +6,26 @@ import hashlib
 import inspect
 import json
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from ninja import Status
 from ninja.responses import NinjaJSONEncoder
 
+from agents import services
 from agents.domain.exceptions import InvalidInput
-from agents.models import IdempotencyRecord
 from agents.selectors import tokens as auth
-from console.middleware import error_response
 
 
 def idempotent(handler):
     """Replay the first response to a POST with the same Idempotency-Key.
 
-    The key is claimed before the work starts (unique per user), so concurrent
-    retries cannot both act; the same key with a different body is a 422.
-    Only successful responses are kept: a failed request changed nothing and
-    may be retried with the same key.
+    The key is claimed in the same transaction as the work, so a claim exists
+    only with the work it stands for: a request killed mid-way rolls both back
+    and a retry simply runs (no key is left "in progress"). A concurrent retry
+    waits on the key's unique index until the first request commits, then
+    replays its response. The same key with a different body is a 422. Only
+    successful responses are kept: a failed request changed nothing and may be
+    retried with the same key.
     """
 
     def wrapper(request: HttpRequest, *args, **kwargs):
@@ -36,39 +38,19 @@ def idempotent(handler):
         fingerprint = hashlib.sha256(
             f"{request.method} {request.path}\n".encode() + request.body
         ).hexdigest()
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user_id=principal.user_id, key=key, request_hash=fingerprint
-                )
-        except IntegrityError:
-            record = IdempotencyRecord.objects.get(user_id=principal.user_id, key=key)
-            if record.request_hash != fingerprint:
-                raise InvalidInput(
-                    [
-                        {
-                            "path": "Idempotency-Key",
-                            "message": "this key was used for a different request",
-                        }
-                    ]
-                ) from None
-            if record.status is None:
-                return error_response(
-                    409, "request_in_progress", "A request with this key is still running."
-                )
-            response = JsonResponse(record.body, status=record.status, safe=False)
-            response["Idempotent-Replayed"] = "true"
-            return response
-        try:
+        with transaction.atomic():
+            record = services.claim_idempotency_key(principal.user_id, key, fingerprint)
+            if record.status is not None:
+                response = JsonResponse(record.body, status=record.status, safe=False)
+                response["Idempotent-Replayed"] = "true"
+                return response
             result: Status = handler(request, *args, **kwargs)
-        except BaseException:
-            IdempotencyRecord.objects.filter(pk=record.pk).delete()
-            raise
-        # What the API's JSON renderer writes for this result.
-        encoded = json.loads(json.dumps(result.value, cls=NinjaJSONEncoder))
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
-            status=result.status_code, body=encoded
-        )
+            if result.status_code >= 400:
+                transaction.set_rollback(True)
+                return result
+            # What the API's JSON renderer writes for this result.
+            body = json.loads(json.dumps(result.value, cls=NinjaJSONEncoder))
+            services.record_idempotent_response(record, result.status_code, body)
         return result
 
     wrapper.__name__ = handler.__name__

@@ -23,6 +23,7 @@ from agents.services.evals import (
     update_eval_case,
     update_eval_suite,
 )
+from agents.services.idempotency import claim_idempotency_key, record_idempotent_response
 from agents.services.playground import send_playground_message, start_playground
 from agents.services.recovery import recover_stalled_jobs
 from agents.services.releases import release_version
@@ -34,6 +35,7 @@ __all__ = [
     "add_eval_case",
     "archive_agent",
     "bind",
+    "claim_idempotency_key",
     "create_agent",
     "create_api_token",
     "create_channel",
@@ -43,6 +45,7 @@ __all__ = [
     "execute_eval_run",
     "fail_eval_run",
     "patch_draft",
+    "record_idempotent_response",
     "recover_stalled_jobs",
     "release_version",
     "restore_version",
