@@ -1,4 +1,5 @@
-"""Request-size guard and error envelopes for the JSON API."""
+"""Site middleware: strict input, the request-size guard and error envelopes for the
+JSON API, login, CSP, and the domain's "not found"."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import json
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
-from agents.domain.exceptions import UnknownReference
+from agents.domain import json_input
+from agents.domain.exceptions import InvalidInput, UnknownReference
 
 API_PREFIX = "/api/"
 STATUS_CODES = {
@@ -72,6 +74,68 @@ def _is_json(response: HttpResponse) -> bool:
         return "error" in json.loads(response.content) or response.status_code < 400
     except (ValueError, AttributeError):
         return False
+
+
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+
+
+class StrictInputMiddleware:
+    """Refuse, before any view runs, input no view could store: a NUL character or a
+    lone surrogate in the path, the query string or a form field; and on the API, a
+    body that is not `Content-Type: application/json` or not JSON as
+    `agents.domain.json_input` reads it (finite numbers, bounded depth). The API
+    answers with its JSON envelope (400 for a body it cannot read, 422 with the path
+    of each problem otherwise), the console with a plain 400 that says what is wrong.
+    The parsed body is kept as `request.json_body`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        api = request.path.startswith(API_PREFIX)
+        try:
+            _check_text("(path)", request.path)
+            for key, values in request.GET.lists():
+                for text in (key, *values):
+                    _check_text(key, text)
+            if api:
+                _read_json_body(request)
+            elif request.method == "POST":
+                for key, values in request.POST.lists():
+                    for text in (key, *values):
+                        _check_text(key, text)
+        except json_input.MalformedJSON as exc:
+            return _bad_request(api, str(exc))
+        except InvalidInput as exc:
+            if not api:
+                return _bad_request(api, exc.message)
+            return error_response(422, exc.code, "The request is not valid.", exc.errors)
+        return self.get_response(request)
+
+
+def _check_text(where: str, text: str) -> None:
+    """InvalidInput naming `where` (a parameter, a field, or the path) if `text` holds a
+    character that cannot be stored."""
+    if reason := json_input.unusable(text):
+        where = where if not json_input.unusable(where) else "(name)"
+        raise InvalidInput([{"path": where[:60], "message": reason}])
+
+
+def _read_json_body(request: HttpRequest) -> None:
+    if request.method not in ("POST", "PUT", "PATCH") or not request.body:
+        return
+    content_type = request.content_type or ""
+    if content_type not in JSON_TYPES:
+        raise json_input.MalformedJSON(
+            f"Send the body as JSON with Content-Type: application/json (got {content_type!r})."
+        )
+    request.json_body = json_input.loads(request.body)
+
+
+def _bad_request(api: bool, message: str) -> HttpResponse:
+    if api:
+        return error_response(400, "bad_request", message)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 class ConsoleLoginRequiredMiddleware(LoginRequiredMiddleware):

@@ -9,6 +9,7 @@ console, shape the response. Every error is `{"error": {"code", "message",
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from agents.api import errors
 from agents.api.agents import agents
@@ -16,6 +17,17 @@ from agents.api.auth import BearerToken
 from agents.api.channels import channels
 from agents.api.evals import agent_suites, runs, suites
 from agents.api.runtime import runtime_router
+from agents.domain import json_input
+
+
+class StrictParser(Parser):
+    """Bodies as `console.middleware.StrictInputMiddleware` read them (finite numbers,
+    no NUL or lone surrogate, bounded depth); it has already parsed them."""
+
+    def parse_body(self, request):
+        if hasattr(request, "json_body"):
+            return request.json_body
+        return json_input.loads(request.body)
 
 
 class AgentConsoleAPI(NinjaAPI):
@@ -36,6 +48,7 @@ api = AgentConsoleAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=StrictParser(),
 )
 
 # Runtime routes first: Django tries URL patterns in order, and these are the hot ones.

@@ -19,6 +19,7 @@ from agents.api.schemas import (
     Paging,
 )
 from agents.api.shapes import channel_out
+from agents.domain import moments
 from agents.permissions import MANAGE_CHANNELS, VIEW_AGENT
 
 channels = Router(tags=["channels"])
@@ -76,4 +77,5 @@ def patch_channel(request, channel_id: str, payload: ChannelPatch):
 def channel_as_of(request, channel_id: str, at: datetime):
     require(request, VIEW_AGENT)
     channel = selectors.channel(channel_id)
+    at = moments.in_utc(at, path="at")
     return {"channel": channel.public_id, "at": at, **selectors.channel_as_of(channel, at)}

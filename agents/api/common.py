@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -39,11 +40,14 @@ def _next_url(request: HttpRequest, offset: int, limit: int, more: bool) -> str 
     return request.build_absolute_uri(f"{request.path}?{urlencode(params, doseq=True)}")
 
 
+REVISION = re.compile(r"[0-9]{1,9}")
+
+
 def if_match(request: HttpRequest) -> int | None:
     header = request.headers.get("If-Match")
     if header is None:
         return None
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not REVISION.fullmatch(value):
         raise HttpError(400, 'If-Match must be a draft revision in quotes, e.g. "3".')
     return int(value)

@@ -27,13 +27,13 @@ from agents.permissions import EDIT_DRAFT, VIEW_AGENT
 
 
 class MessageIO(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     role: Role = "user"
     content: str
 
 
 class CheckIO(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     type: CheckType
     value: str | float | None = Field(
         None,
@@ -43,14 +43,14 @@ class CheckIO(Schema):
 
 
 class CaseIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Name
     messages: list[MessageIO] = Field(..., description="The input; the last one is the user's.")
     checks: list[CheckIO] = []
 
 
 class CasePatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str | None = Field(None, min_length=1, max_length=200)
     messages: list[MessageIO] | None = None
     checks: list[CheckIO] | None = None
@@ -84,14 +84,14 @@ class RunSummary(Schema):
 
 
 class SuiteIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Name
     description: str = ""
     cases: list[CaseIn] = []
 
 
 class SuitePatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
 
@@ -118,7 +118,7 @@ class SuiteList(Schema):
 
 
 class RunIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     target: int | str = Field("draft", description="`draft`, `released`, a version number or `v3`.")
 
 

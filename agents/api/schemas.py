@@ -61,14 +61,14 @@ Name = Field(..., min_length=1, max_length=200)
 
 
 class AgentCreate(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Name
     description: str = ""
     config: dict[str, Any] | None = None
 
 
 class AgentPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
     require_passing_eval: bool | None = Field(
@@ -86,7 +86,7 @@ class DraftOut(Schema):
 
 
 class DraftIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     config: dict[str, Any]
 
 
@@ -113,14 +113,14 @@ class VersionList(Schema):
 
 
 class VersionCreate(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Name
     description: str = ""
     expected_draft_revision: int | None = None
 
 
 class ReleaseIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     version: int
     note: str = Field("", max_length=2000)
     gate_override_note: str | None = Field(
@@ -154,7 +154,7 @@ class ReleaseList(Schema):
 
 
 class RestoreIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     version: int
     expected_draft_revision: int | None = None
 
@@ -188,7 +188,7 @@ class ResolveOut(Schema):
 
 
 class ConversationIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     agent: str | None = None
     channel: str | None = None
     key: str | None = Field(None, max_length=200)
@@ -215,7 +215,7 @@ class ConversationOut(Schema):
 
 
 class ConversationEnd(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     outcome: Literal["completed", "transferred", "abandoned", "failed"]
     duration_s: float | None = Field(None, ge=0)
     sentiment: float | None = Field(None, ge=-1, le=1)
@@ -236,7 +236,7 @@ class Paging(Schema):
 
 
 class ChannelIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Name
     kind: Literal["phone", "web", "api"]
     address: str = Field("", max_length=300)
@@ -246,7 +246,7 @@ class ChannelIn(Schema):
 
 
 class ChannelPatch(Schema):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     name: str | None = Field(None, min_length=1, max_length=200)
     kind: Literal["phone", "web", "api"] | None = None
     address: str | None = Field(None, max_length=300)

@@ -29,7 +29,7 @@ from agents.domain.exceptions import InvalidInput
 
 
 class VersionTargetIO(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     version: int = Field(..., ge=1)
 
 
@@ -37,7 +37,7 @@ TargetIO = Literal["released", "draft"] | VersionTargetIO
 
 
 class VariantIO(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     target: TargetIO
     weight: int = Field(..., ge=1, le=100)
 

@@ -22,8 +22,9 @@ from django.http import QueryDict
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from agents.domain import json_input
 from agents.domain.config import AgentConfig, normalize
-from agents.domain.exceptions import ConfigInvalid
+from agents.domain.exceptions import ConfigInvalid, InvalidInput
 
 Kind = Literal["text", "textarea", "number", "select", "json", "lines", "list"]
 
@@ -182,9 +183,12 @@ def _parse_value(spec: FieldSpec, raw: str | None, path: str, errors: dict[str, 
         if not raw.strip():
             return None if spec.optional else _OMIT
         try:
-            return json.loads(raw)
-        except json.JSONDecodeError as exc:
-            errors[path] = f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+            return json_input.loads(raw)
+        except json_input.MalformedJSON as exc:
+            errors[path] = str(exc)
+            return _OMIT
+        except InvalidInput as exc:
+            errors[path] = exc.message
             return _OMIT
     if spec.kind == "lines":
         return [line.strip() for line in raw.splitlines() if line.strip()]

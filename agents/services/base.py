@@ -30,8 +30,14 @@ def actor(user: User) -> AbstractBaseUser | None:
     return user  # type: ignore[return-value]
 
 
+REASON_MAX = 100  # simple-history's change-reason column
+
+
 def record(instance: Tracked, user: User, reason: str | None) -> Tracked:
-    """Tell simple-history who makes the next save of `instance`, and why."""
+    """Tell simple-history who makes the next save of `instance`, and why (a reason
+    naming something long is shortened to fit its column)."""
+    if reason is not None and len(reason) > REASON_MAX:
+        reason = reason[: REASON_MAX - 1] + "…"
     instance._history_user = actor(user)
     instance._change_reason = reason
     return instance

@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
 
 from agents import selectors, services
+from agents.domain import moments
 from agents.domain.exceptions import InvalidInput
 from agents.forms import channels as channel_form
 from agents.models import Channel
@@ -34,9 +34,10 @@ def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> Http
     channel = selectors.channel(public_id) if public_id else None
     errors: dict[str, str] = {}
     at_text = request.GET.get("at", "").strip()
-    at = parse_datetime(at_text) if at_text else None
-    if at is not None and timezone.is_naive(at):
-        at = timezone.make_aware(at)
+    try:
+        at = moments.parse_moment(at_text, path="at") if at_text else None
+    except InvalidInput as exc:
+        at, errors = None, errors_of(exc)
     if request.method == "POST":
         require(request.user, MANAGE_CHANNELS)
         values = channel_form.form_values(request.POST)
@@ -48,7 +49,7 @@ def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> Http
             else:
                 channel = services.update_channel(channel=channel, user=request.user, **changes)
         except InvalidInput as exc:
-            errors = errors_of(exc)
+            errors.update(errors_of(exc))
         else:
             messages.success(request, f"Saved {channel.name}.")
             return redirect("agents:channel", channel.public_id)

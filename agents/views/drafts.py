@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from agents import selectors, services
 from agents.domain import config as schema
+from agents.domain import json_input
 from agents.domain.diff import diff as diff_documents
 from agents.domain.exceptions import DraftConflict, InvalidInput
 from agents.forms import editor
@@ -43,8 +44,8 @@ def draft_editor(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     revision = int_or(request.POST.get("revision"))
     if action == "keep_mine":
         try:
-            document = json.loads(request.POST.get("mine", ""))
-        except json.JSONDecodeError:
+            document = json_input.loads(request.POST.get("mine", ""))
+        except (json_input.MalformedJSON, InvalidInput):
             document = None
         if not isinstance(document, dict):
             return _render_editor(request, agent, {"": "the submitted draft could not be read"})

@@ -9,6 +9,7 @@ listen for, or redirects with a flash message without htmx.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -43,16 +44,20 @@ EVENTS = {
 }
 
 
+SMALL_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def events(request: HttpRequest) -> dict[str, Any]:
     """Context processor: `{{ events.VERSION_SAVED }}` in templates."""
     return {"events": EVENTS}
 
 
 def int_or(value: Any, default: int | None = None) -> int | None:
-    try:
+    """`value` read as a whole number of at most 9 ASCII digits (a page, a revision), or
+    `default`: `²`, `1e3` or a number beyond any page become the default, never a 500."""
+    if isinstance(value, str) and SMALL_NUMBER.fullmatch(value.strip()):
         return int(value)
-    except (TypeError, ValueError):
-        return default
+    return default
 
 
 def errors_of(exc: InvalidInput) -> dict[str, str]:

@@ -1,0 +1,32 @@
+"""Moments in time typed by people and scripts: ISO 8601, made aware, kept in range."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from agents.domain.exceptions import InvalidInput
+
+EXAMPLE = "2026-11-29T10:00:00Z"
+
+
+def in_utc(value: datetime, *, path: str) -> datetime:
+    """`value` as an aware UTC datetime (naive values are read as UTC); InvalidInput when
+    it falls outside the calendar once moved to UTC (`9999-12-31T23:59-23:59`)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise InvalidInput([{"path": path, "message": "is out of range"}]) from None
+
+
+def parse_moment(text: str, *, path: str) -> datetime:
+    """An aware UTC datetime from ISO 8601 text; InvalidInput with an example otherwise
+    (bad dates, time-zone offsets of a day or more, years past 9999)."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            [{"path": path, "message": f"must be a date and time like {EXAMPLE}"}]
+        ) from None
+    return in_utc(value, path=path)

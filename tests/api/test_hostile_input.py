@@ -1,0 +1,117 @@
+"""Hostile input to the API is a clear 4xx JSON error that changes nothing, never a 500."""
+
+import pytest
+
+from agents import services
+from agents.models import Agent, Draft
+from tests.helpers import error
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def released(agent, make_version, user):
+    version = make_version(agent)
+    services.release_version(version=version, user=user)
+    return agent
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "code"),
+    [
+        ('{"name": "a\\u0000b"}', 422, "validation_error"),
+        ('{"name": "\\udb8e\\udc58X\\udb64"}', 422, "validation_error"),
+        ('{"name": "ok", "config": {"llm": {"temperature": 1e309}}}', 400, "bad_request"),
+        ('{"name": "ok", "config": {"llm": {"temperature": NaN}}}', 400, "bad_request"),
+        ('{"name": "ok", "config": {"llm": {"temperature": -Infinity}}}', 400, "bad_request"),
+        ('{"name": "ok", "config": {"x": ' + "[" * 500 + "]" * 500 + "}}", 400, "bad_request"),
+        ('{"name": "ok", "description": ' + "1" * 5000 + "}", 400, "bad_request"),
+        ('{"name": "ok", "config": {"llm": {"max_tokens": 99999999999999999999}}}', 422, None),
+    ],
+)
+def test_bodies_that_cannot_be_stored_are_refused(api, raw, status, code):
+    response = api.post("/agents", raw=raw)
+    err = error(response, status, code or "validation_error")
+    assert not Agent.objects.exists()
+    if status == 422:
+        assert err["details"][0]["path"]
+
+
+def test_the_path_of_a_nul_in_a_body_is_named(api):
+    err = error(
+        api.post("/agents", {"name": "ok", "description": "x\x00"}), 422, "validation_error"
+    )
+    assert err["details"] == [{"path": "description", "message": "must not contain NUL characters"}]
+
+
+def test_json_bodies_need_a_json_content_type(api, released):
+    response = api.client.post(
+        "/api/v1/agents",
+        data='{"name": "Sneaky"}',
+        content_type="text/plain",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
+    )
+    err = error(response, 400, "bad_request")
+    assert "Content-Type: application/json" in err["message"]
+    assert not Agent.objects.filter(name="Sneaky").exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/release", {"version": True}),
+        ("/release", {"version": "1"}),
+        ("/release", {"version": 1.0}),
+        ("/restore", {"version": 1, "expected_draft_revision": False}),
+        ("/restore", {"version": 1, "expected_draft_revision": "2"}),
+        ("/versions", {"name": "x", "expected_draft_revision": True}),
+    ],
+)
+def test_types_are_strict(api, released, path, body):
+    before = Draft.objects.get(agent=released).revision
+    error(api.post(f"/agents/{released.public_id}{path}", body), 422, "validation_error")
+    assert Draft.objects.get(agent=released).revision == before
+
+
+@pytest.mark.parametrize("header", ['"²"', '"¹"', '"' + "9" * 5000 + '"', '"-1"', "false"])
+def test_an_unreadable_if_match_is_a_400(api, released, header):
+    response = api.patch(
+        f"/agents/{released.public_id}/draft",
+        {"config": {"llm": {"temperature": 0.4}}},
+        headers={"If-Match": header},
+    )
+    error(response, 400, "bad_request")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/agents?search=a%00",
+        "/agents?offset=99999999999999999999999",
+        "/agents?limit=%C2%B2",
+        "/conversations?version=%C2%B2",
+        "/conversations?version=v99999999999999",
+        "/agents/ag_aaaaaaaaaa%00/versions",
+    ],
+)
+def test_hostile_queries_and_paths_are_422_or_404(api, released, query):
+    response = api.get(query)
+    assert response.status_code in (404, 422), response.content
+    assert response.json()["error"]["code"] in ("not_found", "validation_error")
+
+
+@pytest.mark.parametrize(
+    "at",
+    ["2026-01-01T00:00:00%2B25:00", "9999-12-31T23:59:59-23:59", "2026-13-45T00:00:00Z"],
+)
+def test_moments_out_of_range_are_422(api, released, user, at):
+    channel = services.create_channel(user=user, name="Main", kind="web", agent=released)
+    response = api.get(f"/channels/{channel.public_id}/as-of?at={at}")
+    error(response, 422, "validation_error")
+
+
+def test_a_channel_target_beyond_any_version_is_422(api, released):
+    body = {"name": "Big", "kind": "web", "agent": released.public_id}
+    for target in ({"version": 10**30}, {"version": 2**40}):
+        response = api.post("/channels", {**body, "target": target})
+        assert response.status_code == 422, response.content
