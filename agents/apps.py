@@ -26,3 +26,6 @@ class AgentsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="agents-triggers")
+        from agents import signals
+
+        signals.connect()

@@ -1,18 +1,44 @@
-"""Django's Redis cache, with one client object per connection pool.
+"""Django's Redis cache, made cheap per call and safe when Redis is down.
 
-Django's client builds a new `redis.Redis` for every command, and redis-py
-builds its table of ~170 response callbacks in each constructor: about 0.15 ms
-per cache call, more than the network round trip. Clients are thread-safe
-(they share the pool), so one per pool is kept and reused.
+Cheap: Django's client builds a new `redis.Redis` for every command, and
+redis-py builds its table of ~170 response callbacks in each constructor: about
+0.15 ms per cache call, more than the network round trip. Clients are
+thread-safe (they share the pool), so one per pool is kept and reused.
+
+Safe: the cache only ever speeds things up; the database is the truth. When
+Redis cannot be reached, every call degrades to a miss (reads) or a no-op
+(writes) and the code behind it reads the database; the first failure is logged
+and Redis is left alone for RETRY_AFTER_S before the next attempt, so a dead
+server costs one connect timeout per few seconds, not one per request. Keys a
+write could not reach (a release's new pointer, a revoked token) are
+remembered and deleted first thing when Redis answers again, so nothing
+stale outlives the outage in this process.
 """
 
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger("console.cache")
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+RETRY_AFTER_S = 5.0
+MAX_PENDING = 100_000
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._down_until = 0.0
+        self._pending: set[str] = set()
+        self._lock = threading.Lock()
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -21,8 +47,91 @@ class ReusingRedisCacheClient(RedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
+    # -------------------------------------------------------------- degrading
+
+    @property
+    def available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _call(self, method, keys, default, *args):
+        if not self.available:
+            self._remember(keys)
+            return default
+        try:
+            if self._pending:
+                self._flush_pending()
+            return method(*args)
+        except UNREACHABLE as exc:
+            self._trip(exc)
+            self._remember(keys)
+            return default
+
+    def _trip(self, exc: Exception) -> None:
+        with self._lock:
+            was_up = self.available
+            self._down_until = time.monotonic() + RETRY_AFTER_S
+        if was_up:
+            logger.warning(
+                "Redis is unreachable (%s: %s); reading from the database, retrying in %g s",
+                type(exc).__name__,
+                exc,
+                RETRY_AFTER_S,
+            )
+
+    def _remember(self, keys) -> None:
+        if keys and len(self._pending) < MAX_PENDING:
+            with self._lock:
+                self._pending.update(keys)
+
+    def _flush_pending(self) -> None:
+        with self._lock:
+            keys, self._pending = list(self._pending), set()
+        try:
+            super().delete_many(keys)
+        except UNREACHABLE:
+            self._remember(keys)
+            raise
+        logger.warning(
+            "Redis answers again; dropped %d entries written during the outage", len(keys)
+        )
+
+    def add(self, key, value, timeout):
+        return self._call(super().add, [key], False, key, value, timeout)
+
+    def get(self, key, default):
+        return self._call(super().get, (), default, key, default)
+
+    def set(self, key, value, timeout):
+        return self._call(super().set, [key], None, key, value, timeout)
+
+    def touch(self, key, timeout):
+        return self._call(super().touch, (), False, key, timeout)
+
+    def delete(self, key):
+        return self._call(super().delete, [key], False, key)
+
+    def get_many(self, keys):
+        return self._call(super().get_many, (), {}, keys)
+
+    def has_key(self, key):
+        return self._call(super().has_key, (), False, key)
+
+    def set_many(self, data, timeout):
+        return self._call(super().set_many, list(data), list(data), data, timeout)
+
+    def delete_many(self, keys):
+        return self._call(super().delete_many, list(keys), None, keys)
+
+    def clear(self):
+        return self._call(super().clear, (), False)
+
 
 class FastRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    @property
+    def available(self) -> bool:
+        """Whether Redis answered the last time it was asked (for /readyz)."""
+        return self._cache.available

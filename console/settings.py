@@ -138,6 +138,12 @@ if REDIS_URL:
             "BACKEND": "console.cache.FastRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "agent-console"),
+            # A dead Redis costs at most this per attempt; the cache then reads the
+            # database for a few seconds before trying again (console/cache.py).
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT_S", "0.5")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT_S", "0.5")),
+            },
         }
     }
 else:

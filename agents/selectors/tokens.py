@@ -29,8 +29,8 @@ def _key(token_hash: str) -> str:
     return f"auth:tok:{token_hash}"
 
 
-def forget(token_hash: str) -> None:
-    cache.delete(_key(token_hash))
+def forget(*token_hashes: str) -> None:
+    cache.delete_many([_key(h) for h in token_hashes])
 
 
 @dataclass(frozen=True)

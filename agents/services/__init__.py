@@ -27,7 +27,7 @@ from agents.services.idempotency import claim_idempotency_key, record_idempotent
 from agents.services.playground import send_playground_message, start_playground
 from agents.services.recovery import recover_stalled_jobs
 from agents.services.releases import release_version
-from agents.services.tokens import create_api_token, revoke_api_token
+from agents.services.tokens import create_api_token, forget_tokens_of, revoke_api_token
 from agents.services.versions import restore_version, save_version
 
 __all__ = [
@@ -44,6 +44,7 @@ __all__ = [
     "end_conversation",
     "execute_eval_run",
     "fail_eval_run",
+    "forget_tokens_of",
     "patch_draft",
     "record_idempotent_response",
     "recover_stalled_jobs",

@@ -41,3 +41,14 @@ def revoke_api_token(*, token: ApiToken, user: User) -> ApiToken:
             locked.save(update_fields=["revoked_at"])
             transaction.on_commit(lambda: forget(locked.token_hash))
     return locked
+
+
+def forget_tokens_of(user_ids) -> None:
+    """Drop the cached principals of these users' tokens, after the change that calls it
+    commits: deactivating a user or changing their roles reaches their tokens at once
+    (shared cache), or within API_TOKEN_CACHE_SECONDS in other processes."""
+    hashes = list(
+        ApiToken.objects.filter(user_id__in=list(user_ids)).values_list("token_hash", flat=True)
+    )
+    if hashes:
+        transaction.on_commit(lambda: forget(*hashes))

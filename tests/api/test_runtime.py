@@ -191,7 +191,7 @@ def test_healthz_touches_no_database(client, django_assert_num_queries):
 
 
 def test_readyz_checks_the_database(client, monkeypatch):
-    assert client.get("/readyz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ok", "database": "ok", "cache": "ok"}
     from django.db import connection
 
     def broken():

@@ -1,0 +1,113 @@
+"""Redis down never takes the API down; role and account changes reach tokens at once."""
+
+import uuid
+
+import pytest
+import redis
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+
+from agents import services
+from agents.models import ApiToken
+from agents.selectors import runtime
+from tests.api.test_runtime import REDIS_URL, with_redis  # noqa: F401 (a fixture)
+from tests.helpers import Api
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(client, make_user):
+    _, secret = services.create_api_token(user=make_user("Editor", "Releaser"), name="outage")
+    return Api(client, secret)
+
+
+@pytest.fixture
+def released(agent, make_version, user):
+    v1 = make_version(agent, {"llm": {"temperature": 0.1}})
+    v2 = make_version(agent, {"llm": {"temperature": 0.2}})
+    services.release_version(version=v1, user=user)
+    return agent, v1, v2
+
+
+@pytest.fixture
+def dead_redis(settings):
+    """The Redis cache pointed at a port nothing listens on."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "console.cache.FastRedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    runtime.clear_local()
+
+
+def test_with_redis_down_the_api_serves_from_the_database(
+    dead_redis, api, released, client, caplog
+):
+    agent = released[0]
+    assert api.get("/agents").status_code == 200
+    resolved = api.get(f"/resolve/{agent.public_id}")
+    assert resolved.status_code == 200
+    assert resolved.json()["version"] == 1
+    started = api.post("/conversations", {"agent": agent.public_id})
+    assert started.status_code == 201
+    assert any("Redis is unreachable" in r.message for r in caplog.records)
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+
+
+def test_writes_made_while_redis_was_down_are_not_served_stale_after(
+    with_redis,  # noqa: F811
+    api,
+    released,
+    user,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    agent, _, v2 = released
+    monkeypatch.setattr("console.cache.RETRY_AFTER_S", 0.0)
+    assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 1  # cached
+
+    def unreachable(*args, **kwargs):
+        raise redis.ConnectionError("connection refused")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(redis.Redis, "execute_command", unreachable)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.release_version(version=v2, user=user)
+        assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 2
+
+    # Redis is back, still holding the pointer to v1 that the release could not replace.
+    assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 2
+
+
+@pytest.mark.parametrize("change", ["deactivate", "drop_role", "shrink_role"])
+def test_account_and_role_changes_reach_tokens_at_once(
+    api, released, change, django_capture_on_commit_callbacks
+):
+    agent, v1, _ = released
+    url = f"/agents/{agent.public_id}/release"
+    assert api.get("/agents").status_code == 200  # the token's principal is now cached
+    user = ApiToken.objects.get(name="outage").user
+    releaser = Group.objects.get(name="Releaser")
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "deactivate":
+            user.is_active = False
+            user.save()
+        elif change == "drop_role":
+            user.groups.remove(releaser)
+        else:
+            releaser.permissions.remove(Permission.objects.get(codename="release_version"))
+    expected = 401 if change == "deactivate" else 403
+    assert api.post(url, {"version": v1.number}).status_code == expected
+
+
+def test_the_redis_fixture_uses_a_separate_prefix(with_redis):  # noqa: F811
+    key = f"probe-{uuid.uuid4().hex}"
+    cache.set(key, 1, 5)
+    assert cache.get(key) == 1
+    assert REDIS_URL
