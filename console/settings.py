@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "agents",
 ]
 
@@ -82,7 +84,29 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "console.middleware.NotFoundMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one
+# username, or from one address, further attempts are refused for
+# AXES_COOLOFF_MINUTES, on the console's login page and the admin's alike.
+# Unlock: `manage.py axes_reset_username <name>`, `axes_reset_ip <address>`,
+# `axes_reset` (everything), or the admin's "Access attempts" page.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "console.lockout.locked_out"
+AXES_VERBOSE = False
+# Behind a proxy, tell axes which header carries the client's address, e.g.
+# AXES_IPWARE_META_PRECEDENCE_ORDER=HTTP_X_FORWARDED_FOR.
+if os.environ.get("AXES_IPWARE_META_PRECEDENCE_ORDER"):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = os.environ["AXES_IPWARE_META_PRECEDENCE_ORDER"].split(",")
 
 ROOT_URLCONF = "console.urls"
 WSGI_APPLICATION = "console.wsgi.application"

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from agents.models import Agent, ReleaseEvent
 
@@ -18,7 +19,12 @@ def test_seed_demo_creates_one_agent_per_status_and_a_login(capsys):
     changed = Agent.objects.get(name="Clinic Appointment Scheduler")
     assert changed.versions.count() >= 3
     assert ReleaseEvent.objects.filter(agent=changed, kind="rollback").exists()
-    assert authenticate(username="demo", password="demo-console") is not None
+    assert (
+        authenticate(
+            RequestFactory().post("/accounts/login/"), username="demo", password="demo-console"
+        )
+        is not None
+    )
 
 
 def test_seed_demo_adds_channels_and_traffic_for_analytics():
@@ -49,4 +55,14 @@ def test_seed_demo_is_idempotent():
     before = counts()
     call_command("seed_demo")
     assert counts() == before
-    assert authenticate(username="demo", password="demo-console") is not None
+    assert (
+        authenticate(
+            RequestFactory().post("/accounts/login/"), username="demo", password="demo-console"
+        )
+        is not None
+    )
+
+
+def _demo_login_works() -> bool:
+    request = RequestFactory().post("/accounts/login/")
+    return authenticate(request, username="demo", password="demo-console") is not None
