@@ -258,6 +258,17 @@ if env_bool("DJANGO_HTTPS"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain-HTTP requests are redirected to HTTPS (the probes too: point them at
+    # https, or exempt them with DJANGO_SSL_REDIRECT_EXEMPT=healthz,readyz).
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [
+        rf"^{path}$" for path in env_list("DJANGO_SSL_REDIRECT_EXEMPT", "") if path
+    ]
+    # Browsers remember to use HTTPS only for this long (default one year). Start
+    # with a short age (e.g. 300) when first enabling HTTPS, raise it once sure.
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Production serving: collectstatic with the manifest storage, gunicorn, DEBUG off."""
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -81,3 +82,36 @@ def test_gunicorn_serves_the_app_and_whitenoise_its_static_files(production_env,
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_https_settings_pass_the_deploy_check(production_env):
+    env = {
+        **production_env,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "console.example.com",
+    }
+    without = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert without.returncode != 0
+    assert "security.W004" in without.stderr  # no HSTS
+    assert "security.W008" in without.stderr  # no SSL redirect
+
+    checked = _manage({**env, "DJANGO_HTTPS": "1"}, "check", "--deploy", "--fail-level", "WARNING")
+    assert checked.returncode == 0, checked.stderr
+    assert "System check identified no issues" in checked.stdout
+
+    shown = _manage(
+        {**env, "DJANGO_HTTPS": "1", "DJANGO_HSTS_SECONDS": "300"},
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE)",
+    )
+    assert shown.stdout.split() == ["300", "True", "True"]
