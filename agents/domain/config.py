@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import ipaddress
 import json
 import re
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import jsonschema
 from pydantic import (
@@ -148,6 +150,10 @@ class Tool(Section):
         no_control_chars(value)
         if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
             raise ValueError("must be an http:// or https:// URL")
+        if "@" in urlsplit(value).netloc:
+            raise ValueError(
+                "must not contain credentials (user:password@); name a secret in secret_ref"
+            )
         return value
 
     @model_validator(mode="after")
@@ -350,3 +356,41 @@ def changed_values(old: Any, new: Any, prefix: str = "") -> list[tuple[str, Any,
 
 def changed_paths(old: Any, new: Any) -> list[str]:
     return [path for path, _, _ in changed_values(old, new)]
+
+
+_INTERNAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".home.arpa")
+
+
+def tool_url_warnings(document: dict[str, Any]) -> dict[str, str]:
+    """Tool URLs that point inside a network (private, loopback, link-local or reserved
+    addresses, or names like `localhost`), by path. Not errors: a tool may rightly call
+    a service next to the runtime; the editor says so, so it is a choice."""
+    warnings: dict[str, str] = {}
+    tools = document.get("tools") if isinstance(document, dict) else None
+    for i, tool in enumerate(tools if isinstance(tools, list) else []):
+        url = tool.get("url") if isinstance(tool, dict) else None
+        if not isinstance(url, str) or not url:
+            continue
+        try:
+            host = (urlsplit(url).hostname or "").rstrip(".").lower()
+        except ValueError:
+            continue
+        if reason := _internal_host(host):
+            warnings[f"tools[{i}].url"] = (
+                f"{host} is {reason}: runtimes outside that network cannot reach it, "
+                "and calls there reach internal services"
+            )
+    return warnings
+
+
+def _internal_host(host: str) -> str | None:
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        if host == "localhost" or host.endswith(_INTERNAL_NAMES):
+            return "an internal name"
+        return None
+    for kind in ("unspecified", "loopback", "link_local", "private", "reserved"):
+        if getattr(address, f"is_{kind}"):
+            return f"a {kind.replace('_', '-')} address"
+    return None

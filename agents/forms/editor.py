@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from agents.domain import json_input
-from agents.domain.config import AgentConfig, normalize
+from agents.domain.config import AgentConfig, normalize, tool_url_warnings
 from agents.domain.exceptions import ConfigInvalid, InvalidInput
 
 Kind = Literal["text", "textarea", "number", "select", "json", "lines", "list"]
@@ -294,6 +294,7 @@ class BoundField:
     value: Any
     error: str = ""
     rows: list[BoundRow] = field(default_factory=list)
+    warning: str = ""  # worth knowing, not wrong (a tool URL inside a private network)
 
     @property
     def input_id(self) -> str:
@@ -335,6 +336,14 @@ class BoundSection:
         return "section-" + self.key.replace("_", "-")
 
 
+def _with_warnings(fields: list[BoundField], warnings: dict[str, str]) -> list[BoundField]:
+    for item in fields:
+        item.warning = warnings.get(item.path, "")
+        for row in item.rows:
+            _with_warnings(row.fields, warnings)
+    return fields
+
+
 def _bind(
     specs: tuple[FieldSpec, ...], values: dict[str, Any], prefix: str, errors: dict[str, str]
 ) -> list[BoundField]:
@@ -361,7 +370,8 @@ def _bind(
 
 def editor_sections(document: dict[str, Any], errors: dict[str, str]) -> list[BoundSection]:
     sections: dict[str, BoundSection] = {}
-    for bound in _bind(top_level_specs(), document, "", errors):
+    warnings = tool_url_warnings(document)
+    for bound in _with_warnings(_bind(top_level_specs(), document, "", errors), warnings):
         top = bound.path.split(".")[0].split("[")[0]
         title = SECTION_TITLES[top]
         section = sections.setdefault(title, BoundSection(top, title, [], errors.get(top, "")))
