@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test install migrate seed lint format bench openapi clean
+.PHONY: run worker test install migrate seed lint format bench fuzz openapi clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## make fuzz: hostile input for minutes (schemathesis, all phases and checks; console forms)
+fuzz: install
+	$(BIN)/python -m fuzz $(FUZZ_MINUTES)
 
 ## make openapi: write the served OpenAPI document to tests/fixtures/openapi.json
 openapi: install

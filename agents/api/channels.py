@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Query, Router, Status
+from pydantic import BeforeValidator
 
 from agents import selectors, services
 from agents.api.common import page, require
@@ -21,6 +23,9 @@ from agents.api.schemas import (
 from agents.api.shapes import channel_out
 from agents.domain import moments
 from agents.permissions import MANAGE_CHANNELS, VIEW_AGENT
+
+# ISO 8601 only (pydantic alone would also read `0.5` as a Unix time), made aware in UTC.
+Moment = Annotated[datetime, BeforeValidator(lambda v: moments.parse_moment(str(v), path="at"))]
 
 channels = Router(tags=["channels"])
 
@@ -74,8 +79,7 @@ def patch_channel(request, channel_id: str, payload: ChannelPatch):
     response={200: ChannelAsOfOut, **ERRORS_READ},
     summary="Which version served the channel at a moment",
 )
-def channel_as_of(request, channel_id: str, at: datetime):
+def channel_as_of(request, channel_id: str, at: Moment):
     require(request, VIEW_AGENT)
     channel = selectors.channel(channel_id)
-    at = moments.in_utc(at, path="at")
     return {"channel": channel.public_id, "at": at, **selectors.channel_as_of(channel, at)}

@@ -121,7 +121,7 @@ class VersionCreate(Schema):
 
 class ReleaseIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
-    version: int
+    version: int = Field(..., ge=1)
     note: str = Field("", max_length=2000)
     gate_override_note: str | None = Field(
         None,
@@ -155,7 +155,7 @@ class ReleaseList(Schema):
 
 class RestoreIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
-    version: int
+    version: int = Field(..., ge=1)
     expected_draft_revision: int | None = None
 
 

@@ -102,7 +102,7 @@ def test_hostile_queries_and_paths_are_422_or_404(api, released, query):
 
 @pytest.mark.parametrize(
     "at",
-    ["2026-01-01T00:00:00%2B25:00", "9999-12-31T23:59:59-23:59", "2026-13-45T00:00:00Z"],
+    ["2026-01-01T00:00:00%2B25:00", "9999-12-31T23:59:59-23:59", "2026-13-45T00:00:00Z", "0.5"],
 )
 def test_moments_out_of_range_are_422(api, released, user, at):
     channel = services.create_channel(user=user, name="Main", kind="web", agent=released)
