@@ -98,6 +98,8 @@ class StrictInputMiddleware:
             for key, values in request.GET.lists():
                 for text in (key, *values):
                     _check_text(key, text)
+                if api and len(values) > 1:  # no API query parameter is a list
+                    raise InvalidInput([{"path": key[:60], "message": "given more than once"}])
             if api:
                 _read_json_body(request)
             elif request.method == "POST":

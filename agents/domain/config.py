@@ -75,9 +75,10 @@ JsonObject = Annotated[dict[str, Any], AfterValidator(_json_without_control_char
 
 
 class Section(BaseModel):
-    """A part of the document: unknown keys are errors, values are checked on assignment."""
+    """A part of the document: unknown keys are errors, values are checked on assignment,
+    numbers are finite."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class PromptConfig(Section):

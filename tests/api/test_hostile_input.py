@@ -115,3 +115,8 @@ def test_a_channel_target_beyond_any_version_is_422(api, released):
     for target in ({"version": 10**30}, {"version": 2**40}):
         response = api.post("/channels", {**body, "target": target})
         assert response.status_code == 422, response.content
+
+
+def test_a_query_parameter_given_twice_is_422(api):
+    err = error(api.get("/agents?offset=1&offset=2"), 422, "validation_error")
+    assert err["details"] == [{"path": "offset", "message": "given more than once"}]
