@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,9 +25,9 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.harness import ROOT, free_port, manage, wait_for_port
+
 BENCH_DB = "agent_console_bench"
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -36,12 +35,6 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "8"))
 RATE = 100
 RATE_SECONDS = int(os.environ.get("BENCH_RATE_SECONDS", "20"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _admin_sql(sql: str) -> None:
@@ -55,30 +48,18 @@ def _database_url() -> str:
     return PG_ADMIN.rsplit("/", 1)[0] + f"/{BENCH_DB}"
 
 
-def _manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout
-
-
 def _prepare(env: dict) -> tuple[str, str]:
     """Migrate a fresh database, create a released agent and a token."""
     _admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
     _admin_sql(f'CREATE DATABASE "{BENCH_DB}"')
-    _manage(env, "migrate", "--no-input", "-v", "0")
-    _manage(env, "seed_demo")
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "seed_demo")
     script = (
         "from agents.models import Agent;"
         "print(Agent.objects.filter(released_version__isnull=False).order_by('name')[0].public_id)"
     )
-    agent = _manage(env, "shell", "-c", script).strip().splitlines()[-1]
-    token = _manage(env, "create_api_token", "demo", "--name", "bench").strip().splitlines()[-1]
+    agent = manage(env, "shell", "-c", script).strip().splitlines()[-1]
+    token = manage(env, "create_api_token", "demo", "--name", "bench").strip().splitlines()[-1]
     return agent, token
 
 
@@ -87,7 +68,7 @@ LOG = ROOT / "bench" / "results" / "gunicorn.log"
 
 @contextmanager
 def _gunicorn(env: dict):
-    port = _free_port()
+    port = free_port()
     LOG.parent.mkdir(exist_ok=True)
     log = LOG.open("a")
     server = subprocess.Popen(
@@ -109,12 +90,7 @@ def _gunicorn(env: dict):
         stderr=log,
     )
     try:
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         yield port
     finally:
         server.send_signal(signal.SIGTERM)

@@ -18,41 +18,22 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.harness import ROOT, free_port, manage, wait_for_port
+
 RESULTS = ROOT / "fuzz" / "results"
 # No request-line limit here: the app, not gunicorn's 414 for URLs over 4 KB, is
 # under test (production keeps gunicorn's limit; 414 is its protocol answer).
 GUNICORN = ["--workers", "2", "--log-level", "warning", "--limit-request-line", "0"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout
-
-
 def fuzz_api(env: dict, minutes: float) -> tuple[bool, str]:
-    token = _manage(env, "create_api_token", "demo", "--name", "fuzz").strip().splitlines()[-1]
-    port = _free_port()
+    token = manage(env, "create_api_token", "demo", "--name", "fuzz").strip().splitlines()[-1]
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -69,12 +50,7 @@ def fuzz_api(env: dict, minutes: float) -> tuple[bool, str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        wait_for_port(port)
         started = time.monotonic()
         run = subprocess.run(
             [
@@ -157,8 +133,8 @@ def main(argv: list[str]) -> int:
             "AXES_FAILURE_LIMIT": "1000000",
         }
         env.pop("REDIS_URL", None)
-        _manage(env, "migrate", "--no-input", "-v", "0")
-        _manage(env, "seed_demo")
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "seed_demo")
         api_ok, api_report = fuzz_api(env, minutes)
         print(f"## API (schemathesis, all phases and checks)\n\n{api_report}\n", flush=True)
         console_ok, console_report = fuzz_console(env, minutes * 60 / 3)

@@ -96,23 +96,18 @@ def _value(rng: random.Random) -> str:
     return "".join(parts)
 
 
-def _targets():
+def page_urls(agent, channel=None, suite=None, run=None) -> list[str]:
+    """Every console page about `agent` (and the channel, suite and run given)."""
     from django.urls import reverse
 
-    from agents.models import Agent, Channel, EvalCase, EvalRun, EvalSuite
-
-    agent = Agent.objects.exclude(released_version=None).order_by("id").first()
     a = agent.public_id
-    channel = Channel.objects.order_by("id").first()
-    suite = EvalSuite.objects.filter(agent=agent).order_by("id").first()
-    run = EvalRun.objects.filter(agent=agent).order_by("id").first()
-    case = EvalCase.objects.filter(suite=suite).order_by("id").first() if suite else None
     pages = [
         reverse("agents:list"),
         reverse("agents:detail", args=[a]),
         reverse("agents:history", args=[a]),
         reverse("agents:history-more", args=[a]),
         reverse("agents:compare-pick", args=[a]),
+        reverse("agents:compare", args=[a, "released", "draft"]),
         reverse("agents:conversations", args=[a]),
         reverse("agents:analytics", args=[a]),
         reverse("agents:channels"),
@@ -128,6 +123,21 @@ def _targets():
         ]
     if run:
         pages.append(reverse("agents:eval-run", args=[a, run.public_id]))
+    return pages
+
+
+def _targets():
+    from django.urls import reverse
+
+    from agents.models import Agent, Channel, EvalCase, EvalRun, EvalSuite
+
+    agent = Agent.objects.exclude(released_version=None).order_by("id").first()
+    a = agent.public_id
+    channel = Channel.objects.order_by("id").first()
+    suite = EvalSuite.objects.filter(agent=agent).order_by("id").first()
+    run = EvalRun.objects.filter(agent=agent).order_by("id").first()
+    case = EvalCase.objects.filter(suite=suite).order_by("id").first() if suite else None
+    pages = page_urls(agent, channel, suite, run)
     forms = {
         reverse("agents:create"): ["name", "description"],
         reverse("agents:details", args=[a]): ["name", "description"],

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from agents import services
 from agents.models import ApiToken
 from agents.selectors import runtime
-from tests.api.test_runtime import REDIS_URL, with_redis  # noqa: F401 (a fixture)
+from tests.api.conftest import REDIS_URL
 from tests.helpers import Api
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +20,6 @@ pytestmark = pytest.mark.django_db
 def api(client, make_user):
     _, secret = services.create_api_token(user=make_user("Editor", "Releaser"), name="outage")
     return Api(client, secret)
-
-
-@pytest.fixture
-def released(agent, make_version, user):
-    v1 = make_version(agent, {"llm": {"temperature": 0.1}})
-    v2 = make_version(agent, {"llm": {"temperature": 0.2}})
-    services.release_version(version=v1, user=user)
-    return agent, v1, v2
 
 
 @pytest.fixture
@@ -61,7 +53,7 @@ def test_with_redis_down_the_api_serves_from_the_database(
 
 
 def test_writes_made_while_redis_was_down_are_not_served_stale_after(
-    with_redis,  # noqa: F811
+    with_redis,
     api,
     released,
     user,
@@ -106,7 +98,7 @@ def test_account_and_role_changes_reach_tokens_at_once(
     assert api.post(url, {"version": v1.number}).status_code == expected
 
 
-def test_the_redis_fixture_uses_a_separate_prefix(with_redis):  # noqa: F811
+def test_the_redis_fixture_uses_a_separate_prefix(with_redis):
     key = f"probe-{uuid.uuid4().hex}"
     cache.set(key, 1, 5)
     assert cache.get(key) == 1

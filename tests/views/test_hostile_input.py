@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from agents import services
 from agents.models import Draft
+from fuzz.console import page_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -69,31 +70,10 @@ def world(client, user, agent, make_version):
     return client, agent, channel, suite, run
 
 
-def _pages(agent, channel, suite, run):
-    a = agent.public_id
-    return [
-        reverse("agents:list"),
-        reverse("agents:detail", args=[a]),
-        reverse("agents:history", args=[a]),
-        reverse("agents:history-more", args=[a]),
-        reverse("agents:compare-pick", args=[a]),
-        reverse("agents:compare", args=[a, "released", "draft"]),
-        reverse("agents:conversations", args=[a]),
-        reverse("agents:analytics", args=[a]),
-        reverse("agents:channels"),
-        reverse("agents:channel", args=[channel.public_id]),
-        reverse("agents:evals", args=[a]),
-        reverse("agents:eval-suite", args=[a, suite.public_id]),
-        reverse("agents:eval-run", args=[a, run.public_id]),
-        reverse("agents:eval-compare", args=[a, suite.public_id]),
-        reverse("agents:playground", args=[a]),
-    ]
-
-
 def test_no_query_string_makes_a_page_fail(world):
     client, *objects = world
     failures = []
-    for page in _pages(*objects):
+    for page in page_urls(*objects):
         for value in HOSTILE:
             query = "&".join(f"{name}={value}" for name in PARAMS)
             response = client.get(f"{page}?{query}")

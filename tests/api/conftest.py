@@ -1,0 +1,47 @@
+"""Fixtures of the API tests: a shared Redis cache, and an agent with v1 released."""
+
+import os
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from agents import services
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_up() -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def with_redis(settings):
+    if not _redis_up():
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but Redis is not reachable at {REDIS_URL}")
+        pytest.skip(f"needs Redis at {REDIS_URL}")
+    settings.REDIS_URL = REDIS_URL
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "console.cache.FastRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def released(agent, make_version, user):
+    v1 = make_version(agent, {"llm": {"temperature": 0.1}})
+    v2 = make_version(agent, {"llm": {"temperature": 0.2}})
+    services.release_version(version=v1, user=user)
+    return agent, v1, v2
