@@ -96,6 +96,7 @@ def test_https_settings_pass_the_deploy_check(production_env):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "console.example.com",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' process
     without = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert without.returncode != 0
     assert "security.W004" in without.stderr  # no HSTS
