@@ -54,7 +54,7 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return time.monotonic() >= self._down_until
 
     def _call(self, method, keys, default, *args):
-        if not self.available:
+        if self._down_until and not self.available:
             self._remember(keys)
             return default
         try:

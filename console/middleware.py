@@ -95,7 +95,8 @@ class StrictInputMiddleware:
         api = request.path.startswith(API_PREFIX)
         try:
             _check_text("(path)", request.path)
-            for key, values in request.GET.lists():
+            query = request.META.get("QUERY_STRING") and request.GET.lists()
+            for key, values in query or ():
                 for text in (key, *values):
                     _check_text(key, text)
                 if api and len(values) > 1:  # no API query parameter is a list
