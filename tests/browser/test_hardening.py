@@ -1,0 +1,65 @@
+"""What operators see of the hardening, in a real browser: warnings, lockouts, stalled runs."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from agents import services
+from agents.models import EvalRun
+
+
+@pytest.fixture
+def agent(user):
+    return services.create_agent(
+        name="Back office",
+        user=user,
+        config={"tools": [{"name": "crm", "url": "http://10.0.0.5/crm"}]},
+    )
+
+
+def test_a_tool_on_a_private_address_is_saved_with_a_warning_beside_it(new_page, agent, user):
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    warning = page.get_by_test_id("field-warning")
+    expect(warning).to_contain_text("10.0.0.5 is a private address")
+    url = page.locator("#f-tools-0--url")
+    url.fill("https://user:secret@crm.example.com/")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("#f-tools-0--url-error")).to_contain_text("must not contain credentials")
+    assert page.console_errors == []
+
+
+def test_a_locked_out_login_says_why(browser, live_server, make_user, settings):
+    make_user(username="mallory")
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.get_by_label("Username").fill("mallory")
+        page.get_by_label("Password").fill("guess")
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_test_id("locked-out")).to_contain_text("Too many failed logins")
+    context.close()
+
+
+def test_a_run_that_stopped_moving_is_not_polled_and_says_so(new_page, agent, user):
+    suite = services.create_eval_suite(
+        agent=agent,
+        name="Smoke",
+        user=user,
+        cases=[{"name": "hi", "messages": [{"role": "user", "content": "hi"}]}],
+    )
+    run = services.start_eval_run(suite=suite, target="draft", user=user)
+    EvalRun.objects.filter(pk=run.pk).update(
+        status="running", heartbeat_at=timezone.now() - timedelta(minutes=10)
+    )
+    page = new_page(user.username)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"/agents/{agent.public_id}/evals/runs/{run.public_id}/")
+    expect(page.get_by_test_id("run-stalled")).to_contain_text("seems to have stopped")
+    page.wait_for_timeout(2500)
+    assert not [url for url in requests if f"/runs/{run.public_id}/" in url][1:]
+    assert page.console_errors == []
