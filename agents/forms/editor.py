@@ -186,10 +186,9 @@ def _parse_value(spec: FieldSpec, raw: str | None, path: str, errors: dict[str, 
             return json_input.loads(raw)
         except json_input.MalformedJSON as exc:
             errors[path] = str(exc)
-            return _OMIT
         except InvalidInput as exc:
             errors[path] = exc.message
-            return _OMIT
+        return TypedText(raw)  # shown again exactly as typed, beside its error
     if spec.kind == "lines":
         return [line.strip() for line in raw.splitlines() if line.strip()]
     if spec.optional and not raw.strip():
@@ -198,6 +197,11 @@ def _parse_value(spec: FieldSpec, raw: str | None, path: str, errors: dict[str, 
 
 
 _OMIT = object()
+
+
+class TypedText(str):
+    """What was typed into a JSON field that could not be read: never saved (its
+    error stops the save), always shown back verbatim so no input is lost."""
 
 
 def _parse_fields(
@@ -306,7 +310,7 @@ class BoundField:
         if self.spec.kind == "json":
             if value is None or value == "":
                 return ""
-            return value if isinstance(value, str) else json.dumps(value, indent=2)
+            return value if isinstance(value, TypedText) else json.dumps(value, indent=2)
         if self.spec.kind == "lines":
             return "\n".join(value) if isinstance(value, list) else (value or "")
         return "" if value is None else str(value)

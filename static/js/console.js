@@ -50,6 +50,40 @@
     if (event.target === dialog()) event.target.replaceChildren();
   }, true);
 
+  // The draft editor: "Unsaved edits" once a field changes, a warning before leaving
+  // the page with them, and the Restore dialog says they would be lost.
+  function dirtyForm() {
+    return document.querySelector("form[data-dirty-track][data-dirty]");
+  }
+
+  function markDirty(event) {
+    var form = event.target.closest && event.target.closest("form[data-dirty-track]");
+    if (!form || form.dataset.dirty) return;
+    form.dataset.dirty = "1";
+    var label = form.querySelector("[data-dirty-label]");
+    if (label) label.hidden = false;
+  }
+  document.addEventListener("input", markDirty);
+  document.addEventListener("change", markDirty);
+
+  document.addEventListener("submit", function (event) {
+    // A normal (non-htmx) submit leaves the page on purpose.
+    var form = event.target;
+    if (form.matches("[data-dirty-track]") && !form.hasAttribute("hx-post")) delete form.dataset.dirty;
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirtyForm()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var d = dialog();
+    if (!d || event.detail.target !== d || !dirtyForm()) return;
+    d.querySelectorAll("[data-if-dirty]").forEach(function (el) { el.hidden = false; });
+  });
+
   // Channel form: the live total of the A/B weights.
   function updateWeightTotal() {
     var out = document.querySelector("[data-weight-total]");

@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from agents import services
 from agents.models import EvalRun
+from tests.helpers import edit
 
 
 @pytest.fixture
@@ -63,3 +65,26 @@ def test_a_run_that_stopped_moving_is_not_polled_and_says_so(new_page, agent, us
     page.wait_for_timeout(2500)
     assert not [url for url in requests if f"/runs/{run.public_id}/" in url][1:]
     assert page.console_errors == []
+
+
+def test_unsaved_edits_are_marked_warned_about_and_named_by_restore(new_page, agent, user):
+    v1 = services.save_version(agent=agent, name="First", user=user)
+    edit(agent, {"prompt": {"welcome_message": "Saved, in no version"}}, user=user)
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    label = page.get_by_test_id("unsaved-edits")
+    expect(label).to_be_hidden()
+    page.get_by_label("System prompt").fill("A new instruction")
+    expect(label).to_be_visible()
+
+    page.locator(f'[hx-get$="/versions/{v1.number}/restore/"]').first.click()
+    expect(page.get_by_test_id("restore-unsaved-edits")).to_be_visible()
+    page.get_by_role("button", name="Cancel").click()
+
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+    with pytest.raises(PlaywrightError, match="ERR_ABORTED"):
+        page.goto("/channels/")  # the operator chose to stay
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith(f"/agents/{agent.public_id}/")
+    assert page.get_by_label("System prompt").input_value() == "A new instruction"

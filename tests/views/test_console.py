@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from agents import services
 from agents.models import Agent, Draft, PublishedVersion, ReleaseEvent
@@ -673,3 +674,13 @@ def test_only_releasers_change_channels(client, make_user, agent, user):
     )
     assert response.status_code == 403
     assert Channel.objects.get().name == "Widget"
+
+
+def test_invalid_json_comes_back_exactly_as_typed(operator_client, agent):
+    typed = '{"steps": [1, 2,\n  "oops"'
+    data = draft_form(agent, **{"workflow": typed, "llm.temperature": "0.5"})
+    response = operator_client.post(reverse("agents:draft", args=[agent.public_id]), data, **HTMX)
+    html = response.content.decode()
+    assert 'id="f-workflow-error"' in html
+    assert escape(typed) in html
+    assert Draft.objects.get(agent=agent).revision == 1
