@@ -6,6 +6,7 @@ from agents.selectors.agents import (
     active_agents,
     agent_for_page,
     agent_list,
+    draft_state,
     filter_by_status,
     with_status,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "conversations_page",
     "draft_activity",
     "draft_in_some_version",
+    "draft_state",
     "eval_runs",
     "eval_suites",
     "filter_by_status",

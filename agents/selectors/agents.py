@@ -2,17 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Case, CharField, F, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from agents.domain.exceptions import UnknownReference
 from agents.models import STATUS_LABELS, Agent, PublishedVersion
 
 
-def latest_number() -> Subquery:
-    """The agent's newest version number: one lookup on the (agent, number) index per
-    agent, where `Max()` would join and group every version."""
+def newest_version(field: str = "number") -> Subquery:
+    """The agent's newest version number (or another of its fields): one lookup on the
+    (agent, number) index per agent, where `Max()` would join and group every version."""
     newest = PublishedVersion.objects.filter(agent=OuterRef("pk")).order_by("-number")
-    return Subquery(newest.values("number")[:1])
+    return Subquery(newest.values(field)[:1])
+
+
+@dataclass(frozen=True)
+class DraftState:
+    """Where the draft stands against the versions, in words an operator reads at once."""
+
+    kind: str  # "new" (no version yet), "released", "saved" (= newest, not released), "changed"
+    text: str
+    compare_with_released: bool  # worth a one-click "Compare with released"
+
+
+def draft_state(agent: Agent) -> DraftState:
+    """For an agent from `agent_for_page` (which carries the newest version's number and
+    hash): "Draft = v6 · released", "Draft = v6 · not released", "Draft has changes since
+    v6" or "Draft · not saved as a version yet"."""
+    draft_hash = agent.draft.content_hash
+    released = agent.released_version
+    number = getattr(agent, "latest_number", None)
+    if released is not None and released.content_hash == draft_hash:
+        return DraftState("released", f"Draft = {released.label} · released", False)
+    if number is None:
+        return DraftState("new", "Draft · not saved as a version yet", False)
+    if getattr(agent, "latest_hash", None) == draft_hash:
+        return DraftState("saved", f"Draft = v{number} · not released", released is not None)
+    return DraftState("changed", f"Draft has changes since v{number}", released is not None)
 
 
 def with_status(queryset: QuerySet[Agent]) -> QuerySet[Agent]:
@@ -40,7 +67,7 @@ def agent_list(*, search: str = "", status: str = "", include_archived: bool = F
     """Agents with everything a list row shows, in one query."""
     queryset = Agent.objects.select_related(
         "draft", "draft__updated_by", "released_version"
-    ).annotate(latest_number=latest_number())
+    ).annotate(latest_number=newest_version())
     if not include_archived:
         queryset = queryset.filter(archived_at__isnull=True)
     if search := search.strip():
@@ -58,7 +85,7 @@ def agent_for_page(public_id: str) -> Agent:
         Agent.objects.select_related(
             "draft", "draft__updated_by", "draft__restored_from", "released_version"
         )
-        .annotate(latest_number=latest_number())
+        .annotate(latest_number=newest_version(), latest_hash=newest_version("content_hash"))
         .filter(public_id=public_id)
         .first()
     )

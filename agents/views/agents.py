@@ -81,6 +81,7 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
         "draft": agent.draft,
         "can": can,
         "history": history_for(agent, can),
+        "draft_state": selectors.draft_state(agent),
         "releases": selectors.release_log(agent),
         "activity": selectors.draft_activity(agent),
         "form_errors": {},
@@ -106,6 +107,7 @@ def _panel_context(request: HtmxHttpRequest, partial: str, public_id: str):
     agent = selectors.agent_for_page(public_id)
     can = Abilities.of(request.user)
     context: dict[str, Any] = {"agent": agent, "draft": agent.draft, "can": can}
+    context["draft_state"] = selectors.draft_state(agent)
     if request.htmx:
         if partial == "history-panel":
             context["history"] = history_for(agent, can)

@@ -684,3 +684,23 @@ def test_invalid_json_comes_back_exactly_as_typed(operator_client, agent):
     assert 'id="f-workflow-error"' in html
     assert escape(typed) in html
     assert Draft.objects.get(agent=agent).revision == 1
+
+
+def test_the_header_says_exactly_where_the_draft_stands(operator_client, agent, make_version, user):
+    def state():
+        html = operator_client.get(detail_url(agent)).content.decode()
+        start = html.index('data-testid="draft-state"')
+        return html[html.index(">", start) + 1 : html.index("</span>", start)]
+
+    assert state() == "Draft · not saved as a version yet"
+    v1 = make_version(agent)
+    assert state() == "Draft = v1 · not released"
+    services.release_version(version=v1, user=user)
+    assert state() == "Draft = v1 · released"
+    make_version(agent)
+    assert state() == "Draft = v2 · not released"
+    edit(agent, {"prompt": {"welcome_message": "Unsaved in any version"}}, user=user)
+    assert state() == "Draft has changes since v2"
+    html = operator_client.get(detail_url(agent)).content.decode()
+    assert 'data-testid="compare-with-released"' in html
+    assert reverse("agents:compare", args=[agent.public_id, "released", "draft"]) in html
