@@ -84,6 +84,15 @@
     d.querySelectorAll("[data-if-dirty]").forEach(function (el) { el.hidden = false; });
   });
 
+  // Chat boxes: Enter sends, Shift+Enter (or an input method composing) adds a line.
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    if (!box.matches || !box.matches("textarea[data-enter-sends]")) return;
+    event.preventDefault();
+    if (box.value.trim() && box.form) box.form.requestSubmit();
+  });
+
   // Channel form: the live total of the A/B weights.
   function updateWeightTotal() {
     var out = document.querySelector("[data-weight-total]");

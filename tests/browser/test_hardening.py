@@ -88,3 +88,20 @@ def test_unsaved_edits_are_marked_warned_about_and_named_by_restore(new_page, ag
     assert dialogs == ["beforeunload"]
     assert page.url.endswith(f"/agents/{agent.public_id}/")
     assert page.get_by_label("System prompt").input_value() == "A new instruction"
+
+
+def test_the_playground_sends_on_enter_and_says_who_answered(new_page, agent, user):
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/playground/")
+    page.get_by_role("button", name="Start session").click()
+    box = page.get_by_label("Message", exact=True)
+    box.fill("first line")
+    box.press("Shift+Enter")
+    box.type("second line")
+    assert box.input_value() == "first line\nsecond line"
+    box.press("Enter")
+    transcript = page.get_by_test_id("transcript")
+    expect(transcript).to_contain_text("You said: first line")
+    expect(transcript).to_have_attribute("aria-live", "polite")
+    expect(page.get_by_test_id("turn-provider")).to_have_text("echo")
+    assert page.console_errors == []
