@@ -11,6 +11,7 @@ import json
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
@@ -293,6 +294,23 @@ class PublishedVersionAdmin(ReadOnlyAdmin):
             self.message_user(request, "Select exactly one version to release.", messages.ERROR)
             return
         version = versions[0]
+        if request.POST.get("confirm") != "yes":  # releasing changes production: ask first
+            kind = "Roll back to" if version.agent.released_version_id else "Release"
+            if (
+                version.agent.released_version
+                and version.agent.released_version.number < version.number
+            ):
+                kind = "Release"
+            return TemplateResponse(
+                request,
+                "admin/agents/publishedversion/release_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": f"{kind} {version.label} of {version.agent.name}?",
+                    "version": version,
+                    "agent": version.agent,
+                },
+            )
         try:
             event = services.release_version(version=version, user=request.user)
         except AgentConsoleError as exc:

@@ -192,12 +192,24 @@ def case_edit(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id: 
     return _case_dialog(request, agent, suite, case)
 
 
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def case_delete(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id: str):
     require(request.user, EDIT_DRAFT)
     agent = selectors.agent_for_page(public_id)
     suite = _suite(agent, suite_id)
     case = selectors.case(suite, case_id)
+    if request.method == "GET":
+        return dialog(
+            request,
+            "agents/shared/_confirm_dialog.html",
+            {
+                "title": f"Delete case “{case.name}”?",
+                "message": "Past runs keep its results; the suite stops running it.",
+                "action": request.path,
+                "confirm_label": "Delete case",
+                "htmx": True,
+            },
+        )
     services.delete_eval_case(case=case, user=request.user)
     return done(request, CASE_SAVED, suite_url(suite), f"Deleted case “{case.name}”.")
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from agents import services
 from agents.domain.exceptions import InvalidInput
 from agents.selectors import tokens
-from agents.views.htmx import HtmxHttpRequest, errors_of
+from agents.views.htmx import HtmxHttpRequest, dialog, errors_of
 
 
 @require_http_methods(["GET", "POST"])
@@ -19,10 +19,11 @@ def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
     created_secret = ""
     errors: dict[str, str] = {}
     if request.method == "POST":
+        name = request.POST.get("name", "")
         try:
-            _, created_secret = services.create_api_token(
-                user=request.user, name=request.POST.get("name", "")
-            )
+            if not name.strip():  # the console asks what each token is for
+                raise InvalidInput([{"path": "name", "message": "say what the token is for"}])
+            _, created_secret = services.create_api_token(user=request.user, name=name)
         except InvalidInput as exc:
             errors = errors_of(exc)
     return render(
@@ -36,9 +37,22 @@ def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def revoke_api_token(request: HtmxHttpRequest, token_id: int) -> HttpResponse:
+    """GET asks to confirm; POST revokes."""
     token = tokens.token_of(request.user, token_id)
+    if request.method == "GET":
+        label = f"{token.prefix}…" + (f" “{token.name}”" if token.name else "")
+        return dialog(
+            request,
+            "agents/shared/_confirm_dialog.html",
+            {
+                "title": f"Revoke {label}?",
+                "message": "Every runtime or script using it is refused from the next request.",
+                "action": request.path,
+                "confirm_label": "Revoke token",
+            },
+        )
     services.revoke_api_token(token=token, user=request.user)
     messages.success(request, f"Revoked {token.prefix}… — it is refused from now on.")
     return redirect("agents:api-tokens")

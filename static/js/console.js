@@ -26,6 +26,17 @@
   });
 
   document.addEventListener("click", function (event) {
+    var copy = event.target.closest("[data-copy]");
+    if (copy) {
+      var source = document.querySelector(copy.getAttribute("data-copy"));
+      if (source && navigator.clipboard) {
+        navigator.clipboard.writeText(source.value).then(function () { toast("Copied."); },
+          function () { source.select(); toast("Press Ctrl+C to copy."); });
+      } else if (source) {
+        source.select();
+      }
+      return;
+    }
     var clear = event.target.closest("[data-clear]");
     if (clear) {
       var target = document.querySelector(clear.getAttribute("data-clear"));

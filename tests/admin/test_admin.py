@@ -91,11 +91,16 @@ def test_versions_and_release_events_are_read_only(admin_client, history, model,
     assert PublishedVersion.objects.get(pk=v1.pk).name != "hacked"
 
 
-def test_the_release_action_calls_the_service(admin_client, agent, history):
+def test_the_release_action_asks_first_then_calls_the_service(admin_client, agent, history):
     v1, _ = history
+    url = reverse("admin:agents_publishedversion_changelist")
+    asked = admin_client.post(url, {"action": "release", "_selected_action": [v1.pk]})
+    assert asked.status_code == 200
+    assert "Roll back to v1 of Support line?" in asked.content.decode()
+    assert ReleaseEvent.objects.count() == 1  # nothing released yet
     response = admin_client.post(
-        reverse("admin:agents_publishedversion_changelist"),
-        {"action": "release", "_selected_action": [v1.pk]},
+        url,
+        {"action": "release", "_selected_action": [v1.pk], "confirm": "yes"},
         follow=True,
     )
     assert b"Rollback" in response.content

@@ -105,3 +105,25 @@ def test_the_playground_sends_on_enter_and_says_who_answered(new_page, agent, us
     expect(transcript).to_have_attribute("aria-live", "polite")
     expect(page.get_by_test_id("turn-provider")).to_have_text("echo")
     assert page.console_errors == []
+
+
+def test_a_new_token_can_be_copied_and_revoking_it_asks_first(new_page, user):
+    page = new_page(user.username)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto("/tokens/")
+    page.get_by_label("Name").fill("voice runtime")
+    page.get_by_role("button", name="Create token").click()
+    secret = page.locator("#new-token").input_value()
+    page.get_by_test_id("copy-token").click()
+    expect(page.locator(".toast")).to_contain_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == secret
+
+    page.get_by_role("link", name="Revoke").click()
+    dialog = page.locator("#dialog")
+    expect(dialog.get_by_role("heading")).to_contain_text("voice runtime")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    page.get_by_role("link", name="Revoke").click()
+    dialog.get_by_test_id("confirm").click()
+    expect(page.get_by_text("is refused from now on")).to_be_visible()
+    assert page.console_errors == []

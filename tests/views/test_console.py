@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from agents import services
-from agents.models import Agent, Draft, PublishedVersion, ReleaseEvent
+from agents.models import Agent, ApiToken, Draft, PublishedVersion, ReleaseEvent
 from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
@@ -704,3 +704,22 @@ def test_the_header_says_exactly_where_the_draft_stands(operator_client, agent, 
     html = operator_client.get(detail_url(agent)).content.decode()
     assert 'data-testid="compare-with-released"' in html
     assert reverse("agents:compare", args=[agent.public_id, "released", "draft"]) in html
+
+
+def test_revoking_a_token_asks_first_and_tokens_need_a_name(operator_client, user):
+    page = reverse("agents:api-tokens")
+    response = operator_client.post(page, {"name": "  "})
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert "say what the token is for" in response.content.decode()
+    created = operator_client.post(page, {"name": "voice runtime"}).content.decode()
+    assert 'data-testid="copy-token"' in created
+    token = ApiToken.objects.get(user=user)
+    url = reverse("agents:revoke-api-token", args=[token.pk])
+    asked = operator_client.get(url, **HTMX).content.decode()
+    assert "Revoke token" in asked
+    assert "voice runtime" in asked
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    operator_client.post(url)
+    token.refresh_from_db()
+    assert token.revoked_at is not None

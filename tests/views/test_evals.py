@@ -168,7 +168,11 @@ def test_a_case_is_edited_and_deleted(operator_client, agent, suite):
     )
     case.refresh_from_db()
     assert case.name == "renamed"
-    response = operator_client.post(url("eval-case-delete", agent, suite.public_id, case.public_id))
+    delete = url("eval-case-delete", agent, suite.public_id, case.public_id)
+    asked = operator_client.get(delete, **HTMX).content.decode()
+    assert "Delete case “renamed”?" in asked
+    assert EvalCase.objects.exists()
+    response = operator_client.post(delete)
     assert response.status_code == 302
     assert not EvalCase.objects.exists()
 
