@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.domain.exceptions import InvalidInput
 from agents.domain.routing import parse_target_label, target_label
 
 VARIANT_ROWS = 4
@@ -42,12 +43,24 @@ def changes(values: dict[str, Any], agent) -> dict[str, Any]:
         for row in values["rows"]
         if row["target"]
     ]
+    target = parse_target_label(values["target"])
+    if variants and target != "released":
+        # With variants the split decides; a target chosen as well would be ignored.
+        raise InvalidInput(
+            [
+                {
+                    "path": "target",
+                    "message": f"an A/B split decides where traffic goes, so “{values['target']}” "
+                    "would be ignored: choose Released here, or clear the variants",
+                }
+            ]
+        )
     return {
         "name": values["name"],
         "kind": values["kind"],
         "address": values["address"],
         "agent": agent,
-        "target": parse_target_label(values["target"]),
+        "target": target,
         "variants": variants or None,
     }
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from agents import services
-from agents.models import Agent, ApiToken, Draft, PublishedVersion, ReleaseEvent
+from agents.models import Agent, ApiToken, Channel, Draft, PublishedVersion, ReleaseEvent
 from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
@@ -723,3 +723,24 @@ def test_revoking_a_token_asks_first_and_tokens_need_a_name(operator_client, use
     operator_client.post(url)
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_a_channel_target_that_variants_would_override_is_an_error(operator_client, agent, user):
+    v1 = services.save_version(agent=agent, name="One", user=user)
+    data = {
+        "name": "Split line",
+        "kind": "web",
+        "agent": agent.public_id,
+        "target": f"v{v1.number}",
+        "variant-0-target": "draft",
+        "variant-0-weight": "50",
+        "variant-1-target": "v1",
+        "variant-1-weight": "50",
+    }
+    html = operator_client.post(reverse("agents:channel-new"), data).content.decode()
+    assert "would be ignored" in html
+    assert 'aria-describedby="target-help channel-target-error"' in html
+    assert 'id="channel-target" name="target" value="v1" list="target-options"' in html
+    assert not Channel.objects.exists()
+    data["target"] = "released"
+    assert operator_client.post(reverse("agents:channel-new"), data).status_code == 302
