@@ -29,6 +29,11 @@ urlpatterns = [
         monitoring.agent_conversations,
         name="conversations",
     ),
+    path(
+        "agents/<str:public_id>/conversations/<str:conversation_id>/",
+        monitoring.conversation_detail,
+        name="conversation",
+    ),
     path("agents/<str:public_id>/analytics/", monitoring.agent_analytics, name="analytics"),
     path("agents/<str:public_id>/details/", agents.agent_details, name="details"),
     path("agents/<str:public_id>/draft/", drafts.draft_editor, name="draft"),

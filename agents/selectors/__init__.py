@@ -22,11 +22,13 @@ from agents.selectors.channels import (
 from agents.selectors.compare import Side, compare_side, config_diff
 from agents.selectors.conversations import (
     VersionStats,
+    agent_conversation,
     bound_to,
     conversation,
     conversation_list,
     conversations_page,
     playground_session,
+    turns_of,
     version_stats,
 )
 from agents.selectors.evals import (
@@ -74,6 +76,7 @@ __all__ = [
     "VersionStats",
     "active_agents",
     "agent_channels",
+    "agent_conversation",
     "agent_for_page",
     "agent_list",
     "bound_to",
@@ -112,6 +115,7 @@ __all__ = [
     "suite",
     "suite_runs",
     "suite_with_cases",
+    "turns_of",
     "version_list",
     "version_stats",
     "with_status",

@@ -165,3 +165,16 @@ def version_stats(agent: Agent) -> list[VersionStats]:
             )
         )
     return stats
+
+
+def agent_conversation(agent: Agent, public_id: str) -> Conversation:
+    """One of `agent`'s conversations; UnknownReference for any other."""
+    found = conversation(public_id)
+    if found.agent_id != agent.pk:
+        raise UnknownReference(f"{agent.public_id} has no conversation {public_id}.")
+    return found
+
+
+def turns_of(conversation: Conversation) -> list:
+    """A conversation's turns in order."""
+    return list(conversation.turns.order_by("position"))

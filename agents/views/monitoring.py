@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from agents import selectors
@@ -26,21 +27,31 @@ def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpRespons
         for key in ("version", "channel", "outcome", "since", "until")
     }
 
-    def day(value: str):
+    problems: list[str] = []
+
+    def day(key: str, label: str):
         try:
-            return date.fromisoformat(value) if value else None
+            return date.fromisoformat(filters[key]) if filters[key] else None
         except ValueError:
+            problems.append(f"“{label}” is not a date (use YYYY-MM-DD); it is ignored.")
             return None
 
+    since, until = day("since", "From"), day("until", "To")
+    if since and until and since > until:
+        problems.append("“From” is after “To”: no conversation can match. Swap the dates.")
     rows = selectors.conversations_page(
         agent,
         version=filters["version"],
         channel=filters["channel"],
         outcome=filters["outcome"],
-        since=day(filters["since"]),
-        until=day(filters["until"]),
+        since=since,
+        until=until,
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    channels = selectors.agent_channels(agent)
+    names = {channel.public_id: channel.name for channel in channels}
+    for row in page.object_list:
+        row.channel_name = names.get(row.channel_ref, row.channel_ref)
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     context = {
         "agent": agent,
@@ -48,11 +59,34 @@ def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpRespons
         "filters": filters,
         "query": query,
         "outcomes": Conversation.Outcome.values,
-        "channels": selectors.agent_channels(agent),
+        "channels": channels,
+        "problems": problems,
         "versions": selectors.recent_numbers(agent, limit=100),
     }
     return fragment_or_page(
         request, "agents/monitoring/conversations.html", "conversation-table", context
+    )
+
+
+@require_http_methods(["GET"])
+def conversation_detail(request: HtmxHttpRequest, public_id: str, conversation_id: str):
+    """One conversation: its transcript, what it was bound to, how it ended, its analysis."""
+    require(request.user, VIEW_AGENT)
+    agent = selectors.agent_for_page(public_id)
+    conversation = selectors.agent_conversation(agent, conversation_id)
+    channel = next(
+        (c for c in selectors.agent_channels(agent) if c.public_id == conversation.channel_ref),
+        None,
+    )
+    return render(
+        request,
+        "agents/monitoring/conversation.html",
+        {
+            "agent": agent,
+            "conversation": conversation,
+            "turns": selectors.turns_of(conversation),
+            "channel": channel,
+        },
     )
 
 
