@@ -16,6 +16,11 @@ from agents.services.base import (
     record,
 )
 
+UNDO_PAST_THE_GATE = (
+    "Rollback to a version that served production before: the gate does not block undoing "
+    "a release."
+)
+
 
 def release_version(
     *,
@@ -30,6 +35,8 @@ def release_version(
     When the agent requires a passing eval run, a version without one is refused
     with ReleaseGateFailed listing what failed, unless `gate_override_note` says
     why it is released anyway; the findings and the note go on the ReleaseEvent.
+    Rolling back to a version that served production before is never blocked (undoing
+    a bad release must take seconds); the event records that it went past the gate.
     """
     note = clean_text(note, path="note", required=False, max_length=2_000)
     if gate_override_note is not None:
@@ -43,8 +50,10 @@ def release_version(
         if plan.already_released:
             return None
         findings = plan.findings
-        if findings and gate_override_note is None:
+        if plan.blocked and gate_override_note is None:
             raise ReleaseGateFailed(version_label=version.label, findings=findings)
+        if findings and gate_override_note is None:  # plan.undo: recorded, not blocked
+            gate_override_note = UNDO_PAST_THE_GATE
         previous = plan.current
         kind = ReleaseEvent.Kind(plan.kind)
         agent.released_version = version

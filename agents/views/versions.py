@@ -85,9 +85,10 @@ def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
         "rollback": plan.rollback,
         "errors": {},
         "note": "",
-        "override": "",
         "gate_on": plan.gate_on,
         "gate": plan.findings,
+        "gate_blocks": plan.blocked,
+        "undo": plan.undo,
     }
     if plan.current is not None:
         old_side = selectors.compare_side(agent, "released")
@@ -96,14 +97,17 @@ def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
             diff_context(selectors.config_diff(old_side, new_side), old_side.label, version.label)
         )
     if request.method == "POST":
-        context["note"] = request.POST.get("note", "")
-        context["override"] = request.POST.get("gate_override_note", "")
+        context["note"] = note = request.POST.get("note", "")
+        # One note: when the gate blocks, it is also the reason for releasing anyway.
+        override = request.POST.get("gate_override_note", "").strip() or (
+            note.strip() if plan.blocked else ""
+        )
         try:
             event = services.release_version(
                 version=version,
                 user=request.user,
-                note=context["note"],
-                gate_override_note=context["override"].strip() or None,
+                note=note,
+                gate_override_note=override or None,
             )
         except AgentConsoleError as exc:
             context["errors"] = form_errors(exc)

@@ -13,8 +13,13 @@
     var d = dialog();
     if (!d || event.detail.target !== d) return;
     if (!d.open) d.showModal();
-    var focus = d.querySelector("[autofocus]") || d.querySelector("input, textarea, select, button");
-    if (focus) focus.focus();
+    // A field marked autofocus, else the title: the dialog opens at its top, and no
+    // confirming button ever has focus by default.
+    var focus = d.querySelector("[autofocus]") || d.querySelector("#dialog-title");
+    if (focus) {
+      if (!focus.hasAttribute("autofocus")) focus.setAttribute("tabindex", "-1");
+      focus.focus();
+    }
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {

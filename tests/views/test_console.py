@@ -744,3 +744,39 @@ def test_a_channel_target_that_variants_would_override_is_an_error(operator_clie
     assert not Channel.objects.exists()
     data["target"] = "released"
     assert operator_client.post(reverse("agents:channel-new"), data).status_code == 302
+
+
+def test_rolling_back_to_a_version_released_before_is_not_blocked_by_the_gate(
+    operator_client, agent, make_version, user
+):
+    v1 = make_version(agent)
+    services.release_version(version=v1, user=user)
+    v2 = make_version(agent)
+    services.update_agent(agent=agent, user=user, require_passing_eval=True)
+    services.release_version(version=v2, user=user, gate_override_note="hotfix, evals later")
+    url = reverse("agents:release", args=[agent.public_id, v1.number])
+    asked = operator_client.get(url, **HTMX).content.decode()
+    assert 'data-testid="gate-undo"' in asked
+    assert "autofocus" not in asked
+    operator_client.post(url, {"note": ""}, **HTMX)
+    agent.refresh_from_db()
+    assert agent.released_version == v1
+    event = ReleaseEvent.objects.filter(version=v1, kind="rollback").get()
+    assert event.gate_findings
+    assert "does not block undoing a release" in event.gate_override_note
+
+
+def test_when_the_gate_blocks_the_one_note_is_the_reason(
+    operator_client, agent, make_version, user
+):
+    v1 = make_version(agent)
+    services.update_agent(agent=agent, user=user, require_passing_eval=True)
+    url = reverse("agents:release", args=[agent.public_id, v1.number])
+    html = operator_client.post(url, {"note": ""}, **HTMX).content.decode()
+    assert "why release anyway (required)" in html
+    assert 'class="danger"' in html
+    agent.refresh_from_db()
+    assert agent.released_version is None
+    operator_client.post(url, {"note": "demo today, suites tomorrow"}, **HTMX)
+    event = ReleaseEvent.objects.get(version=v1)
+    assert event.gate_override_note == "demo today, suites tomorrow"
