@@ -41,9 +41,17 @@ from agents.selectors import filter_by_status
 
 def _pretty_json(value) -> str:
     return format_html(
-        '<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>',
+        '<pre class="config-json">{}</pre>',
         json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False),
     )
+
+
+class ConfigJsonMedia:
+    """The stylesheet for configurations shown as JSON (no inline styles: the CSP
+    allows only same-origin stylesheets)."""
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
 
 
 class ReadOnlyMixin:
@@ -225,7 +233,7 @@ def _short(value) -> str:
 
 
 @admin.register(Draft)
-class DraftAdmin(ReadOnlyMixin, HistoryAdmin):
+class DraftAdmin(ConfigJsonMedia, ReadOnlyMixin, HistoryAdmin):
     """Drafts are edited in the console or the API; support staff read them and their trail."""
 
     list_display = ["agent", "revision", "updated_by", "updated_at", "restored_from"]
@@ -252,7 +260,7 @@ class DraftAdmin(ReadOnlyMixin, HistoryAdmin):
 
 
 @admin.register(PublishedVersion)
-class PublishedVersionAdmin(ReadOnlyAdmin):
+class PublishedVersionAdmin(ConfigJsonMedia, ReadOnlyAdmin):
     list_display = ["agent", "label", "name", "created_by", "created_at", "is_released"]
     list_select_related = ["agent", "agent__released_version", "created_by"]
     list_filter = ["created_at", "agent"]

@@ -33,6 +33,12 @@ def when(value):
 
 
 @register.filter
+def iso(value) -> str:
+    """A machine-readable moment for `<time datetime>`: ISO 8601, to the millisecond."""
+    return value.isoformat(timespec="milliseconds") if value else ""
+
+
+@register.filter
 def describe_check(check: dict) -> str:
     """An eval check in words: `Reply contains “Tuesday”`."""
     from agents.domain.checks import describe_check as describe

@@ -250,3 +250,15 @@ def test_a_viewer_on_staff_cannot_change_or_act_on_anything(client, make_user, a
     assert agent.name != "Renamed"
     assert agent.archived_at is None
     assert agent.released_version.number == 2
+
+
+def test_configurations_are_styled_by_a_stylesheet_not_inline(admin_client, agent, history):
+    v1, _ = history
+    for url in (
+        reverse("admin:agents_draft_change", args=[agent.draft.pk]),
+        reverse("admin:agents_publishedversion_change", args=[v1.pk]),
+    ):
+        html = admin_client.get(url).content.decode()
+        assert 'class="config-json"' in html
+        assert "css/admin.css" in html
+        assert "<pre style=" not in html

@@ -780,3 +780,11 @@ def test_when_the_gate_blocks_the_one_note_is_the_reason(
     operator_client.post(url, {"note": "demo today, suites tomorrow"}, **HTMX)
     event = ReleaseEvent.objects.get(version=v1)
     assert event.gate_override_note == "demo today, suites tomorrow"
+
+
+def test_machine_readable_times_stop_at_milliseconds(operator_client, agent, make_version):
+    make_version(agent)
+    html = operator_client.get(detail_url(agent)).content.decode()
+    stamps = re.findall(r'<time datetime="([^"]+)"', html)
+    assert stamps
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", s) for s in stamps)
