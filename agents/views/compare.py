@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from agents import selectors
@@ -50,7 +51,12 @@ def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResp
         **diff_context(selectors.config_diff(old, new), old.label, new.label),
     }
     if request.htmx:
-        return render(request, "agents/compare/compare.html#compare-view", context)
+        response = render(request, "agents/compare/compare.html#compare-view", context)
+        if "/compare/" in (request.htmx.current_url_abs_path or ""):
+            # On the compare page itself the address follows the pair shown.
+            pair = [agent.public_id, old.ref, new.ref]
+            response["HX-Push-Url"] = reverse("agents:compare", args=pair)
+        return response
     return render(request, "agents/compare/compare.html", context)
 
 

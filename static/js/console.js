@@ -30,6 +30,21 @@
     }
   });
 
+  // Compare opened from the history: bring it into view and move focus to its title;
+  // Close gives focus back to the button that opened it.
+  var compareOpener = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.target && event.detail.target.id === "compare-panel") compareOpener = event.detail.elt;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!event.detail.target || event.detail.target.id !== "compare-panel") return;
+    var title = event.detail.target.querySelector("#compare-title");
+    if (!title) return;
+    title.setAttribute("tabindex", "-1");
+    title.scrollIntoView({block: "start"});
+    title.focus({preventScroll: true});
+  });
+
   document.addEventListener("click", function (event) {
     var copy = event.target.closest("[data-copy]");
     if (copy) {
@@ -48,6 +63,7 @@
       if (target) {
         event.preventDefault();
         target.replaceChildren();
+        if (compareOpener && document.contains(compareOpener)) compareOpener.focus();
         return;
       }
     }

@@ -127,3 +127,32 @@ def test_a_new_token_can_be_copied_and_revoking_it_asks_first(new_page, user):
     dialog.get_by_test_id("confirm").click()
     expect(page.get_by_text("is refused from now on")).to_be_visible()
     assert page.console_errors == []
+
+
+def test_compare_from_the_history_comes_into_view_and_close_returns_focus(new_page, agent, user):
+    services.save_version(agent=agent, name="First", user=user)
+    edit(agent, {"prompt": {"welcome_message": "Changed"}}, user=user)
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    opener = page.locator('#history-panel [hx-get$="/compare/1...draft/"]').first
+    opener.click()
+    title = page.locator("#compare-title")
+    expect(title).to_be_focused()
+    expect(title).to_be_in_viewport()
+    page.locator("#compare-panel").get_by_role("button", name="Close").click()
+    expect(page.locator("#compare-panel")).to_be_empty()
+    expect(opener).to_be_focused()
+
+
+def test_the_compare_page_keeps_the_pair_in_the_address(new_page, agent, user):
+    services.save_version(agent=agent, name="First", user=user)
+    edit(agent, {"prompt": {"welcome_message": "Changed"}}, user=user)
+    services.save_version(agent=agent, name="Second", user=user)
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/compare/1...2/")
+    expect(page.locator("#compare-from")).to_have_value("1")
+    page.locator("#compare-to").fill("draft")
+    page.get_by_role("button", name="Compare", exact=True).click()
+    expect(page.locator("#compare-title")).to_contain_text("→ Draft")
+    page.wait_for_url(f"**/agents/{agent.public_id}/compare/1...draft/")
+    assert page.console_errors == []
