@@ -30,6 +30,20 @@
     }
   });
 
+  // While a form's request runs, its submit buttons are disabled and show progress.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || form.tagName !== "FORM") return;
+    form.setAttribute("aria-busy", "true");
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || form.tagName !== "FORM") return;
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+  });
+
   // Compare opened from the history: bring it into view and move focus to its title;
   // Close gives focus back to the button that opened it.
   var compareOpener = null;

@@ -156,3 +156,27 @@ def test_the_compare_page_keeps_the_pair_in_the_address(new_page, agent, user):
     expect(page.locator("#compare-title")).to_contain_text("→ Draft")
     page.wait_for_url(f"**/agents/{agent.public_id}/compare/1...draft/")
     assert page.console_errors == []
+
+
+def test_a_running_request_disables_its_button_and_a_skip_link_reaches_history(
+    new_page, agent, user
+):
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to History")
+    expect(skip).to_be_focused()
+
+    held = []
+    page.route("**/draft/", lambda route: held.append(route))
+    page.get_by_label("System prompt").fill("Slow network")
+    save = page.get_by_role("button", name="Save draft")
+    save.click()
+    expect(save).to_be_disabled()
+    expect(page.locator('#draft-editor form[aria-busy="true"]')).to_have_count(1)
+    page.wait_for_timeout(100)
+    held[0].continue_()
+    expect(page.get_by_test_id("draft-revision")).to_contain_text("Revision 2")
+    expect(page.get_by_role("button", name="Save draft")).to_be_enabled()
+    assert page.console_errors == []
