@@ -130,6 +130,13 @@
     d.querySelectorAll("[data-if-dirty]").forEach(function (el) { el.hidden = false; });
   });
 
+  // Links styled as buttons (they open dialogs and panels) answer Space like buttons.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== " " || !event.target.matches || !event.target.matches("a.button")) return;
+    event.preventDefault();
+    event.target.click();
+  });
+
   // Chat boxes: Enter sends, Shift+Enter (or an input method composing) adds a line.
   document.addEventListener("keydown", function (event) {
     var box = event.target;

@@ -180,3 +180,12 @@ def test_a_running_request_disables_its_button_and_a_skip_link_reaches_history(
     expect(page.get_by_test_id("draft-revision")).to_contain_text("Revision 2")
     expect(page.get_by_role("button", name="Save draft")).to_be_enabled()
     assert page.console_errors == []
+
+
+def test_a_link_styled_as_a_button_answers_space(new_page, agent, user):
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    opener = page.get_by_role("link", name="Save Version")
+    opener.focus()
+    page.keyboard.press(" ")
+    expect(page.locator("#dialog").get_by_label("Name")).to_be_focused()
