@@ -9,7 +9,8 @@
   `tools[lookup_order].url`;
 - other objects (JSON Schema, workflow) are walked key by key, other lists
   position by position;
-- long or multi-line text carries line hunks with intra-line highlights.
+- long or multi-line text carries line hunks with intra-line highlights of
+  whole words (characters only inside a word respelled).
 
 The HTML views and the JSON API render the same changes. Text work is bounded:
 common prefixes and suffixes are trimmed first, line matching is difflib's
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -268,20 +270,50 @@ def _plain(text: str | None) -> tuple[Segment, ...]:
     return (Segment(text),) if text else ()
 
 
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+WORD_SIMILARITY = 0.6  # a changed word this close to its replacement is refined per character
+
+
 def _intraline(a: str, b: str, budget: _Budget) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
+    """Highlight whole words: `move` → `reschedule` marks both words, never `mov|e`.
+    A single word replaced by a near spelling (`cancelation` → `cancellation`) is
+    refined to the characters that differ, where that reads better."""
     cost = len(a) * len(b)
     if len(a) > INTRALINE_MAX_LINE or len(b) > INTRALINE_MAX_LINE or cost > budget.remaining:
         return (Segment(a, True),), (Segment(b, True),)
     budget.remaining -= cost
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    old_tokens, new_tokens = _TOKEN.findall(a), _TOKEN.findall(b)
+    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
     old_segments: list[Segment] = []
     new_segments: list[Segment] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if i2 > i1:
-            old_segments.append(Segment(a[i1:i2], tag != "equal"))
-        if j2 > j1:
-            new_segments.append(Segment(b[j1:j2], tag != "equal"))
+        old_text, new_text = "".join(old_tokens[i1:i2]), "".join(new_tokens[j1:j2])
+        if tag == "replace" and i2 - i1 == 1 and j2 - j1 == 1 and _near(old_text, new_text):
+            old_segments.extend(_characters(old_text, new_text, old=True))
+            new_segments.extend(_characters(old_text, new_text, old=False))
+            continue
+        if old_text:
+            old_segments.append(Segment(old_text, tag != "equal"))
+        if new_text:
+            new_segments.append(Segment(new_text, tag != "equal"))
     return _merge(old_segments), _merge(new_segments)
+
+
+def _near(a: str, b: str) -> bool:
+    return min(len(a), len(b)) >= 4 and (
+        difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= WORD_SIMILARITY
+    )
+
+
+def _characters(a: str, b: str, *, old: bool) -> list[Segment]:
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    text, side = (a, 1) if old else (b, 3)
+    segments = []
+    for opcode in matcher.get_opcodes():
+        start, end = opcode[side], opcode[side + 1]
+        if end > start:
+            segments.append(Segment(text[start:end], opcode[0] != "equal"))
+    return segments
 
 
 def _merge(segments: list[Segment]) -> tuple[Segment, ...]:

@@ -198,3 +198,17 @@ def test_a_200kb_prompt_rewritten_completely_finishes(size):
     start = time.perf_counter()
     text_lines(old, new)
     assert time.perf_counter() - start < 10
+
+
+def test_intraline_highlights_whole_words_never_parts_of_them():
+    [row] = text_lines("Offer to move the slot.", "Offer to reschedule the slot.")
+    assert [s.text for s in row.old if s.changed] == ["move"]
+    assert [s.text for s in row.new if s.changed] == ["reschedule"]
+    [row] = text_lines("Say hi to them.", "Say hello to the caller.")
+    assert [s.text for s in row.new if s.changed] == ["hello", "the caller"]
+
+
+def test_a_respelled_word_is_refined_to_the_characters_that_differ():
+    [row] = text_lines("Explain the cancelation policy.", "Explain the cancellation policy.")
+    assert [s.text for s in row.new if s.changed] == ["l"]
+    assert not any(s.changed for s in row.old)
