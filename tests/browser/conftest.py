@@ -5,6 +5,9 @@ import shutil
 
 import pytest
 
+from agents import services
+from tests.helpers import edit
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make to set up data are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -46,9 +49,9 @@ def browser():
 def new_page(browser, live_server):
     contexts = []
 
-    def make(username: str, password: str = "pw-for-tests"):
+    def make(username: str, password: str = "pw-for-tests", *, width=1360, height=900):
         context = browser.new_context(
-            viewport={"width": 1360, "height": 900}, base_url=live_server.url
+            viewport={"width": width, "height": height}, base_url=live_server.url
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -69,3 +72,27 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def world(user, make_version):
+    """An agent with every kind of page filled: versions, a release, a channel, an eval run."""
+    agent = services.create_agent(
+        name="Clinic line",
+        user=user,
+        config={"tools": [{"name": "crm", "url": "https://crm.example.com/"}]},
+    )
+    v1 = make_version(agent)
+    services.release_version(version=v1, user=user)
+    make_version(agent)
+    edit(agent, {"prompt": {"welcome_message": "Hello there"}}, user=user)
+    channel = services.create_channel(user=user, name="Main", kind="web", agent=agent)
+    suite = services.create_eval_suite(
+        agent=agent,
+        name="Smoke",
+        user=user,
+        cases=[{"name": "hi", "messages": [{"role": "user", "content": "hi"}]}],
+    )
+    run = services.start_eval_run(suite=suite, target="draft", user=user)
+    services.execute_eval_run(run_id=run.pk)
+    return agent, channel, suite, run

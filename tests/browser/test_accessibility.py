@@ -7,11 +7,7 @@ loads from the network.
 
 from pathlib import Path
 
-import pytest
-
-from agents import services
 from fuzz.console import page_urls
-from tests.helpers import edit
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 
@@ -23,29 +19,6 @@ def violations(page) -> list[str]:
             .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", "))"""
     )
     return found
-
-
-@pytest.fixture
-def world(user, make_version):
-    agent = services.create_agent(
-        name="Clinic line",
-        user=user,
-        config={"tools": [{"name": "crm", "url": "https://crm.example.com/"}]},
-    )
-    v1 = make_version(agent)
-    services.release_version(version=v1, user=user)
-    make_version(agent)
-    edit(agent, {"prompt": {"welcome_message": "Hello there"}}, user=user)
-    channel = services.create_channel(user=user, name="Main", kind="web", agent=agent)
-    suite = services.create_eval_suite(
-        agent=agent,
-        name="Smoke",
-        user=user,
-        cases=[{"name": "hi", "messages": [{"role": "user", "content": "hi"}]}],
-    )
-    run = services.start_eval_run(suite=suite, target="draft", user=user)
-    services.execute_eval_run(run_id=run.pk)
-    return agent, channel, suite, run
 
 
 def test_every_page_has_no_axe_violations(new_page, world, user):
