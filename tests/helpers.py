@@ -56,6 +56,39 @@ class Api:
         return self.call("DELETE", path, **kw)
 
 
+def draft_form(agent, **overrides):
+    """The editor form as a browser would submit it, from the stored draft."""
+    agent.draft.refresh_from_db()
+    config = agent.draft.config
+    data = {"revision": str(agent.draft.revision), "_action": "save"}
+
+    def flatten(prefix, value):
+        if isinstance(value, dict) and prefix.split(".")[-1] not in {
+            "parameters",
+            "workflow",
+            "input_schema",
+            "output_schema",
+        }:
+            for key, item in value.items():
+                flatten(f"{prefix}.{key}" if prefix else key, item)
+        elif isinstance(value, list) and prefix.split(".")[-1] in {"tools", "knowledge", "fields"}:
+            data[f"{prefix}.__row"] = [str(i) for i in range(len(value))]
+            for i, row in enumerate(value):
+                flatten(f"{prefix}[{i}]", row)
+        elif isinstance(value, list):
+            data[prefix] = "\n".join(value)
+        elif isinstance(value, dict):
+            data[prefix] = json.dumps(value)
+        elif value is None:
+            data[prefix] = ""
+        else:
+            data[prefix] = str(value)
+
+    flatten("", config)
+    data.update(overrides)
+    return data
+
+
 def error(response, status, code):
     assert response.status_code == status, response.content
     body = response.json()

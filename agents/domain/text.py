@@ -40,12 +40,20 @@ def clean_text(value: Any, *, path: str, required: bool, max_length: int | None)
 
 
 def clean_metadata(name: str | None, description: str | None) -> dict[str, str]:
-    """A name and description (whichever is given), cleaned: what agents and suites share."""
+    """A name and description (whichever is given), cleaned: what agents, suites and
+    versions share. Problems with both are reported together."""
     fields: dict[str, str] = {}
-    if name is not None:
-        fields["name"] = clean_text(name, path="name", required=True, max_length=NAME_MAX)
-    if description is not None:
-        fields["description"] = clean_text(
-            description, path="description", required=False, max_length=None
-        )
+    problems: list[dict[str, str]] = []
+    for key, value, required, limit in (
+        ("name", name, True, NAME_MAX),
+        ("description", description, False, None),
+    ):
+        if value is None:
+            continue
+        try:
+            fields[key] = clean_text(value, path=key, required=required, max_length=limit)
+        except InvalidInput as exc:
+            problems.extend(exc.errors)
+    if problems:
+        raise InvalidInput(problems)
     return fields

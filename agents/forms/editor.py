@@ -291,6 +291,10 @@ def with_blank_row(document: dict[str, Any], list_path: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- rendering
 
 
+def _dom_id(path: str) -> str:
+    return "f-" + "".join(c if c.isalnum() else "-" for c in path)
+
+
 @dataclass
 class BoundField:
     spec: FieldSpec
@@ -302,7 +306,7 @@ class BoundField:
 
     @property
     def input_id(self) -> str:
-        return "f-" + "".join(c if c.isalnum() else "-" for c in self.path)
+        return _dom_id(self.path)
 
     @property
     def display(self) -> str:
@@ -325,6 +329,10 @@ class BoundRow:
     @property
     def key(self) -> str:
         return self.path.rpartition("[")[2].rstrip("]")
+
+    @property
+    def dom_id(self) -> str:
+        return _dom_id(self.path)
 
 
 @dataclass
@@ -384,3 +392,34 @@ def editor_sections(document: dict[str, Any], errors: dict[str, str]) -> list[Bo
         keys = {f.path.split(".")[0].split("[")[0] for f in section.fields}
         section.error_count = sum(1 for path in errors if path.split(".")[0].split("[")[0] in keys)
     return list(sections.values())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One line of the error summary: what is wrong and a link to where."""
+
+    anchor: str
+    label: str
+    message: str
+
+
+def error_summary(sections: list[BoundSection]) -> list[Problem]:
+    """Every problem the editor shows, in page order, each linking to its field."""
+    problems: list[Problem] = []
+
+    def walk(fields: list[BoundField], where: str) -> None:
+        for item in fields:
+            label = f"{where} · {item.spec.label}" if where else item.spec.label
+            if item.error:
+                problems.append(Problem(item.input_id, label, item.error))
+            for number, row in enumerate(item.rows, start=1):
+                row_label = f"{item.spec.row_noun.capitalize()} {number}"
+                if row.error:
+                    problems.append(Problem(row.dom_id, row_label, row.error))
+                walk(row.fields, row_label)
+
+    for section in sections:
+        if section.error:
+            problems.append(Problem(section.dom_id, section.title, section.error))
+        walk(section.fields, "")
+    return problems

@@ -16,7 +16,7 @@ def get_version(agent: Agent, number: int) -> PublishedVersion:
         .first()
     )
     if found is None:
-        raise UnknownReference(f"{agent.public_id} has no version v{number}.")
+        raise UnknownReference(f"“{agent.name}” has no version v{number}.")
     return found
 
 

@@ -8,6 +8,7 @@ reads the same from every edge. See `base.py` for locking and history.
 from agents.services.agents import archive_agent, create_agent, update_agent
 from agents.services.channels import (
     CHANNEL_FIELDS,
+    clean_channel,
     create_channel,
     start_conversation_on_channel,
     update_channel,
@@ -36,6 +37,7 @@ __all__ = [
     "archive_agent",
     "bind",
     "claim_idempotency_key",
+    "clean_channel",
     "create_agent",
     "create_api_token",
     "create_channel",

@@ -21,7 +21,7 @@ from agents.services.conversations import start_conversation
 CHANNEL_FIELDS = ("name", "kind", "address", "agent", "target", "variants")
 
 
-def _clean_channel(values: dict[str, Any]) -> dict[str, Any]:
+def clean_channel(values: dict[str, Any]) -> dict[str, Any]:
     """Validate a channel's fields together; pinned versions must be the agent's own."""
     problems: list[dict[str, str]] = []
     cleaned = dict(values)
@@ -56,7 +56,7 @@ def _clean_channel(values: dict[str, Any]) -> dict[str, Any]:
         )
         for number in sorted(pinned - existing):
             problems.append(
-                {"path": "target", "message": f"v{number} is not a version of {agent.public_id}"}
+                {"path": "target", "message": f"v{number} is not a version of “{agent.name}”"}
             )
     if problems:
         raise InvalidInput(problems)
@@ -73,7 +73,7 @@ def create_channel(
     target: Any = "released",
     variants: list[dict[str, Any]] | None = None,
 ) -> Channel:
-    values = _clean_channel(
+    values = clean_channel(
         {
             "name": name,
             "kind": kind,
@@ -97,7 +97,7 @@ def update_channel(*, channel: Channel, user: User, **changes: Any) -> Channel:
     with transaction.atomic():
         locked = Channel.objects.select_for_update().select_related("agent").get(pk=channel.pk)
         current = {field: getattr(locked, field) for field in CHANNEL_FIELDS}
-        values = _clean_channel({**current, **changes})
+        values = clean_channel({**current, **changes})
         changed = [f for f in CHANNEL_FIELDS if values[f] != current[f]]
         if not changed:
             return locked

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from agents.domain import config as schema
 from agents.domain.exceptions import NoChanges
-from agents.domain.text import NAME_MAX, clean_text
+from agents.domain.text import clean_metadata
 from agents.models import Agent, Draft, PublishedVersion
 from agents.services.base import (
     User,
@@ -32,8 +32,8 @@ def save_version(
     Raises NoChanges when the draft equals the latest version, DraftConflict when
     the caller looked at an older revision than the one that would be saved.
     """
-    name = clean_text(name, path="name", required=True, max_length=NAME_MAX)
-    description = clean_text(description, path="description", required=False, max_length=None)
+    cleaned = clean_metadata(name, description)
+    name, description = cleaned["name"], cleaned["description"]
     with transaction.atomic():
         locked = Agent.objects.select_for_update().get(pk=agent.pk)
         check_active(locked)

@@ -41,18 +41,10 @@ def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> Http
     if request.method == "POST":
         require(request.user, MANAGE_CHANNELS)
         values = channel_form.form_values(request.POST)
-        try:
-            agent = selectors.routable_agent(values["agent"])
-            changes = channel_form.changes(values, agent)
-            if channel is None:
-                channel = services.create_channel(user=request.user, **changes)
-            else:
-                channel = services.update_channel(channel=channel, user=request.user, **changes)
-        except InvalidInput as exc:
-            errors.update(errors_of(exc))
-        else:
-            messages.success(request, f"Saved {channel.name}.")
-            return redirect("agents:channel", channel.public_id)
+        saved = _save_channel(request, channel, values, errors)
+        if saved is not None:
+            messages.success(request, f"Saved {saved.name}.")
+            return redirect("agents:channel", saved.public_id)
     elif channel is not None:
         values = channel_form.initial_values(channel)
     else:
@@ -71,3 +63,24 @@ def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> Http
         "changes": selectors.channel_history(channel) if channel else [],
     }
     return render(request, "agents/channels/form.html", context)
+
+
+def _save_channel(request, channel, values, errors: dict[str, str]):
+    """Create or update from the form; on bad input every problem lands in `errors`
+    at once (an unknown agent does not hide a missing name) and None comes back."""
+    try:
+        agent = selectors.routable_agent(values["agent"])
+    except InvalidInput as exc:
+        errors.update(errors_of(exc))
+        agent = None
+    try:
+        changes = channel_form.changes(values, agent)
+        if errors:
+            services.clean_channel({**changes, "agent": None})
+            return None
+        if channel is None:
+            return services.create_channel(user=request.user, **changes)
+        return services.update_channel(channel=channel, user=request.user, **changes)
+    except InvalidInput as exc:
+        errors.update({k: v for k, v in errors_of(exc).items() if k not in errors})
+        return None

@@ -86,11 +86,13 @@ def _render_editor(
     revision: int | None = None,
     saved: bool = False,
 ) -> HttpResponse:
+    sections = editor.editor_sections(
+        document if document is not None else agent.draft.config, errors
+    )
     extra = {
-        "sections": editor.editor_sections(
-            document if document is not None else agent.draft.config, errors
-        ),
+        "sections": sections,
         "form_errors": errors,
+        "problems": editor.error_summary(sections) if errors else [],
         "form_revision": revision if revision is not None else agent.draft.revision,
         "saved": saved,
     }

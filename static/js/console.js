@@ -15,11 +15,69 @@
     if (!d.open) d.showModal();
     // A field marked autofocus, else the title: the dialog opens at its top, and no
     // confirming button ever has focus by default.
-    var focus = d.querySelector("[autofocus]") || d.querySelector("#dialog-title");
+    // A form sent back with errors: its first invalid field.
+    var focus = d.querySelector("[aria-invalid=true]") || d.querySelector("[autofocus]") ||
+      d.querySelector("#dialog-title");
     if (focus) {
-      if (!focus.hasAttribute("autofocus")) focus.setAttribute("tabindex", "-1");
+      if (!focus.matches("input, select, textarea, button")) focus.setAttribute("tabindex", "-1");
       focus.focus();
     }
+  });
+
+  // Focus never falls to the page after a swap: when the focused element was
+  // replaced, it goes to the first invalid field (a failed save: the error summary
+  // above lists them all), else to the first new row (Load more), else to the
+  // updated panel's heading. Dialogs are handled above.
+  // Swaps in flight, by target: a save's events refresh other panels meanwhile.
+  var swaps = new WeakMap();
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target === dialog()) return;
+    var active = document.activeElement;
+    // A request's own button is disabled while it runs, which drops focus to the
+    // page: count that as focus inside the target too.
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var lost = !active || active === document.body;
+    swaps.set(target, {
+      target: target,
+      id: target.id,
+      parent: target.parentElement,
+      previous: target.previousElementSibling,
+      hadFocus: lost ? !!elt && target.contains(elt) : target.contains(active),
+    });
+  });
+  function focusable(el) {
+    if (!el.matches("a[href], button, input, select, textarea, [tabindex]")) el.setAttribute("tabindex", "-1");
+    return el;
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var was = event.detail.target && swaps.get(event.detail.target);
+    if (!was) return;
+    swaps.delete(was.target);
+    if (!was.hadFocus) return;
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return;
+    var region = document.contains(was.target) ? was.target : (was.id && document.getElementById(was.id));
+    var first = null;
+    if (!region) {
+      first = was.previous ? was.previous.nextElementSibling : was.parent && was.parent.firstElementChild;
+      if (!first) return;
+      focusable(first).focus();
+      return;
+    }
+    var invalid = region.querySelector("[aria-invalid=true]");
+    if (invalid) {
+      invalid.scrollIntoView({block: "center"});
+      invalid.focus({preventScroll: true});
+      return;
+    }
+    var summary = region.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      return;
+    }
+    var heading = region.querySelector("h1, h2, h3") || region;
+    focusable(heading).focus({preventScroll: true});
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -80,6 +138,17 @@
         if (compareOpener && document.contains(compareOpener)) compareOpener.focus();
         return;
       }
+    }
+    // Error summary links move focus to the field, not only the scroll position.
+    var problem = event.target.closest("[data-error-summary] a[href^='#']");
+    if (problem) {
+      var field = document.getElementById(problem.getAttribute("href").slice(1));
+      if (field) {
+        event.preventDefault();
+        field.scrollIntoView({block: "center"});
+        focusable(field).focus({preventScroll: true});
+      }
+      return;
     }
     var button = event.target.closest("[data-close-dialog]");
     if (!button) return;
