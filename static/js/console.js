@@ -161,8 +161,32 @@
     }
   });
 
+  // What opened the dialog, to give focus back to when it closes. When a refresh
+  // replaced that button meanwhile (a release redraws the history), focus goes to
+  // the same button redrawn, else to the heading of the panel it was in.
+  var dialogOpener = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var d = dialog();
+    if (d && event.detail.target === d && !d.contains(event.detail.elt)) {
+      var elt = event.detail.elt;
+      var section = elt.closest("section[id]");
+      dialogOpener = {elt: elt, get: elt.getAttribute("hx-get"), section: section && section.id};
+    }
+  });
+
   document.addEventListener("close", function (event) {
-    if (event.target === dialog()) event.target.replaceChildren();
+    if (event.target !== dialog()) return;
+    event.target.replaceChildren();
+    var was = dialogOpener;
+    dialogOpener = null;
+    var active = document.activeElement;
+    if (!was || (active && active !== document.body && document.contains(active))) return;
+    var again = was.get && Array.prototype.find.call(
+      document.querySelectorAll("[hx-get]"), function (el) { return el.getAttribute("hx-get") === was.get; });
+    var section = was.section && document.getElementById(was.section);
+    var heading = section && (section.querySelector("h1, h2, h3") || section);
+    var to = again || heading;
+    if (to) focusable(to).focus({preventScroll: !!again});
   }, true);
 
   // The draft editor: "Unsaved edits" once a field changes, a warning before leaving

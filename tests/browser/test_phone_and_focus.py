@@ -150,3 +150,15 @@ def test_load_more_moves_focus_to_the_first_new_row(new_page, agent, user):
     page.keyboard.press("Enter")
     expect(page.locator("#version-2")).to_be_focused()
     assert page.console_errors == []
+
+
+def test_after_a_dialog_acts_focus_stays_in_the_updated_panel(new_page, agent, user):
+    services.save_version(agent=agent, name="First", user=user)
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.locator('#history-panel [hx-get$="/versions/1/release/"]').click()
+    page.locator("#dialog").get_by_role("button", name="Release v1").click()
+    expect(page.locator("#version-1").get_by_text("Released")).to_be_visible()
+    # Focus stays in the refreshed history, not at the top of the page.
+    page.wait_for_function("document.activeElement.closest('#history-panel') !== null")
+    assert page.console_errors == []
