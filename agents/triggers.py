@@ -1,7 +1,7 @@
 """Database triggers that enforce the versioning invariants below the ORM.
 
-- Published versions, release events and configuration snapshots are
-  append-only: UPDATE and DELETE are rejected, whatever issues them (ORM, raw
+- Published versions, release events, configuration snapshots and draft
+  revisions are append-only: UPDATE and DELETE are rejected, whatever issues them (ORM, raw
   SQL, a database console).
 - Version numbers per agent are consecutive: an INSERT must use max + 1.
 - An agent's released version must be one of its own versions.
@@ -22,6 +22,7 @@ APPEND_ONLY_TABLES = (
     "agents_publishedversion",
     "agents_releaseevent",
     "agents_configsnapshot",
+    "agents_draftrevision",
 )
 BINDING_COLUMNS = (
     "public_id",

@@ -31,6 +31,7 @@ from agents.models.evals import (
     new_run_id,
     new_suite_id,
 )
+from agents.models.revisions import DraftRevision
 from agents.models.tokens import ApiToken, IdempotencyRecord
 from agents.models.versions import ConfigSnapshot, PublishedVersion, ReleaseEvent
 
@@ -43,6 +44,7 @@ __all__ = [
     "ConfigSnapshot",
     "Conversation",
     "Draft",
+    "DraftRevision",
     "EvalCase",
     "EvalResult",
     "EvalRun",

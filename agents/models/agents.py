@@ -110,6 +110,7 @@ class Draft(models.Model):
     restored_from = models.ForeignKey(
         "PublishedVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    restored_from_revision = models.PositiveIntegerField(null=True, blank=True)
 
     history = HistoricalRecords()
 

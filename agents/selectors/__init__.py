@@ -57,6 +57,14 @@ from agents.selectors.history import (
     release_log,
 )
 from agents.selectors.releases import ReleasePlan, release_plan
+from agents.selectors.revisions import (
+    REVISIONS_PAGE_SIZE,
+    RevisionPage,
+    RevisionRow,
+    revision,
+    revision_list,
+    revisions_page,
+)
 from agents.selectors.versions import (
     get_version,
     latest_version,
@@ -67,11 +75,14 @@ from agents.selectors.versions import (
 
 __all__ = [
     "HISTORY_PAGE_SIZE",
+    "REVISIONS_PAGE_SIZE",
     "Activity",
     "CaseRow",
     "HistoryPage",
     "HistoryRow",
     "ReleasePlan",
+    "RevisionPage",
+    "RevisionRow",
     "Side",
     "VersionStats",
     "active_agents",
@@ -108,6 +119,9 @@ __all__ = [
     "release_event",
     "release_log",
     "release_plan",
+    "revision",
+    "revision_list",
+    "revisions_page",
     "routable_agent",
     "run",
     "run_results",

@@ -29,7 +29,7 @@ from agents.services.playground import send_playground_message, start_playground
 from agents.services.recovery import recover_stalled_jobs
 from agents.services.releases import release_version
 from agents.services.tokens import create_api_token, forget_tokens_of, revoke_api_token
-from agents.services.versions import restore_version, save_version
+from agents.services.versions import restore_revision, restore_version, save_version
 
 __all__ = [
     "CHANNEL_FIELDS",
@@ -51,6 +51,7 @@ __all__ = [
     "record_idempotent_response",
     "recover_stalled_jobs",
     "release_version",
+    "restore_revision",
     "restore_version",
     "revoke_api_token",
     "run_eval",

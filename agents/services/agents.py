@@ -17,6 +17,7 @@ from agents.services.base import (
     actor,
     record,
 )
+from agents.services.revisions import write_revision
 
 
 def _unused_public_id() -> str:
@@ -48,6 +49,7 @@ def create_agent(
         )
         record(draft, user, "Created")
         draft.save()
+        write_revision(draft, user=user, reason="Created", previous=None)
     return agent
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from agents.domain import config as schema
 from agents.domain.exceptions import ConversationEnded, InvalidInput
 from agents.domain.text import clean_text
 from agents.models import ConfigSnapshot, Conversation
@@ -16,6 +15,7 @@ from agents.services.base import (
     User,
     actor,
 )
+from agents.services.snapshots import freeze
 
 
 def bind(ref: str) -> tuple[runtime.Resolved, ConfigSnapshot | None]:
@@ -23,7 +23,9 @@ def bind(ref: str) -> tuple[runtime.Resolved, ConfigSnapshot | None]:
     draft is frozen as a snapshot stored once per content hash, so later edits never
     reach whatever was bound to it (conversations, eval runs)."""
     resolved = runtime.resolve(ref)
-    return resolved, (_snapshot(resolved) if resolved.version_pk is None else None)
+    return resolved, (
+        freeze(resolved.content_hash, resolved.config) if resolved.version_pk is None else None
+    )
 
 
 def start_conversation(
@@ -50,21 +52,6 @@ def start_conversation(
         playground=playground,
     )
     return conversation, resolved
-
-
-def _snapshot(resolved: runtime.Resolved) -> ConfigSnapshot:
-    found = ConfigSnapshot.objects.filter(content_hash=resolved.content_hash).first()
-    if found is not None:
-        return found
-    try:
-        with transaction.atomic():
-            return ConfigSnapshot.objects.create(
-                content_hash=resolved.content_hash,
-                config=resolved.config,
-                schema_version=schema.SCHEMA_VERSION,
-            )
-    except IntegrityError:  # another request froze the same draft first
-        return ConfigSnapshot.objects.get(content_hash=resolved.content_hash)
 
 
 def end_conversation(

@@ -19,6 +19,7 @@ from agents.services.base import (
     locked_draft,
     record,
 )
+from agents.services.revisions import write_revision
 
 _KEEP = object()
 
@@ -31,10 +32,13 @@ def replace_draft(
     expected_revision: int | None,
     reason: str,
     restored_from: PublishedVersion | object | None = _KEEP,
+    restored_from_revision: int | None = None,
 ) -> Draft:
-    """Put a validated document in the draft: revision + 1, one history row.
+    """Put a validated document in the draft: revision + 1, one history row, one
+    DraftRevision.
 
     A stale `expected_revision` raises DraftConflict; the same content is a no-op.
+    `restored_from` is kept from before unless given (a restore names its source).
     """
     digest = schema.content_hash(document)
     with transaction.atomic():
@@ -50,6 +54,10 @@ def replace_draft(
             user=user,
             reason=reason,
             restored_from=draft.restored_from if restored_from is _KEEP else restored_from,
+            restored_from_revision=(
+                draft.restored_from_revision if restored_from is _KEEP else restored_from_revision
+            ),
+            restoring=restored_from is not _KEEP,
         )
 
 
@@ -61,15 +69,27 @@ def _write_draft(
     user: User,
     reason: str,
     restored_from: PublishedVersion | None,
+    restored_from_revision: int | None,
+    restoring: bool,
 ) -> Draft:
+    previous = draft.config
     draft.config = document
     draft.content_hash = digest
     draft.revision += 1
     draft.updated_by = actor(user)
     draft.updated_at = timezone.now()
     draft.restored_from = restored_from
+    draft.restored_from_revision = restored_from_revision
     record(draft, user, reason)
     draft.save()
+    write_revision(
+        draft,
+        user=user,
+        reason=reason,
+        previous=previous,
+        restored_from_version=restored_from if restoring else None,
+        restored_from_revision=restored_from_revision if restoring else None,
+    )
     runtime.refresh_on_commit(draft.agent.public_id)
     return draft
 

@@ -8,6 +8,7 @@ from agents.domain import config as schema
 from agents.domain.exceptions import NoChanges
 from agents.domain.text import clean_metadata
 from agents.models import Agent, Draft, PublishedVersion
+from agents.selectors import revisions as revision_selectors
 from agents.services.base import (
     User,
     actor,
@@ -75,19 +76,62 @@ def restore_version(
     draft as it is is first saved as a version of that name, in the same
     transaction: both happen, or neither does.
     """
+    return _restore(
+        version.agent,
+        document=schema.upgrade(version.config, version.schema_version),
+        label=version.label,
+        user=user,
+        expected_revision=expected_revision,
+        save_first_as=save_first_as,
+        restored_from=version,
+    )
+
+
+def restore_revision(
+    *,
+    agent: Agent,
+    number: int,
+    user: User,
+    expected_revision: int | None = None,
+    save_first_as: str | None = None,
+) -> Draft:
+    """Copy draft revision `rN` into the draft, exactly, as restore_version does; the
+    new revision records which one it came from."""
+    revision = revision_selectors.revision(agent, number)
+    return _restore(
+        agent,
+        document=schema.upgrade(revision.snapshot.config, revision.snapshot.schema_version),
+        label=revision.label,
+        user=user,
+        expected_revision=expected_revision,
+        save_first_as=save_first_as,
+        restored_from=None,
+        restored_from_revision=revision.number,
+    )
+
+
+def _restore(
+    agent: Agent,
+    *,
+    document: dict,
+    label: str,
+    user: User,
+    expected_revision: int | None,
+    save_first_as: str | None,
+    restored_from: PublishedVersion | None,
+    restored_from_revision: int | None = None,
+) -> Draft:
     with transaction.atomic():
         if save_first_as is not None:
             save_version(
-                agent=version.agent,
-                name=save_first_as,
-                user=user,
-                expected_revision=expected_revision,
+                agent=agent, name=save_first_as, user=user, expected_revision=expected_revision
             )
         return replace_draft(
-            agent=version.agent,
-            document=schema.upgrade(version.config, version.schema_version),
+            agent=agent,
+            document=document,
             user=user,
             expected_revision=expected_revision,
-            reason=f"Restored {version.label}",
-            restored_from=version,
+            reason=f"Restored {label}",
+            restored_from=restored_from,
+            restored_from_revision=restored_from_revision,
         )

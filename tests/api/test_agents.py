@@ -374,7 +374,11 @@ def test_a_draft_conversation_keeps_the_draft_as_it_was(api, live, user):
     agent = live[0]
     first = api.post("/conversations", {"agent": f"{agent.public_id}@draft"}).json()
     second = api.post("/conversations", {"agent": f"{agent.public_id}@draft"}).json()
-    assert ConfigSnapshot.objects.count() == 1  # stored once per content hash
+    # Stored once per content hash: the snapshot the draft's revision already holds.
+    bound = Conversation.objects.filter(public_id__in=[first["id"], second["id"]])
+    current = agent.revisions.get(number=Draft.objects.get(agent=agent).revision)
+    assert {c.snapshot_id for c in bound} == {current.snapshot_id}
+    assert ConfigSnapshot.objects.filter(content_hash=first["content_hash"]).count() == 1
     edit(agent, {"prompt": {"welcome_message": "Changed later"}}, user=user)
     again = api.get(f"/conversations/{first['id']}").json()
     assert again["version"] == "draft"

@@ -1,0 +1,80 @@
+"""Draft revisions: one revision with its configuration, or pages of them without."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from agents.domain.exceptions import UnknownReference
+from agents.models import Agent, DraftRevision, PublishedVersion
+
+REVISIONS_PAGE_SIZE = 20
+
+
+def revision(agent: Agent, number: int) -> DraftRevision:
+    """Revision `rN` of the agent's draft with its configuration (`.snapshot.config`)."""
+    found = (
+        DraftRevision.objects.filter(agent_id=agent.pk, number=number)
+        .select_related("snapshot", "created_by", "restored_from_version")
+        .first()
+    )
+    if found is None:
+        raise UnknownReference(f"“{agent.name}” has no revision r{number}.")
+    return found
+
+
+def revision_list(agent: Agent) -> QuerySet[DraftRevision]:
+    """Newest first, without configurations: listing reads only the revision rows."""
+    return (
+        DraftRevision.objects.filter(agent_id=agent.pk)
+        .select_related("created_by", "restored_from_version")
+        .only(
+            "number",
+            "content_hash",
+            "created_at",
+            "reason",
+            "changed",
+            "restored_from_revision",
+            "agent_id",
+            "created_by__username",
+            "restored_from_version__number",
+        )
+        .order_by("-number")
+    )
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    revision: DraftRevision
+    is_current: bool  # what the draft holds now
+    versions: tuple[str, ...]  # versions with exactly this configuration ("v3")
+
+
+@dataclass(frozen=True)
+class RevisionPage:
+    rows: list[RevisionRow]
+    next_page: int | None
+
+
+def revisions_page(agent: Agent, *, page: int = 1) -> RevisionPage:
+    """One page of the timeline, newest first: two queries however many revisions."""
+    page = max(page, 1)
+    start = (page - 1) * REVISIONS_PAGE_SIZE
+    found = list(revision_list(agent)[start : start + REVISIONS_PAGE_SIZE + 1])
+    shown = found[:REVISIONS_PAGE_SIZE]
+    labels: dict[str, list[str]] = {}
+    if shown:
+        for content_hash, number in (
+            PublishedVersion.objects.filter(
+                agent_id=agent.pk, content_hash__in={r.content_hash for r in shown}
+            )
+            .order_by("number")
+            .values_list("content_hash", "number")
+        ):
+            labels.setdefault(content_hash, []).append(f"v{number}")
+    current = agent.draft.revision
+    rows = [
+        RevisionRow(r, r.number == current, tuple(labels.get(r.content_hash, ()))) for r in shown
+    ]
+    return RevisionPage(rows, page + 1 if len(found) > REVISIONS_PAGE_SIZE else None)
