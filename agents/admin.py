@@ -186,10 +186,8 @@ class AgentAdmin(HistoryAdmin):
         obj._state.adding = False
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        # Agents with versions are archived, never deleted.
-        if obj is not None and obj.versions.exists():
-            return False
-        return super().has_delete_permission(request, obj)
+        # Agents are archived, never deleted: their revisions and versions are history.
+        return False
 
     @admin.action(description="Archive selected agents", permissions=["change"])
     def archive(self, request, queryset):

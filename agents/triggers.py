@@ -31,6 +31,7 @@ BINDING_COLUMNS = (
     "snapshot_id",
     "content_hash",
     "started_at",
+    "revision",
 )
 
 
@@ -40,6 +41,9 @@ class Trigger:
     table: str
     sqlite: str  # everything after "CREATE TRIGGER IF NOT EXISTS <name>"
     postgres: str  # a complete CREATE OR REPLACE TRIGGER statement
+    # Columns a later migration added that the trigger names: until they exist (an
+    # earlier migration is running), the trigger waits.
+    requires: tuple[str, ...] = ()
 
 
 _REJECT_FUNCTION = """CREATE OR REPLACE FUNCTION agents_reject_write() RETURNS trigger
@@ -152,6 +156,7 @@ def _triggers() -> list[Trigger]:
             postgres="""CREATE OR REPLACE TRIGGER agents_conversation_binding
             BEFORE UPDATE ON agents_conversation
             FOR EACH ROW EXECUTE FUNCTION agents_conversation_binding()""",
+            requires=("revision",),
         )
     )
     triggers.append(
@@ -198,10 +203,18 @@ def install(connection) -> None:
         for trigger in TRIGGERS:
             if trigger.table not in tables:
                 continue
+            if trigger.requires and not set(trigger.requires) <= _columns(
+                connection, cursor, trigger.table
+            ):
+                continue
             if connection.vendor == "sqlite":
                 cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {trigger.name} {trigger.sqlite}")
             else:
                 cursor.execute(trigger.postgres)
+
+
+def _columns(connection, cursor, table: str) -> set[str]:
+    return {c.name for c in connection.introspection.get_table_description(cursor, table)}
 
 
 def uninstall(connection) -> None:

@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Query, Router, Status
 
 from agents import selectors, services
-from agents.api.common import if_match, page, require
+from agents.api.common import expected_revision, if_match, page, require
 from agents.api.idempotency import idempotent
 from agents.api.schemas import (
     ERRORS_READ,
@@ -30,7 +30,6 @@ from agents.api.schemas import (
     VersionOut,
 )
 from agents.api.shapes import agent_out, draft_out, event_out, version_out, version_summary
-from agents.domain import references
 from agents.permissions import (
     CHANGE_AGENT,
     CREATE_AGENT,
@@ -172,7 +171,7 @@ def create_version(request, agent_id: str, payload: VersionCreate):
         name=payload.name,
         description=payload.description,
         user=principal.user,
-        expected_revision=payload.expected_draft_revision,
+        expected_revision=expected_revision(request, payload.expected_draft_revision),
     )
     agent.refresh_from_db(fields=["released_version"])
     return Status(
@@ -234,16 +233,24 @@ def release(request, agent_id: str, payload: ReleaseIn):
 @agents.post(
     "/{agent_id}/restore",
     response={200: DraftOut, 409: ErrorOut, 412: ErrorOut, **ERRORS_WRITE},
-    summary="Overwrite the draft with a version's snapshot",
+    summary="Overwrite the draft with a version's or a revision's configuration",
 )
 @idempotent
 def restore(request, agent_id: str, payload: RestoreIn):
+    """`{"version": 3}` or `{"revision": 12}`: the draft becomes exactly that
+    configuration, as a new revision recording where it came from."""
     principal = require(request, EDIT_DRAFT)
     agent = selectors.agent_for_page(agent_id)
-    version = selectors.get_version(agent, payload.version)
-    draft = services.restore_version(
-        version=version, user=principal.user, expected_revision=payload.expected_draft_revision
-    )
+    expected = expected_revision(request, payload.expected_draft_revision)
+    if payload.revision is not None:
+        draft = services.restore_revision(
+            agent=agent, number=payload.revision, user=principal.user, expected_revision=expected
+        )
+    else:
+        version = selectors.get_version(agent, payload.version)
+        draft = services.restore_version(
+            version=version, user=principal.user, expected_revision=expected
+        )
     return Status(200, draft_out(draft))
 
 
@@ -260,25 +267,22 @@ def releases(request, agent_id: str, limit: int = Query(100, ge=1, le=1000)):
 
 @agents.get(
     "/{agent_id}/diff",
-    response={200: DiffOut, 400: ErrorOut, **ERRORS_READ},
+    response={200: DiffOut, 400: ErrorOut, 409: ErrorOut, **ERRORS_READ},
     summary="Compare two configurations",
     by_alias=True,
     exclude_unset=True,
 )
 def diff(request, agent_id: str, from_: str = Query(..., alias="from"), to: str = Query(...)):
-    """`from` and `to` are each `3`, `v3`, `draft` or `released`."""
+    """`from` and `to` are each a reference: `draft`, `released`, `3`/`v3` or `r12`.
+    The response names what they resolved to (`released` → `v3`)."""
     require(request, VIEW_AGENT)
     agent = selectors.agent_for_page(agent_id)
     old, new = selectors.compare_side(agent, from_), selectors.compare_side(agent, to)
     result = selectors.config_diff(old, new)
     summary = result.summary
     return {
-        "from": _label(old),
-        "to": _label(new),
+        "from": old.resolved,
+        "to": new.resolved,
         "changes": [c.as_json() for c in result.changes],
         "summary": summary,
     }
-
-
-def _label(side: selectors.Side) -> str:
-    return references.try_parse(side.ref).label

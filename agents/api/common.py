@@ -27,11 +27,11 @@ def page(request: HttpRequest, rows, paging: Paging, shape) -> dict[str, Any]:
     found = list(rows[offset : offset + limit + 1])
     return {
         "data": [shape(row) for row in found[:limit]],
-        "next": _next_url(request, offset, limit, len(found) > limit),
+        "next": next_url(request, offset, limit, len(found) > limit),
     }
 
 
-def _next_url(request: HttpRequest, offset: int, limit: int, more: bool) -> str | None:
+def next_url(request: HttpRequest, offset: int, limit: int, more: bool) -> str | None:
     if not more:
         return None
     params = request.GET.copy()
@@ -51,3 +51,12 @@ def if_match(request: HttpRequest) -> int | None:
     if not REVISION.fullmatch(value):
         raise HttpError(400, 'If-Match must be a draft revision in quotes, e.g. "3".')
     return int(value)
+
+
+def expected_revision(request: HttpRequest, in_body: int | None) -> int | None:
+    """The draft revision the caller saw: `expected_draft_revision` in the body or an
+    `If-Match` header (both may be given only if they agree)."""
+    header = if_match(request)
+    if header is not None and in_body is not None and header != in_body:
+        raise HttpError(400, "If-Match and expected_draft_revision name different revisions.")
+    return in_body if in_body is not None else header

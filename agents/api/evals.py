@@ -380,9 +380,10 @@ def list_runs(
 
 @suites.get(
     "/{suite_id}/compare",
-    response={200: CompareOut, **ERRORS_READ},
+    response={200: CompareOut, 409: ErrorOut, **ERRORS_READ},
     summary="Compare the latest runs on two configurations, case by case",
-    description="`from` and `to` are each `draft`, `released`, `3` or `v3`; each side is the "
+    description="`from` and `to` are each `draft`, `released`, `3`/`v3` or a revision `r12`; "
+    "each side is the "
     "latest finished run on that configuration (null when there is none). A regression "
     "passed in `from` and fails in `to`.",
     by_alias=True,

@@ -32,7 +32,7 @@ runtime_router = Router(tags=["runtime"])
 @runtime_router.get(
     "/resolve/{ref}",
     response={200: ResolveOut, 304: None, 409: ErrorOut, 422: ErrorOut, **ERRORS_READ},
-    summary="Resolve ag_x, ag_x@released, ag_x@draft or ag_x@v3 to its configuration",
+    summary="Resolve ag_x, ag_x@released, ag_x@draft, ag_x@v3 or ag_x@r12 to its configuration",
 )
 def resolve(request, ref: str):
     """`ETag` is the content hash; `If-None-Match` with it answers 304."""

@@ -6,12 +6,15 @@ Their class names are the OpenAPI document's component names: clients see them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
 from agents.domain.routing import TargetIO, VariantIO
+
+# What a configuration resolved to: a version number, "draft", or a revision ("r12").
+BoundRef = int | Annotated[str, Field(pattern=r"^(draft|r[1-9][0-9]{0,8})$")]
 
 MAX_PAGE = 200
 MAX_OFFSET = 10_000_000  # beyond this, databases overflow rather than page
@@ -83,6 +86,33 @@ class DraftOut(Schema):
     updated_at: datetime
     updated_by: str | None
     restored_from: int | None
+    restored_from_revision: int | None = Field(
+        None, description="The draft revision last restored into the draft, if any."
+    )
+
+
+class RevisionOut(Schema):
+    revision: int
+    label: str = Field(..., description="`r12`: how references name it.")
+    content_hash: str
+    updated_by: str | None
+    updated_at: datetime
+    reason: str
+    changed: list[str] = Field(..., description="Configuration paths this save changed.")
+    restored_from_version: int | None
+    restored_from_revision: int | None
+    versions: list[int] = Field(
+        ..., description="Versions holding exactly this configuration (saved from it)."
+    )
+
+
+class RevisionDetail(RevisionOut):
+    config: dict[str, Any]
+
+
+class RevisionList(Schema):
+    data: list[RevisionOut]
+    next: str | None
 
 
 class DraftIn(Schema):
@@ -154,9 +184,18 @@ class ReleaseList(Schema):
 
 
 class RestoreIn(Schema):
+    """Restore a version (`version`) or a draft revision (`revision`): exactly one."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
-    version: int = Field(..., ge=1)
+    version: int | None = Field(None, ge=1)
+    revision: int | None = Field(None, ge=1)
     expected_draft_revision: int | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> RestoreIn:
+        if (self.version is None) == (self.revision is None):
+            raise ValueError("give either version or revision")
+        return self
 
 
 class ChangeOut(Schema):
@@ -182,7 +221,7 @@ class DiffOut(Schema):
 
 class ResolveOut(Schema):
     agent: str
-    version: int | Literal["draft"]
+    version: BoundRef
     content_hash: str
     config: dict[str, Any]
 
@@ -198,7 +237,7 @@ class ConversationOut(Schema):
     id: str
     agent: str
     channel: str | None
-    version: int | Literal["draft"]
+    version: BoundRef
     variant: str | None
     content_hash: str
     config: dict[str, Any]

@@ -40,7 +40,30 @@ def draft_out(draft) -> dict[str, Any]:
         "updated_at": draft.updated_at,
         "updated_by": username(draft.updated_by),
         "restored_from": draft.restored_from.number if draft.restored_from else None,
+        "restored_from_revision": draft.restored_from_revision,
     }
+
+
+def revision_out(row, *, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A draft revision (`row` is a selectors.RevisionRow) and, for one, its config."""
+    revision = row.revision
+    data = {
+        "revision": revision.number,
+        "label": revision.label,
+        "content_hash": revision.content_hash,
+        "updated_by": username(revision.created_by),
+        "updated_at": revision.created_at,
+        "reason": revision.reason,
+        "changed": revision.changed,
+        "restored_from_version": (
+            revision.restored_from_version.number if revision.restored_from_version else None
+        ),
+        "restored_from_revision": revision.restored_from_revision,
+        "versions": [int(label[1:]) for label in row.versions],
+    }
+    if config is not None:
+        data["config"] = config
+    return data
 
 
 def version_summary(version: PublishedVersion, released_id: int | None) -> dict[str, Any]:

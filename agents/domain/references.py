@@ -1,12 +1,13 @@
 """The reference grammar: what names a configuration of an agent.
 
-    draft | released | vN | N
+    draft | released | vN | N | rN
 
 One parser for every caller (runtime, services, selectors, channels, API and
-views), and one spelling back: `label` (`draft`, `released`, `v3`) for
-responses and variants, `path_form` (`draft`, `released`, `3`) for URLs, and
-`as_target()` for a channel's routing JSON. A runtime reference prefixes the
-agent: `ag_x`, `ag_x@released`, `ag_x@draft`, `ag_x@v3`.
+views), and one spelling back: `label` (`draft`, `released`, `v3`, `r12`) for
+responses and variants, `path_form` (`draft`, `released`, `3`, `r12`) for URLs,
+and `as_target()` for a channel's routing JSON. A runtime reference prefixes
+the agent: `ag_x`, `ag_x@released`, `ag_x@draft`, `ag_x@v3`, `ag_x@r12`.
+`rN` is draft revision N: what the draft held after that save, immutable.
 """
 
 from __future__ import annotations
@@ -17,30 +18,42 @@ from typing import Any, Literal
 
 from agents.domain.exceptions import InvalidInput
 
-_SPEC = re.compile(r"^(?:(?P<word>draft|released)|v?(?P<number>[0-9]{1,9}))$")
+_SPEC = re.compile(
+    r"^(?:(?P<word>draft|released)|v?(?P<number>[0-9]{1,9})|r(?P<revision>[0-9]{1,9}))$"
+)
 _AGENT_REF = re.compile(r"^(?P<agent>ag_[a-z2-7]{10})(?:@(?P<spec>[^@]*))?$")
 
-Kind = Literal["draft", "released", "version"]
+Kind = Literal["draft", "released", "version", "revision"]
 
 
 @dataclass(frozen=True)
 class Reference:
     kind: Kind
-    number: int | None = None  # set for kind "version"
+    number: int | None = None  # set for kinds "version" and "revision"
 
     @property
     def label(self) -> str:
-        """`draft`, `released` or `v3`: how responses, variants and runs name it."""
-        return f"v{self.number}" if self.kind == "version" else self.kind
+        """`draft`, `released`, `v3` or `r12`: how responses, variants and runs name it."""
+        if self.kind == "version":
+            return f"v{self.number}"
+        if self.kind == "revision":
+            return f"r{self.number}"
+        return self.kind
 
     @property
     def path_form(self) -> str:
-        """`draft`, `released` or `3`: the form compare URLs use."""
-        return str(self.number) if self.kind == "version" else self.kind
+        """`draft`, `released`, `3` or `r12`: the form compare URLs use."""
+        return str(self.number) if self.kind == "version" else self.label
+
+    @property
+    def is_frozen(self) -> bool:
+        """A version or a revision: what it names never changes."""
+        return self.kind in ("version", "revision")
 
     def as_target(self) -> str | dict[str, int]:
-        """A channel target: `"released"`, `"draft"` or `{"version": 3}`."""
-        return {"version": self.number} if self.kind == "version" else self.kind
+        """A channel target: `"released"`, `"draft"` or `{"version": 3}` (a revision
+        is spelled `r12`, which routing refuses: channels serve versions)."""
+        return {"version": self.number} if self.kind == "version" else self.label
 
     @classmethod
     def of_target(cls, target: Any) -> Reference:
@@ -63,6 +76,8 @@ def try_parse(text: Any) -> Reference | None:
         return None
     if match["word"]:
         return Reference(match["word"])
+    if match["revision"] is not None:
+        return Reference("revision", int(match["revision"]))
     return Reference("version", int(match["number"]))
 
 
@@ -71,7 +86,12 @@ def parse(text: Any, *, path: str = "ref") -> Reference:
     found = try_parse(text)
     if found is None:
         raise InvalidInput(
-            [{"path": path, "message": "must be draft, released or a version number"}]
+            [
+                {
+                    "path": path,
+                    "message": "must be draft, released, a version (v3) or a revision (r12)",
+                }
+            ]
         )
     return found
 
@@ -82,7 +102,12 @@ def parse_agent_ref(ref: str) -> tuple[str, Reference]:
     found = match and (try_parse(match["spec"]) if match["spec"] is not None else RELEASED)
     if not found:
         raise InvalidInput(
-            [{"path": "ref", "message": "use ag_xxx, ag_xxx@released, ag_xxx@draft or ag_xxx@v3"}]
+            [
+                {
+                    "path": "ref",
+                    "message": "use ag_xxx, ag_xxx@released, ag_xxx@draft, ag_xxx@v3 or ag_xxx@r12",
+                }
+            ]
         )
     return match["agent"], found
 

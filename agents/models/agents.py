@@ -89,9 +89,12 @@ class Agent(models.Model):
         return STATUS_LABELS[self.status]
 
     def delete(self, *args, **kwargs):
-        if self.pk and self.versions.exists():
+        # Every draft save is an immutable revision (and versions are forever), so an
+        # agent that exists has a history that is never lost.
+        if self.pk:
             raise VersionImmutable(
-                "An agent with published versions cannot be deleted; archive it instead."
+                "An agent is never deleted (its revisions and versions are history); "
+                "archive it instead."
             )
         return super().delete(*args, **kwargs)
 

@@ -46,6 +46,8 @@ class Conversation(BoundConfiguration):
     )
     # Operators trying a configuration in the console; left out of analytics.
     playground = models.BooleanField(default=False)
+    # Bound to draft revision rN (its snapshot) rather than to the draft as it was.
+    revision = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -70,7 +72,10 @@ class Conversation(BoundConfiguration):
 
     @property
     def bound_version(self) -> int | str:
-        return self.version.number if self.version_id else "draft"
+        """3, "r12" or "draft": the reference this conversation is bound to."""
+        if self.version_id:
+            return self.version.number
+        return f"r{self.revision}" if self.revision else "draft"
 
 
 class Turn(models.Model):

@@ -63,7 +63,9 @@ from agents.selectors.revisions import (
     RevisionRow,
     revision,
     revision_list,
+    revision_rows,
     revisions_page,
+    versions_with_content,
 )
 from agents.selectors.versions import (
     get_version,
@@ -121,6 +123,7 @@ __all__ = [
     "release_plan",
     "revision",
     "revision_list",
+    "revision_rows",
     "revisions_page",
     "routable_agent",
     "run",
@@ -132,5 +135,6 @@ __all__ = [
     "turns_of",
     "version_list",
     "version_stats",
+    "versions_with_content",
     "with_status",
 ]

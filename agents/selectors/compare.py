@@ -8,51 +8,83 @@ from django.core.cache import cache
 
 from agents.domain import references
 from agents.domain.diff import Diff, diff
-from agents.domain.exceptions import UnknownReference
+from agents.domain.exceptions import AgentNotPublished, UnknownReference
 from agents.models import Agent, PublishedVersion
+from agents.selectors.revisions import revision
 
 
 @dataclass(frozen=True)
 class Side:
-    """One side of a comparison: `draft`, `released` or a version."""
+    """One side of a comparison: `draft`, `released`, a version or a draft revision."""
 
-    label: str  # "Draft", "Released (v3)", "v3"
-    ref: str  # canonical URL form: "draft", "released", "3"
+    label: str  # "Draft", "Released (v3)", "v3", "r12"
+    ref: str  # canonical URL form: "draft", "released", "3", "r12"
     config: dict
     content_hash: str
     version: PublishedVersion | None = None
+    resolved: str = ""  # what it resolved to, as responses name it: "v3", "draft", "r12"
+    frozen: bool = False  # a version or a revision: never changes
+
+    @property
+    def revision(self) -> int | None:
+        return int(self.resolved[1:]) if self.resolved.startswith("r") else None
 
 
 def compare_side(agent: Agent, ref: str) -> Side:
-    """Resolve `draft`, `released`, `3` or `v3`; UnknownReference with a reason otherwise."""
+    """Resolve any reference of the one grammar (`draft`, `released`, `3`, `v3`, `r12`).
+
+    UnknownReference with a reason when it names nothing; AgentNotPublished for
+    `released` when nothing is released."""
     reference = references.try_parse(ref)
     if reference is None:
         raise UnknownReference(
-            f"Unknown side {ref.strip().lower()!r}: use draft, released or a version number."
+            f"Unknown side {ref.strip().lower()[:40]!r}: use draft, released, a version "
+            "number (3 or v3) or a revision (r12)."
         )
     if reference.kind == "draft":
         draft = agent.draft
-        return Side("Draft", "draft", draft.config, draft.content_hash)
+        return Side("Draft", "draft", draft.config, draft.content_hash, resolved="draft")
+    if reference.kind == "revision":
+        found = revision(agent, reference.number)
+        return Side(
+            found.label,
+            found.label,
+            found.snapshot.config,
+            found.content_hash,
+            resolved=found.label,
+            frozen=True,
+        )
     if reference.kind == "released":
         released = agent.released_version
         if released is None:
-            raise UnknownReference("Nothing is released yet.")
+            raise AgentNotPublished(f"Nothing of “{agent.name}” is released yet.")
         return Side(
             f"Released ({released.label})",
             "released",
             released.config,
             released.content_hash,
             released,
+            resolved=released.label,
+            frozen=True,
         )
     version = PublishedVersion.objects.filter(agent_id=agent.pk, number=reference.number).first()
     if version is None:
-        raise UnknownReference(f"{agent.name} has no version {reference.label}.")
-    return Side(version.label, str(version.number), version.config, version.content_hash, version)
+        raise UnknownReference(f"“{agent.name}” has no version {reference.label}.")
+    return Side(
+        version.label,
+        str(version.number),
+        version.config,
+        version.content_hash,
+        version,
+        resolved=version.label,
+        frozen=True,
+    )
 
 
 def config_diff(old: Side, new: Side) -> Diff:
-    """The diff of two sides; diffs of two immutable versions are cached by their hashes."""
-    if old.version is None or new.version is None:
+    """The diff of two sides; diffs of two frozen sides (versions, revisions) are
+    cached by their content hashes."""
+    if not (old.frozen and new.frozen):
         return diff(old.config, new.config)
     key = f"agents:diff:v1:{old.content_hash}:{new.content_hash}"
     found = cache.get(key)

@@ -57,12 +57,11 @@ class RevisionPage:
     next_page: int | None
 
 
-def revisions_page(agent: Agent, *, page: int = 1) -> RevisionPage:
-    """One page of the timeline, newest first: two queries however many revisions."""
-    page = max(page, 1)
-    start = (page - 1) * REVISIONS_PAGE_SIZE
-    found = list(revision_list(agent)[start : start + REVISIONS_PAGE_SIZE + 1])
-    shown = found[:REVISIONS_PAGE_SIZE]
+def revision_rows(agent: Agent, *, start: int, count: int) -> tuple[list[RevisionRow], bool]:
+    """Revisions `start`…`start + count` newest first, and whether more follow: two
+    queries however many revisions (the rows, and the versions sharing their content)."""
+    found = list(revision_list(agent)[start : start + count + 1])
+    shown = found[:count]
     labels: dict[str, list[str]] = {}
     if shown:
         for content_hash, number in (
@@ -77,4 +76,22 @@ def revisions_page(agent: Agent, *, page: int = 1) -> RevisionPage:
     rows = [
         RevisionRow(r, r.number == current, tuple(labels.get(r.content_hash, ()))) for r in shown
     ]
-    return RevisionPage(rows, page + 1 if len(found) > REVISIONS_PAGE_SIZE else None)
+    return rows, len(found) > count
+
+
+def revisions_page(agent: Agent, *, page: int = 1) -> RevisionPage:
+    """One page of the console's timeline, newest first."""
+    page = max(page, 1)
+    rows, more = revision_rows(
+        agent, start=(page - 1) * REVISIONS_PAGE_SIZE, count=REVISIONS_PAGE_SIZE
+    )
+    return RevisionPage(rows, page + 1 if more else None)
+
+
+def versions_with_content(agent: Agent, content_hash: str) -> list[int]:
+    """Numbers of the agent's versions holding exactly this configuration."""
+    return list(
+        PublishedVersion.objects.filter(agent_id=agent.pk, content_hash=content_hash)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 
 from agents.domain.exceptions import AgentNotPublished, InvalidInput, UnknownReference
 from agents.domain.references import parse_agent_ref
-from agents.models import Agent, Draft, PublishedVersion
+from agents.models import Agent, Draft, DraftRevision, PublishedVersion
 
 # Bump when the shape of cached entries changes, so a deploy never reads the old ones.
 KEY = "rt2"
@@ -38,7 +38,7 @@ MOVING_TTL = 3600  # moving entries are refreshed on every write; this only boun
 class Resolved:
     agent: str  # public id
     agent_pk: int
-    version: int | str  # number or "draft"
+    version: int | str  # number, "draft" or a revision ("r12")
     version_pk: int | None
     content_hash: str
     config: dict[str, Any]
@@ -60,13 +60,18 @@ def shared_cache() -> bool:
 def resolve(ref: str, prefetched: dict | None = None) -> Resolved:
     """`prefetched`: cache entries already read (see prefetch_keys), to spare a round trip.
 
-    A malformed `ref` raises InvalidInput; an agent or version that does not exist,
-    UnknownReference."""
-    public_id, reference = parse_agent_ref(ref)
+    A malformed `ref`, or an agent, version or revision that does not exist, raises
+    UnknownReference (404 at every edge: a reference either names something or not)."""
+    try:
+        public_id, reference = parse_agent_ref(ref)
+    except InvalidInput as exc:
+        raise UnknownReference(exc.errors[0]["message"]) from None
     if reference.kind == "draft":
         return _draft(public_id, prefetched)
     if reference.kind == "released":
         return _released(public_id, prefetched)
+    if reference.kind == "revision":
+        return _revision(public_id, reference.number)
     return _version(public_id, reference.number)
 
 
@@ -129,6 +134,28 @@ def _version(public_id: str, number: int) -> Resolved:
         found = row
         cache.set(key, found, FOREVER)
     return _version_config(found[1])
+
+
+def _revision(public_id: str, number: int) -> Resolved:
+    """Draft revision `rN`: immutable like a version, so cached forever as well."""
+    key = f"{KEY}:revn:{public_id}:{number}"
+    found = cache.get(key)
+    if found is None:
+        row = (
+            DraftRevision.objects.filter(agent__public_id=public_id, number=number)
+            .values_list("agent_id", "content_hash", "snapshot__config")
+            .first()
+        )
+        if row is None:
+            if not Agent.objects.filter(public_id=public_id).exists():
+                raise UnknownReference(f"No agent {public_id}.")
+            raise UnknownReference(f"{public_id} has no revision r{number}.")
+        agent_pk, content_hash, config = row
+        label = f"r{number}"
+        body = _encode(public_id, label, content_hash, config)
+        found = Resolved(public_id, agent_pk, label, None, content_hash, config, body)
+        cache.set(key, found, FOREVER)
+    return found
 
 
 # ------------------------------------------------------------------ moving parts

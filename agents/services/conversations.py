@@ -28,6 +28,12 @@ def bind(ref: str) -> tuple[runtime.Resolved, ConfigSnapshot | None]:
     )
 
 
+def revision_number(resolved: runtime.Resolved) -> int | None:
+    """N when `resolved` is draft revision rN, else None."""
+    version = resolved.version
+    return int(version[1:]) if isinstance(version, str) and version.startswith("r") else None
+
+
 def start_conversation(
     *,
     ref: str,
@@ -50,6 +56,7 @@ def start_conversation(
         key=key,
         started_by_id=who.pk if (who := actor(user)) else None,
         playground=playground,
+        revision=revision_number(resolved),
     )
     return conversation, resolved
 

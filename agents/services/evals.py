@@ -161,4 +161,5 @@ def start_eval_run(*, suite: EvalSuite, target: Any, user: User) -> EvalRun:
 
 
 def _runtime_label(resolved: runtime.Resolved) -> str:
-    return "draft" if resolved.version_pk is None else f"v{resolved.version}"
+    """ "v3", "draft" or "r12": how the run names what it ran against."""
+    return f"v{resolved.version}" if resolved.version_pk is not None else str(resolved.version)

@@ -13,7 +13,7 @@ from agents import selectors
 from agents.domain import config as schema
 from agents.domain import references
 from agents.domain.diff import Diff
-from agents.domain.exceptions import UnknownReference
+from agents.domain.exceptions import AgentNotPublished, UnknownReference
 from agents.forms import editor
 from agents.models import Agent
 from agents.permissions import VIEW_AGENT, require
@@ -37,7 +37,7 @@ def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResp
     recent = selectors.recent_numbers(agent)
     try:
         old, new = selectors.compare_side(agent, a), selectors.compare_side(agent, b)
-    except UnknownReference as exc:
+    except (UnknownReference, AgentNotPublished) as exc:
         if not request.htmx:
             raise Http404(exc.message) from None
         # htmx does not swap error responses: answer with the reason in the panel.
@@ -62,7 +62,7 @@ def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResp
 
 @require_http_methods(["GET"])
 def compare(request: HtmxHttpRequest, public_id: str, a: str, b: str) -> HttpResponse:
-    """`/agents/<id>/compare/<a>...<b>/` with a, b in draft | released | <number>."""
+    """`/agents/<id>/compare/<a>...<b>/` with a, b in draft | released | <number> | r<N>."""
     require(request.user, VIEW_AGENT)
     return _compare(request, selectors.agent_for_page(public_id), a, b)
 

@@ -151,7 +151,7 @@ def test_adding_and_editing_an_agent_in_the_admin_goes_through_the_services(admi
     assert not agent.versions.exists()
 
 
-def test_an_agent_with_versions_has_no_delete_but_can_be_archived(admin_client, agent, history):
+def test_an_agent_has_no_delete_but_can_be_archived(admin_client, agent, history):
     assert (
         admin_client.get(reverse("admin:agents_agent_delete", args=[agent.pk])).status_code == 403
     )

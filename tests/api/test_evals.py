@@ -141,7 +141,7 @@ def test_compare_shows_regressions_between_two_versions(api, agent, user, suite_
     (row,) = body["cases"]
     assert (row["regression"], row["from"]["passed"], row["to"]["passed"]) == (True, True, False)
     nothing = api.get(f"/suites/{suite_id}/compare?from=draft&to=released")
-    error(nothing, 404, "not_found")  # nothing is released
+    error(nothing, 409, "agent_not_published")  # nothing is released
 
 
 def test_roles_viewers_read_editors_write(make_api, suite_id):

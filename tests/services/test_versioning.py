@@ -52,10 +52,9 @@ def test_an_invalid_initial_config_creates_nothing(user):
     assert not Draft.objects.exists()
 
 
-def test_public_ids_are_never_reused_even_after_deletion(user, monkeypatch):
+def test_public_ids_are_never_reused(user, monkeypatch):
     first = services.create_agent(name="Old", user=user)
     old_id = first.public_id
-    first.delete()
     ids = iter([old_id, "ag_bbbbbbbbbb"])
     monkeypatch.setattr(agent_services, "new_agent_id", lambda: next(ids))
     assert services.create_agent(name="New", user=user).public_id == "ag_bbbbbbbbbb"
@@ -263,7 +262,10 @@ def test_an_agent_with_versions_is_archived_not_deleted(agent, make_version, use
         edit(agent, {"llm": {"temperature": 0.2}}, user=user)
 
 
-def test_an_agent_without_versions_can_be_deleted(agent):
-    agent.delete()
-    assert not Agent.objects.exists()
-    assert not Draft.objects.exists()
+def test_an_agent_without_versions_is_not_deleted_either(agent):
+    from agents.domain.exceptions import VersionImmutable
+
+    with pytest.raises(VersionImmutable, match="archive it instead"):
+        agent.delete()
+    assert Agent.objects.filter(pk=agent.pk).exists()
+    assert Draft.objects.filter(agent=agent).exists()

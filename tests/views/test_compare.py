@@ -85,7 +85,7 @@ def test_unknown_sides_are_404_with_a_reason(client_in, agent, versions, make_ag
     fresh = make_agent("Fresh")
     assert client_in.get(compare_url(fresh, "released", "draft")).status_code == 404
     html = client_in.get(compare_url(fresh, "released", "draft"), **HTMX).content.decode()
-    assert "Nothing is released yet." in html
+    assert "Nothing of “Fresh” is released yet." in html
 
 
 def test_the_picker_redirects_to_the_readable_url(client_in, agent, versions):
