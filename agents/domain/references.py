@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from agents.domain.exceptions import InvalidInput
+from agents.domain.exceptions import InvalidInput, UnknownReference
 
 _SPEC = re.compile(
     r"^(?:(?P<word>draft|released)|v?(?P<number>[0-9]{1,9})|r(?P<revision>[0-9]{1,9}))$"
@@ -81,17 +81,15 @@ def try_parse(text: Any) -> Reference | None:
     return Reference("version", int(match["number"]))
 
 
-def parse(text: Any, *, path: str = "ref") -> Reference:
-    """The reference `text` spells, or InvalidInput naming `path`."""
+def parse(text: Any) -> Reference:
+    """The reference `text` spells, or UnknownReference: a reference that cannot be
+    read names nothing, so it is "not found" like one that names nothing that exists."""
     found = try_parse(text)
     if found is None:
-        raise InvalidInput(
-            [
-                {
-                    "path": path,
-                    "message": "must be draft, released, a version (v3) or a revision (r12)",
-                }
-            ]
+        shown = str(text).strip()[:40] if text is not None else ""
+        raise UnknownReference(
+            f"{shown!r} names no configuration: use draft, released, a version (v3) "
+            "or a revision (r12)."
         )
     return found
 

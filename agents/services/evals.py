@@ -133,7 +133,7 @@ def start_eval_run(*, suite: EvalSuite, target: Any, user: User) -> EvalRun:
     backend), so a run is never queued without its job nor a job without its run.
     """
     agent = suite.agent
-    ref = agent_ref(agent.public_id, references.parse(target, path="target"))
+    ref = agent_ref(agent.public_id, references.parse(target))
     with transaction.atomic():
         locked = EvalSuite.objects.select_for_update().get(pk=suite.pk)
         cases = [

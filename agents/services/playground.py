@@ -24,7 +24,7 @@ def start_playground(*, agent: Agent, target: Any, user: User) -> Conversation:
     snapshot), opened with the configuration's welcome message."""
     with transaction.atomic():
         conversation, resolved = start_conversation(
-            ref=agent_ref(agent.public_id, references.parse(target, path="target")),
+            ref=agent_ref(agent.public_id, references.parse(target)),
             user=user,
             playground=True,
         )

@@ -110,9 +110,9 @@ def test_a_run_is_started_polled_and_read(api, agent, user, suite_id):
     assert api.get(f"/suites/{suite_id}").json()["latest_run"]["status"] == "passed"
 
 
-def test_runs_against_unknown_versions_are_404_and_bad_targets_422(api, suite_id):
+def test_runs_against_unknown_or_malformed_targets_are_404(api, suite_id):
     error(api.post(f"/suites/{suite_id}/runs", {"target": 7}), 404, "not_found")
-    error(api.post(f"/suites/{suite_id}/runs", {"target": "newest"}), 422, "validation_error")
+    error(api.post(f"/suites/{suite_id}/runs", {"target": "newest"}), 404, "not_found")
     error(api.get("/runs/er_aaaaaaaaaa"), 404, "not_found")
     error(api.get("/suites/es_aaaaaaaaaa"), 404, "not_found")
     assert not EvalRun.objects.exists()

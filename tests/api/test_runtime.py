@@ -63,12 +63,13 @@ def test_with_redis_a_warm_resolve_needs_no_sql(
     with_redis, api, released, django_assert_num_queries
 ):
     agent = released[0]
-    for ref in ("", "@draft", "@v2"):
+    for ref in ("", "@draft", "@v2", "@r1"):
         api.get(f"/resolve/{agent.public_id}{ref}")
     with django_assert_num_queries(0):
         assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 1
         assert api.get(f"/resolve/{agent.public_id}@draft").status_code == 200
         assert api.get(f"/resolve/{agent.public_id}@v2").status_code == 200
+        assert api.get(f"/resolve/{agent.public_id}@r1").json()["version"] == "r1"
 
 
 def test_with_redis_releases_and_edits_are_never_served_stale(
