@@ -8,6 +8,7 @@ from agents.views import (
     evals,
     monitoring,
     playground,
+    revisions,
     tokens,
     versions,
 )
@@ -41,6 +42,12 @@ urlpatterns = [
     path("agents/<str:public_id>/history/more/", agents.history_more, name="history-more"),
     path("agents/<str:public_id>/releases/", agents.release_log, name="releases"),
     path("agents/<str:public_id>/activity/", agents.draft_activity, name="activity"),
+    path("agents/<str:public_id>/revisions/more/", revisions.revisions_more, name="revisions-more"),
+    path(
+        "agents/<str:public_id>/revisions/<int:number>/restore/",
+        revisions.restore_revision,
+        name="revision-restore",
+    ),
     re_path(
         r"^agents/(?P<public_id>[^/]+)/compare/(?P<a>[A-Za-z0-9]+)\.\.\.(?P<b>[A-Za-z0-9]+)/$",
         compare.compare,

@@ -48,10 +48,8 @@ from agents.selectors.evals import (
 )
 from agents.selectors.history import (
     HISTORY_PAGE_SIZE,
-    Activity,
     HistoryPage,
     HistoryRow,
-    draft_activity,
     draft_in_some_version,
     history_page,
     release_log,
@@ -61,6 +59,7 @@ from agents.selectors.revisions import (
     REVISIONS_PAGE_SIZE,
     RevisionPage,
     RevisionRow,
+    recent_revisions,
     revision,
     revision_list,
     revision_rows,
@@ -78,7 +77,6 @@ from agents.selectors.versions import (
 __all__ = [
     "HISTORY_PAGE_SIZE",
     "REVISIONS_PAGE_SIZE",
-    "Activity",
     "CaseRow",
     "HistoryPage",
     "HistoryRow",
@@ -105,7 +103,6 @@ __all__ = [
     "conversation",
     "conversation_list",
     "conversations_page",
-    "draft_activity",
     "draft_in_some_version",
     "draft_state",
     "eval_runs",
@@ -118,6 +115,7 @@ __all__ = [
     "latest_version",
     "playground_session",
     "recent_numbers",
+    "recent_revisions",
     "release_event",
     "release_log",
     "release_plan",

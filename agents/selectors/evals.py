@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
 
 from agents.domain.exceptions import UnknownReference
-from agents.models import Agent, EvalCase, EvalResult, EvalRun, EvalSuite, PublishedVersion
+from agents.models import (
+    Agent,
+    DraftRevision,
+    EvalCase,
+    EvalResult,
+    EvalRun,
+    EvalSuite,
+    PublishedVersion,
+)
 from agents.selectors.compare import Side
 
 
@@ -87,14 +96,23 @@ def eval_runs(suite, limit: int = 20) -> list:
     )
 
 
-def run_targets(agent: Agent) -> list[tuple[str, str]]:
-    """What a run or a playground session can target: the draft, then each version."""
+def run_targets(agent: Agent, *, revisions: int = 10) -> list[tuple[str, str]]:
+    """What a run or a playground session can target: the draft, each version, and
+    the latest draft revisions (any other `rN` can be typed where a field allows)."""
     numbers = PublishedVersion.objects.filter(agent_id=agent.pk).order_by("-number")
     released = agent.released_version_id
     options = [("draft", "Draft")]
     for pk, number, name in numbers.values_list("pk", "number", "name")[:200]:
         suffix = " (released)" if pk == released else ""
         options.append((str(number), f"v{number} “{name}”{suffix}"))
+    recent = (
+        DraftRevision.objects.filter(agent_id=agent.pk)
+        .order_by("-number")
+        .values_list("number", "reason", "created_at")[:revisions]
+    )
+    for number, reason, created_at in recent:
+        moment = timezone.localtime(created_at).strftime("%Y-%m-%d %H:%M")
+        options.append((f"r{number}", f"r{number} · {reason or 'Changed'} · {moment}"))
     return options
 
 

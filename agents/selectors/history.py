@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.db.models import OuterRef, Subquery
 
-from agents.domain.config import changed_paths
 from agents.domain.routing import usage
-from agents.models import Agent, Channel, Draft, EvalRun, PublishedVersion, ReleaseEvent
+from agents.models import Agent, Channel, EvalRun, PublishedVersion, ReleaseEvent
 
 HISTORY_PAGE_SIZE = 20
 
@@ -98,36 +96,3 @@ def release_log(agent: Agent, limit: int = 10) -> list[ReleaseEvent]:
         .defer("version__config", "previous_version__config")
         .order_by("-released_at", "-id")[:limit]
     )
-
-
-@dataclass(frozen=True)
-class Activity:
-    when: datetime
-    who: str
-    reason: str
-    revision: int
-    changed: list[str]
-
-
-def draft_activity(agent: Agent, limit: int = 10) -> list[Activity]:
-    """Who changed which configuration paths, newest first (from simple-history)."""
-    records = list(
-        Draft.history.filter(id=agent.draft.pk)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")[: limit + 1]
-    )
-    entries = []
-    for record, previous in zip(records, [*records[1:], None], strict=True):
-        if len(entries) == limit:
-            break
-        changed = changed_paths(previous.config, record.config) if previous else []
-        entries.append(
-            Activity(
-                when=record.history_date,
-                who=record.history_user.get_username() if record.history_user else "system",
-                reason=record.history_change_reason or "",
-                revision=record.revision,
-                changed=changed,
-            )
-        )
-    return entries

@@ -49,6 +49,7 @@ class RevisionRow:
     revision: DraftRevision
     is_current: bool  # what the draft holds now
     versions: tuple[str, ...]  # versions with exactly this configuration ("v3")
+    previous: str | None = None  # the revision before it ("r11"), to show what it changed
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,13 @@ def revision_rows(agent: Agent, *, start: int, count: int) -> tuple[list[Revisio
             labels.setdefault(content_hash, []).append(f"v{number}")
     current = agent.draft.revision
     rows = [
-        RevisionRow(r, r.number == current, tuple(labels.get(r.content_hash, ()))) for r in shown
+        RevisionRow(
+            r,
+            r.number == current,
+            tuple(labels.get(r.content_hash, ())),
+            found[i + 1].label if i + 1 < len(found) else None,
+        )
+        for i, r in enumerate(shown)
     ]
     return rows, len(found) > count
 
@@ -94,4 +101,13 @@ def versions_with_content(agent: Agent, content_hash: str) -> list[int]:
         PublishedVersion.objects.filter(agent_id=agent.pk, content_hash=content_hash)
         .order_by("number")
         .values_list("number", flat=True)
+    )
+
+
+def recent_revisions(agent: Agent, limit: int = 10) -> list[int]:
+    """The newest revision numbers, for pickers."""
+    return list(
+        DraftRevision.objects.filter(agent_id=agent.pk)
+        .order_by("-number")
+        .values_list("number", flat=True)[:limit]
     )

@@ -83,7 +83,7 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
         "history": history_for(agent, can),
         "draft_state": selectors.draft_state(agent),
         "releases": selectors.release_log(agent),
-        "activity": selectors.draft_activity(agent),
+        "revisions": selectors.revisions_page(agent),
         "form_errors": {},
         "conflict": None,
         "saved": False,
@@ -114,7 +114,7 @@ def _panel_context(request: HtmxHttpRequest, partial: str, public_id: str):
         elif partial == "release-log":
             context["releases"] = selectors.release_log(agent)
         elif partial == "draft-activity":
-            context["activity"] = selectors.draft_activity(agent)
+            context["revisions"] = selectors.revisions_page(agent)
     return agent, agent_url(agent), context
 
 

@@ -35,19 +35,26 @@ def diff_context(diff: Diff, old_label: str, new_label: str) -> dict[str, Any]:
 
 def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResponse:
     recent = selectors.recent_numbers(agent)
+    revisions = selectors.recent_revisions(agent)
     try:
         old, new = selectors.compare_side(agent, a), selectors.compare_side(agent, b)
     except (UnknownReference, AgentNotPublished) as exc:
         if not request.htmx:
             raise Http404(exc.message) from None
         # htmx does not swap error responses: answer with the reason in the panel.
-        context = {"agent": agent, "error": exc.message, "recent": recent}
+        context = {
+            "agent": agent,
+            "error": exc.message,
+            "recent": recent,
+            "recent_revisions": revisions,
+        }
         return render(request, "agents/compare/compare.html#compare-view", context)
     context = {
         "agent": agent,
         "old": old,
         "new": new,
         "recent": recent,
+        "recent_revisions": revisions,
         **diff_context(selectors.config_diff(old, new), old.label, new.label),
     }
     if request.htmx:

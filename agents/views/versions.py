@@ -1,10 +1,13 @@
-"""The Save Version, Release and Restore dialogs."""
+"""The Save Version, Release and Restore dialogs (Restore serves revisions too)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
@@ -122,22 +125,46 @@ def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
     return dialog(request, "agents/versions/_release_dialog.html", context)
 
 
+@dataclass(frozen=True)
+class RestoreSource:
+    """What a Restore dialog puts into the draft: a version or a draft revision."""
+
+    label: str  # "v3" or "r12"
+    name: str  # the version's name, or what the revision was ("Edited by ann")
+    config: dict[str, Any]
+    action: str  # where the dialog posts
+    restore: Callable[..., Any]  # the service call, given user/expected_revision/save_first_as
+
+
 @require_http_methods(["GET", "POST"])
 def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     require(request.user, EDIT_DRAFT)
     agent = selectors.agent_for_page(public_id)
     version = selectors.get_version(agent, number)
+    source = RestoreSource(
+        label=version.label,
+        name=f"“{version.name}”",
+        config=version.config,
+        action=reverse("agents:restore", args=[agent.public_id, version.number]),
+        restore=lambda **kw: services.restore_version(version=version, **kw),
+    )
+    return restore_dialog(request, agent, source)
+
+
+def restore_dialog(request: HtmxHttpRequest, agent, source: RestoreSource) -> HttpResponse:
+    """The Restore dialog, the same for versions and revisions: what the draft will
+    lose, a warning about unsaved edits and unversioned changes, save-first."""
     context: dict[str, Any] = {
         "agent": agent,
-        "version": version,
+        "source": source,
         "draft": agent.draft,
         "unsaved": not selectors.draft_in_some_version(agent),
         "revision": agent.draft.revision,
         "errors": {},
         "values": {"save_first": False, "save_name": ""},
-        # What the draft will lose: from the draft as it is to the version.
+        # What the draft will lose: from the draft as it is to the source.
         **diff_context(
-            diff_documents(agent.draft.config, version.config), "Draft now", version.label
+            diff_documents(agent.draft.config, source.config), "Draft now", source.label
         ),
     }
     if request.method == "POST":
@@ -148,8 +175,7 @@ def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
         if save_first:
             require(request.user, SAVE_VERSION)
         try:
-            services.restore_version(
-                version=version,
+            source.restore(
                 user=request.user,
                 expected_revision=revision,
                 save_first_as=save_name if save_first else None,
@@ -163,7 +189,7 @@ def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
                 request,
                 DRAFT_RESTORED,
                 agent_url(agent),
-                f"Restored {version.label} into the draft.",
+                f"Restored {source.label} into the draft.",
             )
             if save_first and request.htmx:
                 # The history panel refreshes too; the restore's message is the one shown.
