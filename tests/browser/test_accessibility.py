@@ -40,6 +40,7 @@ def test_every_dialog_has_no_axe_violations(new_page, world, user):
         "save version": page.get_by_role("link", name="Save Version"),
         "release v2": page.locator('[hx-get$="/versions/2/release/"]').first,
         "restore v1": page.locator('[hx-get$="/versions/1/restore/"]').first,
+        "restore r1": page.locator('[hx-get$="/revisions/1/restore/"]').first,
     }
     dialog = page.locator("#dialog")
     for name, opener in openers.items():

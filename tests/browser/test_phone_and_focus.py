@@ -145,7 +145,7 @@ def test_load_more_moves_focus_to_the_first_new_row(new_page, agent, user):
         services.save_version(agent=agent, name=f"V{i + 1}", user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
-    more = page.get_by_role("link", name="Load more")
+    more = page.locator("#history-panel").get_by_role("link", name="Load more")
     more.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#version-2")).to_be_focused()
