@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from agents.domain.exceptions import UnknownReference
 from agents.models import Agent, DraftRevision, PublishedVersion
 
-REVISIONS_PAGE_SIZE = 20
+REVISIONS_PAGE_SIZE = 10
 
 
 def revision(agent: Agent, number: int) -> DraftRevision:

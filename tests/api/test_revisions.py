@@ -107,3 +107,15 @@ def test_an_eval_run_on_a_revision_says_so(api, edited):
     assert run.json()["target"] == "r2"
     run_worker()
     assert api.get(f"/runs/{run.json()['id']}").json()["status"] == "passed"
+
+
+def test_listing_revisions_costs_the_same_queries_for_3_or_200(
+    api, edited, user, django_assert_max_num_queries
+):
+    url = f"/agents/{edited.public_id}/revisions"
+    with django_assert_max_num_queries(8) as few:
+        assert len(api.get(url).json()["data"]) == 3
+    for i in range(197):
+        edit(edited, {"prompt": {"welcome_message": f"Hi {i}"}}, user=user)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(api.get(url).json()["data"]) == 50
