@@ -27,6 +27,7 @@ from agents.models import (
     Channel,
     Conversation,
     Draft,
+    DraftRevision,
     EvalCase,
     EvalResult,
     EvalRun,
@@ -334,6 +335,37 @@ class PublishedVersionAdmin(ConfigJsonMedia, ReadOnlyAdmin):
                 f"{event.get_kind_display()}: {version.agent.name} now serves {version.label}.",
                 messages.SUCCESS,
             )
+
+
+@admin.register(DraftRevision)
+class DraftRevisionAdmin(ConfigJsonMedia, ReadOnlyAdmin):
+    """Every draft save, read-only (restoring one is the console's or the API's)."""
+
+    list_display = ["agent", "label", "reason", "created_by", "created_at"]
+    list_select_related = ["agent", "created_by"]
+    list_filter = ["created_at", "agent"]
+    search_fields = ["agent__name", "agent__public_id", "reason", "content_hash"]
+    fields = [
+        "agent",
+        "number",
+        "reason",
+        "changed",
+        "created_by",
+        "created_at",
+        "restored_from_version",
+        "restored_from_revision",
+        "content_hash",
+        "config_pretty",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="revision", ordering="number")
+    def label(self, obj: DraftRevision) -> str:
+        return obj.label
+
+    @admin.display(description="configuration")
+    def config_pretty(self, obj: DraftRevision) -> str:
+        return _pretty_json(obj.snapshot.config)
 
 
 @admin.register(ReleaseEvent)

@@ -108,6 +108,8 @@ def page_urls(agent, channel=None, suite=None, run=None) -> list[str]:
         reverse("agents:history-more", args=[a]),
         reverse("agents:compare-pick", args=[a]),
         reverse("agents:compare", args=[a, "released", "draft"]),
+        reverse("agents:compare", args=[a, "r1", "draft"]),
+        reverse("agents:revisions-more", args=[a]),
         reverse("agents:conversations", args=[a]),
         reverse("agents:analytics", args=[a]),
         reverse("agents:channels"),

@@ -119,3 +119,9 @@ def test_listing_revisions_costs_the_same_queries_for_3_or_200(
         edit(edited, {"prompt": {"welcome_message": f"Hi {i}"}}, user=user)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api.get(url).json()["data"]) == 50
+
+
+def test_channels_serve_versions_not_revisions(api, edited):
+    for target in ("r2", {"revision": 2}):
+        body = {"name": "Line", "kind": "web", "agent": edited.public_id, "target": target}
+        error(api.post("/channels", body), 422, "validation_error")
