@@ -212,7 +212,7 @@ def test_unknown_targets_and_empty_suites_start_nothing(agent, suite, user):
 
     with pytest.raises(UnknownReference):
         services.start_eval_run(suite=suite, target="v9", user=user)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(UnknownReference):
         services.start_eval_run(suite=suite, target="latest", user=user)
     empty = services.create_eval_suite(agent=agent, name="Empty", user=user)
     with pytest.raises(InvalidInput, match="no cases"):
