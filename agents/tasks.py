@@ -8,5 +8,6 @@ also sweeps for jobs whose worker died (`services.recover_stalled_jobs`).
 from __future__ import annotations
 
 from agents.services.eval_runner import run_eval
+from agents.services.schedules import carry_out
 
-__all__ = ["run_eval"]
+__all__ = ["carry_out", "run_eval"]

@@ -16,6 +16,7 @@ from agents.api.agents import agents
 from agents.api.auth import BearerToken
 from agents.api.channels import channels
 from agents.api.evals import agent_suites, runs, suites
+from agents.api.releases import agent_releases, requests_router, schedules_router
 from agents.api.revisions import revisions
 from agents.api.runtime import runtime_router
 from agents.domain import json_input
@@ -56,6 +57,9 @@ api = AgentConsoleAPI(
 api.add_router("", runtime_router)
 api.add_router("/agents", agents)
 api.add_router("/agents", revisions)
+api.add_router("/agents", agent_releases)
+api.add_router("/release-requests", requests_router)
+api.add_router("/scheduled-releases", schedules_router)
 api.add_router("/channels", channels)
 api.add_router("", agent_suites)
 api.add_router("/suites", suites)

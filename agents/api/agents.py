@@ -9,6 +9,7 @@ from ninja import Query, Router, Status
 from agents import selectors, services
 from agents.api.common import expected_revision, if_match, page, require
 from agents.api.idempotency import idempotent
+from agents.api.release_schemas import ScheduledOut
 from agents.api.schemas import (
     ERRORS_READ,
     ERRORS_WRITE,
@@ -29,7 +30,14 @@ from agents.api.schemas import (
     VersionList,
     VersionOut,
 )
-from agents.api.shapes import agent_out, draft_out, event_out, version_out, version_summary
+from agents.api.shapes import (
+    agent_out,
+    draft_out,
+    event_out,
+    schedule_out,
+    version_out,
+    version_summary,
+)
 from agents.permissions import (
     CHANGE_AGENT,
     CREATE_AGENT,
@@ -81,9 +89,10 @@ def patch_agent(request, agent_id: str, payload: AgentPatch):
     # Name and description are the Editor's; the release gate is the Releaser's.
     if payload.name is not None or payload.description is not None:
         require(request, CHANGE_AGENT)
-    principal = require(
-        request, RELEASE if payload.require_passing_eval is not None else VIEW_AGENT
+    settings_change = payload.require_passing_eval is not None or (
+        payload.approvals_required is not None
     )
+    principal = require(request, RELEASE if settings_change else VIEW_AGENT)
     agent = selectors.agent_for_page(agent_id)
     services.update_agent(
         agent=agent,
@@ -91,6 +100,7 @@ def patch_agent(request, agent_id: str, payload: AgentPatch):
         name=payload.name,
         description=payload.description,
         require_passing_eval=payload.require_passing_eval,
+        approvals_required=payload.approvals_required,
     )
     return agent_out(selectors.agent_for_page(agent_id))
 
@@ -192,24 +202,44 @@ def get_version(request, agent_id: str, number: int):
 
 @agents.post(
     "/{agent_id}/release",
-    response={200: ReleaseOut, 409: ErrorOut, **ERRORS_WRITE},
+    response={200: ReleaseOut, 202: ScheduledOut, 403: ErrorOut, 409: ErrorOut, **ERRORS_WRITE},
     summary="Release a version (a lower number is recorded as a rollback)",
     description="When the agent requires a passing eval run, a version without one is "
     "refused with 409 `eval_gate_failed` (details.findings lists what failed) unless "
-    "`gate_override_note` says why it is released anyway.",
+    "`gate_override_note` says why it is released anyway. When the agent requires "
+    "approvals, 409 `approval_required`: use a release request — except to go back to "
+    "the version live just before, or a superuser's `break_glass` with a reason.",
 )
 @idempotent
 def release(request, agent_id: str, payload: ReleaseIn):
-    """Releasing the version that is already released is a no-op: `event` is null."""
+    """Releasing the version that is already released is a no-op: `event` is null.
+    With `at`, the release is scheduled instead: 202 `{"scheduled": …}`."""
     principal = require(request, RELEASE)
     agent = selectors.agent_for_page(agent_id)
     version = selectors.get_version(agent, payload.version)
+    if payload.at is not None:
+        scheduled = services.schedule_release(
+            agent=agent,
+            version=version,
+            at=payload.at,
+            user=principal.user,
+            note=payload.note,
+            gate_override_note=payload.gate_override_note or "",
+        )
+        found = selectors.scheduled_release(scheduled.public_id)
+        return Status(202, {"scheduled": schedule_out(found)})
     event = services.release_version(
         version=version,
         user=principal.user,
         note=payload.note,
         gate_override_note=payload.gate_override_note,
+        break_glass=payload.break_glass,
     )
+    return release_response(version, event)
+
+
+def release_response(version, event) -> Status:
+    """The answer to a release: the pointer now, before, and the logged event."""
     if event is None:
         return Status(
             200,
@@ -259,10 +289,16 @@ def restore(request, agent_id: str, payload: RestoreIn):
     response={200: ReleaseList, **ERRORS_READ},
     summary="The release log, newest first",
 )
-def releases(request, agent_id: str, limit: int = Query(100, ge=1, le=1000)):
+def releases(
+    request,
+    agent_id: str,
+    limit: int = Query(100, ge=1, le=1000),
+    label: str | None = Query(None, max_length=32, description="Only moves of this label."),
+):
     require(request, VIEW_AGENT)
     agent = selectors.agent_for_page(agent_id)
-    return {"data": [event_out(e) for e in selectors.release_log(agent, limit=limit)]}
+    log = selectors.release_log(agent, limit=limit, label=label)
+    return {"data": [event_out(e) for e in log]}
 
 
 @agents.get(

@@ -53,6 +53,9 @@ class AgentOut(Schema):
     require_passing_eval: bool = Field(
         description="Releasing needs a passing eval run of every suite (a Releaser may override)."
     )
+    approvals_required: int = Field(
+        0, description="Approvals (by Releasers other than the requester) a release needs."
+    )
 
 
 class AgentList(Schema):
@@ -76,6 +79,9 @@ class AgentPatch(Schema):
     description: str | None = None
     require_passing_eval: bool | None = Field(
         None, description="The release gate; changing it needs the Releaser role."
+    )
+    approvals_required: int | None = Field(
+        None, ge=0, le=2, description="0, 1 or 2 approvals per release (Releaser role)."
     )
 
 
@@ -158,6 +164,16 @@ class ReleaseIn(Schema):
         max_length=2000,
         description="Release even though the eval gate fails, saying why (recorded on the event).",
     )
+    break_glass: str | None = Field(
+        None,
+        min_length=1,
+        max_length=2000,
+        description="Superusers only: release without the approvals the agent requires, "
+        "saying why (kept on the event, shown in the log).",
+    )
+    at: datetime | None = Field(
+        None, description="A future moment (ISO 8601 with a zone): schedule instead (202)."
+    )
 
 
 class ReleaseEventOut(Schema):
@@ -171,6 +187,12 @@ class ReleaseEventOut(Schema):
         description="What the eval gate found missing or failing at release time."
     )
     gate_override_note: str
+    label: str = Field("released", description="The pointer that moved: released or a label.")
+    request: str | None = Field(None, description="The approved release request (rr_…).")
+    approval_bypass: Literal["", "undo", "break_glass"] = Field(
+        "", description="A recorded exception to the approval rule, if one was used."
+    )
+    break_glass_note: str = ""
 
 
 class ReleaseOut(Schema):

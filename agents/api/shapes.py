@@ -29,6 +29,7 @@ def agent_out(agent: Agent) -> dict[str, Any]:
         "created_at": agent.created_at,
         "archived": agent.archived_at is not None,
         "require_passing_eval": agent.require_passing_eval,
+        "approvals_required": agent.approvals_required,
     }
 
 
@@ -98,6 +99,10 @@ def event_out(event: ReleaseEvent) -> dict[str, Any]:
         "note": event.note,
         "gate_findings": event.gate_findings,
         "gate_override_note": event.gate_override_note,
+        "label": event.label,
+        "request": event.request.public_id if event.request_id else None,
+        "approval_bypass": event.approval_bypass,
+        "break_glass_note": event.break_glass_note,
     }
 
 
@@ -131,4 +136,55 @@ def channel_out(channel) -> dict[str, Any]:
         "agent": channel.agent.public_id,
         "target": channel.target,
         "variants": channel.variants,
+    }
+
+
+def label_out(view) -> dict[str, Any]:
+    """A selectors.LabelView."""
+    return {
+        "name": view.name,
+        "version": view.version.number if view.version else None,
+        "protected": view.protected,
+        "moved_by": username(view.moved_by),
+        "moved_at": view.moved_at,
+    }
+
+
+def request_out(request, *, stale: bool) -> dict[str, Any]:
+    reviews = list(request.reviews.select_related("user").order_by("at", "id"))
+
+    def review(r) -> dict[str, Any]:
+        return {"user": username(r.user), "at": r.at, "comment": r.comment}
+
+    return {
+        "id": request.public_id,
+        "agent": request.agent.public_id,
+        "version": request.version.number,
+        "label": request.label,
+        "requested_by": username(request.requested_by),
+        "status": request.status,
+        "approvals": [review(r) for r in reviews if r.verdict == "approve"],
+        "rejections": [review(r) for r in reviews if r.verdict == "reject"],
+        "approvals_required": request.agent.approvals_required,
+        "stale": stale,
+        "replaces": request.base_version.number if request.base_version_id else None,
+        "note": request.note,
+        "created_at": request.created_at,
+    }
+
+
+def schedule_out(schedule) -> dict[str, Any]:
+    return {
+        "id": schedule.public_id,
+        "agent": schedule.agent.public_id,
+        "version": schedule.version.number,
+        "label": schedule.label,
+        "at": schedule.at,
+        "created_by": username(schedule.created_by),
+        "status": schedule.status,
+        "executed_at": schedule.executed_at,
+        "late_by_s": schedule.late_by_s,
+        "failure": schedule.failure,
+        "request": schedule.request.public_id if schedule.request_id else None,
+        "note": schedule.note,
     }

@@ -110,3 +110,27 @@ class UnknownReference(AgentConsoleError):
     """The agent, version or reference named does not exist: 404 at every edge."""
 
     code = "not_found"
+
+
+class ApprovalRequired(AgentConsoleError):
+    """The agent requires approvals: this change goes through a release request."""
+
+    code = "approval_required"
+
+
+class SelfApproval(AgentConsoleError):
+    """A requester cannot approve their own release request (403)."""
+
+    code = "self_approval"
+
+
+class LabelProtected(AgentConsoleError):
+    """`released` cannot be deleted (409)."""
+
+    code = "label_protected"
+
+
+class InvalidState(AgentConsoleError):
+    """The object is not in a state that allows this (approving a cancelled request)."""
+
+    code = "invalid_state"

@@ -1,13 +1,14 @@
 """The reference grammar: what names a configuration of an agent.
 
-    draft | released | vN | N | rN
+    draft | released | vN | N | rN | <label>
 
 One parser for every caller (runtime, services, selectors, channels, API and
 views), and one spelling back: `label` (`draft`, `released`, `v3`, `r12`) for
 responses and variants, `path_form` (`draft`, `released`, `3`, `r12`) for URLs,
 and `as_target()` for a channel's routing JSON. A runtime reference prefixes
 the agent: `ag_x`, `ag_x@released`, `ag_x@draft`, `ag_x@v3`, `ag_x@r12`.
-`rN` is draft revision N: what the draft held after that save, immutable.
+`rN` is draft revision N: what the draft held after that save, immutable. A
+label (`staging`) is a movable pointer to a version, like `released`.
 """
 
 from __future__ import annotations
@@ -21,15 +22,19 @@ from agents.domain.exceptions import InvalidInput, UnknownReference
 _SPEC = re.compile(
     r"^(?:(?P<word>draft|released)|v?(?P<number>[0-9]{1,9})|r(?P<revision>[0-9]{1,9}))$"
 )
+# A label's name: lowercase, starting with a letter; never a word or number above.
+LABEL_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+RESERVED_NAMES = frozenset({"draft", "released", "latest"})
 _AGENT_REF = re.compile(r"^(?P<agent>ag_[a-z2-7]{10})(?:@(?P<spec>[^@]*))?$")
 
-Kind = Literal["draft", "released", "version", "revision"]
+Kind = Literal["draft", "released", "version", "revision", "label"]
 
 
 @dataclass(frozen=True)
 class Reference:
     kind: Kind
     number: int | None = None  # set for kinds "version" and "revision"
+    name: str = ""  # set for kind "label"
 
     @property
     def label(self) -> str:
@@ -38,6 +43,8 @@ class Reference:
             return f"v{self.number}"
         if self.kind == "revision":
             return f"r{self.number}"
+        if self.kind == "label":
+            return self.name
         return self.kind
 
     @property
@@ -50,19 +57,29 @@ class Reference:
         """A version or a revision: what it names never changes."""
         return self.kind in ("version", "revision")
 
-    def as_target(self) -> str | dict[str, int]:
-        """A channel target: `"released"`, `"draft"` or `{"version": 3}` (a revision
-        is spelled `r12`, which routing refuses: channels serve versions)."""
-        return {"version": self.number} if self.kind == "version" else self.label
+    def as_target(self) -> str | dict[str, Any]:
+        """A channel target: `"released"`, `"draft"`, `{"version": 3}` or
+        `{"label": "staging"}` (a revision is spelled `r12`, which routing refuses:
+        channels serve versions)."""
+        if self.kind == "version":
+            return {"version": self.number}
+        if self.kind == "label":
+            return {"label": self.name}
+        return self.label
 
     @classmethod
     def of_target(cls, target: Any) -> Reference:
         """The reference a channel target (`"draft"`, `{"version": 3}`, a schema) names."""
-        number = (
-            target.get("version") if isinstance(target, dict) else getattr(target, "version", None)
-        )
+
+        def field(name: str):
+            return target.get(name) if isinstance(target, dict) else getattr(target, name, None)
+
+        number = field("version")
         if number is not None:
             return cls("version", int(number))
+        label = field("label")
+        if label is not None:
+            return cls("label", name=str(label))
         return cls(str(target))  # type: ignore[arg-type]
 
 
@@ -71,14 +88,24 @@ RELEASED = Reference("released")
 
 def try_parse(text: Any) -> Reference | None:
     """The reference `text` spells (case and surrounding spaces ignored), or None."""
-    match = _SPEC.match(str(text).strip().lower()) if text is not None else None
+    spelled = str(text).strip().lower() if text is not None else ""
+    match = _SPEC.match(spelled)
     if match is None:
-        return None
+        return Reference("label", name=spelled) if is_label_name(spelled) else None
     if match["word"]:
         return Reference(match["word"])
     if match["revision"] is not None:
         return Reference("revision", int(match["revision"]))
     return Reference("version", int(match["number"]))
+
+
+def is_label_name(text: str) -> bool:
+    """A name a label may have: not a word or a version/revision of the grammar."""
+    return (
+        bool(LABEL_NAME.match(text))
+        and text not in RESERVED_NAMES
+        and not re.fullmatch(r"[vr][0-9]+", text)
+    )
 
 
 def parse(text: Any) -> Reference:

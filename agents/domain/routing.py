@@ -1,7 +1,8 @@
 """Channel targets and sticky A/B assignment (pure: no database).
 
-A channel sends its traffic to one target — `"released"`, `"draft"` or
-`{"version": N}` — or splits it between variants `[{"target", "weight"}]`
+A channel sends its traffic to one target — `"released"`, `"draft"`,
+`{"version": N}` or `{"label": "staging"}` (following the label as it moves) —
+or splits it between variants `[{"target", "weight"}]`
 with integer weights summing to 100.
 
 Assignment is weighted rendezvous hashing: for each arm, a key gets the score
@@ -33,7 +34,21 @@ class VersionTargetIO(BaseModel):
     version: int = Field(..., ge=1)
 
 
-TargetIO = Literal["released", "draft"] | VersionTargetIO
+class LabelTargetIO(BaseModel):
+    """Follow one of the agent's labels (`staging`) wherever it is moved."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    label: str = Field(..., pattern=references.LABEL_NAME.pattern)
+
+    @field_validator("label")
+    @classmethod
+    def _a_label(cls, name: str) -> str:
+        if not references.is_label_name(name):
+            raise ValueError(f"{name!r} cannot be a label name")
+        return name
+
+
+TargetIO = Literal["released", "draft"] | VersionTargetIO | LabelTargetIO
 
 
 class VariantIO(BaseModel):
@@ -90,10 +105,18 @@ def parse_routing(raw: dict[str, Any]) -> dict[str, Any]:
     return routing.model_dump(mode="json")
 
 
+def _targets(routing: dict[str, Any]) -> list[Any]:
+    return [routing["target"], *(v["target"] for v in routing.get("variants") or [])]
+
+
 def versions_named(routing: dict[str, Any]) -> set[int]:
     """Every version number a routing pins (they must belong to the channel's agent)."""
-    targets = [routing["target"], *(v["target"] for v in routing.get("variants") or [])]
-    return {t["version"] for t in targets if isinstance(t, dict)}
+    return {t["version"] for t in _targets(routing) if isinstance(t, dict) and "version" in t}
+
+
+def labels_named(routing: dict[str, Any]) -> set[str]:
+    """Every label a routing follows (each must be one of the channel's agent's)."""
+    return {t["label"] for t in _targets(routing) if isinstance(t, dict) and "label" in t}
 
 
 def assign(channel_id: str, key: str | None, variants: list[dict[str, Any]]) -> int:
@@ -133,17 +156,28 @@ def describe(target: Any, variants: list[dict[str, Any]] | None) -> str:
     return name(target)
 
 
-def usage(channels, *, version_number: int, released_number: int | None) -> list[str]:
-    """How each channel uses a version: `Main line`, `AB widget 20%` (released counts)."""
+def usage(
+    channels,
+    *,
+    version_number: int,
+    released_number: int | None,
+    labels: dict[str, int] | None = None,
+) -> list[str]:
+    """How each channel uses a version: `Main line`, `AB widget 20%` (through
+    `released` or a label it follows too; `labels` maps label names to numbers)."""
+    labels = labels or {}
     used = []
     for channel in channels:
         arms = channel.variants or [{"target": channel.target, "weight": 100}]
         share = 0
         for arm in arms:
             target = arm["target"]
-            pinned = isinstance(target, dict) and target["version"] == version_number
+            pinned = isinstance(target, dict) and target.get("version") == version_number
             via_release = target == "released" and released_number == version_number
-            if pinned or via_release:
+            via_label = (
+                isinstance(target, dict) and labels.get(target.get("label")) == version_number
+            )
+            if pinned or via_release or via_label:
                 share += arm["weight"]
         if share:
             used.append(channel.name if share == 100 else f"{channel.name} {share}%")

@@ -31,11 +31,21 @@ from agents.models.evals import (
     new_run_id,
     new_suite_id,
 )
+from agents.models.releases import (
+    RELEASED,
+    Label,
+    ReleaseRequest,
+    ReleaseReview,
+    ScheduledRelease,
+    new_request_id,
+    new_schedule_id,
+)
 from agents.models.revisions import DraftRevision
 from agents.models.tokens import ApiToken, IdempotencyRecord
 from agents.models.versions import ConfigSnapshot, PublishedVersion, ReleaseEvent
 
 __all__ = [
+    "RELEASED",
     "STATUS_LABELS",
     "Agent",
     "ApiToken",
@@ -52,8 +62,12 @@ __all__ = [
     "IdempotencyRecord",
     "ImmutableModel",
     "ImmutableQuerySet",
+    "Label",
     "PublishedVersion",
     "ReleaseEvent",
+    "ReleaseRequest",
+    "ReleaseReview",
+    "ScheduledRelease",
     "Status",
     "Turn",
     "compute_status",
@@ -62,7 +76,9 @@ __all__ = [
     "new_channel_id",
     "new_conversation_id",
     "new_public_id",
+    "new_request_id",
     "new_run_id",
+    "new_schedule_id",
     "new_suite_id",
     "public_id_format",
     "released_target",

@@ -55,6 +55,13 @@ class Agent(models.Model):
         "passed on that configuration; a Releaser may override with a note.",
     )
 
+    approvals_required = models.PositiveSmallIntegerField(
+        "Releases need approvals",
+        default=0,
+        help_text="0, 1 or 2: how many Releasers other than the requester approve a "
+        "release (or a protected label's move) before it happens.",
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -66,6 +73,9 @@ class Agent(models.Model):
         ]
         constraints = [
             public_id_format("ag", "agent_public_id_format"),
+            models.CheckConstraint(
+                condition=Q(approvals_required__lte=2), name="agent_approvals_at_most_2"
+            ),
             models.CheckConstraint(condition=~Q(name=""), name="agent_name_not_empty"),
         ]
 

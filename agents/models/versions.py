@@ -68,10 +68,22 @@ class ReleaseEvent(ImmutableModel):
     # release time, and the Releaser's note when they released anyway.
     gate_findings = models.JSONField(default=list, blank=True)
     gate_override_note = models.TextField(blank=True)
+    # Which pointer moved: `released`, or a label such as `staging`.
+    label = models.CharField(max_length=32, default="released")
+    # How approvals were satisfied when the agent requires them: the request that
+    # was approved, or a recorded exception (an undo; a superuser's break glass).
+    request = models.ForeignKey(
+        "ReleaseRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    break_glass_note = models.TextField(blank=True)
+    approval_bypass = models.CharField(max_length=12, blank=True)  # "", "undo", "break_glass"
 
     class Meta:
         ordering = ["-released_at", "-id"]
-        indexes = [models.Index(fields=["agent", "-released_at"], name="release_agent_time")]
+        indexes = [
+            models.Index(fields=["agent", "-released_at"], name="release_agent_time"),
+            models.Index(fields=["agent", "label", "-released_at"], name="release_agent_label"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=["release", "rollback"]), name="release_kind_valid"

@@ -61,20 +61,30 @@ def channel_as_of(channel, at: datetime) -> dict:
     except ObjectDoesNotExist:
         return {"existed": False, "target": None, "variants": None, "serves": []}
     arms = then.variants or [{"target": then.target, "weight": 100}]
-    released = (
-        ReleaseEvent.objects.filter(agent_id=then.agent_id, released_at__lte=at)
-        .select_related("version")
-        .only("version__number", "version__content_hash")
-        .order_by("-released_at", "-id")
-        .first()
-    )
+
+    def pointer_then(label: str):
+        """Where `released` or a label pointed at `at` (its last move before then)."""
+        event = (
+            ReleaseEvent.objects.filter(agent_id=then.agent_id, label=label, released_at__lte=at)
+            .select_related("version")
+            .only("version__number", "version__content_hash")
+            .order_by("-released_at", "-id")
+            .first()
+        )
+        return event.version if event else None
+
+    released = pointer_then("released")
     draft = (
         Draft.history.filter(agent_id=then.agent_id, history_date__lte=at)
         .order_by("-history_date", "-history_id")
         .only("revision", "content_hash")
         .first()
     )
-    numbers = {a["target"]["version"] for a in arms if isinstance(a["target"], dict)}
+    numbers = {
+        a["target"]["version"]
+        for a in arms
+        if isinstance(a["target"], dict) and "version" in a["target"]
+    }
     hashes = dict(
         PublishedVersion.objects.filter(agent_id=then.agent_id, number__in=numbers).values_list(
             "number", "content_hash"
@@ -83,9 +93,10 @@ def channel_as_of(channel, at: datetime) -> dict:
     serves = []
     for arm in arms:
         target = arm["target"]
-        if target == "released":
-            version = released.version.number if released else None
-            content_hash = released.version.content_hash if released else None
+        if target == "released" or (isinstance(target, dict) and "label" in target):
+            pointed = released if target == "released" else pointer_then(target["label"])
+            version = pointed.number if pointed else None
+            content_hash = pointed.content_hash if pointed else None
         elif target == "draft":
             version = "draft"
             content_hash = draft.content_hash if draft else None

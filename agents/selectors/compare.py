@@ -10,6 +10,7 @@ from agents.domain import references
 from agents.domain.diff import Diff, diff
 from agents.domain.exceptions import AgentNotPublished, UnknownReference
 from agents.models import Agent, PublishedVersion
+from agents.selectors.labels import label_version
 from agents.selectors.revisions import revision
 
 
@@ -31,7 +32,8 @@ class Side:
 
 
 def compare_side(agent: Agent, ref: str) -> Side:
-    """Resolve any reference of the one grammar (`draft`, `released`, `3`, `v3`, `r12`).
+    """Resolve any reference of the one grammar (`draft`, `released`, `3`, `v3`, `r12`,
+    a label).
 
     UnknownReference with a reason when it names nothing; AgentNotPublished for
     `released` when nothing is released."""
@@ -39,7 +41,7 @@ def compare_side(agent: Agent, ref: str) -> Side:
     if reference is None:
         raise UnknownReference(
             f"Unknown side {ref.strip().lower()[:40]!r}: use draft, released, a version "
-            "number (3 or v3) or a revision (r12)."
+            "number (3 or v3), a revision (r12) or a label."
         )
     if reference.kind == "draft":
         draft = agent.draft
@@ -65,6 +67,17 @@ def compare_side(agent: Agent, ref: str) -> Side:
             released.content_hash,
             released,
             resolved=released.label,
+            frozen=True,
+        )
+    if reference.kind == "label":
+        version = label_version(agent, reference.name)
+        return Side(
+            f"{reference.name} ({version.label})",
+            reference.name,
+            version.config,
+            version.content_hash,
+            version,
+            resolved=version.label,
             frozen=True,
         )
     version = PublishedVersion.objects.filter(agent_id=agent.pk, number=reference.number).first()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 
 from agents.domain.routing import usage
-from agents.models import Agent, Channel, EvalRun, PublishedVersion, ReleaseEvent
+from agents.models import Agent, Channel, EvalRun, Label, PublishedVersion, ReleaseEvent
 
 HISTORY_PAGE_SIZE = 20
 
@@ -21,6 +21,7 @@ class HistoryRow:
     is_released: bool
     release_label: str  # "Release" or "Roll back to vN"
     used_by: tuple[str, ...] = ()  # channels serving this version: "Main line", "AB 20%"
+    labels: tuple[str, ...] = ()  # labels pointing at it (`staging`), `released` excluded
     eval_passed: int | None = None  # the latest finished eval run on this configuration
     eval_total: int | None = None
     can_restore: bool = False
@@ -59,6 +60,11 @@ def history_page(*, agent: Agent, page: int = 1) -> HistoryPage:
     more = len(versions) > HISTORY_PAGE_SIZE
     released = agent.released_version
     channels = list(Channel.objects.filter(agent_id=agent.pk).only("name", "target", "variants"))
+    label_numbers = dict(
+        Label.objects.filter(agent_id=agent.pk)
+        .order_by("name")
+        .values_list("name", "version__number")
+    )
     rows = []
     for version in versions[:HISTORY_PAGE_SIZE]:
         is_released = released is not None and version.pk == released.pk
@@ -73,8 +79,10 @@ def history_page(*, agent: Agent, page: int = 1) -> HistoryPage:
                         channels,
                         version_number=version.number,
                         released_number=released.number if released else None,
+                        labels=label_numbers,
                     )
                 ),
+                labels=tuple(n for n, number in label_numbers.items() if number == version.number),
                 eval_passed=version.eval_passed,
                 eval_total=version.eval_total,
             )
@@ -89,10 +97,13 @@ def draft_in_some_version(agent: Agent) -> bool:
     ).exists()
 
 
-def release_log(agent: Agent, limit: int = 10) -> list[ReleaseEvent]:
+def release_log(agent: Agent, limit: int = 10, *, label: str | None = None) -> list[ReleaseEvent]:
+    """The newest moves of `released` and the labels (or of one `label`)."""
+    rows = ReleaseEvent.objects.filter(agent_id=agent.pk)
+    if label:
+        rows = rows.filter(label=label)
     return list(
-        ReleaseEvent.objects.filter(agent_id=agent.pk)
-        .select_related("version", "previous_version", "released_by")
+        rows.select_related("version", "previous_version", "released_by", "request")
         .defer("version__config", "previous_version__config")
         .order_by("-released_at", "-id")[:limit]
     )

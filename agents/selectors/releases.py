@@ -1,20 +1,26 @@
-"""What releasing a version would do: the rule the release service and dialog share."""
+"""What moving a pointer (`released` or a label) to a version would do: the rule the
+release service, the label service and the dialogs share."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents.models import Agent, PublishedVersion, ReleaseEvent
+from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent
 from agents.selectors.evals import gate_findings
 
 
 @dataclass(frozen=True)
 class ReleasePlan:
     version: PublishedVersion
-    current: PublishedVersion | None  # what is released now
+    current: PublishedVersion | None  # what the pointer holds now
     gate_on: bool  # the agent requires a passing eval run, and this would change production
     findings: list[str]  # why the gate refuses; empty when it passes (or is off)
     released_before: bool = False  # `version` served production once (set for rollbacks)
+    label: str = RELEASED
+    protected: bool = True  # `released` always; a label when it was made protected
+    approvals_required: int = 0  # the agent's rule, for protected pointers
+    undo_last: bool = False  # back to what the pointer held just before its last move
+    exists: bool = True  # False for a label that this move would create
 
     @property
     def already_released(self) -> bool:
@@ -22,7 +28,7 @@ class ReleasePlan:
 
     @property
     def rollback(self) -> bool:
-        """Releasing a lower number than the one released is a rollback."""
+        """Moving to a lower number than the one held is a rollback."""
         return self.current is not None and self.version.number < self.current.number
 
     @property
@@ -33,20 +39,45 @@ class ReleasePlan:
     def undo(self) -> bool:
         """Rolling back to a version that served production before: undoing a bad
         release must take seconds, so the gate reports but does not block it."""
-        return self.rollback and self.released_before
+        return self.rollback and (self.released_before or self.undo_last)
 
     @property
     def blocked(self) -> bool:
         """The gate refuses this release unless someone says why it goes anyway."""
         return bool(self.findings) and not self.undo
 
+    @property
+    def needs_approval(self) -> bool:
+        """Only through an approved request (or a recorded exception: undoing the last
+        move, or a superuser's break glass)."""
+        return self.protected and self.approvals_required > 0 and not self.undo_last
 
-def release_plan(*, agent: Agent, version: PublishedVersion) -> ReleasePlan:
-    """The plan for releasing `version` of `agent` as the agent is now (lock it first
-    when acting on the plan)."""
-    current = agent.released_version
-    gate_on = agent.require_passing_eval and agent.released_version_id != version.pk
+
+def _last_move(agent: Agent, label: str) -> ReleaseEvent | None:
+    return (
+        ReleaseEvent.objects.filter(agent_id=agent.pk, label=label)
+        .only("version_id", "previous_version_id")
+        .order_by("-released_at", "-id")
+        .first()
+    )
+
+
+def release_plan(*, agent: Agent, version: PublishedVersion, label: str = RELEASED) -> ReleasePlan:
+    """The plan for pointing `label` of `agent` at `version` as the agent is now (lock
+    the agent first when acting on the plan)."""
+    if label == RELEASED:
+        current, protected, exists = agent.released_version, True, True
+    else:
+        row = Label.objects.filter(agent_id=agent.pk, name=label).select_related("version").first()
+        current = row.version if row else None
+        protected, exists = (row.protected if row else False), row is not None
+    moving = current is None or current.pk != version.pk
     rollback = current is not None and version.number < current.number
+    last = _last_move(agent, label) if rollback else None
+    undo_last = bool(
+        last and last.version_id == current.pk and last.previous_version_id == version.pk
+    )
+    gate_on = label == RELEASED and agent.require_passing_eval and moving
     return ReleasePlan(
         version=version,
         current=current,
@@ -54,5 +85,12 @@ def release_plan(*, agent: Agent, version: PublishedVersion) -> ReleasePlan:
         findings=gate_findings(agent=agent, version=version) if gate_on else [],
         released_before=gate_on
         and rollback
-        and ReleaseEvent.objects.filter(agent_id=agent.pk, version_id=version.pk).exists(),
+        and ReleaseEvent.objects.filter(
+            agent_id=agent.pk, label=label, version_id=version.pk
+        ).exists(),
+        label=label,
+        protected=protected,
+        approvals_required=agent.approvals_required,
+        undo_last=undo_last,
+        exists=exists,
     )

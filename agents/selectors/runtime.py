@@ -26,7 +26,7 @@ from django.db import connection, transaction
 
 from agents.domain.exceptions import AgentNotPublished, InvalidInput, UnknownReference
 from agents.domain.references import parse_agent_ref
-from agents.models import Agent, Draft, DraftRevision, PublishedVersion
+from agents.models import Agent, Draft, DraftRevision, Label, PublishedVersion
 
 # Bump when the shape of cached entries changes, so a deploy never reads the old ones.
 KEY = "rt2"
@@ -72,6 +72,8 @@ def resolve(ref: str, prefetched: dict | None = None) -> Resolved:
         return _released(public_id, prefetched)
     if reference.kind == "revision":
         return _revision(public_id, reference.number)
+    if reference.kind == "label":
+        return _label(public_id, reference.name)
     return _version(public_id, reference.number)
 
 
@@ -160,12 +162,30 @@ def _revision(public_id: str, number: int) -> Resolved:
 
 # ------------------------------------------------------------------ moving parts
 
+
+def _label(public_id: str, name: str) -> Resolved:
+    """A label moves: its pointer is read every time (one indexed query); the version
+    it points at comes from the forever cache. Answers name the version (`3`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LABEL_SQL, [public_id, name])
+        row = cursor.fetchone()
+    if row is None:
+        if not Agent.objects.filter(public_id=public_id).exists():
+            raise UnknownReference(f"No agent {public_id}.")
+        raise UnknownReference(f"{public_id} has no label {name}.")
+    return _version_config(row[0])
+
+
 # The pointer reads run on every request with a per-process cache: plain SQL on
 # the primary-key and unique indexes, spared the ORM's query compilation.
 _AGENT = Agent._meta.db_table
 _VERSION = PublishedVersion._meta.db_table
 _DRAFT = Draft._meta.db_table
 _POINTER_SQL = f"SELECT id, released_version_id FROM {_AGENT} WHERE public_id = %s"
+_LABEL_SQL = (
+    f"SELECT l.version_id FROM {Label._meta.db_table} l "
+    f"JOIN {_AGENT} a ON a.id = l.agent_id WHERE a.public_id = %s AND l.name = %s"
+)
 _DRAFT_SQL = (
     f"SELECT a.id, d.content_hash, d.config FROM {_AGENT} a "
     f"JOIN {_DRAFT} d ON d.agent_id = a.id WHERE a.public_id = %s"

@@ -45,6 +45,6 @@ def recent_numbers(agent: Agent, limit: int = 50) -> list[int]:
 
 def release_event(pk: int) -> ReleaseEvent:
     """One release event with the versions and person it names."""
-    return ReleaseEvent.objects.select_related("version", "previous_version", "released_by").get(
-        pk=pk
-    )
+    return ReleaseEvent.objects.select_related(
+        "version", "previous_version", "released_by", "request"
+    ).get(pk=pk)

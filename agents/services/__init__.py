@@ -6,6 +6,14 @@ reads the same from every edge. See `base.py` for locking and history.
 """
 
 from agents.services.agents import archive_agent, create_agent, update_agent
+from agents.services.approvals import (
+    approve_request,
+    cancel_request,
+    reject_request,
+    release_request,
+    request_release,
+    schedule_request,
+)
 from agents.services.channels import (
     CHANNEL_FIELDS,
     clean_channel,
@@ -25,17 +33,27 @@ from agents.services.evals import (
     update_eval_suite,
 )
 from agents.services.idempotency import claim_idempotency_key, record_idempotent_response
+from agents.services.labels import delete_label, move_label
 from agents.services.playground import send_playground_message, start_playground
 from agents.services.recovery import recover_stalled_jobs
-from agents.services.releases import release_version
+from agents.services.releases import move_pointer, release_version
+from agents.services.schedules import (
+    cancel_schedule,
+    execute_schedule,
+    run_due_schedules,
+    schedule_release,
+)
 from agents.services.tokens import create_api_token, forget_tokens_of, revoke_api_token
 from agents.services.versions import restore_revision, restore_version, save_version
 
 __all__ = [
     "CHANNEL_FIELDS",
     "add_eval_case",
+    "approve_request",
     "archive_agent",
     "bind",
+    "cancel_request",
+    "cancel_schedule",
     "claim_idempotency_key",
     "clean_channel",
     "create_agent",
@@ -43,19 +61,29 @@ __all__ = [
     "create_channel",
     "create_eval_suite",
     "delete_eval_case",
+    "delete_label",
     "end_conversation",
     "execute_eval_run",
+    "execute_schedule",
     "fail_eval_run",
     "forget_tokens_of",
+    "move_label",
+    "move_pointer",
     "patch_draft",
     "record_idempotent_response",
     "recover_stalled_jobs",
+    "reject_request",
+    "release_request",
     "release_version",
+    "request_release",
     "restore_revision",
     "restore_version",
     "revoke_api_token",
+    "run_due_schedules",
     "run_eval",
     "save_version",
+    "schedule_release",
+    "schedule_request",
     "send_playground_message",
     "start_conversation",
     "start_conversation_on_channel",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from agents.services.base import (
     actor,
     record,
 )
+from agents.services.releases import can_release
 from agents.services.revisions import write_revision
 
 
@@ -60,14 +62,24 @@ def update_agent(
     name: str | None = None,
     description: str | None = None,
     require_passing_eval: bool | None = None,
+    approvals_required: int | None = None,
 ) -> Agent:
     """Edit the agent's metadata and settings. Never touches the draft, never creates
-    a version. (Who may change the release gate is checked by the caller: Releasers.)"""
+    a version. The release gate and the approval rule are the Releasers' to change
+    (checked here too: no edge can skip it)."""
     fields: dict[str, Any] = clean_metadata(name, description)
     if require_passing_eval is not None:
         if not isinstance(require_passing_eval, bool):
             raise InvalidInput([{"path": "require_passing_eval", "message": "must be a boolean"}])
         fields["require_passing_eval"] = require_passing_eval
+    if approvals_required is not None:
+        if type(approvals_required) is not int or not 0 <= approvals_required <= 2:
+            raise InvalidInput([{"path": "approvals_required", "message": "must be 0, 1 or 2"}])
+        fields["approvals_required"] = approvals_required
+    if (require_passing_eval is not None or approvals_required is not None) and not can_release(
+        user
+    ):
+        raise PermissionDenied("Releasers change the release gate and the approval rule.")
     with transaction.atomic():
         locked = Agent.objects.select_for_update().get(pk=agent.pk)
         changed = [key for key, value in fields.items() if getattr(locked, key) != value]
@@ -78,6 +90,7 @@ def update_agent(
         reason = {
             ("name",): "Renamed",
             ("require_passing_eval",): "Changed the release gate",
+            ("approvals_required",): "Changed the approval rule",
         }.get(tuple(changed), "Edited details")
         record(locked, user, reason)
         locked.save(update_fields=changed)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from agents.domain import routing as routing_rules
 from agents.domain.exceptions import InvalidInput
 from agents.domain.text import NAME_MAX, clean_text
-from agents.models import Agent, Channel, Conversation, PublishedVersion
+from agents.models import Agent, Channel, Conversation, Label, PublishedVersion
 from agents.selectors import runtime
 from agents.services.base import (
     User,
@@ -58,6 +58,14 @@ def clean_channel(values: dict[str, Any]) -> dict[str, Any]:
             problems.append(
                 {"path": "target", "message": f"v{number} is not a version of “{agent.name}”"}
             )
+        followed = routing_rules.labels_named(routing)
+        known = set(
+            Label.objects.filter(agent_id=agent.pk, name__in=followed).values_list(
+                "name", flat=True
+            )
+        )
+        for name in sorted(followed - known):
+            problems.append({"path": "target", "message": f"“{agent.name}” has no label {name}"})
     if problems:
         raise InvalidInput(problems)
     return cleaned

@@ -1,25 +1,40 @@
-"""Releasing a version to production (a lower number is a rollback)."""
+"""Moving a pointer — `released`, or a label such as `staging` — to a version.
+
+One rule for every caller (console, API, admin, commands, scheduled jobs):
+
+- a lower number than the one held is recorded as a rollback;
+- `released` is gated by the eval gate when the agent requires it (a Releaser may
+  override with a note); rolling back to a version that served before is not;
+- a protected pointer (`released` always; a label made protected) is moved by
+  Releasers only, and when the agent requires approvals only through an
+  approved release request — with two recorded exceptions: going back to what
+  the pointer held just before its last move (undoing a bad release takes
+  seconds), and a superuser's break glass with a written reason. Both skip the
+  eval gate too.
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
-from agents.domain.exceptions import ReleaseGateFailed
+from agents.domain.exceptions import ApprovalRequired, InvalidState, ReleaseGateFailed
 from agents.domain.text import clean_text
-from agents.models import Agent, PublishedVersion, ReleaseEvent
+from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent, ReleaseRequest
 from agents.selectors import runtime
-from agents.selectors.releases import release_plan
-from agents.services.base import (
-    User,
-    actor,
-    check_active,
-    record,
-)
+from agents.selectors.releases import ReleasePlan, release_plan
+from agents.services.base import User, actor, check_active, record
 
+RELEASE_PERMISSION = "agents.release_version"
 UNDO_PAST_THE_GATE = (
     "Rollback to a version that served production before: the gate does not block undoing "
     "a release."
 )
+
+
+def can_release(user: User) -> bool:
+    return user is not None and user.has_perm(RELEASE_PERMISSION)
 
 
 def release_version(
@@ -28,45 +43,153 @@ def release_version(
     user: User,
     note: str = "",
     gate_override_note: str | None = None,
+    break_glass: str | None = None,
+    request: ReleaseRequest | None = None,
 ) -> ReleaseEvent | None:
     """Point production at `version` and log it; None when it is already released.
 
-    Releasing a lower number than the one released is recorded as a rollback.
-    When the agent requires a passing eval run, a version without one is refused
-    with ReleaseGateFailed listing what failed, unless `gate_override_note` says
-    why it is released anyway; the findings and the note go on the ReleaseEvent.
-    Rolling back to a version that served production before is never blocked (undoing
-    a bad release must take seconds); the event records that it went past the gate.
-    """
+    Refused with ReleaseGateFailed (the eval gate) or ApprovalRequired (the agent's
+    approval rule); see the module's rules."""
+    return move_pointer(
+        version=version,
+        label=RELEASED,
+        user=user,
+        note=note,
+        gate_override_note=gate_override_note,
+        break_glass=break_glass,
+        request=request,
+    )
+
+
+def move_pointer(
+    *,
+    version: PublishedVersion,
+    label: str,
+    user: User,
+    note: str = "",
+    gate_override_note: str | None = None,
+    break_glass: str | None = None,
+    request: ReleaseRequest | None = None,
+    protect: bool | None = None,
+) -> ReleaseEvent | None:
+    """Move `label` (`released` or a label's name, checked by the caller) to `version`;
+    None when it already points there. `protect` sets a label's protection as it is
+    created or moved (Releasers only)."""
     note = clean_text(note, path="note", required=False, max_length=2_000)
     if gate_override_note is not None:
         gate_override_note = clean_text(
             gate_override_note, path="gate_override_note", required=True, max_length=2_000
         )
+    if break_glass is not None:
+        break_glass = clean_text(break_glass, path="break_glass", required=True, max_length=2_000)
     with transaction.atomic():
         agent = Agent.objects.select_for_update().get(pk=version.agent_id)
         check_active(agent)
-        plan = release_plan(agent=agent, version=version)
-        if plan.already_released:
+        plan = release_plan(agent=agent, version=version, label=label)
+        if (plan.protected or protect) and not can_release(user):
+            raise PermissionDenied(f"Only Releasers move the protected label {label!r}.")
+        if plan.already_released and (protect is None or not plan.exists):
             return None
+        bypass = _approval(plan, agent, user, request, break_glass)
         findings = plan.findings
-        if plan.blocked and gate_override_note is None:
+        skip_gate = bypass in ("undo", "break_glass")
+        if plan.blocked and gate_override_note is None and not skip_gate:
             raise ReleaseGateFailed(version_label=version.label, findings=findings)
-        if findings and gate_override_note is None:  # plan.undo: recorded, not blocked
-            gate_override_note = UNDO_PAST_THE_GATE
-        previous = plan.current
-        kind = ReleaseEvent.Kind(plan.kind)
-        agent.released_version = version
-        record(agent, user, f"{kind.label} {version.label}")
-        agent.save(update_fields=["released_version"])
-        runtime.refresh_on_commit(agent.public_id)
-        return ReleaseEvent.objects.create(
+        if findings and gate_override_note is None:  # an undo or break glass: recorded
+            gate_override_note = (
+                f"Break glass: {break_glass}" if bypass == "break_glass" else UNDO_PAST_THE_GATE
+            )
+        if plan.already_released:  # only the protection changes
+            _set_label(agent, label, version, user, protect)
+            return None
+        _point(agent, plan, user, protect)
+        event = ReleaseEvent.objects.create(
             agent=agent,
             version=version,
-            previous_version=previous,
-            kind=kind,
+            previous_version=plan.current,
+            kind=ReleaseEvent.Kind(plan.kind),
             released_by=actor(user),
             note=note,
             gate_findings=findings,
             gate_override_note=gate_override_note if findings else "",
+            label=label,
+            request=request,
+            break_glass_note=break_glass if bypass == "break_glass" else "",
+            approval_bypass=bypass if bypass in ("undo", "break_glass") else "",
         )
+        if request is not None:
+            request.status = ReleaseRequest.Status.RELEASED
+            request.decided_at = timezone.now()
+            record(request, user, f"Released {version.label}")
+            request.save(update_fields=["status", "decided_at"])
+        return event
+
+
+def _approval(
+    plan: ReleasePlan, agent: Agent, user: User, request: ReleaseRequest | None, break_glass
+) -> str:
+    """How the approval rule is met: "" (not needed), "request", "undo" or
+    "break_glass"; ApprovalRequired when it is not."""
+    if request is not None:
+        _check_request(request, plan)
+        return "request"
+    if not plan.protected or plan.approvals_required == 0:
+        return ""
+    if plan.undo_last:
+        return "undo"
+    if break_glass is not None:
+        if not getattr(user, "is_superuser", False):
+            raise PermissionDenied("Only a superuser may break glass.")
+        return "break_glass"
+    need = plan.approvals_required
+    raise ApprovalRequired(
+        f"“{agent.name}” needs {need} approval{'s' if need > 1 else ''} before "
+        f"{'a release' if plan.label == RELEASED else f'moving {plan.label}'}: request it, "
+        "and a Releaser other than you approves.",
+        details={"approvals_required": need},
+    )
+
+
+def _check_request(request: ReleaseRequest, plan: ReleasePlan) -> None:
+    locked = ReleaseRequest.objects.select_for_update().get(pk=request.pk)
+    request.status = locked.status
+    if locked.status != ReleaseRequest.Status.APPROVED:
+        raise InvalidState(f"{locked.public_id} is {locked.status}, not approved.")
+    if locked.version_id != plan.version.pk or locked.label != plan.label:
+        raise InvalidState(f"{locked.public_id} asks for another version or label.")
+    current = plan.current.pk if plan.current else None
+    if locked.base_version_id != current:
+        raise InvalidState(
+            f"{locked.public_id} is stale: what it would replace is no longer live. "
+            "Request again against what is live now."
+        )
+    approvals = locked.reviews.filter(verdict="approve").count()
+    if approvals < plan.approvals_required:
+        raise ApprovalRequired(
+            f"{locked.public_id} has {approvals} of {plan.approvals_required} approvals.",
+            details={"approvals_required": plan.approvals_required, "approvals": approvals},
+        )
+
+
+def _point(agent: Agent, plan: ReleasePlan, user: User, protect: bool | None) -> None:
+    version = plan.version
+    if plan.label == RELEASED:
+        agent.released_version = version
+        record(agent, user, f"{ReleaseEvent.Kind(plan.kind).label} {version.label}")
+        agent.save(update_fields=["released_version"])
+        runtime.refresh_on_commit(agent.public_id)
+    else:
+        _set_label(agent, plan.label, version, user, protect)
+
+
+def _set_label(agent: Agent, name: str, version: PublishedVersion, user: User, protect) -> None:
+    row = Label.objects.filter(agent_id=agent.pk, name=name).first() or Label(
+        agent=agent, name=name
+    )
+    row.version = version
+    row.moved_by = actor(user)
+    row.moved_at = timezone.now()
+    if protect is not None:
+        row.protected = protect
+    record(row, user, f"Moved to {version.label}")
+    row.save()

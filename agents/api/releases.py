@@ -1,0 +1,221 @@
+"""Labels, four-eyes release requests and scheduled releases."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from ninja import Query, Router, Status
+
+from agents import selectors, services
+from agents.api.agents import release_response
+from agents.api.common import page, require
+from agents.api.idempotency import idempotent
+from agents.api.release_schemas import (
+    CommentIn,
+    LabelList,
+    LabelOut,
+    LabelPut,
+    RejectIn,
+    ReleaseRequestIn,
+    ReleaseRequestList,
+    ReleaseRequestOut,
+    RequestReleaseIn,
+    ScheduledOut,
+    ScheduledReleaseList,
+)
+from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut, Paging, ReleaseOut
+from agents.api.shapes import label_out, request_out, schedule_out
+from agents.permissions import EDIT_DRAFT, RELEASE, VIEW_AGENT
+
+agent_releases = Router(tags=["releases"])
+requests_router = Router(tags=["releases"])
+schedules_router = Router(tags=["releases"])
+
+WRITE = {403: ErrorOut, 409: ErrorOut, **ERRORS_WRITE}
+
+
+# ------------------------------------------------------------------ labels
+
+
+@agent_releases.get(
+    "/{agent_id}/labels", response={200: LabelList, **ERRORS_READ}, summary="List labels"
+)
+def list_labels(request, agent_id: str):
+    """`released` first (always present), then the agent's labels by name."""
+    require(request, VIEW_AGENT)
+    agent = selectors.agent_for_page(agent_id)
+    return {"data": [label_out(v) for v in selectors.labels_of(agent)]}
+
+
+@agent_releases.put(
+    "/{agent_id}/labels/{name}",
+    response={200: LabelOut, **WRITE},
+    summary="Create a label or move it to a version",
+)
+def put_label(request, agent_id: str, name: str, payload: LabelPut):
+    """Every move is a release-log event carrying the label. Moving `released` is a
+    release. Protected labels move only for Releasers, and through approvals when the
+    agent requires them (409 `approval_required`)."""
+    principal = require(request, EDIT_DRAFT)
+    agent = selectors.agent_for_page(agent_id)
+    version = selectors.get_version(agent, payload.version)
+    services.move_label(
+        agent=agent,
+        name=name,
+        version=version,
+        user=principal.user,
+        note=payload.note,
+        protected=payload.protected,
+        break_glass=payload.break_glass,
+    )
+    agent = selectors.agent_for_page(agent_id)
+    view = next(v for v in selectors.labels_of(agent) if v.name == name)
+    return label_out(view)
+
+
+@agent_releases.delete(
+    "/{agent_id}/labels/{name}",
+    response={204: None, **WRITE},
+    summary="Delete a label (`released` cannot be deleted)",
+)
+def delete_label(request, agent_id: str, name: str):
+    principal = require(request, EDIT_DRAFT)
+    agent = selectors.agent_for_page(agent_id)
+    services.delete_label(agent=agent, name=name, user=principal.user)
+    return HttpResponse(status=204)
+
+
+# ------------------------------------------------------------------ release requests
+
+
+def _request_body(found) -> dict:
+    return request_out(found, stale=found.status == "open" and selectors.is_stale(found))
+
+
+@agent_releases.post(
+    "/{agent_id}/release-requests",
+    response={201: ReleaseRequestOut, **WRITE},
+    summary="Ask for a release (or a label's move) that others approve",
+)
+@idempotent
+def create_request(request, agent_id: str, payload: ReleaseRequestIn):
+    principal = require(request, VIEW_AGENT)
+    agent = selectors.agent_for_page(agent_id)
+    version = selectors.get_version(agent, payload.version)
+    created = services.request_release(
+        agent=agent, version=version, user=principal.user, label=payload.label, note=payload.note
+    )
+    return Status(201, _request_body(selectors.release_request(created.public_id)))
+
+
+@agent_releases.get(
+    "/{agent_id}/release-requests",
+    response={200: ReleaseRequestList, **ERRORS_READ},
+    summary="An agent's release requests, newest first",
+)
+def list_requests(
+    request,
+    paging: Query[Paging],
+    agent_id: str,
+    status: str | None = None,
+):
+    require(request, VIEW_AGENT)
+    agent = selectors.agent_for_page(agent_id)
+    rows = selectors.release_requests(agent=agent, status=status)
+    return page(request, rows, paging, _request_body)
+
+
+@requests_router.get(
+    "/{request_id}", response={200: ReleaseRequestOut, **ERRORS_READ}, summary="A release request"
+)
+def get_request(request, request_id: str):
+    require(request, VIEW_AGENT)
+    return _request_body(selectors.release_request(request_id))
+
+
+@requests_router.post(
+    "/{request_id}/approve",
+    response={200: ReleaseRequestOut, **WRITE},
+    summary="Approve (a Releaser other than the requester)",
+)
+def approve_request(request, request_id: str, payload: CommentIn):
+    principal = require(request, RELEASE)
+    found = selectors.release_request(request_id)
+    services.approve_request(request=found, user=principal.user, comment=payload.comment)
+    return _request_body(selectors.release_request(request_id))
+
+
+@requests_router.post(
+    "/{request_id}/reject",
+    response={200: ReleaseRequestOut, **WRITE},
+    summary="Reject with a comment (a Releaser other than the requester)",
+)
+def reject_request(request, request_id: str, payload: RejectIn):
+    principal = require(request, RELEASE)
+    found = selectors.release_request(request_id)
+    services.reject_request(request=found, user=principal.user, comment=payload.comment)
+    return _request_body(selectors.release_request(request_id))
+
+
+@requests_router.post(
+    "/{request_id}/cancel",
+    response={200: ReleaseRequestOut, **WRITE},
+    summary="Withdraw a request (the requester, or a Releaser)",
+)
+def cancel_request(request, request_id: str):
+    principal = require(request, VIEW_AGENT)
+    found = selectors.release_request(request_id)
+    services.cancel_request(request=found, user=principal.user)
+    return _request_body(selectors.release_request(request_id))
+
+
+@requests_router.post(
+    "/{request_id}/release",
+    response={200: ReleaseOut, 202: ScheduledOut, **WRITE},
+    summary="Carry out an approved request, now or at a time",
+)
+@idempotent
+def carry_out_request(request, request_id: str, payload: RequestReleaseIn):
+    """The eval gate still applies (409 `eval_gate_failed`); a request that is not
+    approved, or stale, is 409 (`approval_required`, `invalid_state`)."""
+    principal = require(request, RELEASE)
+    found = selectors.release_request(request_id)
+    if payload.at is not None:
+        scheduled = services.schedule_request(
+            request=found, user=principal.user, at=payload.at, note=payload.note
+        )
+        return Status(
+            202, {"scheduled": schedule_out(selectors.scheduled_release(scheduled.public_id))}
+        )
+    event = services.release_request(
+        request=found,
+        user=principal.user,
+        note=payload.note,
+        gate_override_note=payload.gate_override_note,
+    )
+    return release_response(found.version, event)
+
+
+# ------------------------------------------------------------------ scheduled releases
+
+
+@agent_releases.get(
+    "/{agent_id}/scheduled-releases",
+    response={200: ScheduledReleaseList, **ERRORS_READ},
+    summary="An agent's scheduled releases, soonest first",
+)
+def list_schedules(request, agent_id: str, status: str | None = None):
+    require(request, VIEW_AGENT)
+    agent = selectors.agent_for_page(agent_id)
+    rows = selectors.scheduled_releases(agent)
+    if status:
+        rows = rows.filter(status=status)
+    return {"data": [schedule_out(s) for s in rows.select_related("agent")[:500]]}
+
+
+@schedules_router.delete(
+    "/{schedule_id}", response={204: None, **WRITE}, summary="Cancel a scheduled release"
+)
+def cancel_schedule(request, schedule_id: str):
+    principal = require(request, VIEW_AGENT)
+    services.cancel_schedule(schedule=selectors.scheduled_release(schedule_id), user=principal.user)
+    return HttpResponse(status=204)

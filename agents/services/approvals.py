@@ -1,0 +1,170 @@
+"""Four-eyes release requests: requested, approved or rejected by other Releasers,
+then released (now, or at a time)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from agents.domain.exceptions import InvalidInput, InvalidState, SelfApproval, UnknownReference
+from agents.domain.text import clean_text
+from agents.models import (
+    RELEASED,
+    Agent,
+    PublishedVersion,
+    ReleaseEvent,
+    ReleaseRequest,
+    ReleaseReview,
+    ScheduledRelease,
+)
+from agents.selectors.labels import is_stale, label_target
+from agents.services.base import User, actor, check_active, record
+from agents.services.labels import check_label_name
+from agents.services.releases import can_release, move_pointer
+
+EDIT_PERMISSION = "agents.edit_draft"
+Status = ReleaseRequest.Status
+
+
+def request_release(
+    *, agent: Agent, version: PublishedVersion, user: User, label: str = RELEASED, note: str = ""
+) -> ReleaseRequest:
+    """Ask for `label` (production by default) to point at `version`. Editors and
+    Releasers ask; the request remembers what it would replace, and goes stale if
+    that stops being live."""
+    if user is None or not (user.has_perm(EDIT_PERMISSION) or can_release(user)):
+        raise PermissionDenied("Editors and Releasers request releases.")
+    label = check_label_name(label)
+    note = clean_text(note, path="note", required=False, max_length=2_000)
+    if version.agent_id != agent.pk:
+        raise InvalidInput([{"path": "version", "message": "must be one of the agent's versions"}])
+    with transaction.atomic():
+        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        check_active(locked)
+        current = label_target(locked, label)
+        if current is not None and current.pk == version.pk:
+            raise InvalidState(f"{label} already points at {version.label}.")
+        request = ReleaseRequest(
+            agent=locked,
+            version=version,
+            label=label,
+            base_version=current,
+            requested_by=actor(user),
+            note=note,
+        )
+        record(request, user, "Requested")
+        request.save()
+        return request
+
+
+def approve_request(*, request: ReleaseRequest, user: User, comment: str = "") -> ReleaseRequest:
+    """One approval by a Releaser other than the requester; enough of them (the
+    agent's rule, at least one) make the request approved."""
+    return _review(request, user, ReleaseReview.Verdict.APPROVE, comment)
+
+
+def reject_request(*, request: ReleaseRequest, user: User, comment: str) -> ReleaseRequest:
+    """A Releaser other than the requester says no, and why: the request is closed."""
+    return _review(request, user, ReleaseReview.Verdict.REJECT, comment)
+
+
+def _review(request: ReleaseRequest, user: User, verdict: str, comment: str) -> ReleaseRequest:
+    rejecting = verdict == ReleaseReview.Verdict.REJECT
+    comment = clean_text(comment, path="comment", required=rejecting, max_length=2_000)
+    if not can_release(user):
+        raise PermissionDenied("Releasers approve and reject release requests.")
+    with transaction.atomic():
+        locked = _locked(request)
+        if locked.requested_by_id is not None and locked.requested_by_id == user.pk:
+            raise SelfApproval("You asked for this release: someone else must review it.")
+        if locked.status != Status.OPEN:
+            raise InvalidState(f"{locked.public_id} is {locked.status}: it is not open for review.")
+        if is_stale(locked):
+            raise InvalidState(
+                f"{locked.public_id} is stale: what it would replace is no longer live."
+            )
+        try:
+            with transaction.atomic():
+                ReleaseReview.objects.create(
+                    request=locked, user=user, verdict=verdict, comment=comment
+                )
+        except IntegrityError:
+            raise InvalidState("You already reviewed this request.") from None
+        approvals = locked.reviews.filter(verdict=ReleaseReview.Verdict.APPROVE).count()
+        if rejecting:
+            locked.status = Status.REJECTED
+        elif approvals >= max(locked.agent.approvals_required, 1):
+            locked.status = Status.APPROVED
+        if locked.status != Status.OPEN:
+            locked.decided_at = timezone.now()
+        record(locked, user, "Rejected" if rejecting else "Approved")
+        locked.save(update_fields=["status", "decided_at"])
+        return locked
+
+
+def cancel_request(*, request: ReleaseRequest, user: User) -> ReleaseRequest:
+    """The requester (or a Releaser) withdraws an open or approved request."""
+    with transaction.atomic():
+        locked = _locked(request)
+        if locked.requested_by_id != getattr(user, "pk", None) and not can_release(user):
+            raise PermissionDenied("Only the requester or a Releaser cancels a request.")
+        if locked.status not in (Status.OPEN, Status.APPROVED):
+            raise InvalidState(f"{locked.public_id} is {locked.status}: it cannot be cancelled.")
+        locked.status = Status.CANCELLED
+        locked.decided_at = timezone.now()
+        record(locked, user, "Cancelled")
+        locked.save(update_fields=["status", "decided_at"])
+        ScheduledRelease.objects.filter(
+            request=locked, status=ScheduledRelease.Status.PENDING
+        ).update(status=ScheduledRelease.Status.CANCELLED, failure="the request was cancelled")
+        return locked
+
+
+def release_request(
+    *, request: ReleaseRequest, user: User, note: str = "", gate_override_note: str | None = None
+) -> ReleaseEvent | None:
+    """Carry out an approved request now (a Releaser): the eval gate still applies."""
+    if not can_release(user):
+        raise PermissionDenied("Releasers carry out approved requests.")
+    request = _locked(request, lock=False)
+    return move_pointer(
+        version=request.version,
+        label=request.label,
+        user=user,
+        note=note or request.note,
+        gate_override_note=gate_override_note,
+        request=request,
+    )
+
+
+def _locked(request: ReleaseRequest, *, lock: bool = True) -> ReleaseRequest:
+    rows = ReleaseRequest.objects.select_related("agent", "agent__released_version", "version")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    found = rows.filter(pk=request.pk).first()
+    if found is None:
+        raise UnknownReference(f"No release request {request.public_id}.")
+    return found
+
+
+def schedule_request(
+    *, request: ReleaseRequest, user: User, at: datetime, note: str = ""
+) -> ScheduledRelease:
+    """Carry out an approved request at `at` (approvals and the gate are checked again then)."""
+    from agents.services.schedules import schedule_release
+
+    request = _locked(request, lock=False)
+    if request.status != Status.APPROVED:
+        raise InvalidState(f"{request.public_id} is {request.status}, not approved.")
+    return schedule_release(
+        agent=request.agent,
+        version=request.version,
+        label=request.label,
+        at=at,
+        user=user,
+        note=note or request.note,
+        request=request,
+    )
