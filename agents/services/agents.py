@@ -81,7 +81,7 @@ def update_agent(
     ):
         raise PermissionDenied("Releasers change the release gate and the approval rule.")
     with transaction.atomic():
-        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        locked = Agent.objects.select_for_update(no_key=True).get(pk=agent.pk)
         changed = [key for key, value in fields.items() if getattr(locked, key) != value]
         if not changed:
             return locked
@@ -100,7 +100,7 @@ def update_agent(
 def archive_agent(*, agent: Agent, user: User, archived: bool = True) -> Agent:
     """Archive (or unarchive) an agent: the way to retire one that has versions."""
     with transaction.atomic():
-        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        locked = Agent.objects.select_for_update(no_key=True).get(pk=agent.pk)
         if (locked.archived_at is not None) == archived:
             return locked
         locked.archived_at = timezone.now() if archived else None

@@ -42,7 +42,7 @@ def request_release(
     if version.agent_id != agent.pk:
         raise InvalidInput([{"path": "version", "message": "must be one of the agent's versions"}])
     with transaction.atomic():
-        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        locked = Agent.objects.select_for_update(no_key=True).get(pk=agent.pk)
         check_active(locked)
         current = label_target(locked, label)
         if current is not None and current.pk == version.pk:

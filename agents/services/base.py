@@ -54,7 +54,11 @@ def check_active(agent: Agent) -> None:
 
 
 def locked_agent(agent: Agent) -> Agent:
-    return Agent.objects.select_for_update().get(pk=agent.pk)
+    """Lock the agent row for the writers of one agent. `FOR NO KEY UPDATE` (on
+    PostgreSQL): rows that reference the agent (revisions, conversations, events)
+    can still be inserted meanwhile, so a draft save holding the draft row never
+    waits on an agent lock held by someone waiting for that draft row."""
+    return Agent.objects.select_for_update(no_key=True).get(pk=agent.pk)
 
 
 def locked_draft(agent: Agent) -> Draft:

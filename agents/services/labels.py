@@ -67,7 +67,7 @@ def delete_label(*, agent: Agent, name: str, user: User) -> None:
     if name == RELEASED:
         raise LabelProtected("released is the production pointer: it cannot be deleted.")
     with transaction.atomic():
-        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        locked = Agent.objects.select_for_update(no_key=True).get(pk=agent.pk)
         check_active(locked)
         row = Label.objects.filter(agent_id=agent.pk, name=name).first()
         if row is None:

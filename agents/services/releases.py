@@ -83,14 +83,16 @@ def move_pointer(
     if break_glass is not None:
         break_glass = clean_text(break_glass, path="break_glass", required=True, max_length=2_000)
     with transaction.atomic():
-        agent = Agent.objects.select_for_update().get(pk=version.agent_id)
+        agent = Agent.objects.select_for_update(no_key=True).get(pk=version.agent_id)
         check_active(agent)
         plan = release_plan(agent=agent, version=version, label=label)
         if (plan.protected or protect) and not can_release(user):
             raise PermissionDenied(f"Only Releasers move the protected label {label!r}.")
+        if request is not None:
+            _check_request(request, plan)
         if plan.already_released and (protect is None or not plan.exists):
             return None
-        bypass = _approval(plan, agent, user, request, break_glass)
+        bypass = "request" if request is not None else _approval(plan, agent, user, break_glass)
         findings = plan.findings
         skip_gate = bypass in ("undo", "break_glass")
         if plan.blocked and gate_override_note is None and not skip_gate:
@@ -125,14 +127,9 @@ def move_pointer(
         return event
 
 
-def _approval(
-    plan: ReleasePlan, agent: Agent, user: User, request: ReleaseRequest | None, break_glass
-) -> str:
-    """How the approval rule is met: "" (not needed), "request", "undo" or
+def _approval(plan: ReleasePlan, agent: Agent, user: User, break_glass: str | None) -> str:
+    """How the approval rule is met without a request: "" (not needed), "undo" or
     "break_glass"; ApprovalRequired when it is not."""
-    if request is not None:
-        _check_request(request, plan)
-        return "request"
     if not plan.protected or plan.approvals_required == 0:
         return ""
     if plan.undo_last:
@@ -153,6 +150,13 @@ def _approval(
 def _check_request(request: ReleaseRequest, plan: ReleasePlan) -> None:
     locked = ReleaseRequest.objects.select_for_update().get(pk=request.pk)
     request.status = locked.status
+    approvals = locked.reviews.filter(verdict="approve").count()
+    if locked.status == ReleaseRequest.Status.OPEN:
+        need = max(plan.approvals_required, 1)
+        raise ApprovalRequired(
+            f"{locked.public_id} has {approvals} of {need} approvals.",
+            details={"approvals_required": need, "approvals": approvals},
+        )
     if locked.status != ReleaseRequest.Status.APPROVED:
         raise InvalidState(f"{locked.public_id} is {locked.status}, not approved.")
     if locked.version_id != plan.version.pk or locked.label != plan.label:
@@ -163,7 +167,6 @@ def _check_request(request: ReleaseRequest, plan: ReleasePlan) -> None:
             f"{locked.public_id} is stale: what it would replace is no longer live. "
             "Request again against what is live now."
         )
-    approvals = locked.reviews.filter(verdict="approve").count()
     if approvals < plan.approvals_required:
         raise ApprovalRequired(
             f"{locked.public_id} has {approvals} of {plan.approvals_required} approvals.",

@@ -54,7 +54,7 @@ def schedule_release(
     if version.agent_id != agent.pk:
         raise InvalidInput([{"path": "version", "message": "must be one of the agent's versions"}])
     with transaction.atomic():
-        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        locked = Agent.objects.select_for_update(no_key=True).get(pk=agent.pk)
         check_active(locked)
         plan = release_plan(agent=locked, version=version, label=label)
         if plan.protected and not can_release(user):
@@ -101,7 +101,7 @@ def execute_schedule(schedule_id: int, *, now: datetime | None = None) -> Schedu
     now = now or timezone.now()
     with transaction.atomic():
         schedule = (
-            ScheduledRelease.objects.select_for_update()
+            ScheduledRelease.objects.select_for_update(of=("self",))
             .select_related("version", "created_by", "request")
             .get(pk=schedule_id)
         )

@@ -36,7 +36,7 @@ def save_version(
     cleaned = clean_metadata(name, description)
     name, description = cleaned["name"], cleaned["description"]
     with transaction.atomic():
-        locked = Agent.objects.select_for_update().get(pk=agent.pk)
+        locked = Agent.objects.select_for_update(no_key=True).get(pk=agent.pk)
         check_active(locked)
         draft = locked_draft(locked)
         check_revision(draft, expected_revision)

@@ -213,3 +213,41 @@ def test_concurrent_eval_edits_and_runs_never_lose_a_revision(transactional_db, 
     # Each run froze the cases that existed when it started, and says which revision.
     for run in runs:
         assert run.case_count == len(run.cases) == run.suite_revision - 1
+
+
+def test_approvers_and_a_scheduled_job_racing_release_a_request_once(
+    transactional_db, user, make_user
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agents.domain.exceptions import InvalidState
+    from agents.models import ReleaseEvent, ReleaseRequest, ScheduledRelease
+
+    agent = services.create_agent(name="Guarded", user=user)
+    edit(agent, {"prompt": {"welcome_message": "one"}}, user=user)
+    v1 = services.save_version(agent=agent, name="One", user=user)
+    services.release_version(version=v1, user=user)
+    edit(agent, {"prompt": {"welcome_message": "two"}}, user=user)
+    v2 = services.save_version(agent=agent, name="Two", user=user)
+    services.update_agent(agent=agent, user=user, approvals_required=1)
+    request = services.request_release(agent=agent, version=v2, user=user)
+    reviewers = [make_user("Releaser") for _ in range(2)]
+    schedule = services.schedule_request(
+        request=services.approve_request(request=request, user=reviewers[0]),
+        user=user,
+        at=timezone.now() + timedelta(hours=1),
+    )
+    due = schedule.at + timedelta(seconds=1)
+
+    def work(i):
+        if i % 3 == 0:
+            return services.execute_schedule(schedule.pk, now=due).status
+        return services.release_request(request=request, user=reviewers[i % 2])
+
+    _results, errors = run_at_once(work)
+    assert all(isinstance(e, InvalidState) for e in errors), errors
+    assert ReleaseEvent.objects.filter(agent=agent, version=v2).count() == 1
+    assert ReleaseRequest.objects.get(pk=request.pk).status == "released"
+    assert ScheduledRelease.objects.get(pk=schedule.pk).status in ("done", "failed")
