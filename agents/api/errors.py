@@ -14,6 +14,7 @@ from agents.domain.exceptions import (
     DraftConflict,
     InvalidInput,
     NoChanges,
+    SelfApproval,
     UnknownReference,
 )
 from console.middleware import error_response
@@ -26,6 +27,7 @@ def register(api: NinjaAPI) -> None:
     def _domain_error(request, exc: AgentConsoleError):
         status = {
             UnknownReference: 404,
+            SelfApproval: 403,
             DraftConflict: 412,
             NoChanges: 409,
             AgentNotPublished: 409,

@@ -80,7 +80,9 @@ class RejectIn(Schema):
 
 class RequestReleaseIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
-    at: datetime | None = Field(None, description="Carry it out at this future moment (202).")
+    at: datetime | None = Field(
+        None, strict=False, description="Carry it out at this future moment (202)."
+    )
     note: str = Field("", max_length=2000)
     gate_override_note: str | None = Field(None, max_length=2000)
 

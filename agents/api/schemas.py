@@ -172,7 +172,9 @@ class ReleaseIn(Schema):
         "saying why (kept on the event, shown in the log).",
     )
     at: datetime | None = Field(
-        None, description="A future moment (ISO 8601 with a zone): schedule instead (202)."
+        None,
+        strict=False,
+        description="A future moment (ISO 8601 with a zone): schedule instead (202).",
     )
 
 
