@@ -8,6 +8,7 @@ from agents.views import (
     evals,
     monitoring,
     playground,
+    releases,
     revisions,
     tokens,
     versions,
@@ -102,4 +103,27 @@ urlpatterns = [
     ),
     path("agents/<str:public_id>/versions/<int:number>/release/", versions.release, name="release"),
     path("agents/<str:public_id>/versions/<int:number>/restore/", versions.restore, name="restore"),
+    path(
+        "agents/<str:public_id>/versions/<int:number>/request/",
+        releases.request_release,
+        name="request-release",
+    ),
+    path(
+        "agents/<str:public_id>/versions/<int:number>/label/",
+        releases.move_label,
+        name="move-label",
+    ),
+    path("requests/", releases.release_requests, name="release-requests"),
+    path("requests/<str:request_id>/", releases.release_request_page, name="release-request"),
+    re_path(
+        r"^requests/(?P<request_id>[^/]+)/(?P<verdict>approve|reject)/$",
+        releases.review_request,
+        name="review-request",
+    ),
+    re_path(
+        r"^requests/(?P<request_id>[^/]+)/(?P<action>release|cancel)/$",
+        releases.act_on_request,
+        name="act-on-request",
+    ),
+    path("schedules/<str:schedule_id>/cancel/", releases.cancel_schedule, name="cancel-schedule"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from agents.domain.exceptions import InvalidInput
 
@@ -30,3 +30,16 @@ def parse_moment(text: str, *, path: str) -> datetime:
             [{"path": path, "message": f"must be a date and time like {EXAMPLE}"}]
         ) from None
     return in_utc(value, path=path)
+
+
+def parse_local_moment(text: str, offset_minutes: str, *, path: str) -> datetime:
+    """A `datetime-local` value typed in a browser whose clock is `offset_minutes`
+    behind UTC (JavaScript's `getTimezoneOffset()`; empty: the value is UTC), as an
+    aware UTC datetime; InvalidInput otherwise."""
+    value = parse_moment(text, path=path)
+    offset = offset_minutes.strip()
+    if not offset:
+        return value
+    if not offset.lstrip("-").isdigit() or abs(int(offset)) > 16 * 60:
+        raise InvalidInput([{"path": path, "message": "the browser's time zone is not readable"}])
+    return value + timedelta(minutes=int(offset))

@@ -26,6 +26,7 @@ class HistoryRow:
     eval_total: int | None = None
     can_restore: bool = False
     can_release: bool = False
+    can_request: bool = False  # an Editor may ask a Releaser to release it
 
     @property
     def eval_rate(self) -> int | None:

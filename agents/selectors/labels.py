@@ -138,3 +138,21 @@ def scheduled_release(public_id: str) -> ScheduledRelease:
     if found is None:
         raise UnknownReference(f"No scheduled release {public_id}.")
     return found
+
+
+@dataclass(frozen=True)
+class ReleaseOverview:
+    """The agent page's Releases card: labels, requests in flight, pending schedules."""
+
+    labels: list[LabelView]
+    requests: list[ReleaseRequest]
+    schedules: list[ScheduledRelease]
+
+
+def release_overview(agent: Agent) -> ReleaseOverview:
+    in_flight = release_requests(agent=agent).filter(status__in=["open", "approved"])
+    return ReleaseOverview(
+        labels=labels_of(agent),
+        requests=list(in_flight[:10]),
+        schedules=list(scheduled_releases(agent, pending_only=True)[:10]),
+    )

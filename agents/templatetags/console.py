@@ -44,3 +44,9 @@ def describe_check(check: dict) -> str:
     from agents.domain.checks import describe_check as describe
 
     return describe(check)
+
+
+@register.filter
+def split_pairs(value: str) -> list[tuple[str, str]]:
+    """`"a:A,b:B"` → `[("a", "A"), ("b", "B")]`, for small fixed menus in templates."""
+    return [tuple(item.split(":", 1)) for item in value.split(",") if ":" in item]

@@ -83,6 +83,7 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
         "history": history_for(agent, can),
         "draft_state": selectors.draft_state(agent),
         "releases": selectors.release_log(agent),
+        "overview": selectors.release_overview(agent),
         "revisions": selectors.revisions_page(agent),
         "form_errors": {},
         "conflict": None,
@@ -112,7 +113,10 @@ def _panel_context(request: HtmxHttpRequest, partial: str, public_id: str):
         if partial == "history-panel":
             context["history"] = history_for(agent, can)
         elif partial == "release-log":
-            context["releases"] = selectors.release_log(agent)
+            label = request.GET.get("label", "").strip()[:32] or None
+            context["releases"] = selectors.release_log(agent, label=label)
+            context["log_label"] = label
+            context["overview"] = selectors.release_overview(agent)
         elif partial == "draft-activity":
             context["revisions"] = selectors.revisions_page(agent)
     return agent, agent_url(agent), context

@@ -19,6 +19,7 @@ def history_for(agent: Agent, can: Abilities, page: int = 1) -> selectors.Histor
             row,
             can_restore=can.edit and active,
             can_release=can.release and active and not row.is_released,
+            can_request=can.edit and not can.release and active and not row.is_released,
         )
         for row in found.rows
     ]

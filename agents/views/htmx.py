@@ -36,6 +36,9 @@ DRAFT_RESTORED = "draftRestored"
 VERSION_SAVED = "versionSaved"
 VERSION_RELEASED = "versionReleased"
 CASE_SAVED = "caseSaved"
+LABEL_MOVED = "labelMoved"
+REQUEST_CHANGED = "releaseRequestChanged"
+SCHEDULE_CHANGED = "scheduleChanged"
 
 EVENTS = {
     name: value

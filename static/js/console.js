@@ -223,6 +223,32 @@
     d.querySelectorAll("[data-if-dirty]").forEach(function (el) { el.hidden = false; });
   });
 
+  // Times typed in datetime-local fields are the operator's local time: send the
+  // browser's offset along (the server stores UTC) and say which zone that is.
+  function localZones(root) {
+    root.querySelectorAll("[data-tz-offset]").forEach(function (input) {
+      input.value = String(new Date().getTimezoneOffset());
+    });
+    root.querySelectorAll("[data-tz-name]").forEach(function (el) {
+      var zone = "";
+      try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+      var minutes = -new Date().getTimezoneOffset();
+      var sign = minutes >= 0 ? "+" : "-";
+      var abs = Math.abs(minutes);
+      var hh = String(Math.floor(abs / 60)).padStart(2, "0");
+      var mm = String(abs % 60).padStart(2, "0");
+      el.textContent = "Your time zone: " + (zone ? zone + " " : "") + "(UTC" + sign + hh + ":" + mm + "); stored in UTC.";
+    });
+  }
+  document.addEventListener("htmx:afterSettle", function () { localZones(document); });
+  document.addEventListener("DOMContentLoaded", function () { localZones(document); });
+  // Picking a time means "at that time".
+  document.addEventListener("focusin", function (event) {
+    if (!event.target.matches || !event.target.matches("#release-at")) return;
+    var later = document.getElementById("when-later");
+    if (later) later.checked = true;
+  });
+
   // Links styled as buttons (they open dialogs and panels) answer Space like buttons.
   document.addEventListener("keydown", function (event) {
     if (event.key !== " " || !event.target.matches || !event.target.matches("a.button")) return;

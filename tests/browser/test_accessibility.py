@@ -24,7 +24,7 @@ def violations(page) -> list[str]:
 def test_every_page_has_no_axe_violations(new_page, world, user):
     page = new_page(user.username)
     found = {}
-    for url in [*page_urls(*world), "/tokens/", "/channels/new/"]:
+    for url in [*page_urls(*world), "/tokens/", "/channels/new/", "/requests/?show=all"]:
         page.goto(url)
         if problems := violations(page):
             found[url] = problems

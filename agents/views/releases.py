@@ -1,0 +1,223 @@
+"""Release management in the console: request a release, review it, move labels,
+and scheduled releases (the rules are the services'; these only ask and show)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from agents import selectors, services
+from agents.domain import moments
+from agents.domain.diff import diff as diff_documents
+from agents.domain.exceptions import AgentConsoleError
+from agents.models import RELEASED
+from agents.permissions import EDIT_DRAFT, RELEASE, VIEW_AGENT, Abilities, require
+from agents.views.agents import agent_url
+from agents.views.compare import diff_context
+from agents.views.htmx import (
+    LABEL_MOVED,
+    REQUEST_CHANGED,
+    SCHEDULE_CHANGED,
+    VERSION_RELEASED,
+    HtmxHttpRequest,
+    dialog,
+    done,
+    form_errors,
+)
+
+
+def _problem(exc: Exception) -> dict[str, str]:
+    return form_errors(exc) if isinstance(exc, AgentConsoleError) else {"": str(exc)}
+
+
+def _against_live(agent, version, label: str) -> dict[str, Any]:
+    """The diff from what `label` points at now to `version` (nothing yet: none)."""
+    current = selectors.label_target(agent, label)
+    if current is None:
+        return {"current": None}
+    return {
+        "current": current,
+        **diff_context(
+            diff_documents(current.config, version.config),
+            f"{label} now ({current.label})",
+            version.label,
+        ),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
+    """Ask for a release (or a label's move) that Releasers other than you approve."""
+    require(request.user, EDIT_DRAFT)
+    agent = selectors.agent_for_page(public_id)
+    version = selectors.get_version(agent, number)
+    label = request.POST.get("label") or request.GET.get("label") or RELEASED
+    labels = selectors.labels_of(agent)
+    if label not in {view.name for view in labels}:
+        label = RELEASED
+    context: dict[str, Any] = {
+        "agent": agent,
+        "version": version,
+        "label": label,
+        "labels": labels,
+        "note": request.POST.get("note", ""),
+        "errors": {},
+        **_against_live(agent, version, label),
+    }
+    if request.method == "POST":
+        try:
+            created = services.request_release(
+                agent=agent, version=version, user=request.user, label=label, note=context["note"]
+            )
+        except (AgentConsoleError, PermissionDenied) as exc:
+            context["errors"] = _problem(exc)
+        else:
+            return done(
+                request,
+                REQUEST_CHANGED,
+                reverse("agents:release-request", args=[created.public_id]),
+                f"Requested {label} → {version.label}: waiting for approval ({created.public_id}).",
+            )
+    return dialog(request, "agents/releases/_request_dialog.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
+    """Point a label (`staging`) at this version: the diff is against where it is now."""
+    require(request.user, EDIT_DRAFT)
+    agent = selectors.agent_for_page(public_id)
+    version = selectors.get_version(agent, number)
+    name = (request.POST.get("name") or request.GET.get("name") or "").strip().lower()
+    labels = [view for view in selectors.labels_of(agent) if view.name != RELEASED]
+    context: dict[str, Any] = {
+        "agent": agent,
+        "version": version,
+        "name": name,
+        "labels": labels,
+        "protected": request.POST.get("protected") == "on",
+        "note": request.POST.get("note", ""),
+        "errors": {},
+        "can": Abilities.of(request.user),
+        **(_against_live(agent, version, name) if name else {"current": None}),
+    }
+    if request.method == "POST":
+        try:
+            services.move_label(
+                agent=agent,
+                name=name,
+                version=version,
+                user=request.user,
+                note=context["note"],
+                protected=True if context["protected"] else None,
+            )
+        except (AgentConsoleError, PermissionDenied) as exc:
+            context["errors"] = _problem(exc)
+        else:
+            return done(request, LABEL_MOVED, agent_url(agent), f"{name} → {version.label}.")
+    return dialog(request, "agents/releases/_label_dialog.html", context)
+
+
+@require_http_methods(["GET"])
+def release_request_page(request: HtmxHttpRequest, request_id: str) -> HttpResponse:
+    """One request: what it changes against what is live, its reviews, its actions."""
+    require(request.user, VIEW_AGENT)
+    found = selectors.release_request(request_id)
+    agent = selectors.agent_for_page(found.agent.public_id)
+    can = Abilities.of(request.user)
+    context = {
+        "agent": agent,
+        "rr": found,
+        "reviews": list(found.reviews.select_related("user").order_by("at", "id")),
+        "stale": found.status in ("open", "approved") and selectors.is_stale(found),
+        "can": can,
+        "mine": found.requested_by_id == request.user.pk,
+        **_against_live(agent, found.version, found.label),
+    }
+    return render(request, "agents/releases/request.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def review_request(request: HtmxHttpRequest, request_id: str, verdict: str) -> HttpResponse:
+    """Approve or reject (with a comment) — Releasers other than the requester."""
+    require(request.user, RELEASE)
+    found = selectors.release_request(request_id)
+    approving = verdict == "approve"
+    context: dict[str, Any] = {
+        "rr": found,
+        "approving": approving,
+        "comment": request.POST.get("comment", ""),
+        "errors": {},
+    }
+    if request.method == "POST":
+        act = services.approve_request if approving else services.reject_request
+        try:
+            act(request=found, user=request.user, comment=context["comment"])
+        except (AgentConsoleError, PermissionDenied) as exc:
+            context["errors"] = _problem(exc)
+        else:
+            verb = "Approved" if approving else "Rejected"
+            return done(
+                request,
+                REQUEST_CHANGED,
+                reverse("agents:release-request", args=[found.public_id]),
+                f"{verb} {found.public_id}.",
+            )
+    return dialog(request, "agents/releases/_review_dialog.html", context)
+
+
+@require_http_methods(["POST"])
+def act_on_request(request: HtmxHttpRequest, request_id: str, action: str) -> HttpResponse:
+    """Release an approved request now or at a time, or cancel it."""
+    found = selectors.release_request(request_id)
+    page = reverse("agents:release-request", args=[found.public_id])
+    try:
+        if action == "cancel":
+            services.cancel_request(request=found, user=request.user)
+            message, event = f"Cancelled {found.public_id}.", REQUEST_CHANGED
+        elif request.POST.get("at"):
+            at = moments.parse_local_moment(
+                request.POST["at"], request.POST.get("tz_offset", ""), path="at"
+            )
+            scheduled = services.schedule_request(request=found, user=request.user, at=at)
+            message = f"Scheduled for {scheduled.at:%Y-%m-%d %H:%M} UTC."
+            event = SCHEDULE_CHANGED
+        else:
+            services.release_request(request=found, user=request.user)
+            message, event = f"Released {found.label} → {found.version.label}.", VERSION_RELEASED
+    except (AgentConsoleError, PermissionDenied) as exc:
+        messages.error(request, _problem(exc).get("") or next(iter(_problem(exc).values())))
+        return redirect(page)
+    return done(request, event, page, message)
+
+
+@require_http_methods(["GET"])
+def release_requests(request: HtmxHttpRequest) -> HttpResponse:
+    """Requests across agents; Releasers see the ones waiting for their review first."""
+    require(request.user, VIEW_AGENT)
+    can = Abilities.of(request.user)
+    show = request.GET.get("show") or ("review" if can.release else "open")
+    if show == "review":
+        rows = selectors.release_requests(reviewer=request.user)
+    elif show in ("open", "approved", "released", "rejected", "cancelled"):
+        rows = selectors.release_requests(status=show)
+    else:
+        show, rows = "all", selectors.release_requests()
+    context = {"rows": list(rows[:200]), "show": show, "can": can}
+    return render(request, "agents/releases/requests.html", context)
+
+
+@require_http_methods(["POST"])
+def cancel_schedule(request: HtmxHttpRequest, schedule_id: str) -> HttpResponse:
+    found = selectors.scheduled_release(schedule_id)
+    try:
+        services.cancel_schedule(schedule=found, user=request.user)
+    except (AgentConsoleError, PermissionDenied) as exc:
+        messages.error(request, next(iter(_problem(exc).values())))
+        return redirect(agent_url(found.agent))
+    return done(request, SCHEDULE_CHANGED, agent_url(found.agent), f"Cancelled {found.public_id}.")

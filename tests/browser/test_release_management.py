@@ -1,0 +1,85 @@
+"""Four eyes in the browser, and a release scheduled then cancelled."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from agents import services
+from agents.models import Agent, ReleaseRequest, ScheduledRelease
+from tests.browser.test_accessibility import violations
+
+
+def _agent_needing_approval(user, make_version):
+    agent = services.create_agent(name="Front desk", user=user)
+    v1 = make_version(agent)
+    services.release_version(version=v1, user=user)
+    make_version(agent)
+    services.update_agent(agent=agent, user=user, approvals_required=1)
+    return agent
+
+
+def test_request_approve_by_someone_else_then_release(new_page, user, make_user, make_version):
+    agent = _agent_needing_approval(user, make_version)
+    make_user("Releaser", username="reviewer")
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.locator('#history-panel [hx-get$="/versions/2/release/"]').click()
+    dialog = page.locator("#dialog")
+    expect(dialog.get_by_test_id("approval-needed")).to_contain_text("need 1 approval")
+    dialog.get_by_role("link", name="Request release of v2").click()
+    expect(dialog.get_by_role("heading", name="Request release of v2")).to_be_visible()
+    expect(dialog.locator(".diff-table").first).to_be_visible()
+    dialog.get_by_label("Note for the reviewers").fill("Warmer voice for the morning")
+    dialog.get_by_role("button", name="Request release").click()
+    expect(dialog).to_be_hidden()
+    requests = page.get_by_test_id("open-requests")
+    expect(requests).to_contain_text("released → v2")
+    request = ReleaseRequest.objects.get()
+    page.goto(f"/requests/{request.public_id}/")
+    expect(page.get_by_role("link", name="Approve")).to_have_count(0)  # not one's own
+    assert violations(page) == []
+
+    other = new_page("reviewer")
+    other.goto("/requests/")
+    expect(other.get_by_test_id("request-row")).to_contain_text(request.public_id)
+    other.get_by_role("link", name=request.public_id).click()
+    other.get_by_role("link", name="Approve").click()
+    review = other.locator("#dialog")
+    review.get_by_label("Comment (optional)").fill("Listened to it: fine")
+    assert violations(other) == []
+    review.get_by_role("button", name="Approve").click()
+    expect(other.get_by_test_id("request-status")).to_have_text("Approved")
+    other.get_by_role("button", name="Release now").click()
+    expect(other.get_by_test_id("request-status")).to_have_text("Released")
+    assert Agent.objects.get(pk=agent.pk).released_version.number == 2
+    page.goto(f"/agents/{agent.public_id}/")
+    expect(page.get_by_test_id("release-event").first).to_contain_text(request.public_id)
+    assert page.console_errors == []
+    assert other.console_errors == []
+
+
+def test_schedule_a_release_then_cancel_it(new_page, user, make_version):
+    agent = services.create_agent(name="Morning line", user=user)
+    v1 = make_version(agent)
+    services.release_version(version=v1, user=user)
+    make_version(agent)
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.locator('#history-panel [hx-get$="/versions/2/release/"]').click()
+    dialog = page.locator("#dialog")
+    expect(dialog.locator("[data-tz-name]")).to_contain_text("Your time zone")
+    in_a_month = (timezone.now() + timedelta(days=30)).strftime("%Y-%m-%dT06:00")
+    dialog.get_by_label("Release at").fill(in_a_month)
+    expect(dialog.get_by_role("radio", name="At")).to_be_checked()
+    dialog.get_by_role("button", name="Release v2").click()
+    expect(dialog).to_be_hidden()
+    row = page.get_by_test_id("schedule-row")
+    expect(row).to_contain_text("released → v2")
+    schedule = ScheduledRelease.objects.get()
+    assert schedule.status == "pending"
+    assert Agent.objects.get(pk=agent.pk).released_version.number == 1
+    row.get_by_role("button", name="Cancel the schedule of v2").click()
+    expect(page.get_by_test_id("schedule-row")).to_have_count(0)
+    assert ScheduledRelease.objects.get().status == "cancelled"
+    assert page.console_errors == []
