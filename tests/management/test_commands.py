@@ -66,3 +66,19 @@ def test_seed_demo_is_idempotent():
 def _demo_login_works() -> bool:
     request = RequestFactory().post("/accounts/login/")
     return authenticate(request, username="demo", password="demo-console") is not None
+
+
+def test_seed_demo_shows_release_management():
+    from agents.models import Label, ReleaseRequest, ScheduledRelease
+
+    call_command("seed_demo")
+    assert Label.objects.get(name="staging").version.number == 3
+    request = ReleaseRequest.objects.get()
+    assert (request.status, request.requested_by.username, request.agent.approvals_required) == (
+        "open",
+        "ann",
+        1,
+    )
+    assert ScheduledRelease.objects.get().status == "pending"
+    call_command("seed_demo")  # once
+    assert ReleaseRequest.objects.count() == ScheduledRelease.objects.count() == 1

@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from agents import services
 from agents.domain.config import merge_patch
-from agents.models import Agent, Channel, Conversation, EvalSuite
+from agents.models import Agent, Channel, Conversation, EvalSuite, Label
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-console"
+EDITOR_USERNAME = "ann"
 
 RECEPTIONIST = "Front Desk Receptionist"
 ORDER_STATUS = "Order Status Assistant"
@@ -96,6 +97,7 @@ class Command(BaseCommand):
                     created.append(name)
             traffic = self._traffic(user)
             suites = self._evals(user)
+            releases = self._release_management(user)
         if created:
             self.stdout.write(f"Created demo agents: {', '.join(created)}")
         else:
@@ -104,7 +106,12 @@ class Command(BaseCommand):
             self.stdout.write(traffic)
         if suites:
             self.stdout.write(suites)
-        self.stdout.write(f"Log in as username {DEMO_USERNAME!r} password {DEMO_PASSWORD!r}")
+        if releases:
+            self.stdout.write(releases)
+        self.stdout.write(
+            f"Log in as username {DEMO_USERNAME!r} password {DEMO_PASSWORD!r}"
+            f" (or {EDITOR_USERNAME!r}, an Editor, with the same password)"
+        )
 
     def _traffic(self, user) -> str:
         """Channels (one A/B) and a few thousand ended conversations, once."""
@@ -212,6 +219,58 @@ class Command(BaseCommand):
             services.execute_eval_run(run_id=run.pk)
         services.update_agent(agent=scheduler, user=user, require_passing_eval=True)
         return "Created an eval suite with 3 runs; the scheduler's release gate is on."
+
+    def _release_management(self, user) -> str:
+        """A staging label, an agent whose releases need one approval with a request
+        waiting, and a release scheduled for tomorrow morning — once."""
+        scheduler = Agent.objects.get(name=SCHEDULER)
+        if Label.objects.filter(agent=scheduler).exists():
+            return ""
+        services.move_label(
+            agent=scheduler,
+            name="staging",
+            version=scheduler.versions.get(number=3),
+            user=user,
+            note="The test line tries the cancellation policy",
+        )
+        editor = self._editor()
+        shop = Agent.objects.get(name=ORDER_STATUS)
+        shop.draft.refresh_from_db()
+        services.update_draft(
+            agent=shop,
+            user=editor,
+            config=merge_patch(
+                shop.draft.config, {"prompt": {"welcome_message": "Hi! Got an order number?"}}
+            ),
+        )
+        v3 = services.save_version(agent=shop, name="Friendlier greeting", user=editor)
+        # The draft goes back to what is live while v3 waits for its review.
+        services.restore_version(version=shop.versions.get(number=2), user=editor)
+        services.update_agent(agent=shop, user=user, approvals_required=1)
+        services.request_release(
+            agent=shop, version=v3, user=editor, note="Shorter greeting, tested in the playground"
+        )
+        front = Agent.objects.get(name=RECEPTIONIST)
+        first = services.save_version(agent=front, name="First launch", user=user)
+        morning = (timezone.now() + timedelta(days=1)).replace(
+            hour=6, minute=0, second=0, microsecond=0
+        )
+        services.schedule_release(
+            agent=front, version=first, at=morning, user=user, note="Live before the morning calls"
+        )
+        return (
+            "Release management: a staging label, a release request waiting for approval "
+            f"(by {EDITOR_USERNAME!r}), and a release scheduled for {morning:%Y-%m-%d %H:%M} UTC."
+        )
+
+    def _editor(self):
+        from django.contrib.auth.models import Group
+
+        editor, _ = get_user_model().objects.get_or_create(username=EDITOR_USERNAME)
+        editor.set_password(DEMO_PASSWORD)
+        editor.save()
+        editor.groups.add(Group.objects.get(name="Editor"))
+        return editor
 
     def _demo_user(self):
         User = get_user_model()
