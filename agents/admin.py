@@ -491,3 +491,6 @@ class EvalRunAdmin(ReadOnlyAdmin):
     search_fields = ["public_id", "suite__name", "agent__name", "agent__public_id"]
     exclude = ["snapshot", "cases"]
     inlines = [EvalResultInline]
+
+
+from agents import release_admin  # noqa: E402, F401  (labels, requests and schedules)

@@ -276,3 +276,19 @@ def test_draft_revisions_are_listed_and_shown_read_only(admin_client, agent, use
     assert admin_client.post(url, {"reason": "rewritten"}).status_code == 403
     assert reverse("admin:agents_draftrevision_delete", args=[revision.pk]) not in page
     assert agent.revisions.get(number=2).reason == "Edited"
+
+
+def test_release_management_is_visible_read_only_in_the_admin(
+    admin_client, agent, make_version, user
+):
+    from agents.models import ReleaseRequest
+
+    v1 = make_version(agent)
+    services.move_label(agent=agent, name="staging", version=v1, user=user)
+    request = services.request_release(agent=agent, version=v1, user=user)
+    for name in ("label", "releaserequest", "scheduledrelease"):
+        page = admin_client.get(reverse(f"admin:agents_{name}_changelist"))
+        assert page.status_code == 200
+    change = reverse("admin:agents_releaserequest_change", args=[request.pk])
+    assert admin_client.post(change, {"status": "approved"}).status_code == 403
+    assert ReleaseRequest.objects.get().status == "open"

@@ -1,0 +1,52 @@
+"""Support staff's view of release management: labels, release requests and
+scheduled releases, read-only (they change through the console, the API or the
+services, where the approval rule is enforced). Registered by agents/admin.py."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from agents.models import Label, ReleaseRequest, ScheduledRelease
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Label)
+class LabelAdmin(_ReadOnly):
+    list_display = ["agent", "name", "version", "protected", "moved_by", "moved_at"]
+    list_select_related = ["agent", "version", "moved_by"]
+    list_filter = ["protected", "agent"]
+    search_fields = ["name", "agent__name", "agent__public_id"]
+
+
+@admin.register(ReleaseRequest)
+class ReleaseRequestAdmin(_ReadOnly):
+    list_display = [
+        "public_id",
+        "agent",
+        "label",
+        "version",
+        "status",
+        "requested_by",
+        "created_at",
+    ]
+    list_select_related = ["agent", "version", "requested_by"]
+    list_filter = ["status", "created_at", "agent"]
+    search_fields = ["public_id", "agent__name", "agent__public_id", "note"]
+
+
+@admin.register(ScheduledRelease)
+class ScheduledReleaseAdmin(_ReadOnly):
+    list_display = ["public_id", "agent", "label", "version", "at", "status", "executed_at"]
+    list_select_related = ["agent", "version"]
+    list_filter = ["status", "at", "agent"]
+    search_fields = ["public_id", "agent__name", "agent__public_id", "failure"]

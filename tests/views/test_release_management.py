@@ -1,0 +1,114 @@
+"""The console's release management: the dialogs ask the services, and show refusals."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agents import services
+from agents.models import Agent, Label, ReleaseEvent, ReleaseRequest, ScheduledRelease
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def two(agent, make_version, user):
+    v1 = make_version(agent)
+    services.release_version(version=v1, user=user)
+    make_version(agent)
+    return agent
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_the_release_dialog_sends_editors_and_releasers_to_a_request(client, two, user):
+    services.update_agent(agent=two, user=user, approvals_required=1)
+    html = (
+        login(client, user)
+        .get(reverse("agents:release", args=[two.public_id, 2]), **HTMX)
+        .content.decode()
+    )
+    assert "need 1 approval" in html
+    assert reverse("agents:request-release", args=[two.public_id, 2]) in html
+    assert "without approval" not in html  # not a superuser: no break glass
+    refused = client.post(reverse("agents:release", args=[two.public_id, 2]), {"note": ""}, **HTMX)
+    assert "approval" in refused.content.decode()
+    assert Agent.objects.get(pk=two.pk).released_version.number == 1
+
+
+def test_a_superuser_breaks_glass_with_a_reason(client, two, user, make_user):
+    services.update_agent(agent=two, user=user, approvals_required=1)
+    admin = login(client, make_user(superuser=True))
+    url = reverse("agents:release", args=[two.public_id, 2])
+    assert "Break glass" in admin.get(url, **HTMX).content.decode()
+    assert admin.post(url, {"break_glass": "callers stuck"}, **HTMX).status_code == 204
+    event = ReleaseEvent.objects.filter(agent=two).latest("id")
+    assert (event.approval_bypass, event.break_glass_note) == ("break_glass", "callers stuck")
+    page = admin.get(reverse("agents:detail", args=[two.public_id])).content.decode()
+    assert "Break glass (no approval): callers stuck" in page
+
+
+def test_request_dialog_page_and_list(client, two, user, make_user):
+    services.update_agent(agent=two, user=user, approvals_required=1)
+    editor = make_user("Editor", username="ann")
+    login(client, editor)
+    url = reverse("agents:request-release", args=[two.public_id, 2])
+    assert "What changes against released now (v1)" in client.get(url, **HTMX).content.decode()
+    assert client.post(url, {"label": "released", "note": "please"}, **HTMX).status_code == 204
+    request = ReleaseRequest.objects.get()
+    page = client.get(reverse("agents:release-request", args=[request.public_id])).content.decode()
+    assert "please" in page
+    assert "Approve" not in page  # an Editor, and the requester
+    reviewer = make_user("Releaser", username="rita")
+    login(client, reviewer)
+    waiting = client.get(reverse("agents:release-requests")).content.decode()
+    assert request.public_id in waiting  # waiting for rita's review
+    review = reverse("agents:review-request", args=[request.public_id, "reject"])
+    assert "required" in client.post(review, {"comment": ""}, **HTMX).content.decode()
+    assert ReleaseRequest.objects.get().status == "open"
+    approve = reverse("agents:review-request", args=[request.public_id, "approve"])
+    assert client.post(approve, {"comment": "ok"}, **HTMX).status_code == 204
+    assert request.public_id not in client.get(reverse("agents:release-requests")).content.decode()
+    release = reverse("agents:act-on-request", args=[request.public_id, "release"])
+    assert client.post(release).status_code == 302
+    assert Agent.objects.get(pk=two.pk).released_version.number == 2
+    assert ReleaseRequest.objects.get().status == "released"
+
+
+def test_move_label_dialog(client, two, user, make_user):
+    login(client, make_user("Editor"))
+    url = reverse("agents:move-label", args=[two.public_id, 2])
+    bad = client.post(url, {"name": "v3"}, **HTMX).content.decode()
+    assert 'aria-describedby="label-name-error"' in bad
+    assert client.post(url, {"name": "staging", "note": "try"}, **HTMX).status_code == 204
+    assert Label.objects.get().version.number == 2
+    moved = client.get(url + "?name=staging", **HTMX).content.decode()
+    assert "staging is new" not in moved
+    history = client.get(reverse("agents:history", args=[two.public_id]), **HTMX).content.decode()
+    assert 'data-testid="label-chip">staging<' in history
+    log = client.get(
+        reverse("agents:releases", args=[two.public_id]) + "?label=staging", **HTMX
+    ).content.decode()
+    assert log.count('data-testid="release-event"') == 1
+
+
+def test_schedule_from_the_release_dialog_and_cancel(client, two, user):
+    login(client, user)
+    url = reverse("agents:release", args=[two.public_id, 2])
+    past = client.post(url, {"when": "later", "at": "2001-01-01T06:00", "tz_offset": "0"}, **HTMX)
+    assert "must be in the future" in past.content.decode()
+    local = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT06:00")
+    ok = client.post(url, {"when": "later", "at": local, "tz_offset": "-120"}, **HTMX)
+    assert ok.status_code == 204
+    schedule = ScheduledRelease.objects.get()
+    assert (schedule.at.hour, schedule.at.minute) == (4, 0)  # 06:00 at UTC+2, stored in UTC
+    page = client.get(reverse("agents:detail", args=[two.public_id])).content.decode()
+    assert 'data-testid="schedule-row"' in page
+    cancel = reverse("agents:cancel-schedule", args=[schedule.public_id])
+    assert client.post(cancel, **HTMX).status_code == 204
+    assert ScheduledRelease.objects.get().status == "cancelled"
+    assert Agent.objects.get(pk=two.pk).released_version.number == 1
