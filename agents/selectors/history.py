@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 
 from agents.domain.routing import usage
-from agents.models import Agent, Channel, EvalRun, Label, PublishedVersion, ReleaseEvent
+from agents.models import (
+    Agent,
+    Channel,
+    EvalRun,
+    Label,
+    PublishedVersion,
+    ReleaseEvent,
+    ReleaseRequest,
+)
 
 HISTORY_PAGE_SIZE = 20
 
@@ -22,6 +30,7 @@ class HistoryRow:
     release_label: str  # "Release" or "Roll back to vN"
     used_by: tuple[str, ...] = ()  # channels serving this version: "Main line", "AB 20%"
     labels: tuple[str, ...] = ()  # labels pointing at it (`staging`), `released` excluded
+    requests: tuple[tuple[str, str, str], ...] = ()  # (id, label, status) of requests in flight
     eval_passed: int | None = None  # the latest finished eval run on this configuration
     eval_total: int | None = None
     can_restore: bool = False
@@ -66,6 +75,13 @@ def history_page(*, agent: Agent, page: int = 1) -> HistoryPage:
         .order_by("name")
         .values_list("name", "version__number")
     )
+    in_flight: dict[int, list[tuple[str, str, str]]] = {}
+    for version_id, public_id, label, status in (
+        ReleaseRequest.objects.filter(agent_id=agent.pk, status__in=["open", "approved"])
+        .order_by("created_at")
+        .values_list("version_id", "public_id", "label", "status")
+    ):
+        in_flight.setdefault(version_id, []).append((public_id, label, status))
     rows = []
     for version in versions[:HISTORY_PAGE_SIZE]:
         is_released = released is not None and version.pk == released.pk
@@ -84,6 +100,7 @@ def history_page(*, agent: Agent, page: int = 1) -> HistoryPage:
                     )
                 ),
                 labels=tuple(n for n, number in label_numbers.items() if number == version.number),
+                requests=tuple(in_flight.get(version.pk, ())),
                 eval_passed=version.eval_passed,
                 eval_total=version.eval_total,
             )

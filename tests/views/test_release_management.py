@@ -60,6 +60,8 @@ def test_request_dialog_page_and_list(client, two, user, make_user):
     assert "What changes against released now (v1)" in client.get(url, **HTMX).content.decode()
     assert client.post(url, {"label": "released", "note": "please"}, **HTMX).status_code == 204
     request = ReleaseRequest.objects.get()
+    history = client.get(reverse("agents:history", args=[two.public_id]), **HTMX).content.decode()
+    assert 'Request released → v2</a> <span class="badge badge-request-open">Open' in history
     page = client.get(reverse("agents:release-request", args=[request.public_id])).content.decode()
     assert "please" in page
     assert "Approve" not in page  # an Editor, and the requester
