@@ -1,8 +1,8 @@
 """Database triggers that enforce the versioning invariants below the ORM.
 
 - Published versions, release events, configuration snapshots, draft
-  revisions and release reviews are append-only: UPDATE and DELETE are
-  rejected, whatever issues them (ORM, raw SQL, a database console).
+  revisions, release reviews and rollout events are append-only: UPDATE and
+  DELETE are rejected, whatever issues them (ORM, raw SQL, a database console).
 - Version numbers per agent are consecutive: an INSERT must use max + 1.
 - An agent's released version must be one of its own versions.
 - A draft's revision never goes down (a stale `If-Match` must never match again).
@@ -24,6 +24,7 @@ APPEND_ONLY_TABLES = (
     "agents_configsnapshot",
     "agents_draftrevision",
     "agents_releasereview",
+    "agents_rolloutevent",
 )
 BINDING_COLUMNS = (
     "public_id",

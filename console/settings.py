@@ -199,6 +199,9 @@ TASKS = {
 # JOB_MAX_ATTEMPTS times in all; then the run ends in `error` with the reason.
 JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "120"))
 JOB_SWEEP_SECONDS = float(os.environ.get("JOB_SWEEP_SECONDS", "15"))
+# A running rollout is evaluated as conversations end, at most this often (the
+# sweep above evaluates every running rollout as well).
+ROLLOUT_EVAL_DEBOUNCE_S = float(os.environ.get("ROLLOUT_EVAL_DEBOUNCE_S", "2"))
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
 # An eval run stops after this long: cases not reached are recorded as errors.
 EVAL_RUN_MAX_SECONDS = int(os.environ.get("EVAL_RUN_MAX_SECONDS", "900"))

@@ -134,3 +134,9 @@ class InvalidState(AgentConsoleError):
     """The object is not in a state that allows this (approving a cancelled request)."""
 
     code = "invalid_state"
+
+
+class RolloutRunning(AgentConsoleError):
+    """A channel has a rollout in flight: one at a time, and its routing is the rollout's."""
+
+    code = "rollout_running"

@@ -41,6 +41,13 @@ from agents.models.releases import (
     new_schedule_id,
 )
 from agents.models.revisions import DraftRevision
+from agents.models.rollouts import (
+    Alert,
+    Rollout,
+    RolloutEvent,
+    new_alert_id,
+    new_rollout_id,
+)
 from agents.models.tokens import ApiToken, IdempotencyRecord
 from agents.models.versions import ConfigSnapshot, PublishedVersion, ReleaseEvent
 
@@ -48,6 +55,7 @@ __all__ = [
     "RELEASED",
     "STATUS_LABELS",
     "Agent",
+    "Alert",
     "ApiToken",
     "BoundConfiguration",
     "Channel",
@@ -67,16 +75,20 @@ __all__ = [
     "ReleaseEvent",
     "ReleaseRequest",
     "ReleaseReview",
+    "Rollout",
+    "RolloutEvent",
     "ScheduledRelease",
     "Status",
     "Turn",
     "compute_status",
     "new_agent_id",
+    "new_alert_id",
     "new_case_id",
     "new_channel_id",
     "new_conversation_id",
     "new_public_id",
     "new_request_id",
+    "new_rollout_id",
     "new_run_id",
     "new_schedule_id",
     "new_suite_id",

@@ -54,6 +54,8 @@ class Conversation(BoundConfiguration):
         indexes = [
             models.Index(fields=["agent", "-started_at"], name="conversation_agent_time"),
             models.Index(fields=["agent", "version", "-started_at"], name="conversation_version"),
+            # A rollout's step: the channel's conversations since the step began.
+            models.Index(fields=["channel_ref", "started_at"], name="conversation_channel_time"),
         ]
         constraints = [
             BoundConfiguration.bound_once("conversation_bound_once"),

@@ -37,6 +37,15 @@ from agents.services.labels import delete_label, move_label
 from agents.services.playground import send_playground_message, start_playground
 from agents.services.recovery import recover_stalled_jobs
 from agents.services.releases import move_pointer, release_version
+from agents.services.rollouts import (
+    abort_rollout,
+    advance_rollout,
+    evaluate_rollout,
+    pause_rollout,
+    resume_rollout,
+    run_due_rollouts,
+    start_rollout,
+)
 from agents.services.schedules import (
     cancel_schedule,
     execute_schedule,
@@ -48,7 +57,9 @@ from agents.services.versions import restore_revision, restore_version, save_ver
 
 __all__ = [
     "CHANNEL_FIELDS",
+    "abort_rollout",
     "add_eval_case",
+    "advance_rollout",
     "approve_request",
     "archive_agent",
     "bind",
@@ -63,6 +74,7 @@ __all__ = [
     "delete_eval_case",
     "delete_label",
     "end_conversation",
+    "evaluate_rollout",
     "execute_eval_run",
     "execute_schedule",
     "fail_eval_run",
@@ -70,6 +82,7 @@ __all__ = [
     "move_label",
     "move_pointer",
     "patch_draft",
+    "pause_rollout",
     "record_idempotent_response",
     "recover_stalled_jobs",
     "reject_request",
@@ -78,7 +91,9 @@ __all__ = [
     "request_release",
     "restore_revision",
     "restore_version",
+    "resume_rollout",
     "revoke_api_token",
+    "run_due_rollouts",
     "run_due_schedules",
     "run_eval",
     "save_version",
@@ -89,6 +104,7 @@ __all__ = [
     "start_conversation_on_channel",
     "start_eval_run",
     "start_playground",
+    "start_rollout",
     "update_agent",
     "update_channel",
     "update_draft",

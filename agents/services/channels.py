@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agents.domain import routing as routing_rules
-from agents.domain.exceptions import InvalidInput
+from agents.domain.exceptions import InvalidInput, RolloutRunning
 from agents.domain.text import NAME_MAX, clean_text
 from agents.models import Agent, Channel, Conversation, Label, PublishedVersion
 from agents.selectors import runtime
@@ -18,6 +18,7 @@ from agents.services.base import (
 )
 from agents.services.conversations import start_conversation
 
+IN_FLIGHT = ("running", "paused")
 CHANNEL_FIELDS = ("name", "kind", "address", "agent", "target", "variants")
 
 
@@ -97,8 +98,11 @@ def create_channel(
     return channel
 
 
-def update_channel(*, channel: Channel, user: User, **changes: Any) -> Channel:
-    """Change any of name, kind, address, agent, target, variants; the rest stays."""
+def update_channel(
+    *, channel: Channel, user: User, _by_rollout: bool = False, **changes: Any
+) -> Channel:
+    """Change any of name, kind, address, agent, target, variants; the rest stays.
+    While a rollout is in flight its routing is the rollout's (RolloutRunning)."""
     unknown = set(changes) - set(CHANNEL_FIELDS)
     if unknown:
         raise InvalidInput([{"path": key, "message": "unknown field"} for key in sorted(unknown)])
@@ -109,6 +113,9 @@ def update_channel(*, channel: Channel, user: User, **changes: Any) -> Channel:
         changed = [f for f in CHANNEL_FIELDS if values[f] != current[f]]
         if not changed:
             return locked
+        routing = {"target", "variants", "agent"} & set(changed)
+        if routing and not _by_rollout and locked.rollouts.filter(status__in=IN_FLIGHT).exists():
+            raise RolloutRunning(f"{locked.name} has a rollout in flight: abort it to reroute.")
         for field in changed:
             setattr(locked, field, values[field])
         locked.updated_at = timezone.now()

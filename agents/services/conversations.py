@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from agents.domain.exceptions import ConversationEnded, InvalidInput
@@ -16,6 +17,10 @@ from agents.services.base import (
     actor,
 )
 from agents.services.snapshots import freeze
+
+# Sent once a conversation on a channel has ended and committed: rollouts listen
+# (services/rollouts.py), so the rule looks at every outcome as it arrives.
+conversation_ended = Signal()
 
 
 def bind(ref: str) -> tuple[runtime.Resolved, ConfigSnapshot | None]:
@@ -108,4 +113,9 @@ def end_conversation(
                 "analysis",
             ]
         )
+        if locked.channel_ref and not locked.playground:
+            channel_ref = locked.channel_ref
+            transaction.on_commit(
+                lambda: conversation_ended.send(sender=Conversation, channel_ref=channel_ref)
+            )
     return locked

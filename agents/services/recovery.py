@@ -23,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 
 from agents.models import EvalRun
 from agents.services.eval_runner import run_eval
+from agents.services.rollouts import run_due_rollouts
 from agents.services.schedules import run_due_schedules
 
 logger = logging.getLogger(__name__)
@@ -32,8 +33,11 @@ UNFINISHED = (EvalRun.Status.QUEUED, EvalRun.Status.RUNNING)
 
 def recover_stalled_jobs(*, now: datetime | None = None) -> list[str]:
     """One sweep; returns what it did, one line per item ("er_… retried", "er_… ended",
-    "sr_… done"): stalled eval runs, and scheduled releases whose moment passed."""
-    return recover_stalled_eval_runs(now=now) + run_due_schedules(now=now)
+    "sr_… done"): stalled eval runs, scheduled releases whose moment passed, and
+    running rollouts (the timer that notices a step's minutes have passed)."""
+    return (
+        recover_stalled_eval_runs(now=now) + run_due_schedules(now=now) + run_due_rollouts(now=now)
+    )
 
 
 def recover_stalled_eval_runs(*, now: datetime | None = None) -> list[str]:

@@ -57,5 +57,5 @@ def test_no_data_or_identical_outcomes_are_never_worse():
     assert not compare_arms(Arm(0, 0), Arm(5, 10), metric="completion_rate", max_drop=0).worse
     same = compare_arms(Arm(10, 10), Arm(10, 10), metric="completion_rate", max_drop=0)
     assert (same.worse, same.z) == (False, None)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown metric"):
         compare_arms(Arm(1, 2), Arm(1, 2), metric="happiness", max_drop=0.1)

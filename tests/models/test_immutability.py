@@ -25,7 +25,7 @@ def _raw(sql, params):
 
 def test_all_triggers_are_installed():
     assert triggers.installed(connection) == {t.name for t in triggers.TRIGGERS}
-    assert len(triggers.TRIGGERS) == 16
+    assert len(triggers.TRIGGERS) == 18
 
 
 def test_saving_a_version_again_raises(released):

@@ -1,0 +1,138 @@
+"""Gradual rollouts on a channel, their event timeline, and regression alerts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from agents.models.agents import Agent
+from agents.models.base import ImmutableModel, new_public_id, public_id_format
+from agents.models.channels import Channel
+from agents.models.versions import PublishedVersion
+
+
+def new_rollout_id() -> str:
+    return new_public_id("ro")
+
+
+def new_alert_id() -> str:
+    return new_public_id("al")
+
+
+class Rollout(models.Model):
+    """A candidate version ramped up on a channel step by step against what the
+    channel served before (the baseline), rolled back by itself when it is worse."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+        ROLLED_BACK = "rolled_back", "Rolled back"
+        ABORTED = "aborted", "Aborted"
+
+    IN_FLIGHT = ("running", "paused")
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_rollout_id, editable=False)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="rollouts")
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="rollouts")
+    baseline = models.JSONField()  # the channel's target before: "released", {"version": 2}, …
+    candidate = models.ForeignKey(PublishedVersion, on_delete=models.PROTECT, related_name="+")
+    steps = models.JSONField()  # increasing weights ending at 100: [5, 25, 50, 100]
+    step = models.PositiveSmallIntegerField(default=0)  # index into steps
+    min_conversations = models.PositiveIntegerField(default=200)
+    min_minutes = models.PositiveIntegerField(default=30)
+    metric = models.CharField(max_length=20, default="completion_rate")
+    max_drop = models.FloatField(default=0.05)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
+    step_started_at = models.DateTimeField(default=timezone.now)
+    last_evaluated_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"], name="rollout_status")]
+        constraints = [
+            public_id_format("ro", "rollout_public_id_format"),
+            models.UniqueConstraint(
+                fields=["channel"],
+                condition=Q(status__in=["running", "paused"]),
+                name="one_rollout_in_flight_per_channel",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["running", "paused", "completed", "rolled_back", "aborted"]
+                ),
+                name="rollout_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_drop__gte=0) & Q(max_drop__lte=1), name="rollout_max_drop_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def weight(self) -> int:
+        """The candidate's share now (0 once rolled back or aborted)."""
+        if self.status in (self.Status.ROLLED_BACK, self.Status.ABORTED):
+            return 0
+        if self.status == self.Status.COMPLETED:
+            return 100
+        return int(self.steps[self.step])
+
+
+class RolloutEvent(ImmutableModel):
+    """What happened to a rollout, when, by whom (None: the rule itself), and why."""
+
+    rollout = models.ForeignKey(Rollout, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=12)  # started advanced paused resumed completed …
+    weight = models.PositiveSmallIntegerField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Alert(models.Model):
+    """A regression flagged automatically, until a Releaser acknowledges it."""
+
+    class Kind(models.TextChoices):
+        ROLLOUT_ROLLED_BACK = "rollout_rolled_back", "Rollout rolled back"
+        VERSION_REGRESSION = "version_regression", "Version regression"
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_alert_id, editable=False)
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    version = models.ForeignKey(PublishedVersion, on_delete=models.PROTECT, related_name="+")
+    baseline_version = models.ForeignKey(
+        PublishedVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rollout = models.ForeignKey(
+        Rollout, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
+    )
+    metric = models.CharField(max_length=20)
+    detail = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    acked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["agent", "acked_at"], name="alert_agent_open")]
+        constraints = [public_id_format("al", "alert_public_id_format")]
+
+    def __str__(self) -> str:
+        return self.public_id

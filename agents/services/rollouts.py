@@ -1,0 +1,271 @@
+"""Gradual rollouts: ramp a candidate up on a channel step by step while the rule in
+domain/stats compares both arms, and take it out by itself when it is worse.
+
+Every transition locks the rollout row and checks its status in the same
+transaction, so conversations ending in parallel, the worker's timer and people
+pressing buttons never advance twice or lose a rollback. Each weight change is
+a channel update, so the channel's routing history shows it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.dispatch import receiver
+from django.utils import timezone
+
+from agents.domain.exceptions import InvalidInput, InvalidState, RolloutRunning
+from agents.domain.routing import parse_routing
+from agents.domain.stats import METRICS, compare_arms
+from agents.models import Alert, Channel, PublishedVersion, Rollout, RolloutEvent
+from agents.selectors.rollouts import rollouts_in_flight, step_arms
+from agents.services.base import User, actor
+from agents.services.channels import update_channel
+from agents.services.conversations import conversation_ended
+from agents.services.releases import can_release
+
+Status = Rollout.Status
+
+
+def _check_settings(steps: Any, min_conversations: Any, min_minutes: Any, metric, max_drop):
+    problems = []
+    if (
+        not isinstance(steps, list)
+        or not steps
+        or not all(type(s) is int and 1 <= s <= 100 for s in steps)
+        or steps != sorted(set(steps))
+        or steps[-1] != 100
+    ):
+        problems.append({"path": "steps", "message": "increasing whole percentages ending at 100"})
+    if type(min_conversations) is not int or not 1 <= min_conversations <= 1_000_000:
+        problems.append({"path": "min_conversations", "message": "must be 1 to 1,000,000"})
+    if type(min_minutes) is not int or not 0 <= min_minutes <= 60 * 24 * 30:
+        problems.append({"path": "min_minutes", "message": "must be 0 to 43,200"})
+    if metric not in METRICS:
+        problems.append({"path": "guard.metric", "message": f"one of {', '.join(METRICS)}"})
+    if not isinstance(max_drop, int | float) or not 0 <= max_drop <= 1:
+        problems.append({"path": "guard.max_drop", "message": "between 0 and 1"})
+    if problems:
+        raise InvalidInput(problems)
+
+
+def start_rollout(
+    *,
+    channel: Channel,
+    candidate: PublishedVersion,
+    user: User,
+    steps: list[int] | None = None,
+    min_conversations: int = 200,
+    min_minutes: int = 30,
+    metric: str = "completion_rate",
+    max_drop: float = 0.05,
+) -> Rollout:
+    """Start ramping `candidate` up on `channel` against what it serves now."""
+    steps = [5, 25, 50, 100] if steps is None else steps
+    _check_settings(steps, min_conversations, min_minutes, metric, max_drop)
+    if not can_release(user):
+        raise PermissionDenied("Releasers start rollouts.")
+    with transaction.atomic():
+        locked = Channel.objects.select_for_update().get(pk=channel.pk)
+        if candidate.agent_id != locked.agent_id:
+            raise InvalidInput(
+                [{"path": "candidate", "message": "a version of the channel's agent"}]
+            )
+        if Rollout.objects.filter(channel=locked, status__in=Rollout.IN_FLIGHT).exists():
+            raise RolloutRunning(f"{locked.name} already has a rollout in flight.")
+        if locked.variants:
+            raise InvalidInput(
+                [{"path": "channel", "message": "the channel already splits traffic: clear it"}]
+            )
+        if parse_routing({"target": locked.target})["target"] == {"version": candidate.number}:
+            raise InvalidInput([{"path": "candidate", "message": "the channel serves it already"}])
+        try:
+            with transaction.atomic():
+                rollout = Rollout.objects.create(
+                    channel=locked,
+                    agent_id=locked.agent_id,
+                    baseline=locked.target,
+                    candidate=candidate,
+                    steps=steps,
+                    min_conversations=min_conversations,
+                    min_minutes=min_minutes,
+                    metric=metric,
+                    max_drop=float(max_drop),
+                    created_by=actor(user),
+                )
+        except IntegrityError:
+            raise RolloutRunning(f"{locked.name} already has a rollout in flight.") from None
+        _route(rollout, user)
+        _event(rollout, "started", user, f"{candidate.label} at {rollout.weight}%")
+        return rollout
+
+
+def _route(rollout: Rollout, user: User) -> None:
+    """Point the channel at the arms for the rollout's weight (a routing change in the
+    channel's history)."""
+    weight = rollout.weight
+    candidate = {"version": rollout.candidate.number}
+    if weight <= 0:
+        changes = {"target": rollout.baseline, "variants": None}
+    elif weight >= 100:
+        changes = {"target": candidate, "variants": None}
+    else:
+        changes = {
+            "target": rollout.baseline,
+            "variants": [
+                {"target": rollout.baseline, "weight": 100 - weight},
+                {"target": candidate, "weight": weight},
+            ],
+        }
+    update_channel(channel=rollout.channel, user=user, _by_rollout=True, **changes)
+
+
+def _event(rollout: Rollout, kind: str, user: User, detail: str = "") -> None:
+    RolloutEvent.objects.create(
+        rollout=rollout, kind=kind, weight=rollout.weight, by=actor(user), detail=detail
+    )
+
+
+def _locked(rollout: Rollout) -> Rollout:
+    return (
+        Rollout.objects.select_for_update(of=("self",))
+        .select_related("channel", "candidate")
+        .get(pk=rollout.pk)
+    )
+
+
+def pause_rollout(*, rollout: Rollout, user: User) -> Rollout:
+    return _set_status(rollout, user, Status.RUNNING, Status.PAUSED, "paused")
+
+
+def resume_rollout(*, rollout: Rollout, user: User) -> Rollout:
+    """Resume; the step's clock and counts start again (what happened while paused is
+    not this step's evidence)."""
+    return _set_status(rollout, user, Status.PAUSED, Status.RUNNING, "resumed")
+
+
+def _set_status(rollout, user, expected: str, status: str, kind: str) -> Rollout:
+    if not can_release(user):
+        raise PermissionDenied("Releasers steer rollouts.")
+    with transaction.atomic():
+        locked = _locked(rollout)
+        if locked.status != expected:
+            raise InvalidState(f"{locked.public_id} is {locked.status}.")
+        locked.status = status
+        if status == Status.RUNNING:
+            locked.step_started_at = timezone.now()
+        locked.save(update_fields=["status", "step_started_at"])
+        _event(locked, kind, user)
+        return locked
+
+
+def abort_rollout(*, rollout: Rollout, user: User, reason: str = "") -> Rollout:
+    """Stop and give the baseline all traffic again."""
+    if not can_release(user):
+        raise PermissionDenied("Releasers steer rollouts.")
+    with transaction.atomic():
+        locked = _locked(rollout)
+        if locked.status not in Rollout.IN_FLIGHT:
+            raise InvalidState(f"{locked.public_id} is {locked.status}.")
+        _finish(locked, Status.ABORTED, user, reason or "aborted")
+        return locked
+
+
+def advance_rollout(*, rollout: Rollout, user: User) -> Rollout:
+    """Move to the next step now (a person's call, recorded as theirs)."""
+    if not can_release(user):
+        raise PermissionDenied("Releasers steer rollouts.")
+    with transaction.atomic():
+        locked = _locked(rollout)
+        if locked.status not in Rollout.IN_FLIGHT:
+            raise InvalidState(f"{locked.public_id} is {locked.status}.")
+        _next_step(locked, user, "advanced by hand")
+        return locked
+
+
+def _next_step(rollout: Rollout, user: User, why: str) -> None:
+    if rollout.step + 2 >= len(rollout.steps):  # the next step is 100%: done
+        _finish(rollout, Status.COMPLETED, user, why)
+        return
+    rollout.step += 1
+    rollout.step_started_at = timezone.now()
+    rollout.save(update_fields=["step", "step_started_at"])
+    _route(rollout, user)
+    _event(rollout, "advanced", user, why)
+
+
+def _finish(rollout: Rollout, status: str, user: User, why: str) -> None:
+    rollout.status = status
+    rollout.finished_at = timezone.now()
+    rollout.save(update_fields=["status", "finished_at"])
+    _route(rollout, user)
+    _event(rollout, status, user, why)
+
+
+def evaluate_rollout(rollout_id: int, *, now: datetime | None = None) -> Rollout:
+    """Apply the rule to a running rollout: roll back when the candidate is worse,
+    advance when the step has its conversations and minutes, else nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rollout = _locked(Rollout(pk=rollout_id))
+        if rollout.status != Status.RUNNING:
+            return rollout
+        baseline, candidate = step_arms(rollout)
+        verdict = compare_arms(
+            baseline, candidate, metric=rollout.metric, max_drop=rollout.max_drop
+        )
+        rollout.last_evaluated_at = now
+        rollout.save(update_fields=["last_evaluated_at"])
+        if verdict.worse:
+            _finish(rollout, Status.ROLLED_BACK, None, verdict.reason)
+            Alert.objects.create(
+                agent_id=rollout.agent_id,
+                kind=Alert.Kind.ROLLOUT_ROLLED_BACK,
+                version=rollout.candidate,
+                baseline_version=None,
+                rollout=rollout,
+                metric=rollout.metric,
+                detail=f"{rollout.channel.name}: {verdict.reason}",
+            )
+            return rollout
+        enough = min(baseline.total, candidate.total) >= rollout.min_conversations
+        waited = now >= rollout.step_started_at + timedelta(minutes=rollout.min_minutes)
+        if enough and waited:
+            _next_step(rollout, None, verdict.reason)
+        return rollout
+
+
+def evaluate_channel(channel_ref: str) -> None:
+    """As a conversation on `channel_ref` ends: evaluate its running rollout, at most
+    once per ROLLOUT_EVAL_DEBOUNCE_S (the worker's timer catches up on the rest)."""
+    if not channel_ref:
+        return
+    found = Rollout.objects.filter(
+        channel__public_id=channel_ref, status=Status.RUNNING
+    ).values_list("pk", flat=True)
+    debounce = settings.ROLLOUT_EVAL_DEBOUNCE_S
+    for pk in found[:1]:
+        if debounce <= 0 or cache.add(f"rollout:eval:{pk}", 1, debounce):
+            evaluate_rollout(pk)
+
+
+@receiver(conversation_ended)
+def _conversation_ended(sender, channel_ref: str, **kwargs) -> None:
+    evaluate_channel(channel_ref)
+
+
+def run_due_rollouts(*, now: datetime | None = None) -> list[str]:
+    """The worker's timer: every running rollout, so none waits for the next call to
+    notice that time passed."""
+    done = []
+    for rollout in rollouts_in_flight().filter(status=Status.RUNNING)[:200]:
+        before = (rollout.status, rollout.step)
+        after = evaluate_rollout(rollout.pk, now=now)
+        if (after.status, after.step) != before:
+            done.append(f"{after.public_id} {after.status} at {after.weight}%")
+    return done
