@@ -251,3 +251,48 @@ def test_approvers_and_a_scheduled_job_racing_release_a_request_once(
     assert ReleaseEvent.objects.filter(agent=agent, version=v2).count() == 1
     assert ReleaseRequest.objects.get(pk=request.pk).status == "released"
     assert ScheduledRelease.objects.get(pk=schedule.pk).status in ("done", "failed")
+
+
+def test_conversations_ending_in_parallel_advance_a_rollout_once_per_step(
+    transactional_db, user, settings
+):
+    from agents.models import Channel, Conversation, Rollout
+
+    settings.ROLLOUT_EVAL_DEBOUNCE_S = 0  # every end evaluates: the most contention
+    agent = services.create_agent(name="Ramping", user=user)
+    edit(agent, {"prompt": {"welcome_message": "one"}}, user=user)
+    v1 = services.save_version(agent=agent, name="One", user=user)
+    services.release_version(version=v1, user=user)
+    edit(agent, {"prompt": {"welcome_message": "two"}}, user=user)
+    v2 = services.save_version(agent=agent, name="Two", user=user)
+    channel = services.create_channel(user=user, name="Line", kind="phone", agent=agent)
+    rollout = services.start_rollout(
+        channel=channel,
+        candidate=v2,
+        user=user,
+        steps=[30, 60, 100],
+        min_conversations=5,
+        min_minutes=0,
+    )
+    started = []
+    for i in range(THREADS * 10):
+        fresh = Channel.objects.get(pk=channel.pk)
+        conversation, _ = services.start_conversation_on_channel(
+            channel=fresh, user=user, key=f"caller-{i}"
+        )
+        started.append(conversation.pk)
+
+    def work(i):
+        for pk in started[i::THREADS]:
+            services.end_conversation(
+                conversation=Conversation.objects.get(pk=pk), user=user, outcome="completed"
+            )
+
+    _results, errors = run_at_once(work)
+    assert errors == []
+    rollout = Rollout.objects.get(pk=rollout.pk)
+    kinds = [e.kind for e in rollout.events.order_by("id")]
+    assert kinds.count("advanced") <= 1  # steps 30 → 60 once; then 100 completes
+    assert kinds.count("completed") <= 1
+    assert kinds[0] == "started"
+    assert rollout.status in ("running", "completed")
