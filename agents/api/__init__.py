@@ -18,6 +18,7 @@ from agents.api.channels import channels
 from agents.api.evals import agent_suites, runs, suites
 from agents.api.releases import agent_releases, requests_router, schedules_router
 from agents.api.revisions import revisions
+from agents.api.rollouts import alerts_router, channel_rollouts, rollouts_router
 from agents.api.runtime import runtime_router
 from agents.domain import json_input
 
@@ -61,6 +62,9 @@ api.add_router("/agents", agent_releases)
 api.add_router("/release-requests", requests_router)
 api.add_router("/scheduled-releases", schedules_router)
 api.add_router("/channels", channels)
+api.add_router("/channels", channel_rollouts)
+api.add_router("/rollouts", rollouts_router)
+api.add_router("/alerts", alerts_router)
 api.add_router("", agent_suites)
 api.add_router("/suites", suites)
 api.add_router("/runs", runs)

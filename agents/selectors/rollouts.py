@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from agents.domain.exceptions import UnknownReference
 from agents.domain.routing import target_label
 from agents.domain.stats import Arm
-from agents.models import Conversation, Rollout
+from agents.models import Alert, Conversation, Rollout
 
 # What counts as a hit for each metric, over ended conversations.
 _HITS = {
@@ -45,3 +46,40 @@ def rollouts_in_flight():
     return Rollout.objects.filter(status__in=Rollout.IN_FLIGHT).select_related(
         "channel", "candidate"
     )
+
+
+def rollout(public_id: str) -> Rollout:
+    found = (
+        Rollout.objects.select_related("channel", "candidate", "created_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if found is None:
+        raise UnknownReference(f"No rollout {public_id}.")
+    return found
+
+
+def channel_rollouts(channel):
+    return (
+        Rollout.objects.filter(channel=channel)
+        .select_related("channel", "candidate", "created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def alerts(*, agent: str | None = None, open_only: bool = False):
+    rows = Alert.objects.select_related(
+        "agent", "version", "baseline_version", "rollout", "acked_by"
+    ).order_by("-created_at", "-id")
+    if agent:
+        rows = rows.filter(agent__public_id=agent)
+    if open_only:
+        rows = rows.filter(acked_at__isnull=True)
+    return rows
+
+
+def alert(public_id: str) -> Alert:
+    found = alerts().filter(public_id=public_id).first()
+    if found is None:
+        raise UnknownReference(f"No alert {public_id}.")
+    return found

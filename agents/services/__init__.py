@@ -39,6 +39,7 @@ from agents.services.recovery import recover_stalled_jobs
 from agents.services.releases import move_pointer, release_version
 from agents.services.rollouts import (
     abort_rollout,
+    ack_alert,
     advance_rollout,
     evaluate_rollout,
     pause_rollout,
@@ -58,6 +59,7 @@ from agents.services.versions import restore_revision, restore_version, save_ver
 __all__ = [
     "CHANNEL_FIELDS",
     "abort_rollout",
+    "ack_alert",
     "add_eval_case",
     "advance_rollout",
     "approve_request",

@@ -23,6 +23,7 @@ from agents.domain.exceptions import InvalidInput, InvalidState, RolloutRunning
 from agents.domain.routing import parse_routing
 from agents.domain.stats import METRICS, compare_arms
 from agents.models import Alert, Channel, PublishedVersion, Rollout, RolloutEvent
+from agents.selectors.labels import label_target
 from agents.selectors.rollouts import rollouts_in_flight, step_arms
 from agents.services.base import User, actor
 from agents.services.channels import update_channel
@@ -82,7 +83,7 @@ def start_rollout(
             raise InvalidInput(
                 [{"path": "channel", "message": "the channel already splits traffic: clear it"}]
             )
-        if parse_routing({"target": locked.target})["target"] == {"version": candidate.number}:
+        if _serves(locked, locked.target) == candidate.pk:
             raise InvalidInput([{"path": "candidate", "message": "the channel serves it already"}])
         try:
             with transaction.atomic():
@@ -103,6 +104,22 @@ def start_rollout(
         _route(rollout, user)
         _event(rollout, "started", user, f"{candidate.label} at {rollout.weight}%")
         return rollout
+
+
+def _serves(channel: Channel, target) -> int | None:
+    """The id of the version a (single) target serves now, if any."""
+    target = parse_routing({"target": target})["target"]
+    if target == "released":
+        return channel.agent.released_version_id
+    if isinstance(target, dict) and "version" in target:
+        version = PublishedVersion.objects.filter(
+            agent_id=channel.agent_id, number=target["version"]
+        ).first()
+        return version.pk if version else None
+    if isinstance(target, dict) and "label" in target:
+        version = label_target(channel.agent, target["label"])
+        return version.pk if version else None
+    return None  # the draft
 
 
 def _route(rollout: Rollout, user: User) -> None:
@@ -269,3 +286,17 @@ def run_due_rollouts(*, now: datetime | None = None) -> list[str]:
         if (after.status, after.step) != before:
             done.append(f"{after.public_id} {after.status} at {after.weight}%")
     return done
+
+
+def ack_alert(*, alert: Alert, user: User) -> Alert:
+    """A Releaser has seen it: it leaves the open alerts (once)."""
+    if not can_release(user):
+        raise PermissionDenied("Releasers acknowledge alerts.")
+    with transaction.atomic():
+        locked = Alert.objects.select_for_update().get(pk=alert.pk)
+        if locked.acked_at is not None:
+            raise InvalidState(f"{locked.public_id} was acknowledged already.")
+        locked.acked_by = actor(user)
+        locked.acked_at = timezone.now()
+        locked.save(update_fields=["acked_by", "acked_at"])
+        return locked

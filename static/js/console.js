@@ -84,7 +84,17 @@
     var d = dialog();
     var xhr = event.detail.xhr;
     if (d && d.open && xhr && xhr.status === 204 && d.contains(event.detail.elt)) {
+      // The dialog acted: focus goes to the heading of the panel it was opened
+      // from (that panel is being redrawn), not to a button that may be gone.
+      var section = dialogOpener && dialogOpener.section && document.getElementById(dialogOpener.section);
       d.close();
+      var heading = section && (section.querySelector("h1, h2, h3") || section);
+      if (heading) {
+        focusable(heading).focus({preventScroll: true});
+        pendingSection = section.id;
+        clearTimeout(pendingTimer);
+        pendingTimer = setTimeout(function () { pendingSection = null; }, 3000);
+      }
     }
   });
 
@@ -187,7 +197,24 @@
     var heading = section && (section.querySelector("h1, h2, h3") || section);
     var to = again || heading;
     if (to) focusable(to).focus({preventScroll: !!again});
+    // A refresh still on its way may replace what just got focus: until it lands,
+    // a focus that falls to the page goes back to that panel.
+    pendingSection = was.section;
+    clearTimeout(pendingTimer);
+    pendingTimer = setTimeout(function () { pendingSection = null; }, 3000);
   }, true);
+
+  var pendingSection = null;
+  var pendingTimer;
+  document.addEventListener("htmx:afterSettle", function () {
+    var active = document.activeElement;
+    if (!pendingSection || (active && active !== document.body && document.contains(active))) return;
+    var d = dialog();
+    if (d && d.open) return;
+    var section = document.getElementById(pendingSection);
+    var heading = section && (section.querySelector("h1, h2, h3") || section);
+    if (heading) focusable(heading).focus({preventScroll: true});
+  });
 
   // The draft editor: "Unsaved edits" once a field changes, a warning before leaving
   // the page with them, and the Restore dialog says they would be lost.

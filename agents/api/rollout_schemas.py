@@ -1,0 +1,86 @@
+"""Schemas of gradual rollouts and alerts (OpenAPI components)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from agents.domain.routing import TargetIO, VersionTargetIO
+
+Metric = Literal["completion_rate", "automation_rate", "transfer_rate", "failure_rate"]
+
+
+class GuardIO(Schema):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    metric: Metric = "completion_rate"
+    max_drop: float = Field(0.05, ge=0, le=1, strict=False)
+
+
+class RolloutIn(Schema):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    candidate: VersionTargetIO
+    steps: list[int] = Field([5, 25, 50, 100], min_length=1, max_length=20)
+    min_conversations: int = Field(200, ge=1, le=1_000_000)
+    min_minutes: int = Field(30, ge=0, le=43_200)
+    guard: GuardIO = Field(default_factory=GuardIO)
+
+
+class ArmOut(Schema):
+    target: str
+    conversations: int
+    hits: int
+    rate: float | None
+
+
+class RolloutEventOut(Schema):
+    at: datetime
+    kind: str
+    weight: int
+    by: str | None
+    detail: str
+
+
+class RolloutOut(Schema):
+    id: str
+    channel: str
+    baseline: TargetIO
+    candidate: int
+    steps: list[int]
+    step: int
+    weight: int
+    status: Literal["running", "paused", "completed", "rolled_back", "aborted"]
+    min_conversations: int
+    min_minutes: int
+    guard: dict[str, Any]
+    step_started_at: datetime
+    created_by: str | None
+    created_at: datetime
+    events: list[RolloutEventOut]
+    metrics: dict[str, ArmOut] = Field(
+        description="The current step's ended conversations per arm on the guard metric."
+    )
+
+
+class RolloutList(Schema):
+    data: list[RolloutOut]
+
+
+class AlertOut(Schema):
+    id: str
+    agent: str
+    kind: Literal["rollout_rolled_back", "version_regression"]
+    version: int
+    baseline_version: int | None
+    metric: str
+    detail: str
+    rollout: str | None
+    created_at: datetime
+    acked_by: str | None
+    acked_at: datetime | None
+
+
+class AlertList(Schema):
+    data: list[AlertOut]

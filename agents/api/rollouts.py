@@ -1,0 +1,171 @@
+"""Gradual rollouts on channels, and the alerts they (and releases) raise."""
+
+from __future__ import annotations
+
+from ninja import Router, Status
+
+from agents import selectors, services
+from agents.api.common import require
+from agents.api.idempotency import idempotent
+from agents.api.rollout_schemas import AlertList, AlertOut, RolloutIn, RolloutList, RolloutOut
+from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut
+from agents.api.shapes import username
+from agents.domain.routing import target_label
+from agents.models import Alert
+from agents.permissions import RELEASE, VIEW_AGENT
+
+channel_rollouts = Router(tags=["rollouts"])
+rollouts_router = Router(tags=["rollouts"])
+alerts_router = Router(tags=["rollouts"])
+WRITE = {403: ErrorOut, 409: ErrorOut, **ERRORS_WRITE}
+
+
+def rollout_out(rollout) -> dict:
+    baseline, candidate = selectors.step_arms(rollout)
+    arms = {
+        "baseline": (rollout.baseline, baseline),
+        "candidate": (rollout.candidate.label, candidate),
+    }
+    return {
+        "id": rollout.public_id,
+        "channel": rollout.channel.public_id,
+        "baseline": rollout.baseline,
+        "candidate": rollout.candidate.number,
+        "steps": rollout.steps,
+        "step": rollout.step,
+        "weight": rollout.weight,
+        "status": rollout.status,
+        "min_conversations": rollout.min_conversations,
+        "min_minutes": rollout.min_minutes,
+        "guard": {"metric": rollout.metric, "max_drop": rollout.max_drop},
+        "step_started_at": rollout.step_started_at,
+        "created_by": username(rollout.created_by),
+        "created_at": rollout.created_at,
+        "events": [
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "weight": e.weight,
+                "by": username(e.by),
+                "detail": e.detail,
+            }
+            for e in rollout.events.select_related("by").order_by("at", "id")
+        ],
+        "metrics": {
+            side: {
+                "target": target if isinstance(target, str) else target_label(target),
+                "conversations": arm.total,
+                "hits": arm.hits,
+                "rate": arm.rate,
+            }
+            for side, (target, arm) in arms.items()
+        },
+    }
+
+
+@channel_rollouts.post(
+    "/{channel_id}/rollouts",
+    response={201: RolloutOut, **WRITE},
+    summary="Start ramping a candidate version up on a channel",
+)
+@idempotent
+def start(request, channel_id: str, payload: RolloutIn):
+    """The baseline is what the channel serves now; one rollout in flight per channel
+    (409 `rollout_running`)."""
+    principal = require(request, RELEASE)
+    channel = selectors.channel(channel_id)
+    candidate = selectors.get_version(channel.agent, payload.candidate.version)
+    rollout = services.start_rollout(
+        channel=channel,
+        candidate=candidate,
+        user=principal.user,
+        steps=payload.steps,
+        min_conversations=payload.min_conversations,
+        min_minutes=payload.min_minutes,
+        metric=payload.guard.metric,
+        max_drop=payload.guard.max_drop,
+    )
+    return Status(201, rollout_out(selectors.rollout(rollout.public_id)))
+
+
+@channel_rollouts.get(
+    "/{channel_id}/rollouts",
+    response={200: RolloutList, **ERRORS_READ},
+    summary="A channel's rollouts",
+)
+def list_for_channel(request, channel_id: str):
+    require(request, VIEW_AGENT)
+    channel = selectors.channel(channel_id)
+    return {"data": [rollout_out(r) for r in selectors.channel_rollouts(channel)[:50]]}
+
+
+@rollouts_router.get(
+    "/{rollout_id}", response={200: RolloutOut, **ERRORS_READ}, summary="A rollout"
+)
+def get(request, rollout_id: str):
+    require(request, VIEW_AGENT)
+    return rollout_out(selectors.rollout(rollout_id))
+
+
+def _act(request, rollout_id: str, verb) -> dict:
+    principal = require(request, RELEASE)
+    verb(rollout=selectors.rollout(rollout_id), user=principal.user)
+    return rollout_out(selectors.rollout(rollout_id))
+
+
+@rollouts_router.post("/{rollout_id}/pause", response={200: RolloutOut, **WRITE}, summary="Pause")
+def pause(request, rollout_id: str):
+    """The rule stops looking until it is resumed; the weights stay."""
+    return _act(request, rollout_id, services.pause_rollout)
+
+
+@rollouts_router.post("/{rollout_id}/resume", response={200: RolloutOut, **WRITE}, summary="Resume")
+def resume(request, rollout_id: str):
+    """The step starts again: its clock and counts begin now."""
+    return _act(request, rollout_id, services.resume_rollout)
+
+
+@rollouts_router.post(
+    "/{rollout_id}/advance", response={200: RolloutOut, **WRITE}, summary="Next step now"
+)
+def advance(request, rollout_id: str):
+    return _act(request, rollout_id, services.advance_rollout)
+
+
+@rollouts_router.post(
+    "/{rollout_id}/abort", response={200: RolloutOut, **WRITE}, summary="Stop; baseline only"
+)
+def abort(request, rollout_id: str):
+    return _act(request, rollout_id, services.abort_rollout)
+
+
+def alert_out(alert: Alert) -> dict:
+    return {
+        "id": alert.public_id,
+        "agent": alert.agent.public_id,
+        "kind": alert.kind,
+        "version": alert.version.number,
+        "baseline_version": alert.baseline_version.number if alert.baseline_version_id else None,
+        "metric": alert.metric,
+        "detail": alert.detail,
+        "rollout": alert.rollout.public_id if alert.rollout_id else None,
+        "created_at": alert.created_at,
+        "acked_by": username(alert.acked_by),
+        "acked_at": alert.acked_at,
+    }
+
+
+@alerts_router.get("", response={200: AlertList, **ERRORS_READ}, summary="Alerts, newest first")
+def list_alerts(request, agent: str | None = None, open: bool | None = None):
+    require(request, VIEW_AGENT)
+    rows = selectors.alerts(agent=agent, open_only=bool(open))
+    return {"data": [alert_out(a) for a in rows[:200]]}
+
+
+@alerts_router.post(
+    "/{alert_id}/ack", response={200: AlertOut, **WRITE}, summary="Acknowledge an alert (Releaser)"
+)
+def ack(request, alert_id: str):
+    principal = require(request, RELEASE)
+    alert = services.ack_alert(alert=selectors.alert(alert_id), user=principal.user)
+    return alert_out(selectors.alert(alert.public_id))

@@ -1,0 +1,91 @@
+"""Rollouts and alerts through the API."""
+
+import pytest
+
+from agents import services
+from agents.models import Rollout
+from tests.helpers import error
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def line(agent, make_version, user, settings):
+    settings.ROLLOUT_EVAL_DEBOUNCE_S = 0
+    v1, _v2 = make_version(agent), make_version(agent)
+    services.release_version(version=v1, user=user)
+    return services.create_channel(user=user, name="Main line", kind="phone", agent=agent)
+
+
+def test_a_rollout_is_started_steered_and_read(api, line):
+    body = {
+        "candidate": {"version": 2},
+        "steps": [10, 50, 100],
+        "min_conversations": 50,
+        "min_minutes": 0,
+        "guard": {"metric": "completion_rate", "max_drop": 0.05},
+    }
+    started = api.post(f"/channels/{line.public_id}/rollouts", body)
+    assert started.status_code == 201, started.content
+    ro = started.json()
+    assert (ro["status"], ro["weight"], ro["baseline"], ro["candidate"]) == (
+        "running",
+        10,
+        "released",
+        2,
+    )
+    assert set(ro["metrics"]) == {"baseline", "candidate"}
+    error(api.post(f"/channels/{line.public_id}/rollouts", body), 409, "rollout_running")
+    assert api.post(f"/rollouts/{ro['id']}/pause", {}).json()["status"] == "paused"
+    error(api.post(f"/rollouts/{ro['id']}/pause", {}), 409, "invalid_state")
+    assert api.post(f"/rollouts/{ro['id']}/resume", {}).json()["status"] == "running"
+    assert api.post(f"/rollouts/{ro['id']}/advance", {}).json()["weight"] == 50
+    aborted = api.post(f"/rollouts/{ro['id']}/abort", {}).json()
+    assert (aborted["status"], aborted["weight"]) == ("aborted", 0)
+    assert [e["kind"] for e in aborted["events"]] == [
+        "started",
+        "paused",
+        "resumed",
+        "advanced",
+        "aborted",
+    ]
+    listed = api.get(f"/channels/{line.public_id}/rollouts").json()["data"]
+    assert [r["id"] for r in listed] == [ro["id"]]
+
+
+def test_bad_rollouts_are_refused_and_start_nothing(api, make_api, line):
+    url = f"/channels/{line.public_id}/rollouts"
+    for body in (
+        {"candidate": {"version": 9}},
+        {"candidate": {"version": 2}, "steps": [50, 10, 100]},
+        {"candidate": {"version": 2}, "steps": [10, 50]},
+        {"candidate": {"version": 2}, "guard": {"metric": "joy", "max_drop": 0.1}},
+        {"candidate": {"version": 1}},
+    ):
+        response = api.post(url, body)
+        assert response.status_code in (404, 422), (body, response.content)
+    error(make_api("Editor").post(url, {"candidate": {"version": 2}}), 403, "permission_denied")
+    assert not Rollout.objects.exists()
+
+
+def test_alerts_are_listed_and_acknowledged_by_releasers(api, make_api, line, user):
+    from agents.models import Alert
+
+    rollout = services.start_rollout(
+        channel=line, candidate=line.agent.versions.get(number=2), user=user
+    )
+    alert = Alert.objects.create(
+        agent=line.agent,
+        kind="rollout_rolled_back",
+        version=rollout.candidate,
+        rollout=rollout,
+        metric="completion_rate",
+        detail="worse",
+    )
+    listed = api.get(f"/alerts?agent={line.agent.public_id}&open=true").json()["data"]
+    assert [a["id"] for a in listed] == [alert.public_id]
+    error(make_api("Editor").post(f"/alerts/{alert.public_id}/ack", {}), 403, "permission_denied")
+    acked = api.post(f"/alerts/{alert.public_id}/ack", {}).json()
+    assert acked["acked_by"] is not None
+    error(api.post(f"/alerts/{alert.public_id}/ack", {}), 409, "invalid_state")
+    assert api.get("/alerts?open=true").json()["data"] == []
