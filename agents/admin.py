@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from agents import services
+from agents.admin_support import ReadOnlyAdmin, ReadOnlyMixin
 from agents.domain.config import changed_values
 from agents.domain.exceptions import AgentConsoleError
 from agents.models import (
@@ -53,23 +54,6 @@ class ConfigJsonMedia:
 
     class Media:
         css = {"all": ("css/admin.css",)}
-
-
-class ReadOnlyMixin:
-    """View-only: rows are never added, changed or deleted from the admin."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    pass
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

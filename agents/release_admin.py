@@ -6,22 +6,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from agents.admin_support import ReadOnlyAdmin
 from agents.models import Label, ReleaseRequest, ScheduledRelease
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Label)
-class LabelAdmin(_ReadOnly):
+class LabelAdmin(ReadOnlyAdmin):
     list_display = ["agent", "name", "version", "protected", "moved_by", "moved_at"]
     list_select_related = ["agent", "version", "moved_by"]
     list_filter = ["protected", "agent"]
@@ -29,7 +19,7 @@ class LabelAdmin(_ReadOnly):
 
 
 @admin.register(ReleaseRequest)
-class ReleaseRequestAdmin(_ReadOnly):
+class ReleaseRequestAdmin(ReadOnlyAdmin):
     list_display = [
         "public_id",
         "agent",
@@ -45,7 +35,7 @@ class ReleaseRequestAdmin(_ReadOnly):
 
 
 @admin.register(ScheduledRelease)
-class ScheduledReleaseAdmin(_ReadOnly):
+class ScheduledReleaseAdmin(ReadOnlyAdmin):
     list_display = ["public_id", "agent", "label", "version", "at", "status", "executed_at"]
     list_select_related = ["agent", "version"]
     list_filter = ["status", "at", "agent"]
