@@ -151,7 +151,7 @@ def label_out(view) -> dict[str, Any]:
 
 
 def request_out(request, *, stale: bool) -> dict[str, Any]:
-    reviews = list(request.reviews.select_related("user").order_by("at", "id"))
+    reviews = list(request.reviews.all())  # prefetched with their users, in order
 
     def review(r) -> dict[str, Any]:
         return {"user": username(r.user), "at": r.at, "comment": r.comment}

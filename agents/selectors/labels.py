@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from agents.domain.exceptions import UnknownReference
 from agents.models import (
@@ -15,6 +15,7 @@ from agents.models import (
     PublishedVersion,
     ReleaseEvent,
     ReleaseRequest,
+    ReleaseReview,
     ScheduledRelease,
 )
 
@@ -106,9 +107,14 @@ def release_requests(
         rows = rows.filter(status=ReleaseRequest.Status.OPEN).exclude(
             Q(requested_by_id=reviewer.pk) | Q(reviews__user_id=reviewer.pk)
         )
-    return rows.annotate(
-        approval_count=Count("reviews", filter=Q(reviews__verdict="approve"), distinct=True)
-    ).order_by("-created_at", "-id")
+    in_order = ReleaseReview.objects.select_related("user").order_by("at", "id")
+    return (
+        rows.annotate(
+            approval_count=Count("reviews", filter=Q(reviews__verdict="approve"), distinct=True)
+        )
+        .prefetch_related(Prefetch("reviews", queryset=in_order))
+        .order_by("-created_at", "-id")
+    )
 
 
 def release_request(public_id: str) -> ReleaseRequest:

@@ -142,3 +142,22 @@ def test_a_release_at_a_time_is_scheduled_and_cancelled(api, two):
     error(api.post(f"/agents/{pid}/release", {"version": 2, "at": past}), 422, "validation_error")
     assert counts() == before
     assert Agent.objects.get(pk=two.pk).released_version.number == 1
+
+
+def test_listing_requests_costs_the_same_queries_for_2_or_12(
+    api, make_api, two, user, django_assert_max_num_queries
+):
+    pid = two.public_id
+    reviewer = make_api("Releaser")
+
+    def ask(n):
+        for _ in range(n):
+            rr = api.post(f"/agents/{pid}/release-requests", {"version": 2}).json()
+            reviewer.post(f"/release-requests/{rr['id']}/approve", {"comment": "ok"})
+
+    # The requests, their reviews (prefetched) and what labels point at: a fixed
+    # number of queries however many requests are listed.
+    for asked, listed in ((2, 2), (10, 12)):
+        ask(asked)
+        with django_assert_max_num_queries(8):
+            assert len(api.get(f"/agents/{pid}/release-requests").json()["data"]) == listed
