@@ -202,6 +202,15 @@ JOB_SWEEP_SECONDS = float(os.environ.get("JOB_SWEEP_SECONDS", "15"))
 # A running rollout is evaluated as conversations end, at most this often (the
 # sweep above evaluates every running rollout as well).
 ROLLOUT_EVAL_DEBOUNCE_S = float(os.environ.get("ROLLOUT_EVAL_DEBOUNCE_S", "2"))
+# Regression alerts after a release: the released version's completion rate over
+# the conversations since the release against the version it replaced over the
+# REGRESSION_BASELINE_DAYS before it, once each side has REGRESSION_MIN_CONVERSATIONS
+# ended conversations, for REGRESSION_WATCH_DAYS after the release; the same rule
+# as rollouts with REGRESSION_MAX_DROP as the allowed drop.
+REGRESSION_WATCH_DAYS = int(os.environ.get("REGRESSION_WATCH_DAYS", "7"))
+REGRESSION_BASELINE_DAYS = int(os.environ.get("REGRESSION_BASELINE_DAYS", "7"))
+REGRESSION_MIN_CONVERSATIONS = int(os.environ.get("REGRESSION_MIN_CONVERSATIONS", "100"))
+REGRESSION_MAX_DROP = float(os.environ.get("REGRESSION_MAX_DROP", "0.05"))
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
 # An eval run stops after this long: cases not reached are recorded as errors.
 EVAL_RUN_MAX_SECONDS = int(os.environ.get("EVAL_RUN_MAX_SECONDS", "900"))

@@ -56,6 +56,21 @@ class Api:
         return self.call("DELETE", path, **kw)
 
 
+def calls(agent, user, count: int, rate: float, *, failed="abandoned", commits=None) -> None:
+    """`count` conversations on what `agent` has released; the first `rate` of each ten
+    end completed, the rest `failed`. With `commits`
+    (django_capture_on_commit_callbacks) each end commits as in production, so what
+    listens for ended conversations runs."""
+    for i in range(count):
+        conversation, _ = services.start_conversation(ref=agent.public_id, user=user)
+        outcome = "completed" if (i % 10) < rate * 10 else failed
+        if commits is None:
+            services.end_conversation(conversation=conversation, user=user, outcome=outcome)
+            continue
+        with commits(execute=True):
+            services.end_conversation(conversation=conversation, user=user, outcome=outcome)
+
+
 def draft_form(agent, **overrides):
     """The editor form as a browser would submit it, from the stored draft."""
     agent.draft.refresh_from_db()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from agents.models.agents import Agent
 from agents.models.base import ImmutableModel, new_public_id, public_id_format
 from agents.models.channels import Channel
-from agents.models.versions import PublishedVersion
+from agents.models.versions import PublishedVersion, ReleaseEvent
 
 
 def new_rollout_id() -> str:
@@ -121,6 +121,10 @@ class Alert(models.Model):
     rollout = models.ForeignKey(
         Rollout, null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"
     )
+    # A version_regression is about one release: the one that put `version` live.
+    release = models.ForeignKey(
+        ReleaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     metric = models.CharField(max_length=20)
     detail = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
@@ -132,7 +136,15 @@ class Alert(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["agent", "acked_at"], name="alert_agent_open")]
-        constraints = [public_id_format("al", "alert_public_id_format")]
+        constraints = [
+            public_id_format("al", "alert_public_id_format"),
+            # Raised once per release, however many checks race to raise it.
+            models.UniqueConstraint(
+                fields=["release"],
+                condition=Q(kind="version_regression"),
+                name="one_regression_alert_per_release",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.public_id

@@ -10,6 +10,7 @@ from agents.selectors.agents import (
     filter_by_status,
     with_status,
 )
+from agents.selectors.alerts import alert, alerts, open_alert_count, release_arms
 from agents.selectors.channels import (
     agent_channels,
     channel,
@@ -80,8 +81,6 @@ from agents.selectors.revisions import (
     versions_with_content,
 )
 from agents.selectors.rollouts import (
-    alert,
-    alerts,
     channel_rollouts,
     rollout,
     step_arms,
@@ -142,9 +141,11 @@ __all__ = [
     "labels_of",
     "latest_run_on",
     "latest_version",
+    "open_alert_count",
     "playground_session",
     "recent_numbers",
     "recent_revisions",
+    "release_arms",
     "release_event",
     "release_log",
     "release_overview",

@@ -7,10 +7,10 @@ from django.db.models import Count, Q
 from agents.domain.exceptions import UnknownReference
 from agents.domain.routing import target_label
 from agents.domain.stats import Arm
-from agents.models import Alert, Conversation, Rollout
+from agents.models import Conversation, Rollout
 
 # What counts as a hit for each metric, over ended conversations.
-_HITS = {
+HITS = {
     "completion_rate": Q(outcome="completed"),
     "automation_rate": Q(automated=True),
     "transfer_rate": Q(outcome="transferred"),
@@ -36,7 +36,7 @@ def step_arms(rollout: Rollout) -> tuple[Arm, Arm]:
             variant__in=[baseline, candidate],
         )
         .values("variant")
-        .annotate(total=Count("id"), hits=Count("id", filter=_HITS[rollout.metric]))
+        .annotate(total=Count("id"), hits=Count("id", filter=HITS[rollout.metric]))
     )
     found = {row["variant"]: Arm(row["hits"], row["total"]) for row in rows}
     return found.get(baseline, Arm(0, 0)), found.get(candidate, Arm(0, 0))
@@ -65,21 +65,3 @@ def channel_rollouts(channel):
         .select_related("channel", "candidate", "created_by")
         .order_by("-created_at", "-id")
     )
-
-
-def alerts(*, agent: str | None = None, open_only: bool = False):
-    rows = Alert.objects.select_related(
-        "agent", "version", "baseline_version", "rollout", "acked_by"
-    ).order_by("-created_at", "-id")
-    if agent:
-        rows = rows.filter(agent__public_id=agent)
-    if open_only:
-        rows = rows.filter(acked_at__isnull=True)
-    return rows
-
-
-def alert(public_id: str) -> Alert:
-    found = alerts().filter(public_id=public_id).first()
-    if found is None:
-        raise UnknownReference(f"No alert {public_id}.")
-    return found

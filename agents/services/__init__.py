@@ -6,6 +6,7 @@ reads the same from every edge. See `base.py` for locking and history.
 """
 
 from agents.services.agents import archive_agent, create_agent, update_agent
+from agents.services.alerts import ack_alert, check_release, run_regression_checks
 from agents.services.approvals import (
     approve_request,
     cancel_request,
@@ -39,7 +40,6 @@ from agents.services.recovery import recover_stalled_jobs
 from agents.services.releases import move_pointer, release_version
 from agents.services.rollouts import (
     abort_rollout,
-    ack_alert,
     advance_rollout,
     evaluate_rollout,
     pause_rollout,
@@ -67,6 +67,7 @@ __all__ = [
     "bind",
     "cancel_request",
     "cancel_schedule",
+    "check_release",
     "claim_idempotency_key",
     "clean_channel",
     "create_agent",
@@ -98,6 +99,7 @@ __all__ = [
     "run_due_rollouts",
     "run_due_schedules",
     "run_eval",
+    "run_regression_checks",
     "save_version",
     "schedule_release",
     "schedule_request",

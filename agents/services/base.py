@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 from django.db import models
 
 from agents.domain.exceptions import AgentArchived, DraftConflict
@@ -68,3 +69,9 @@ def locked_draft(agent: Agent) -> Draft:
     return (
         Draft.objects.select_for_update(of=("self",)).select_related("agent").get(agent_id=agent.pk)
     )
+
+
+def debounced(key: str, seconds: float) -> bool:
+    """True at most once per `seconds` for `key` across processes (the shared cache):
+    work triggered by every request that only needs doing now and then."""
+    return seconds <= 0 or cache.add(f"debounce:{key}", 1, seconds)

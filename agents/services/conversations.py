@@ -18,8 +18,10 @@ from agents.services.base import (
 )
 from agents.services.snapshots import freeze
 
-# Sent once a conversation on a channel has ended and committed: rollouts listen
-# (services/rollouts.py), so the rule looks at every outcome as it arrives.
+# Sent once a conversation (not the playground's) has ended and committed, with its
+# `channel_ref` ("" off channels) and `agent_id`: rollouts (services/rollouts.py)
+# and regression alerts (services/alerts.py) listen, so the rule looks at outcomes
+# as they arrive.
 conversation_ended = Signal()
 
 
@@ -113,9 +115,11 @@ def end_conversation(
                 "analysis",
             ]
         )
-        if locked.channel_ref and not locked.playground:
-            channel_ref = locked.channel_ref
+        if not locked.playground:
+            channel_ref, agent_id = locked.channel_ref, locked.agent_id
             transaction.on_commit(
-                lambda: conversation_ended.send(sender=Conversation, channel_ref=channel_ref)
+                lambda: conversation_ended.send(
+                    sender=Conversation, channel_ref=channel_ref, agent_id=agent_id
+                )
             )
     return locked

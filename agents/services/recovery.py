@@ -22,6 +22,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from agents.models import EvalRun
+from agents.services.alerts import run_regression_checks
 from agents.services.eval_runner import run_eval
 from agents.services.rollouts import run_due_rollouts
 from agents.services.schedules import run_due_schedules
@@ -33,10 +34,14 @@ UNFINISHED = (EvalRun.Status.QUEUED, EvalRun.Status.RUNNING)
 
 def recover_stalled_jobs(*, now: datetime | None = None) -> list[str]:
     """One sweep; returns what it did, one line per item ("er_… retried", "er_… ended",
-    "sr_… done"): stalled eval runs, scheduled releases whose moment passed, and
-    running rollouts (the timer that notices a step's minutes have passed)."""
+    "sr_… done"): stalled eval runs, scheduled releases whose moment passed,
+    running rollouts (the timer that notices a step's minutes have passed) and
+    releases watched for a regression."""
     return (
-        recover_stalled_eval_runs(now=now) + run_due_schedules(now=now) + run_due_rollouts(now=now)
+        recover_stalled_eval_runs(now=now)
+        + run_due_schedules(now=now)
+        + run_due_rollouts(now=now)
+        + run_regression_checks(now=now)
     )
 
 

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
@@ -25,7 +24,7 @@ from agents.domain.stats import METRICS, compare_arms
 from agents.models import Alert, Channel, PublishedVersion, Rollout, RolloutEvent
 from agents.selectors.labels import label_target
 from agents.selectors.rollouts import rollouts_in_flight, step_arms
-from agents.services.base import User, actor
+from agents.services.base import User, actor, debounced
 from agents.services.channels import update_channel
 from agents.services.conversations import conversation_ended
 from agents.services.releases import can_release
@@ -265,9 +264,8 @@ def evaluate_channel(channel_ref: str) -> None:
     found = Rollout.objects.filter(
         channel__public_id=channel_ref, status=Status.RUNNING
     ).values_list("pk", flat=True)
-    debounce = settings.ROLLOUT_EVAL_DEBOUNCE_S
     for pk in found[:1]:
-        if debounce <= 0 or cache.add(f"rollout:eval:{pk}", 1, debounce):
+        if debounced(f"rollout:{pk}", settings.ROLLOUT_EVAL_DEBOUNCE_S):
             evaluate_rollout(pk)
 
 
@@ -286,17 +284,3 @@ def run_due_rollouts(*, now: datetime | None = None) -> list[str]:
         if (after.status, after.step) != before:
             done.append(f"{after.public_id} {after.status} at {after.weight}%")
     return done
-
-
-def ack_alert(*, alert: Alert, user: User) -> Alert:
-    """A Releaser has seen it: it leaves the open alerts (once)."""
-    if not can_release(user):
-        raise PermissionDenied("Releasers acknowledge alerts.")
-    with transaction.atomic():
-        locked = Alert.objects.select_for_update().get(pk=alert.pk)
-        if locked.acked_at is not None:
-            raise InvalidState(f"{locked.public_id} was acknowledged already.")
-        locked.acked_by = actor(user)
-        locked.acked_at = timezone.now()
-        locked.save(update_fields=["acked_by", "acked_at"])
-        return locked

@@ -4,7 +4,7 @@ import pytest
 
 from agents import services
 from agents.models import Rollout
-from tests.helpers import error
+from tests.helpers import calls, error
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,34 @@ def test_alerts_are_listed_and_acknowledged_by_releasers(api, make_api, line, us
     assert acked["acked_by"] is not None
     error(api.post(f"/alerts/{alert.public_id}/ack", {}), 409, "invalid_state")
     assert api.get("/alerts?open=true").json()["data"] == []
+
+
+@pytest.mark.parametrize("verb", ["pause", "advance", "abort"])
+def test_only_releasers_steer_a_rollout_and_viewers_can_read_it(api, make_api, line, user, verb):
+    rollout = services.start_rollout(
+        channel=line, candidate=line.agent.versions.get(number=2), user=user
+    )
+    viewer, editor = make_api("Viewer"), make_api("Editor")
+    assert viewer.get(f"/rollouts/{rollout.public_id}").json()["status"] == "running"
+    assert viewer.get("/alerts").status_code == 200
+    for client in (viewer, editor):
+        error(client.post(f"/rollouts/{rollout.public_id}/{verb}", {}), 403, "permission_denied")
+    rollout.refresh_from_db()
+    assert (rollout.status, rollout.step) == ("running", 0)
+    error(api.post("/rollouts/ro_nothere/pause", {}), 404, "not_found")
+
+
+def test_a_release_regression_is_listed_with_both_versions(api, line, user, settings):
+    settings.REGRESSION_MIN_CONVERSATIONS = 20
+    agent = line.agent
+    calls(agent, user, 40, 0.9, failed="failed")
+    services.release_version(version=agent.versions.get(number=2), user=user)
+    calls(agent, user, 40, 0.4, failed="failed")
+    services.run_regression_checks()
+    [alert] = api.get(f"/alerts?agent={agent.public_id}&open=true").json()["data"]
+    assert (alert["kind"], alert["version"], alert["baseline_version"]) == (
+        "version_regression",
+        2,
+        1,
+    )
+    assert alert["metric"] == "completion_rate" and "40.0% vs 90.0%" in alert["detail"]

@@ -1,0 +1,80 @@
+"""Alerts, and the evidence a regression alert weighs after a release."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+
+from agents.domain.exceptions import UnknownReference
+from agents.domain.stats import Arm
+from agents.models import RELEASED, Alert, Conversation, ReleaseEvent
+from agents.selectors.rollouts import HITS
+
+
+def alerts(*, agent: str | None = None, open_only: bool = False) -> QuerySet[Alert]:
+    rows = Alert.objects.select_related(
+        "agent", "version", "baseline_version", "rollout__channel", "acked_by"
+    ).order_by("-created_at", "-id")
+    if agent:
+        rows = rows.filter(agent__public_id=agent)
+    if open_only:
+        rows = rows.filter(acked_at__isnull=True)
+    return rows
+
+
+def alert(public_id: str) -> Alert:
+    found = alerts().filter(public_id=public_id).first()
+    if found is None:
+        raise UnknownReference(f"No alert {public_id}.")
+    return found
+
+
+def open_alert_count() -> int:
+    """The global badge: one count on the open-alerts index."""
+    return Alert.objects.filter(acked_at__isnull=True).count()
+
+
+def releases_to_watch(*, now: datetime, watch_days: int) -> QuerySet[ReleaseEvent]:
+    """Each agent's latest move of `released` in the last `watch_days`, while what it
+    released is still live, when it replaced a version and has no regression alert
+    yet: the releases whose outcomes are still worth comparing."""
+    later = ReleaseEvent.objects.filter(
+        agent_id=OuterRef("agent_id"), label=RELEASED, released_at__gt=OuterRef("released_at")
+    )
+    alerted = Alert.objects.filter(release_id=OuterRef("pk"), kind=Alert.Kind.VERSION_REGRESSION)
+    return (
+        ReleaseEvent.objects.filter(
+            label=RELEASED,
+            released_at__gte=now - timedelta(days=watch_days),
+            previous_version__isnull=False,
+            version_id=F("agent__released_version_id"),
+        )
+        .exclude(version_id=F("previous_version_id"))
+        .filter(~Exists(later), ~Exists(alerted))
+        .select_related("agent", "version", "previous_version")
+    )
+
+
+def release_arms(release: ReleaseEvent, *, metric: str, baseline_days: int) -> tuple[Arm, Arm]:
+    """The replaced version over the `baseline_days` before the release, and the released
+    version since: ended, non-playground conversations, in one aggregate query on the
+    (agent, version, start) index."""
+    before = release.released_at - timedelta(days=baseline_days)
+    old = Q(version_id=release.previous_version_id, started_at__gte=before) & Q(
+        started_at__lt=release.released_at
+    )
+    new = Q(version_id=release.version_id, started_at__gte=release.released_at)
+    hit = HITS[metric]
+    found = (
+        Conversation.objects.filter(agent_id=release.agent_id, ended_at__isnull=False)
+        .filter(playground=False)
+        .filter(old | new)
+        .aggregate(
+            old_total=Count("id", filter=old),
+            old_hits=Count("id", filter=old & hit),
+            new_total=Count("id", filter=new),
+            new_hits=Count("id", filter=new & hit),
+        )
+    )
+    return Arm(found["old_hits"], found["old_total"]), Arm(found["new_hits"], found["new_total"])
