@@ -119,4 +119,5 @@ def test_a_release_regression_is_listed_with_both_versions(api, line, user, sett
         2,
         1,
     )
-    assert alert["metric"] == "completion_rate" and "40.0% vs 90.0%" in alert["detail"]
+    assert alert["metric"] == "completion_rate"
+    assert "40.0% vs 90.0%" in alert["detail"]

@@ -81,6 +81,7 @@ def test_the_worker_timer_raises_it_too_and_releasers_acknowledge_it_once(
     with pytest.raises(PermissionDenied):
         services.ack_alert(alert=alert, user=make_user("Editor"))
     acked = services.ack_alert(alert=alert, user=user)
-    assert acked.acked_by == user and acked.acked_at is not None
+    assert acked.acked_by == user
+    assert acked.acked_at is not None
     with pytest.raises(InvalidState):
         services.ack_alert(alert=alert, user=user)
