@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agents.views.htmx.events",
+                "agents.views.rollouts.open_alerts",
             ],
         },
     },

@@ -81,7 +81,12 @@ from agents.selectors.revisions import (
     versions_with_content,
 )
 from agents.selectors.rollouts import (
+    ArmView,
+    Progress,
     channel_rollouts,
+    events_of,
+    open_alerts_of_channel,
+    progress,
     rollout,
     step_arms,
 )
@@ -96,10 +101,12 @@ from agents.selectors.versions import (
 __all__ = [
     "HISTORY_PAGE_SIZE",
     "REVISIONS_PAGE_SIZE",
+    "ArmView",
     "CaseRow",
     "HistoryPage",
     "HistoryRow",
     "LabelView",
+    "Progress",
     "ReleasePlan",
     "RevisionPage",
     "RevisionRow",
@@ -130,6 +137,7 @@ __all__ = [
     "draft_state",
     "eval_runs",
     "eval_suites",
+    "events_of",
     "filter_by_status",
     "gate_findings",
     "get_version",
@@ -142,7 +150,9 @@ __all__ = [
     "latest_run_on",
     "latest_version",
     "open_alert_count",
+    "open_alerts_of_channel",
     "playground_session",
+    "progress",
     "recent_numbers",
     "recent_revisions",
     "release_arms",

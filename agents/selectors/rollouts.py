@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Count, Q
 
 from agents.domain.exceptions import UnknownReference
 from agents.domain.routing import target_label
-from agents.domain.stats import Arm
-from agents.models import Conversation, Rollout
+from agents.domain.stats import (
+    HIGHER_IS_WORSE,
+    Arm,
+    Verdict,
+    compare_arms,
+    wilson_interval,
+)
+from agents.models import Alert, Conversation, Rollout, RolloutEvent
 
 # What counts as a hit for each metric, over ended conversations.
 HITS = {
@@ -25,18 +34,20 @@ def arm_labels(rollout: Rollout) -> tuple[str, str]:
 
 def step_arms(rollout: Rollout) -> tuple[Arm, Arm]:
     """Baseline and candidate outcomes on `rollout.metric` for conversations that
-    started on the channel in the current step and have ended: one query on the
-    channel's conversations (index on channel, start)."""
+    started on the channel in the current step (before the rollout ended, if it has)
+    and have ended: one query on the channel's conversations (index on channel,
+    start)."""
     baseline, candidate = arm_labels(rollout)
-    rows = (
-        Conversation.objects.filter(
-            channel_ref=rollout.channel.public_id,
-            started_at__gte=rollout.step_started_at,
-            ended_at__isnull=False,
-            variant__in=[baseline, candidate],
-        )
-        .values("variant")
-        .annotate(total=Count("id"), hits=Count("id", filter=HITS[rollout.metric]))
+    step = Conversation.objects.filter(
+        channel_ref=rollout.channel.public_id,
+        started_at__gte=rollout.step_started_at,
+        ended_at__isnull=False,
+        variant__in=[baseline, candidate],
+    )
+    if rollout.finished_at is not None:  # the evidence as it stood when it ended
+        step = step.filter(started_at__lt=rollout.finished_at)
+    rows = step.values("variant").annotate(
+        total=Count("id"), hits=Count("id", filter=HITS[rollout.metric])
     )
     found = {row["variant"]: Arm(row["hits"], row["total"]) for row in rows}
     return found.get(baseline, Arm(0, 0)), found.get(candidate, Arm(0, 0))
@@ -63,5 +74,65 @@ def channel_rollouts(channel):
     return (
         Rollout.objects.filter(channel=channel)
         .select_related("channel", "candidate", "created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class ArmView:
+    side: str  # "baseline" | "candidate"
+    label: str  # "released", "v3"
+    arm: Arm
+    low: float
+    high: float  # the 95% Wilson interval of the rate
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a rollout's current step stands: both arms, what the rule says, and how
+    far the step is from its minimums."""
+
+    arms: tuple[ArmView, ArmView]
+    verdict: Verdict
+    conversations: int  # the smaller arm's, against min_conversations
+    minutes: int  # since the step began, against min_minutes
+    threshold: float | None  # the candidate's rate beyond which it may be rolled back
+
+
+def _interval(arm: Arm) -> tuple[float, float]:
+    return wilson_interval(arm.hits, arm.total)
+
+
+def progress(rollout: Rollout, *, now: datetime) -> Progress:
+    baseline, candidate = step_arms(rollout)
+    labels = arm_labels(rollout)
+    views = (
+        ArmView("baseline", labels[0], baseline, *wilson_interval(baseline.hits, baseline.total)),
+        ArmView(
+            "candidate", labels[1], candidate, *wilson_interval(candidate.hits, candidate.total)
+        ),
+    )
+    threshold = None
+    if baseline.rate is not None:
+        sign = 1 if rollout.metric in HIGHER_IS_WORSE else -1
+        threshold = min(1.0, max(0.0, baseline.rate + sign * rollout.max_drop))
+    end = rollout.finished_at or now
+    return Progress(
+        arms=views,
+        verdict=compare_arms(baseline, candidate, metric=rollout.metric, max_drop=rollout.max_drop),
+        conversations=min(baseline.total, candidate.total),
+        minutes=max(0, int((end - rollout.step_started_at).total_seconds() // 60)),
+        threshold=threshold,
+    )
+
+
+def events_of(rollout: Rollout) -> list[RolloutEvent]:
+    return list(rollout.events.select_related("by").order_by("at", "id"))
+
+
+def open_alerts_of_channel(channel) -> list:
+    return list(
+        Alert.objects.filter(rollout__channel=channel, acked_at__isnull=True)
+        .select_related("version", "rollout")
         .order_by("-created_at", "-id")
     )

@@ -53,6 +53,7 @@ from agents.services.schedules import (
     run_due_schedules,
     schedule_release,
 )
+from agents.services.simulation import simulate_traffic
 from agents.services.tokens import create_api_token, forget_tokens_of, revoke_api_token
 from agents.services.versions import restore_revision, restore_version, save_version
 
@@ -104,6 +105,7 @@ __all__ = [
     "schedule_release",
     "schedule_request",
     "send_playground_message",
+    "simulate_traffic",
     "start_conversation",
     "start_conversation_on_channel",
     "start_eval_run",

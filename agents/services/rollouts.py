@@ -252,7 +252,8 @@ def evaluate_rollout(rollout_id: int, *, now: datetime | None = None) -> Rollout
         enough = min(baseline.total, candidate.total) >= rollout.min_conversations
         waited = now >= rollout.step_started_at + timedelta(minutes=rollout.min_minutes)
         if enough and waited:
-            _next_step(rollout, None, verdict.reason)
+            evidence = f"{min(baseline.total, candidate.total)} conversations a side"
+            _next_step(rollout, None, f"{evidence}; {verdict.reason}")
         return rollout
 
 

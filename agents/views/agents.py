@@ -85,6 +85,7 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
         "releases": selectors.release_log(agent),
         "overview": selectors.release_overview(agent),
         "revisions": selectors.revisions_page(agent),
+        "alerts": list(selectors.alerts(agent=agent.public_id, open_only=True)[:5]),
         "form_errors": {},
         "conflict": None,
         "saved": False,

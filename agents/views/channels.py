@@ -12,7 +12,7 @@ from agents import selectors, services
 from agents.domain import moments
 from agents.domain.exceptions import InvalidInput
 from agents.forms import channels as channel_form
-from agents.models import Channel
+from agents.models import Channel, Rollout
 from agents.permissions import MANAGE_CHANNELS, VIEW_AGENT, Abilities, require
 from agents.views.htmx import HtmxHttpRequest, errors_of
 
@@ -61,6 +61,7 @@ def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> Http
         "at": at_text,
         "served": selectors.channel_as_of(channel, at) if channel and at else None,
         "changes": selectors.channel_history(channel) if channel else [],
+        **(_rollouts(request, channel) if channel else {}),
     }
     return render(request, "agents/channels/form.html", context)
 
@@ -84,3 +85,14 @@ def _save_channel(request, channel, values, errors: dict[str, str]):
     except InvalidInput as exc:
         errors.update({k: v for k, v in errors_of(exc).items() if k not in errors})
         return None
+
+
+def _rollouts(request: HtmxHttpRequest, channel) -> dict:
+    """The channel's rollouts (the one in flight first) and its open alerts."""
+    rollouts = list(selectors.channel_rollouts(channel)[:10])
+    return {
+        "rollouts": rollouts,
+        "rollout_in_flight": next((r for r in rollouts if r.status in Rollout.IN_FLIGHT), None),
+        "channel_alerts": selectors.open_alerts_of_channel(channel),
+        "can_release": Abilities.of(request.user).release,
+    }

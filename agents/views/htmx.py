@@ -39,6 +39,8 @@ CASE_SAVED = "caseSaved"
 LABEL_MOVED = "labelMoved"
 REQUEST_CHANGED = "releaseRequestChanged"
 SCHEDULE_CHANGED = "scheduleChanged"
+ROLLOUT_CHANGED = "rolloutChanged"
+ALERT_ACKED = "alertAcked"
 
 EVENTS = {
     name: value

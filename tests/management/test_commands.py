@@ -34,10 +34,25 @@ def test_seed_demo_adds_channels_and_traffic_for_analytics():
     call_command("seed_demo")
     scheduler = Agent.objects.get(name="Clinic Appointment Scheduler")
     channels = Channel.objects.filter(agent=scheduler)
-    assert channels.count() == 2
+    assert channels.count() == 3  # main line, the A/B widget, the evening line's rollout
     assert any(c.variants for c in channels)
     assert Conversation.objects.filter(agent=scheduler, ended_at__isnull=False).count() >= 2000
     assert {s.label for s in version_stats(scheduler)} == {"v1", "v2", "v3"}
+
+
+def test_seed_demo_shows_a_completed_and_a_rolled_back_rollout():
+    from agents.models import Alert, Channel, Rollout
+
+    call_command("seed_demo")
+    done, undone = (Rollout.objects.get(status=s) for s in ("completed", "rolled_back"))
+    assert (done.channel.name, done.candidate.label) == ("Shop chat widget", "v2")
+    widget = Channel.objects.get(pk=done.channel_id)
+    assert (widget.target, widget.variants) == ({"version": 2}, None)
+    assert [e.kind for e in done.events.all()] == ["started", "advanced", "completed"]
+    assert (undone.channel.name, undone.candidate.label) == ("Clinic evening line", "v3")
+    alert = Alert.objects.get(rollout=undone)
+    assert alert.acked_at is None
+    assert "worse by" in alert.detail
 
 
 def test_seed_demo_is_idempotent():

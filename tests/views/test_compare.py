@@ -100,7 +100,7 @@ def test_compare_costs_a_fixed_number_of_queries(
 ):
     # Session, user, agent, the two sides, the version and revision pickers, …:
     # the same however long the history is.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         client_in.get(compare_url(agent, "1", "2"))
 
 

@@ -117,7 +117,7 @@ def test_analytics_costs_fixed_queries_with_100000_conversations(
         ),
         batch_size=5000,
     )
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client_in.get(reverse("agents:analytics", args=[agent.public_id]))
     assert "100000" in response.content.decode()
 

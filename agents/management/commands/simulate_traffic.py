@@ -4,7 +4,6 @@ version's completion rate, so a rollout can be watched advancing or rolling back
 from __future__ import annotations
 
 import random
-import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,7 +11,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agents import selectors, services
 from agents.domain.exceptions import AgentConsoleError
-from agents.models import Rollout
 
 
 def parse_outcomes(text: str) -> dict[str, float]:
@@ -63,35 +61,17 @@ class Command(BaseCommand):
         )
         if user is None:
             raise CommandError("no such user (give --user USERNAME)")
-        chance = random.Random(options["seed"])
-        served: dict[str, list[int]] = {}
-        for _ in range(count):
-            channel.refresh_from_db()
-            conversation, _resolved = services.start_conversation_on_channel(
-                channel=channel, user=user, key=f"sim-{uuid.uuid4().hex[:12]}"
-            )
-            label = (
-                f"v{conversation.bound_version}"
-                if conversation.version_id
-                else str(conversation.bound_version)
-            )
-            completed = chance.random() < rates.get(label, default)
-            services.end_conversation(
-                conversation=conversation,
-                user=user,
-                outcome="completed" if completed else "abandoned",
-                duration_s=round(chance.uniform(20, 240), 1),
-            )
-            tally = served.setdefault(label, [0, 0])
-            tally[0] += 1
-            tally[1] += completed
-        for label, (total, done) in sorted(served.items()):
+        tally = services.simulate_traffic(
+            channel=channel,
+            user=user,
+            conversations=count,
+            rates=rates,
+            default_rate=default,
+            rng=random.Random(options["seed"]),
+        )
+        for label, (total, done) in sorted(tally.served.items()):
             self.stdout.write(f"{label}: {total} conversations, {done} completed")
-        rollout = Rollout.objects.filter(channel=channel).order_by("-created_at", "-id").first()
-        if rollout is not None and rollout.status == Rollout.Status.RUNNING:
-            # Conversations ended faster than the rule's debounce: let it look once more
-            # now, as the worker's next sweep would.
-            rollout = services.evaluate_rollout(rollout.pk)
+        rollout = tally.rollout
         if rollout is not None:
             self.stdout.write(
                 f"rollout {rollout.public_id}: {rollout.get_status_display()} at {rollout.weight}%"

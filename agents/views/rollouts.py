@@ -1,0 +1,258 @@
+"""Rollouts in the console: start one on a channel, watch it (polled only while it
+runs), steer it with confirmations; and the alerts regressions raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+
+from agents import selectors, services
+from agents.domain.exceptions import AgentConsoleError, InvalidInput
+from agents.forms import rollouts as rollout_form
+from agents.models import Rollout
+from agents.permissions import RELEASE, VIEW_AGENT, Abilities, require
+from agents.views.htmx import (
+    ALERT_ACKED,
+    ROLLOUT_CHANGED,
+    HtmxHttpRequest,
+    dialog,
+    done,
+    form_errors,
+)
+
+PAGE = "agents/rollouts/rollout.html"
+Status = Rollout.Status
+
+
+def _problem(exc: Exception) -> dict[str, str]:
+    return form_errors(exc) if isinstance(exc, AgentConsoleError) else {"": str(exc)}
+
+
+@require_http_methods(["GET", "POST"])
+def start_rollout(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """The start dialog on a channel: candidate, steps and guard, with the defaults."""
+    require(request.user, RELEASE)
+    channel = selectors.channel(public_id)
+    values = rollout_form.form_values(request.POST if request.method == "POST" else {})
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            rollout = _start(request, channel, values)
+        except (AgentConsoleError, PermissionDenied) as exc:
+            errors = _problem(exc)
+        else:
+            url = reverse("agents:rollout", args=[rollout.public_id])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    context = {
+        "channel": channel,
+        "values": values,
+        "errors": errors,
+        "versions": selectors.version_list(channel.agent),
+        "metrics": rollout_form.METRIC_CHOICES,
+        "serving": selectors.channel_as_of(channel, timezone.now()),
+    }
+    return dialog(request, "agents/rollouts/_start_dialog.html", context)
+
+
+def _start(request: HtmxHttpRequest, channel, values: dict[str, str]) -> Rollout:
+    """Every problem of the form at once, then the service's own checks."""
+    problems: list[dict[str, str]] = []
+    candidate = None
+    number = values["candidate"].removeprefix("v")
+    if number.isascii() and number.isdigit() and len(number) <= 9:
+        candidate = channel.agent.versions.filter(number=int(number)).first()
+    if candidate is None:
+        problems.append({"path": "candidate", "message": "choose a version of the agent"})
+    try:
+        arguments = rollout_form.start_arguments(values)
+    except InvalidInput as exc:
+        problems += exc.errors
+    if problems:
+        raise InvalidInput(problems)
+    return services.start_rollout(
+        channel=channel, candidate=candidate, user=request.user, **arguments
+    )
+
+
+@dataclass(frozen=True)
+class ArmBar:
+    label: str
+    css: str
+    y: int
+    width: float
+    low_x: float
+    high_x: float
+    value: str
+    detail: str
+
+
+CHART_LEFT, CHART_WIDTH, ROW = 120, 400, 46
+
+
+def _chart(progress: selectors.Progress, metric: str) -> dict[str, Any]:
+    """Both arms' rates as horizontal bars with their 95% intervals, and the line the
+    candidate must not cross (the baseline's rate less the allowed drop)."""
+    bars = []
+    for i, view in enumerate(progress.arms):
+        rate = view.arm.rate
+        bars.append(
+            ArmBar(
+                label=f"{view.side.capitalize()} · {view.label}",
+                css="bar-a" if view.side == "baseline" else "bar-b",
+                y=20 + i * ROW,
+                width=CHART_WIDTH * (rate or 0),
+                low_x=CHART_LEFT + CHART_WIDTH * view.low,
+                high_x=CHART_LEFT + CHART_WIDTH * view.high,
+                value="—" if rate is None else f"{rate:.1%}",
+                detail=f"{view.arm.hits} of {view.arm.total}",
+            )
+        )
+    threshold = progress.threshold
+    return {
+        "bars": bars,
+        "left": CHART_LEFT,
+        "right": CHART_LEFT + CHART_WIDTH,
+        "width": CHART_LEFT + CHART_WIDTH + 90,
+        "height": 20 + 2 * ROW + 24,
+        "axis_y": 20 + 2 * ROW,
+        "ticks": [
+            {"x": CHART_LEFT + CHART_WIDTH * t / 100, "label": f"{t}%"}
+            for t in (0, 25, 50, 75, 100)
+        ],
+        "threshold_x": None if threshold is None else CHART_LEFT + CHART_WIDTH * threshold,
+        "threshold": None if threshold is None else f"{threshold:.1%}",
+        "metric": metric.replace("_", " "),
+    }
+
+
+def _context(request: HtmxHttpRequest, rollout: Rollout) -> dict[str, Any]:
+    progress = selectors.progress(rollout, now=timezone.now())
+    steps = rollout.steps
+    return {
+        "rollout": rollout,
+        "agent": rollout.channel.agent,
+        "progress": progress,
+        "chart": _chart(progress, rollout.metric),
+        "events": selectors.events_of(rollout),
+        "can": Abilities.of(request.user),
+        "next_weight": steps[rollout.step + 1] if rollout.step + 1 < len(steps) else None,
+        "baseline_label": progress.arms[0].label,
+        "shown": f"{rollout.status}:{rollout.step}",
+        "polling": rollout.status == Status.RUNNING,
+        "in_flight": rollout.status in Rollout.IN_FLIGHT,
+        "baseline_weight": 100 - rollout.weight,
+    }
+
+
+@require_http_methods(["GET"])
+def rollout_page(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
+    require(request.user, VIEW_AGENT)
+    rollout = selectors.rollout(rollout_id)
+    return render(request, PAGE, _context(request, rollout))
+
+
+@require_http_methods(["GET"])
+def rollout_card(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
+    """The whole card (status, actions, live part): after someone or the rule acted."""
+    require(request.user, VIEW_AGENT)
+    rollout = selectors.rollout(rollout_id)
+    if not request.htmx:
+        return redirect("agents:rollout", rollout.public_id)
+    return render(request, f"{PAGE}#rollout-card", _context(request, rollout))
+
+
+@require_http_methods(["GET"])
+def rollout_live(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
+    """What polling fetches while a rollout runs: the step, weights, both arms and the
+    timeline. When the rule moved it since the page drew it (`shown`), the response
+    also tells the page to redraw the card, whose actions depend on the state."""
+    require(request.user, VIEW_AGENT)
+    rollout = selectors.rollout(rollout_id)
+    if not request.htmx:
+        return redirect("agents:rollout", rollout.public_id)
+    context = _context(request, rollout)
+    response = render(request, f"{PAGE}#rollout-live", context)
+    if request.GET.get("shown") != context["shown"]:
+        message = f"{rollout.public_id} is {rollout.get_status_display().lower()}"
+        trigger_client_event(response, ROLLOUT_CHANGED, {"message": message})
+    return response
+
+
+STEERING = {
+    "pause": services.pause_rollout,
+    "resume": services.resume_rollout,
+    "advance": services.advance_rollout,
+    "abort": services.abort_rollout,
+}
+
+
+@require_http_methods(["GET", "POST"])
+def steer_rollout(request: HtmxHttpRequest, rollout_id: str, action: str) -> HttpResponse:
+    """Pause / Resume / Advance / Abort: a confirmation first, then the service."""
+    require(request.user, RELEASE)
+    rollout = selectors.rollout(rollout_id)
+    context = _context(request, rollout)
+    context.update(action=action, reason=request.POST.get("reason", "").strip(), errors={})
+    if request.method == "POST":
+        extra = {"reason": context["reason"]} if action == "abort" else {}
+        try:
+            after = STEERING[action](rollout=rollout, user=request.user, **extra)
+        except (AgentConsoleError, PermissionDenied) as exc:
+            context["errors"] = _problem(exc)
+        else:
+            url = reverse("agents:rollout", args=[rollout.public_id])
+            message = f"{after.public_id}: {after.get_status_display().lower()}, {after.weight}%."
+            return done(request, ROLLOUT_CHANGED, url, message)
+    return dialog(request, "agents/rollouts/_steer_dialog.html", context)
+
+
+@require_http_methods(["GET"])
+def alert_list(request: HtmxHttpRequest) -> HttpResponse:
+    """Every alert (open ones by default), newest first; `agent` narrows to one."""
+    require(request.user, VIEW_AGENT)
+    show = "all" if request.GET.get("show") == "all" else "open"
+    agent = request.GET.get("agent", "").strip()[:40]
+    rows = selectors.alerts(agent=agent or None, open_only=show == "open")[:100]
+    context = {
+        "alerts": list(rows),
+        "show": show,
+        "agent": agent,
+        "can": Abilities.of(request.user),
+    }
+    template = "agents/rollouts/alerts.html"
+    return render(request, f"{template}#alert-list" if request.htmx else template, context)
+
+
+@require_http_methods(["POST"])
+def ack_alert(request: HtmxHttpRequest, alert_id: str) -> HttpResponse:
+    require(request.user, RELEASE)
+    alert = selectors.alert(alert_id)
+    try:
+        services.ack_alert(alert=alert, user=request.user)
+    except AgentConsoleError as exc:
+        message = f"{alert.public_id}: {exc.message}"
+    else:
+        message = f"Acknowledged {alert.public_id}."
+    return done(request, ALERT_ACKED, reverse("agents:alerts"), message)
+
+
+@require_http_methods(["GET"])
+def alert_badge(request: HtmxHttpRequest) -> HttpResponse:
+    """The top bar's count of open alerts (redrawn when one is acknowledged)."""
+    require(request.user, VIEW_AGENT)
+    return render(request, "agents/rollouts/_alert_badge.html", {})
+
+
+def open_alerts(request) -> dict[str, Any]:
+    """Context processor: `open_alert_count` for the top bar, counted only if shown."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    return {"open_alert_count": selectors.open_alert_count}
