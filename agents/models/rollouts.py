@@ -103,6 +103,10 @@ class RolloutEvent(ImmutableModel):
     class Meta:
         ordering = ["at", "id"]
 
+    @property
+    def kind_label(self) -> str:
+        return self.kind.replace("_", " ").capitalize()
+
 
 class Alert(models.Model):
     """A regression flagged automatically, until a Releaser acknowledges it."""

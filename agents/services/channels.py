@@ -99,10 +99,11 @@ def create_channel(
 
 
 def update_channel(
-    *, channel: Channel, user: User, _by_rollout: bool = False, **changes: Any
+    *, channel: Channel, user: User, _by_rollout: str = "", **changes: Any
 ) -> Channel:
     """Change any of name, kind, address, agent, target, variants; the rest stays.
-    While a rollout is in flight its routing is the rollout's (RolloutRunning)."""
+    While a rollout is in flight its routing is the rollout's (RolloutRunning); the
+    rollout's own changes pass `_by_rollout`, the reason its routing history shows."""
     unknown = set(changes) - set(CHANNEL_FIELDS)
     if unknown:
         raise InvalidInput([{"path": key, "message": "unknown field"} for key in sorted(unknown)])
@@ -119,7 +120,8 @@ def update_channel(
         for field in changed:
             setattr(locked, field, values[field])
         locked.updated_at = timezone.now()
-        record(locked, user, "Rerouted" if {"target", "variants"} & set(changed) else "Edited")
+        rerouted = "Rerouted" if {"target", "variants"} & set(changed) else "Edited"
+        record(locked, user, _by_rollout or rerouted)
         locked.save()
     return locked
 

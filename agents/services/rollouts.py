@@ -19,7 +19,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from agents.domain.exceptions import InvalidInput, InvalidState, RolloutRunning
-from agents.domain.routing import parse_routing
+from agents.domain.routing import parse_routing, target_label
 from agents.domain.stats import METRICS, compare_arms
 from agents.models import Alert, Channel, PublishedVersion, Rollout, RolloutEvent
 from agents.selectors.labels import label_target
@@ -122,14 +122,17 @@ def _serves(channel: Channel, target) -> int | None:
 
 
 def _route(rollout: Rollout, user: User) -> None:
-    """Point the channel at the arms for the rollout's weight (a routing change in the
-    channel's history)."""
+    """Point the channel at the arms for the rollout's weight: a routing change in the
+    channel's history, whose reason names the rollout and the split."""
     weight = rollout.weight
     candidate = {"version": rollout.candidate.number}
+    baseline, candidate_label = target_label(rollout.baseline), rollout.candidate.label
     if weight <= 0:
         changes = {"target": rollout.baseline, "variants": None}
+        split = f"{baseline} only"
     elif weight >= 100:
         changes = {"target": candidate, "variants": None}
+        split = f"{candidate_label} only"
     else:
         changes = {
             "target": rollout.baseline,
@@ -138,7 +141,9 @@ def _route(rollout: Rollout, user: User) -> None:
                 {"target": candidate, "weight": weight},
             ],
         }
-    update_channel(channel=rollout.channel, user=user, _by_rollout=True, **changes)
+        split = f"{baseline} {100 - weight}% · {candidate_label} {weight}%"
+    reason = f"Rollout {rollout.public_id} {rollout.get_status_display().lower()}: {split}"
+    update_channel(channel=rollout.channel, user=user, _by_rollout=reason, **changes)
 
 
 def _event(rollout: Rollout, kind: str, user: User, detail: str = "") -> None:
@@ -243,7 +248,7 @@ def evaluate_rollout(rollout_id: int, *, now: datetime | None = None) -> Rollout
                 agent_id=rollout.agent_id,
                 kind=Alert.Kind.ROLLOUT_ROLLED_BACK,
                 version=rollout.candidate,
-                baseline_version=None,
+                baseline_version_id=_serves(rollout.channel, rollout.baseline),
                 rollout=rollout,
                 metric=rollout.metric,
                 detail=f"{rollout.channel.name}: {verdict.reason}",

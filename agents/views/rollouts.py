@@ -94,7 +94,7 @@ class ArmBar:
     detail: str
 
 
-CHART_LEFT, CHART_WIDTH, ROW = 120, 400, 46
+CHART_LEFT, CHART_WIDTH, ROW = 180, 400, 46
 
 
 def _chart(progress: selectors.Progress, metric: str) -> dict[str, Any]:
@@ -120,7 +120,7 @@ def _chart(progress: selectors.Progress, metric: str) -> dict[str, Any]:
         "bars": bars,
         "left": CHART_LEFT,
         "right": CHART_LEFT + CHART_WIDTH,
-        "width": CHART_LEFT + CHART_WIDTH + 90,
+        "width": CHART_LEFT + CHART_WIDTH + 150,
         "height": 20 + 2 * ROW + 24,
         "axis_y": 20 + 2 * ROW,
         "ticks": [
@@ -141,7 +141,7 @@ def _context(request: HtmxHttpRequest, rollout: Rollout) -> dict[str, Any]:
         "agent": rollout.channel.agent,
         "progress": progress,
         "chart": _chart(progress, rollout.metric),
-        "events": selectors.events_of(rollout),
+        "timeline": selectors.events_of(rollout),
         "can": Abilities.of(request.user),
         "next_weight": steps[rollout.step + 1] if rollout.step + 1 < len(steps) else None,
         "baseline_label": progress.arms[0].label,

@@ -89,6 +89,7 @@ def test_a_worse_candidate_is_rolled_back_at_once_with_an_alert(
     assert (channel.target, channel.variants) == ("released", None)
     alert = Alert.objects.get()
     assert (alert.kind, alert.version, alert.rollout) == ("rollout_rolled_back", v2, rollout)
+    assert alert.baseline_version == channel.agent.versions.get(number=1)  # what "released" served
     assert "worse by" in alert.detail
 
 
@@ -172,3 +173,16 @@ def test_stickiness_holds_while_the_candidate_grows(line, user):
         c, _ = services.start_conversation_on_channel(channel=channel, user=user, key=f"k{i}")
         if first[i] == "v2":
             assert c.variant == "v2"  # moved to the candidate: stays there
+
+
+def test_the_channel_routing_history_names_each_weight_change(line, user):
+    channel, _, v2 = line
+    rollout = start(channel, v2, user)
+    services.advance_rollout(rollout=rollout, user=user)
+    services.abort_rollout(rollout=rollout, user=user)
+    reasons = [h.history_change_reason for h in channel.history.order_by("history_id")]
+    assert reasons[-3:] == [
+        f"Rollout {rollout.public_id} running: released 80% · v2 20%",
+        f"Rollout {rollout.public_id} running: released 50% · v2 50%",
+        f"Rollout {rollout.public_id} aborted: released only",
+    ]
