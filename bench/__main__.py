@@ -1,19 +1,21 @@
 """`make bench`: run the benchmarks and print a Markdown report.
 
-`python -m bench [name ...]` runs only the named ones (agent_page, diff, revisions, api_hot_path).
+`python -m bench [name ...]` runs only the named ones (agent_page, diff, revisions,
+rollouts, api_hot_path).
 """
 
 from __future__ import annotations
 
 import sys
 
-from bench import agent_page, api_hot_path, diff, revisions
+from bench import agent_page, api_hot_path, diff, revisions, rollouts
 from bench.harness import django_database, machine
 
 IN_PROCESS = {
     "agent_page": agent_page,
     "diff": diff,
     "revisions": revisions,
+    "rollouts": rollouts,
 }  # share one throwaway test database
 SERVED = {"api_hot_path": api_hot_path}  # start their own servers and databases
 

@@ -83,6 +83,7 @@ from agents.selectors.revisions import (
 from agents.selectors.rollouts import (
     ArmView,
     Progress,
+    arms_of,
     channel_rollouts,
     events_of,
     open_alerts_of_channel,
@@ -119,6 +120,7 @@ __all__ = [
     "agent_list",
     "alert",
     "alerts",
+    "arms_of",
     "bound_to",
     "case",
     "channel",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 
 from agents.domain.exceptions import UnknownReference
 from agents.domain.routing import target_label
@@ -35,22 +38,43 @@ def arm_labels(rollout: Rollout) -> tuple[str, str]:
 def step_arms(rollout: Rollout) -> tuple[Arm, Arm]:
     """Baseline and candidate outcomes on `rollout.metric` for conversations that
     started on the channel in the current step (before the rollout ended, if it has)
-    and have ended: one query on the channel's conversations (index on channel,
-    start)."""
-    baseline, candidate = arm_labels(rollout)
-    step = Conversation.objects.filter(
-        channel_ref=rollout.channel.public_id,
-        started_at__gte=rollout.step_started_at,
-        ended_at__isnull=False,
-        variant__in=[baseline, candidate],
+    and have ended: one aggregate query on the index on (channel, start)."""
+    return arms_of([rollout])[rollout.pk]
+
+
+def arms_of(rollouts: Iterable[Rollout]) -> dict[int, tuple[Arm, Arm]]:
+    """step_arms of several rollouts (a channel's list) in one aggregate query."""
+    scopes, counts = [], {}
+    labels = {}
+    for rollout in rollouts:
+        baseline, candidate = labels[rollout.pk] = arm_labels(rollout)
+        scope = Q(channel_ref=rollout.channel.public_id, started_at__gte=rollout.step_started_at)
+        if rollout.finished_at is not None:  # the evidence as it stood when it ended
+            scope &= Q(started_at__lt=rollout.finished_at)
+        scopes.append(scope & Q(variant__in=[baseline, candidate]))
+        for side, label in (("b", baseline), ("c", candidate)):
+            arm = scope & Q(variant=label)
+            counts[f"r{rollout.pk}{side}_total"] = Count("id", filter=arm)
+            counts[f"r{rollout.pk}{side}_hits"] = Count("id", filter=arm & HITS[rollout.metric])
+    if not scopes:
+        return {}
+    found = (
+        Conversation.objects.filter(ended_at__isnull=False)
+        .filter(reduce(operator.or_, scopes))
+        .aggregate(**counts)
     )
-    if rollout.finished_at is not None:  # the evidence as it stood when it ended
-        step = step.filter(started_at__lt=rollout.finished_at)
-    rows = step.values("variant").annotate(
-        total=Count("id"), hits=Count("id", filter=HITS[rollout.metric])
-    )
-    found = {row["variant"]: Arm(row["hits"], row["total"]) for row in rows}
-    return found.get(baseline, Arm(0, 0)), found.get(candidate, Arm(0, 0))
+    return {
+        pk: tuple(
+            Arm(found[f"r{pk}{side}_hits"], found[f"r{pk}{side}_total"]) for side in ("b", "c")
+        )
+        for pk in labels
+    }
+
+
+# A rollout's timeline, oldest first, with who acted.
+_EVENTS = Prefetch(
+    "events", queryset=RolloutEvent.objects.select_related("by").order_by("at", "id")
+)
 
 
 def rollouts_in_flight():
@@ -61,7 +85,8 @@ def rollouts_in_flight():
 
 def rollout(public_id: str) -> Rollout:
     found = (
-        Rollout.objects.select_related("channel", "candidate", "created_by")
+        Rollout.objects.select_related("channel__agent", "candidate", "created_by")
+        .prefetch_related(_EVENTS)
         .filter(public_id=public_id)
         .first()
     )
@@ -74,6 +99,7 @@ def channel_rollouts(channel):
     return (
         Rollout.objects.filter(channel=channel)
         .select_related("channel", "candidate", "created_by")
+        .prefetch_related(_EVENTS)
         .order_by("-created_at", "-id")
     )
 
@@ -127,7 +153,7 @@ def progress(rollout: Rollout, *, now: datetime) -> Progress:
 
 
 def events_of(rollout: Rollout) -> list[RolloutEvent]:
-    return list(rollout.events.select_related("by").order_by("at", "id"))
+    return list(rollout.events.all())
 
 
 def open_alerts_of_channel(channel) -> list:

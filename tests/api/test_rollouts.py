@@ -121,3 +121,37 @@ def test_a_release_regression_is_listed_with_both_versions(api, line, user, sett
     )
     assert alert["metric"] == "completion_rate"
     assert "40.0% vs 90.0%" in alert["detail"]
+
+
+def test_a_channels_rollouts_cost_the_same_queries_for_1_or_12(
+    api, line, user, django_assert_max_num_queries
+):
+    v2 = line.agent.versions.get(number=2)
+    url = f"/channels/{line.public_id}/rollouts"
+
+    def another():
+        rollout = services.start_rollout(channel=line, candidate=v2, user=user)
+        services.pause_rollout(rollout=rollout, user=user)
+        services.abort_rollout(rollout=rollout, user=user)
+
+    another()
+    with django_assert_max_num_queries(12) as one:
+        assert len(api.get(url).json()["data"]) == 1
+    for _ in range(11):
+        another()
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(api.get(url).json()["data"]) == 12
+
+
+def test_evaluating_a_rollout_is_one_aggregate_query(line, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rollout = services.start_rollout(
+        channel=line, candidate=line.agent.versions.get(number=2), user=user
+    )
+    with CaptureQueriesContext(connection) as captured:
+        services.evaluate_rollout(rollout.pk)
+    aggregates = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(aggregates) == 1
+    assert len(captured) <= 5
