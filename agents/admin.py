@@ -477,4 +477,4 @@ class EvalRunAdmin(ReadOnlyAdmin):
     inlines = [EvalResultInline]
 
 
-from agents import release_admin  # noqa: E402, F401  (labels, requests and schedules)
+from agents import release_admin, rollout_admin  # noqa: E402, F401  (release management, rollouts)
