@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from agents import selectors, services
 from agents.domain import moments
-from agents.domain.exceptions import InvalidInput
+from agents.domain.exceptions import AgentConsoleError, InvalidInput
 from agents.forms import channels as channel_form
 from agents.models import Channel, Rollout
 from agents.permissions import MANAGE_CHANNELS, VIEW_AGENT, Abilities, require
@@ -84,6 +84,9 @@ def _save_channel(request, channel, values, errors: dict[str, str]):
         return services.update_channel(channel=channel, user=request.user, **changes)
     except InvalidInput as exc:
         errors.update({k: v for k, v in errors_of(exc).items() if k not in errors})
+        return None
+    except AgentConsoleError as exc:  # a rollout in flight owns the routing
+        errors[""] = exc.message
         return None
 
 

@@ -193,3 +193,24 @@ def test_the_rollout_page_costs_fixed_queries_however_long_it_ran(
         services.resume_rollout(rollout=rollout, user=user)
     with django_assert_max_num_queries(len(few.captured_queries)):
         releaser.get(url)
+
+
+def test_the_channel_form_explains_that_the_rollout_owns_the_routing(releaser, line, user):
+    start(line, user)
+    url = reverse("agents:channel", args=[line.public_id])
+    body = {"name": "Renamed line", "kind": "phone", "agent": line.agent.public_id}
+    page = releaser.post(url, {**body, "target": "v2"})
+    assert page.status_code == 200
+    assert "rollout in flight" in page.content.decode()
+    line.refresh_from_db()
+    assert (line.name, line.target) == ("Main line", "released")
+    as_routed = {
+        "target": "released",
+        "variant-0-target": "released",
+        "variant-0-weight": "95",
+        "variant-1-target": "v2",
+        "variant-1-weight": "5",
+    }
+    assert releaser.post(url, {**body, **as_routed}).status_code == 302  # renaming is fine
+    line.refresh_from_db()
+    assert line.name == "Renamed line"
