@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from agents.domain.routing import TargetIO, VersionTargetIO
+from agents.domain.routing import LabelTargetIO, TargetIO, VersionTargetIO
 
 Metric = Literal["completion_rate", "automation_rate", "transfer_rate", "failure_rate"]
 
@@ -21,7 +21,8 @@ class GuardIO(Schema):
 
 class RolloutIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
-    candidate: VersionTargetIO
+    # A label is read once, when the rollout starts: the rollout ramps up that version.
+    candidate: VersionTargetIO | LabelTargetIO
     steps: list[int] = Field([5, 25, 50, 100], min_length=1, max_length=20)
     min_conversations: int = Field(200, ge=1, le=1_000_000)
     min_minutes: int = Field(30, ge=0, le=43_200)

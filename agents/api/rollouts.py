@@ -10,7 +10,7 @@ from agents.api.idempotency import idempotent
 from agents.api.rollout_schemas import AlertList, AlertOut, RolloutIn, RolloutList, RolloutOut
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut
 from agents.api.shapes import username
-from agents.domain.routing import target_label
+from agents.domain.routing import LabelTargetIO, target_label
 from agents.models import Alert
 from agents.permissions import RELEASE, VIEW_AGENT
 
@@ -72,10 +72,14 @@ def rollout_out(rollout, arms=None) -> dict:
 @idempotent
 def start(request, channel_id: str, payload: RolloutIn):
     """The baseline is what the channel serves now; one rollout in flight per channel
-    (409 `rollout_running`)."""
+    (409 `rollout_running`). A candidate `{"label": "staging"}` is the version the
+    label points at when the rollout starts."""
     principal = require(request, RELEASE)
     channel = selectors.channel(channel_id)
-    candidate = selectors.get_version(channel.agent, payload.candidate.version)
+    if isinstance(payload.candidate, LabelTargetIO):
+        candidate = selectors.label_version(channel.agent, payload.candidate.label)
+    else:
+        candidate = selectors.get_version(channel.agent, payload.candidate.version)
     rollout = services.start_rollout(
         channel=channel,
         candidate=candidate,

@@ -56,6 +56,7 @@ def start_rollout(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         "values": values,
         "errors": errors,
         "versions": selectors.version_list(channel.agent),
+        "labels": [view for view in selectors.labels_of(channel.agent) if view.name != "released"],
         "metrics": rollout_form.METRIC_CHOICES,
         "serving": selectors.channel_as_of(channel, timezone.now()),
     }
@@ -66,8 +67,11 @@ def _start(request: HtmxHttpRequest, channel, values: dict[str, str]) -> Rollout
     """Every problem of the form at once, then the service's own checks."""
     problems: list[dict[str, str]] = []
     candidate = None
-    number = values["candidate"].removeprefix("v")
-    if number.isascii() and number.isdigit() and len(number) <= 9:
+    choice = values["candidate"]
+    number = choice.removeprefix("v")
+    if choice.startswith("@"):  # a label: the version it points at now
+        candidate = selectors.label_target(channel.agent, choice[1:])
+    elif number.isascii() and number.isdigit() and len(number) <= 9:
         candidate = channel.agent.versions.filter(number=int(number)).first()
     if candidate is None:
         problems.append({"path": "candidate", "message": "choose a version of the agent"})

@@ -155,3 +155,13 @@ def test_evaluating_a_rollout_is_one_aggregate_query(line, user):
     aggregates = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(aggregates) == 1
     assert len(captured) <= 5
+
+
+def test_a_label_names_the_candidate_when_the_rollout_starts(api, line, user):
+    v2 = line.agent.versions.get(number=2)
+    services.move_label(agent=line.agent, name="staging", version=v2, user=user)
+    url = f"/channels/{line.public_id}/rollouts"
+    error(api.post(url, {"candidate": {"label": "nightly"}}), 404, "not_found")
+    started = api.post(url, {"candidate": {"label": "staging"}})
+    assert started.status_code == 201, started.content
+    assert started.json()["candidate"] == 2

@@ -214,3 +214,13 @@ def test_the_channel_form_explains_that_the_rollout_owns_the_routing(releaser, l
     assert releaser.post(url, {**body, **as_routed}).status_code == 302  # renaming is fine
     line.refresh_from_db()
     assert line.name == "Renamed line"
+
+
+def test_a_label_can_name_the_candidate(releaser, line, user):
+    services.move_label(
+        agent=line.agent, name="staging", version=line.agent.versions.get(number=2), user=user
+    )
+    url = reverse("agents:start-rollout", args=[line.public_id])
+    assert "staging → v2" in releaser.get(url, **HTMX).content.decode()
+    releaser.post(url, {"candidate": "@staging"}, **HTMX)
+    assert Rollout.objects.get().candidate.number == 2
