@@ -313,7 +313,7 @@ class Command(BaseCommand):
         return (
             "Rollouts: one completed on “Shop chat widget”, one rolled back on “Clinic "
             "evening line” (an open alert). To watch one: start a rollout of v3 on “Clinic "
-            "main line” with 50 conversations per step, then run\n"
+            "main line” with steps 20, 50, 100 and 50 conversations a side, then run\n"
             f"  .venv/bin/python manage.py simulate_traffic --channel {main.public_id} "
             "--conversations 400 --outcomes v2=0.85,v3=0.5"
         )
