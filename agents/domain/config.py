@@ -24,8 +24,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -203,8 +205,27 @@ class CallAnalysisConfig(Section):
         return fields
 
 
+PROMPT_ID = r"^pr_[a-z2-7]{10}$"
+LinkValue = Annotated[str, Field(max_length=10_000)] | bool | int | float
+
+
+class PromptLink(Section):
+    """A prompt of the library used by this agent: in a role (`main`, `compliance`),
+    in an order, pinned to a version or following the prompt's released one (null),
+    with values for the prompt's variables."""
+
+    prompt: Annotated[str, Field(pattern=PROMPT_ID)]
+    role: Identifier = "main"
+    sort_order: Annotated[int, Field(ge=0, le=1_000)] = 0
+    version: Annotated[int, Field(ge=1)] | None = None
+    variables: dict[Identifier, LinkValue] = Field(default_factory=dict, max_length=50)
+
+
 class AgentConfig(Section):
-    """The whole configuration document of an agent (schema version 1)."""
+    """The whole configuration document of an agent (schema version 1).
+
+    `prompt_links` is left out of the normalized form while it is empty, so
+    documents written before the prompt library keep their content hashes."""
 
     prompt: PromptConfig = Field(default_factory=PromptConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
@@ -217,6 +238,24 @@ class AgentConfig(Section):
     workflow: JsonObject | None = None
     input_schema: OptionalJsonSchema = None
     output_schema: OptionalJsonSchema = None
+    prompt_links: list[PromptLink] = Field(default_factory=list, max_length=20)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_links(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        document = handler(self)
+        if not document.get("prompt_links"):
+            document.pop("prompt_links", None)
+        return document
+
+    @field_validator("prompt_links")
+    @classmethod
+    def _one_link_per_prompt_and_role(cls, links: list[PromptLink]) -> list[PromptLink]:
+        seen: set[tuple[str, str]] = set()
+        for link in links:
+            if (link.prompt, link.role) in seen:
+                raise ValueError(f"{link.prompt} is linked twice as {link.role}")
+            seen.add((link.prompt, link.role))
+        return links
 
     @field_validator("tools")
     @classmethod
@@ -247,7 +286,7 @@ def error_path(loc: Iterable[str | int]) -> str:
     return path
 
 
-def _messages(exc: ValidationError) -> list[dict[str, str]]:
+def error_messages(exc: ValidationError) -> list[dict[str, str]]:
     problems = []
     for err in exc.errors(include_url=False):
         message = err["msg"]
@@ -273,7 +312,7 @@ def normalize(raw: Any) -> dict[str, Any]:
     try:
         document = AgentConfig.model_validate(raw).model_dump(mode="json")
     except ValidationError as exc:
-        raise ConfigInvalid(_messages(exc)) from None
+        raise ConfigInvalid(error_messages(exc)) from None
     if len(canonical_json(document)) > MAX_DOCUMENT_BYTES:
         raise ConfigInvalid(
             [{"path": "", "message": f"the configuration exceeds {MAX_DOCUMENT_BYTES} bytes"}]

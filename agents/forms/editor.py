@@ -41,6 +41,7 @@ SECTION_TITLES: dict[str, str] = {
     "workflow": "Workflow",
     "input_schema": "Input/Output schema",
     "output_schema": "Input/Output schema",
+    "prompt_links": "Linked prompts",
 }
 _WORDS = {
     "llm": "LLM",
@@ -54,7 +55,12 @@ _WORDS = {
     "k": "K",
     "json": "JSON",
 }
-_ROW_NOUNS = {"knowledge": "knowledge base", "tools": "tool", "fields": "field"}
+_ROW_NOUNS = {
+    "knowledge": "knowledge base",
+    "tools": "tool",
+    "fields": "field",
+    "prompt_links": "prompt link",
+}
 
 
 def humanize(name: str) -> str:

@@ -31,6 +31,7 @@ from agents.models.evals import (
     new_run_id,
     new_suite_id,
 )
+from agents.models.prompts import PromptUse
 from agents.models.releases import (
     RELEASED,
     Label,
@@ -71,6 +72,7 @@ __all__ = [
     "ImmutableModel",
     "ImmutableQuerySet",
     "Label",
+    "PromptUse",
     "PublishedVersion",
     "ReleaseEvent",
     "ReleaseRequest",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agents.domain.exceptions import VersionImmutable
-from agents.models.base import new_public_id, public_id_format
+from agents.models.base import new_public_id
 
 Status = Literal["unpublished", "published", "unpublished_changes"]
 STATUS_LABELS: dict[str, str] = {
@@ -31,8 +31,27 @@ def compute_status(*, released_hash: str | None, draft_hash: str | None) -> Stat
     return "published" if draft_hash == released_hash else "unpublished_changes"
 
 
+class VersionedQuerySet(models.QuerySet):
+    def agents(self) -> VersionedQuerySet:
+        return self.filter(kind="agent")
+
+    def prompts(self) -> VersionedQuerySet:
+        return self.filter(kind="prompt")
+
+
 class Agent(models.Model):
+    """An agent, or (kind `prompt`) a prompt of the library: both are versioned by the
+    same core (draft, revisions, versions, the released pointer, labels, requests);
+    only their documents differ (agents/domain/documents.py). `Agent.objects` holds
+    both; the agent lists, the runtime and channels read `Agent.objects.agents()`,
+    the library `Agent.objects.prompts()`."""
+
+    class Kind(models.TextChoices):
+        AGENT = "agent", "Agent"
+        PROMPT = "prompt", "Prompt"
+
     public_id = models.CharField(max_length=16, unique=True, default=new_agent_id, editable=False)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.AGENT, editable=False)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     released_version = models.ForeignKey(
@@ -63,6 +82,7 @@ class Agent(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -72,7 +92,13 @@ class Agent(models.Model):
             ("release_version", "Can release and roll back versions"),
         ]
         constraints = [
-            public_id_format("ag", "agent_public_id_format"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="agent", public_id__regex=r"^ag_[a-z2-7]{10}$")
+                    | Q(kind="prompt", public_id__regex=r"^pr_[a-z2-7]{10}$")
+                ),
+                name="versioned_public_id_format",
+            ),
             models.CheckConstraint(
                 condition=Q(approvals_required__lte=2), name="agent_approvals_at_most_2"
             ),

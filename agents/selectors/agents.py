@@ -63,11 +63,15 @@ def filter_by_status(queryset: QuerySet[Agent], status: str) -> QuerySet[Agent]:
     return with_status(queryset).filter(status_code=status)
 
 
-def agent_list(*, search: str = "", status: str = "", include_archived: bool = False):
-    """Agents with everything a list row shows, in one query."""
-    queryset = Agent.objects.select_related(
-        "draft", "draft__updated_by", "released_version"
-    ).annotate(latest_number=newest_version())
+def agent_list(
+    *, search: str = "", status: str = "", include_archived: bool = False, kind: str = "agent"
+):
+    """Agents (or library prompts) with everything a list row shows, in one query."""
+    queryset = (
+        Agent.objects.filter(kind=kind)
+        .select_related("draft", "draft__updated_by", "released_version")
+        .annotate(latest_number=newest_version())
+    )
     if not include_archived:
         queryset = queryset.filter(archived_at__isnull=True)
     if search := search.strip():
@@ -77,23 +81,22 @@ def agent_list(*, search: str = "", status: str = "", include_archived: bool = F
     return queryset.order_by("name", "id")
 
 
-def agent_for_page(public_id: str) -> Agent:
-    """The agent with its draft, released version and draft editor, in one query.
-
-    Also carries `latest_number` (what API responses show). Raises UnknownReference."""
+def agent_for_page(public_id: str, *, kind: str = "agent") -> Agent:
+    """The agent (or prompt) with its draft, released version and draft editor, in one
+    query. Also carries `latest_number` (what API responses show). Raises
+    UnknownReference, also for a prompt's id where an agent is asked for."""
     agent = (
-        Agent.objects.select_related(
-            "draft", "draft__updated_by", "draft__restored_from", "released_version"
-        )
+        Agent.objects.filter(kind=kind)
+        .select_related("draft", "draft__updated_by", "draft__restored_from", "released_version")
         .annotate(latest_number=newest_version(), latest_hash=newest_version("content_hash"))
         .filter(public_id=public_id)
         .first()
     )
     if agent is None:
-        raise UnknownReference(f"No agent {public_id}.")
+        raise UnknownReference(f"No {kind} {public_id}.")
     return agent
 
 
 def active_agents() -> QuerySet[Agent]:
     """Agents a channel may be routed to, by name."""
-    return Agent.objects.filter(archived_at__isnull=True).order_by("name")
+    return Agent.objects.agents().filter(archived_at__isnull=True).order_by("name")

@@ -45,7 +45,7 @@ def channel_history(channel: Channel, limit: int = 10) -> list:
 
 def routable_agent(public_id: str, *, path: str = "agent") -> Agent:
     """The agent a channel form or request names; InvalidInput (at `path`) when none."""
-    found = Agent.objects.filter(public_id=public_id).first() if public_id else None
+    found = Agent.objects.agents().filter(public_id=public_id).first() if public_id else None
     if found is None:
         raise InvalidInput(
             [{"path": path, "message": f"no agent {public_id}" if public_id else "choose an agent"}]

@@ -9,37 +9,55 @@ from django.db import transaction
 from django.utils import timezone
 
 from agents.domain import config as schema
+from agents.domain import documents
+from agents.domain.documents import DocumentKind
 from agents.domain.exceptions import InvalidInput
 from agents.domain.text import clean_metadata
-from agents.models import Agent, Draft, new_agent_id
+from agents.models import Agent, Draft
+from agents.models.base import new_public_id
 from agents.selectors import runtime
 from agents.services.base import (
     User,
     actor,
     record,
 )
+from agents.services.prompt_links import check_links, record_uses
 from agents.services.releases import can_release
 from agents.services.revisions import write_revision
 
 
-def _unused_public_id() -> str:
-    """A fresh `ag_…` id never held by any agent, present or deleted (history keeps them)."""
+def _unused_public_id(kind: DocumentKind) -> str:
+    """A fresh `ag_…` (or `pr_…`) id never held by any agent or prompt, present or
+    deleted (history keeps them)."""
     while True:
-        candidate = new_agent_id()
+        candidate = new_public_id(kind.prefix)
         if not Agent.history.filter(public_id=candidate).exists():
             return candidate
 
 
 def create_agent(
-    *, name: str, user: User, description: str = "", config: dict[str, Any] | None = None
+    *,
+    name: str,
+    user: User,
+    description: str = "",
+    config: dict[str, Any] | None = None,
+    kind: str = Agent.Kind.AGENT,
 ) -> Agent:
-    """Create an agent and its draft; a partial `config` is merged over the defaults."""
+    """Create an agent (or, with kind `prompt`, a library prompt) and its draft; a
+    partial `config` is merged over the kind's defaults."""
     metadata = clean_metadata(name, description)
+    document_kind = documents.of(kind)
     if config is not None and not isinstance(config, dict):
         raise InvalidInput([{"path": "config", "message": "must be a JSON object"}])
-    document = schema.normalize(schema.merge_patch(schema.default_config(), config or {}))
+    document = document_kind.normalize(schema.merge_patch(document_kind.default(), config or {}))
+    check_links(document)
     with transaction.atomic():
-        agent = Agent(public_id=_unused_public_id(), created_by=actor(user), **metadata)
+        agent = Agent(
+            public_id=_unused_public_id(document_kind),
+            kind=kind,
+            created_by=actor(user),
+            **metadata,
+        )
         record(agent, user, "Created")
         agent.save()
         draft = Draft(
@@ -52,6 +70,8 @@ def create_agent(
         record(draft, user, "Created")
         draft.save()
         write_revision(draft, user=user, reason="Created", previous=None)
+        if document.get("prompt_links"):
+            record_uses(agent, None, document)
     return agent
 
 

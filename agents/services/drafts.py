@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agents.domain import config as schema
+from agents.domain import documents
 from agents.domain.exceptions import DraftConflict
 from agents.models import Agent, Draft, PublishedVersion
 from agents.selectors import runtime
@@ -19,6 +20,7 @@ from agents.services.base import (
     locked_draft,
     record,
 )
+from agents.services.prompt_links import check_links, record_uses
 from agents.services.revisions import write_revision
 
 _KEEP = object()
@@ -41,6 +43,7 @@ def replace_draft(
     `restored_from` is kept from before unless given (a restore names its source).
     """
     digest = schema.content_hash(document)
+    check_links(document)
     with transaction.atomic():
         draft = locked_draft(agent)
         check_active(draft.agent)
@@ -90,6 +93,8 @@ def _write_draft(
         restored_from_version=restored_from if restoring else None,
         restored_from_revision=restored_from_revision if restoring else None,
     )
+    if document.get("prompt_links") or previous.get("prompt_links"):
+        record_uses(draft.agent, None, document)
     runtime.refresh_on_commit(draft.agent.public_id)
     return draft
 
@@ -108,7 +113,7 @@ def update_draft(
     """
     return replace_draft(
         agent=agent,
-        document=schema.normalize(config),
+        document=documents.of(agent.kind).normalize(config),
         user=user,
         expected_revision=expected_revision,
         reason="Edited",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.domain import config as schema
+from agents.domain import documents
 from agents.models import Draft, DraftRevision, PublishedVersion
 from agents.services.base import REASON_MAX, User, actor
 from agents.services.snapshots import freeze
@@ -26,7 +27,9 @@ def write_revision(
     return DraftRevision.objects.create(
         agent_id=draft.agent_id,
         number=draft.revision,
-        snapshot=freeze(draft.content_hash, draft.config),
+        snapshot=freeze(
+            draft.content_hash, draft.config, documents.of(draft.agent.kind).schema_version
+        ),
         content_hash=draft.content_hash,
         created_by=actor(user),
         created_at=draft.updated_at,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from agents.domain import config as schema
+from agents.domain import documents
 from agents.domain.exceptions import NoChanges
 from agents.domain.text import clean_metadata
 from agents.models import Agent, Draft, PublishedVersion
@@ -18,6 +18,7 @@ from agents.services.base import (
     record,
 )
 from agents.services.drafts import replace_draft
+from agents.services.prompt_links import record_uses
 
 
 def save_version(
@@ -51,9 +52,11 @@ def save_version(
             created_by=actor(user),
             config=draft.config,
             content_hash=draft.content_hash,
-            schema_version=schema.SCHEMA_VERSION,
+            schema_version=documents.of(locked.kind).schema_version,
             parent=draft.restored_from or latest,
         )
+        if draft.config.get("prompt_links"):
+            record_uses(locked, version, draft.config)
         if draft.restored_from_id is not None:
             # The draft now descends from the version just saved; the revision
             # stays, since the configuration itself did not change.
@@ -78,7 +81,7 @@ def restore_version(
     """
     return _restore(
         version.agent,
-        document=schema.upgrade(version.config, version.schema_version),
+        document=documents.of(version.agent.kind).upgrade(version.config, version.schema_version),
         label=version.label,
         user=user,
         expected_revision=expected_revision,
@@ -100,7 +103,9 @@ def restore_revision(
     revision = revision_selectors.revision(agent, number)
     return _restore(
         agent,
-        document=schema.upgrade(revision.snapshot.config, revision.snapshot.schema_version),
+        document=documents.of(agent.kind).upgrade(
+            revision.snapshot.config, revision.snapshot.schema_version
+        ),
         label=revision.label,
         user=user,
         expected_revision=expected_revision,

@@ -56,7 +56,7 @@ def test_public_ids_are_never_reused(user, monkeypatch):
     first = services.create_agent(name="Old", user=user)
     old_id = first.public_id
     ids = iter([old_id, "ag_bbbbbbbbbb"])
-    monkeypatch.setattr(agent_services, "new_agent_id", lambda: next(ids))
+    monkeypatch.setattr(agent_services, "new_public_id", lambda prefix: next(ids))
     assert services.create_agent(name="New", user=user).public_id == "ag_bbbbbbbbbb"
 
 

@@ -1,0 +1,98 @@
+"""Prompt links in agents' documents: checked against the library when written, and
+indexed (PromptUse) so a prompt finds where it is used.
+
+A link names a prompt (`pr_…`), pinned to a version or following the released one,
+with values for the prompt's variables. Writing one is refused (ConfigInvalid, by
+path) when the prompt or the pinned version does not exist, when a followed prompt
+has nothing released yet, or when a value is missing or of the wrong type for the
+version it resolves to now. Prompts link no prompts, so links cannot form a cycle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agents.domain import prompts as prompt_documents
+from agents.domain.exceptions import ConfigInvalid
+from agents.models import Agent, PromptUse, PublishedVersion
+
+
+def linked_documents(links: list[dict[str, Any]]) -> tuple[dict, list[dict[str, str]]]:
+    """For each link index, the (prompt, version) it resolves to now, and the problems
+    of the links that resolve to nothing. Two queries whatever the number of links."""
+    ids = {link["prompt"] for link in links}
+    found = {
+        p.public_id: p
+        for p in Agent.objects.prompts()
+        .filter(public_id__in=ids)
+        .select_related("released_version")
+    }
+    pinned = {
+        (v.agent_id, v.number): v
+        for v in PublishedVersion.objects.filter(
+            agent__in=[found[i] for i in ids if i in found],
+            number__in={link["version"] for link in links if link["version"]},
+        )
+    }
+    resolved, problems = {}, []
+    for index, link in enumerate(links):
+        path = f"prompt_links[{index}]"
+        prompt = found.get(link["prompt"])
+        if prompt is None:
+            problems.append({"path": f"{path}.prompt", "message": f"no prompt {link['prompt']}"})
+            continue
+        if link["version"] is not None:
+            version = pinned.get((prompt.pk, link["version"]))
+            if version is None:
+                message = f"{prompt.public_id} has no version v{link['version']}"
+                problems.append({"path": f"{path}.version", "message": message})
+                continue
+        else:
+            version = prompt.released_version
+            if version is None:
+                message = f"{prompt.public_id} has nothing released to follow: pin a version"
+                problems.append({"path": f"{path}.version", "message": message})
+                continue
+        resolved[index] = (prompt, version)
+    return resolved, problems
+
+
+def check_links(document: dict[str, Any]) -> None:
+    """ConfigInvalid naming every link problem of an agent document (nothing else)."""
+    links = document.get("prompt_links") or []
+    if not links:
+        return
+    resolved, problems = linked_documents(links)
+    for index, (_prompt, version) in resolved.items():
+        problems += prompt_documents.value_problems(
+            version.config, links[index]["variables"], f"prompt_links[{index}].variables"
+        )
+    if problems:
+        raise ConfigInvalid(problems)
+
+
+def record_uses(agent: Agent, version: PublishedVersion | None, document: dict[str, Any]) -> None:
+    """Index the links of the agent's draft (version None: replacing the draft's rows)
+    or of a version just saved. Call inside the write's transaction."""
+    links = document.get("prompt_links") or []
+    if version is None:
+        PromptUse.objects.filter(agent=agent, version__isnull=True).delete()
+    if not links:
+        return
+    prompts = dict(
+        Agent.objects.prompts()
+        .filter(public_id__in={link["prompt"] for link in links})
+        .values_list("public_id", "pk")
+    )
+    PromptUse.objects.bulk_create(
+        PromptUse(
+            prompt_id=prompts[link["prompt"]],
+            agent=agent,
+            version=version,
+            role=link["role"],
+            sort_order=link["sort_order"],
+            pinned=link["version"],
+        )
+        for link in links
+        if link["prompt"] in prompts
+    )

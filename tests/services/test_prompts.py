@@ -1,0 +1,124 @@
+"""The prompt library on the agents' versioning core: drafts, versions and releases
+of prompts, links checked when written, usage and the impact of a release."""
+
+import pytest
+from django.db.models import ProtectedError
+
+from agents import selectors, services
+from agents.domain.exceptions import ConfigInvalid, UnknownReference
+from agents.models import Agent, PromptUse
+from agents.selectors import prompts as prompt_selectors
+from tests.helpers import edit
+
+pytestmark = pytest.mark.django_db
+
+GREETING = {
+    "text": "Hello {{customer_name}}, calls are recorded{{suffix}}",
+    "variables": [
+        {"name": "customer_name", "type": "string", "default": "there"},
+        {"name": "suffix", "type": "string"},
+    ],
+}
+
+
+@pytest.fixture
+def prompt(user):
+    prompt = services.create_agent(
+        name="Recording notice", user=user, kind="prompt", config=GREETING
+    )
+    v1 = services.save_version(agent=prompt, name="First wording", user=user)
+    services.release_version(version=v1, user=user)
+    prompt.refresh_from_db()
+    return prompt
+
+
+def link(prompt, version=None, **values):
+    return {"prompt_links": [{"prompt": prompt.public_id, "version": version, "variables": values}]}
+
+
+def test_a_prompt_is_versioned_by_the_same_core(prompt, user):
+    assert prompt.public_id.startswith("pr_")
+    assert prompt.kind == "prompt"
+    draft = edit(prompt, {"text": "Hi {{customer_name}}{{suffix}}"}, user=user)
+    assert draft.revision == 2
+    v2 = services.save_version(agent=prompt, name="Shorter", user=user)
+    assert v2.number == 2
+    assert v2.config["variables"] == prompt.versions.get(number=1).config["variables"]
+    services.restore_version(version=prompt.versions.get(number=1), user=user)
+    prompt.draft.refresh_from_db()
+    assert prompt.draft.content_hash == prompt.versions.get(number=1).content_hash
+    assert prompt.public_id not in {a.public_id for a in selectors.agent_list()}
+    assert [p.public_id for p in selectors.agent_list(kind="prompt")] == [prompt.public_id]
+    with pytest.raises(UnknownReference):
+        selectors.agent_for_page(prompt.public_id)
+
+
+@pytest.mark.parametrize(
+    ("document", "path"),
+    [
+        ({"text": "Hi {{name}}"}, "text"),
+        ({"variables": [{"name": "n", "type": "number", "default": "two"}]}, "variables[0]"),
+        ({"variables": [{"name": "n"}, {"name": "n"}]}, "variables"),
+        ({"text": "x", "llm": {}}, "llm"),
+    ],
+)
+def test_a_bad_prompt_is_refused_by_path_and_nothing_changes(prompt, user, document, path):
+    with pytest.raises(ConfigInvalid) as info:
+        services.update_draft(agent=prompt, config=document, user=user)
+    assert path in {problem["path"] for problem in info.value.errors}
+    prompt.draft.refresh_from_db()
+    assert prompt.draft.revision == 1
+
+
+def test_links_are_checked_against_the_library(agent, prompt, user):
+    cases = [
+        ({"prompt_links": [{"prompt": "pr_aaaaaaaaaa"}]}, "prompt_links[0].prompt"),
+        (link(prompt, version=9, suffix="."), "prompt_links[0].version"),
+        (link(prompt), "prompt_links[0].variables.suffix"),
+        (link(prompt, suffix=3), "prompt_links[0].variables.suffix"),
+        (link(prompt, suffix=".", colour="red"), "prompt_links[0].variables.colour"),
+    ]
+    for patch, path in cases:
+        with pytest.raises(ConfigInvalid) as info:
+            edit(agent, patch, user=user)
+        assert path in {problem["path"] for problem in info.value.errors}, patch
+    assert not PromptUse.objects.exists()
+    unreleased = services.create_agent(name="Draft only", user=user, kind="prompt")
+    with pytest.raises(ConfigInvalid, match="nothing released"):
+        edit(agent, {"prompt_links": [{"prompt": unreleased.public_id}]}, user=user)
+
+
+def test_links_are_indexed_for_the_draft_and_each_version(agent, prompt, user):
+    edit(agent, link(prompt, suffix="."), user=user)
+    services.save_version(agent=agent, name="With the notice", user=user)
+    edit(agent, link(prompt, version=1, suffix="!"), user=user)
+    uses = prompt_selectors.usage(prompt)
+    assert [(u.ref.split("@")[1], u.mode) for u in uses] == [
+        ("draft", "pinned"),
+        ("v1", "following"),
+    ]
+    edit(agent, {"prompt_links": None}, user=user)
+    assert [u.ref.split("@")[1] for u in prompt_selectors.usage(prompt)] == ["v1"]
+    with pytest.raises(ProtectedError):  # linked: never deleted
+        Agent.objects.filter(pk=prompt.pk).delete()
+
+
+def test_releasing_a_prompt_lists_the_live_references_that_follow_it(
+    agent, make_agent, make_version, prompt, user
+):
+    edit(agent, link(prompt, suffix="."), user=user)
+    v1 = services.save_version(agent=agent, name="Follows", user=user)
+    services.release_version(version=v1, user=user)
+    channel = services.create_channel(user=user, name="Main line", kind="phone", agent=agent)
+    pinned = make_agent("Pinned one")
+    edit(pinned, link(prompt, version=1, suffix="."), user=user)
+    edit(prompt, {"text": "Hi {{customer_name}}, this call is recorded{{suffix}}"}, user=user)
+    v2 = services.save_version(agent=prompt, name="Plainer", user=user)
+    affected = prompt_selectors.impact(prompt, v2)
+    refs = {a.ref: a for a in affected}
+    assert set(refs) == {f"{agent.public_id}@released", f"{agent.public_id}@draft"}
+    released = refs[f"{agent.public_id}@released"]
+    assert released.before == "Hello there, calls are recorded."
+    assert released.after == "Hi there, this call is recorded."
+    assert [c.public_id for c in released.channels] == [channel.public_id]
+    assert prompt_selectors.impact(prompt, prompt.versions.get(number=1)) == []
