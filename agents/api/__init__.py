@@ -16,6 +16,7 @@ from agents.api.agents import agents
 from agents.api.auth import BearerToken
 from agents.api.channels import channels
 from agents.api.evals import agent_suites, runs, suites
+from agents.api.prompts import prompts
 from agents.api.releases import agent_releases, requests_router, schedules_router
 from agents.api.revisions import revisions
 from agents.api.rollouts import alerts_router, channel_rollouts, rollouts_router
@@ -65,6 +66,7 @@ api.add_router("/channels", channels)
 api.add_router("/channels", channel_rollouts)
 api.add_router("/rollouts", rollouts_router)
 api.add_router("/alerts", alerts_router)
+api.add_router("/prompts", prompts)
 api.add_router("", agent_suites)
 api.add_router("/suites", suites)
 api.add_router("/runs", runs)

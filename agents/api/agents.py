@@ -238,26 +238,24 @@ def release(request, agent_id: str, payload: ReleaseIn):
     return release_response(version, event)
 
 
-def release_response(version, event) -> Status:
+def release_body(version, event) -> dict:
     """The answer to a release: the pointer now, before, and the logged event."""
     if event is None:
-        return Status(
-            200,
-            {
-                "released_version": version.number,
-                "previous_version": version.number,
-                "event": None,
-            },
-        )
-    event = selectors.release_event(event.pk)
-    return Status(
-        200,
-        {
+        return {
             "released_version": version.number,
-            "previous_version": event.previous_version.number if event.previous_version else None,
-            "event": event_out(event),
-        },
-    )
+            "previous_version": version.number,
+            "event": None,
+        }
+    event = selectors.release_event(event.pk)
+    return {
+        "released_version": version.number,
+        "previous_version": event.previous_version.number if event.previous_version else None,
+        "event": event_out(event),
+    }
+
+
+def release_response(version, event) -> Status:
+    return Status(200, release_body(version, event))
 
 
 @agents.post(

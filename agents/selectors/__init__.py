@@ -68,6 +68,9 @@ from agents.selectors.labels import (
     scheduled_release,
     scheduled_releases,
 )
+from agents.selectors.prompts import Affected, Use
+from agents.selectors.prompts import impact as prompt_impact
+from agents.selectors.prompts import usage as prompt_usage
 from agents.selectors.releases import ReleasePlan, release_plan
 from agents.selectors.revisions import (
     REVISIONS_PAGE_SIZE,
@@ -102,6 +105,7 @@ from agents.selectors.versions import (
 __all__ = [
     "HISTORY_PAGE_SIZE",
     "REVISIONS_PAGE_SIZE",
+    "Affected",
     "ArmView",
     "CaseRow",
     "HistoryPage",
@@ -112,6 +116,7 @@ __all__ = [
     "RevisionPage",
     "RevisionRow",
     "Side",
+    "Use",
     "VersionStats",
     "active_agents",
     "agent_channels",
@@ -155,6 +160,8 @@ __all__ = [
     "open_alerts_of_channel",
     "playground_session",
     "progress",
+    "prompt_impact",
+    "prompt_usage",
     "recent_numbers",
     "recent_revisions",
     "release_arms",

@@ -1,0 +1,115 @@
+"""Schemas of the prompt library (OpenAPI components)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from agents.api.schemas import DraftInfo, ReleaseOut, VersionSummary
+
+VariableType = Literal["string", "number", "boolean"]
+
+
+class VariableIO(Schema):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    type: VariableType = "string"
+    default: str | bool | int | float | None = None
+
+
+class PromptOut(Schema):
+    id: str = Field(..., description="`pr_…`")
+    name: str
+    description: str
+    status: Literal["unpublished", "published", "unpublished_changes"]
+    released_version: int | None
+    latest_version: int | None
+    draft: DraftInfo
+    created_at: datetime
+    archived: bool
+    approvals_required: int
+
+
+class PromptList(Schema):
+    data: list[PromptOut]
+    next: str | None
+
+
+class PromptCreate(Schema):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    text: str = ""
+    variables: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class PromptPatch(Schema):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = None
+    approvals_required: int | None = Field(None, ge=0, le=2)
+
+
+class PromptDraftIn(Schema):
+    """PUT: the whole document (an omitted field takes its default). PATCH: the fields
+    given replace theirs (`variables` as a whole list)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    text: str | None = None
+    variables: list[dict[str, Any]] | None = None
+
+
+class PromptDraftOut(Schema):
+    revision: int
+    text: str
+    variables: list[VariableIO]
+    content_hash: str
+    updated_at: datetime
+    updated_by: str | None
+    restored_from: int | None
+
+
+class PromptVersionOut(VersionSummary):
+    text: str
+    variables: list[VariableIO]
+    parent: int | None
+
+
+class PromptVersionList(Schema):
+    data: list[VersionSummary]
+    next: str | None
+
+
+class AffectedOut(Schema):
+    agent: str
+    ref: str = Field(..., description="`ag_x@released`, `ag_x@staging`, `ag_x@draft`")
+    role: str
+    channels: list[str]
+    rollouts: list[str]
+    before: str | None = Field(None, description="The linked text as rendered now.")
+    after: str | None = Field(None, description="The linked text once released.")
+
+
+class PromptReleaseOut(ReleaseOut):
+    affected: list[AffectedOut] = Field(
+        ..., description="The agent references, channels and rollouts whose behaviour changed."
+    )
+
+
+class PromptImpactOut(Schema):
+    affected: list[AffectedOut]
+
+
+class UseOut(Schema):
+    agent: str
+    ref: str = Field(..., description="`ag_x@draft` or `ag_x@v3`: the document that links it.")
+    mode: Literal["pinned", "following"]
+    role: str
+    version: int | None = Field(None, description="The pinned version (null: following).")
+
+
+class UsageOut(Schema):
+    data: list[UseOut]
