@@ -34,6 +34,7 @@ BINDING_COLUMNS = (
     "content_hash",
     "started_at",
     "revision",
+    "prompt_versions",
 )
 
 
@@ -158,7 +159,7 @@ def _triggers() -> list[Trigger]:
             postgres="""CREATE OR REPLACE TRIGGER agents_conversation_binding
             BEFORE UPDATE ON agents_conversation
             FOR EACH ROW EXECUTE FUNCTION agents_conversation_binding()""",
-            requires=("revision",),
+            requires=("revision", "prompt_versions"),
         )
     )
     triggers.append(

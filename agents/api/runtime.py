@@ -35,10 +35,11 @@ runtime_router = Router(tags=["runtime"])
     summary="Resolve ag_x, ag_x@released, ag_x@draft, ag_x@v3 or ag_x@r12 to its configuration",
 )
 def resolve(request, ref: str):
-    """`ETag` is the content hash; `If-None-Match` with it answers 304."""
+    """`ETag` is the content hash (with the linked prompts' versions when the agent
+    follows prompts); `If-None-Match` with it answers 304."""
     require(request, VIEW_AGENT)
     resolved = runtime.resolve(ref, getattr(request, "prefetched", None))
-    etag = f'"{resolved.content_hash}"'
+    etag = f'"{resolved.etag}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:

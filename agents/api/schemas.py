@@ -243,11 +243,23 @@ class DiffOut(Schema):
     summary: DiffSummary
 
 
+class LinkedPromptOut(Schema):
+    prompt: str = Field(..., description="`pr_…`")
+    role: str
+    sort_order: int
+    version: int = Field(..., description="The prompt version the link resolved to.")
+    text: str = Field(..., description="Rendered with the link's variable values.")
+
+
 class ResolveOut(Schema):
     agent: str
     version: BoundRef
     content_hash: str
     config: dict[str, Any]
+    prompts: list[LinkedPromptOut] = Field(
+        default_factory=list,
+        description="The configuration's `prompt_links` resolved now (absent without links).",
+    )
 
 
 class ConversationIn(Schema):
@@ -265,6 +277,10 @@ class ConversationOut(Schema):
     variant: str | None
     content_hash: str
     config: dict[str, Any]
+    prompts: list[LinkedPromptOut] = Field(
+        default_factory=list,
+        description="The linked prompts as the conversation started with them, forever.",
+    )
     started_at: datetime
     ended_at: datetime | None
     outcome: str | None

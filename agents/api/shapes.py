@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.models import Agent, Conversation, PublishedVersion, ReleaseEvent
+from agents.selectors.conversations import prompts_of
 
 
 def username(user) -> str | None:
@@ -116,6 +117,7 @@ def conversation_out(conversation: Conversation, agent: str, resolved=None):
         "variant": conversation.variant or None,
         "content_hash": conversation.content_hash,
         "config": resolved.config if resolved else conversation.config,
+        "prompts": list(resolved.prompts) if resolved else prompts_of(conversation),
         "started_at": conversation.started_at,
         "ended_at": conversation.ended_at,
         "outcome": conversation.outcome or None,

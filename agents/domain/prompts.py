@@ -155,3 +155,16 @@ def render(document: dict[str, Any], values: dict[str, Any], *, path: str = "var
         raise ConfigInvalid(problems)
     merged = {v["name"]: v["default"] for v in document["variables"]} | values
     return PLACEHOLDER.sub(lambda match: _shown(merged[match[1]]), document["text"])
+
+
+def with_linked_texts(config: dict[str, Any], linked: list[dict[str, Any]]) -> dict[str, Any]:
+    """The configuration a model is given: the agent's system prompt followed by each
+    linked prompt's rendered text, in link order (runtimes get the same texts apart, in
+    `prompts`, and may compose them their own way)."""
+    if not linked:
+        return config
+    composed = copy.deepcopy(config)
+    parts = [composed.get("prompt", {}).get("system_prompt", "")]
+    parts += [prompt["text"] for prompt in linked]
+    composed.setdefault("prompt", {})["system_prompt"] = "\n\n".join(p for p in parts if p)
+    return composed

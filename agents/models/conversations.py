@@ -48,6 +48,9 @@ class Conversation(BoundConfiguration):
     playground = models.BooleanField(default=False)
     # Bound to draft revision rN (its snapshot) rather than to the draft as it was.
     revision = models.PositiveIntegerField(null=True, blank=True)
+    # The library prompt versions its links resolved to when it started, kept forever:
+    # [{"prompt": "pr_…", "role": "main", "version": 3}] (empty without links).
+    prompt_versions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

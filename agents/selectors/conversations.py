@@ -10,6 +10,7 @@ from agents.domain import references
 from agents.domain.exceptions import InvalidInput, UnknownReference
 from agents.domain.stats import wilson_interval
 from agents.models import Agent, Conversation
+from agents.selectors import runtime
 
 
 def bound_to(rows: QuerySet[Conversation], version: str) -> QuerySet[Conversation]:
@@ -178,3 +179,12 @@ def agent_conversation(agent: Agent, public_id: str) -> Conversation:
 def turns_of(conversation: Conversation) -> list:
     """A conversation's turns in order."""
     return list(conversation.turns.order_by("position"))
+
+
+def prompts_of(conversation: Conversation) -> list[dict]:
+    """The linked prompts as the conversation started with them (their versions are
+    kept on it; the texts come from those immutable versions)."""
+    if not conversation.prompt_versions:
+        return []
+    versions = {(p["prompt"], p["role"]): p["version"] for p in conversation.prompt_versions}
+    return runtime.linked_prompts(conversation.config, versions)

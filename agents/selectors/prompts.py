@@ -47,7 +47,8 @@ class Affected:
     ref: str  # ag_x@released, ag_x@staging, ag_x@draft
     role: str
     before: str | None  # the linked text rendered now (None: could not render)
-    after: str | None  # … and once the version is released
+    after: str | None  # … and once the version is released (None: it cannot be)
+    values: dict[str, Any] = field(default_factory=dict)  # the link's variable values
     channels: list[Channel] = field(default_factory=list)
     rollouts: list[Rollout] = field(default_factory=list)
 
@@ -113,6 +114,7 @@ def impact(prompt: Agent, version: PublishedVersion) -> list[Affected]:
                     role=use.role,
                     before=_render(before_document, values),
                     after=_render(version.config, values),
+                    values=values,
                     channels=serving,
                     rollouts=[r for c in serving for r in rollouts.get(c.pk, [])],
                 )

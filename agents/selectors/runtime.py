@@ -15,15 +15,17 @@ the draft — is handled by the kind of cache:
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from agents.domain import prompts as prompt_documents
 from agents.domain.exceptions import AgentNotPublished, InvalidInput, UnknownReference
 from agents.domain.references import parse_agent_ref
 from agents.models import Agent, Draft, DraftRevision, Label, PublishedVersion
@@ -43,14 +45,27 @@ class Resolved:
     content_hash: str
     config: dict[str, Any]
     body: bytes = b""  # the resolve response, encoded once and cached with the rest
+    # The linked library prompts as resolved now: [{"prompt", "role", "sort_order",
+    # "version", "text"}] in order (empty without links).
+    prompts: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def etag(self) -> str:
+        """The content hash, and the prompt versions when links follow prompts."""
+        if not self.prompts:
+            return self.content_hash
+        versions = ",".join(f"{p['prompt']}:{p['version']}" for p in self.prompts)
+        digest = hashlib.sha256(f"{self.content_hash}|{versions}".encode()).hexdigest()
+        return f"{self.content_hash[:32]}-{digest[:16]}"
 
 
-def _encode(agent: str, version: int | str, content_hash: str, config: dict) -> bytes:
-    return json.dumps(
-        {"agent": agent, "version": version, "content_hash": content_hash, "config": config},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
+def _encode(
+    agent: str, version: int | str, content_hash: str, config: dict, prompts: Any = None
+) -> bytes:
+    document = {"agent": agent, "version": version, "content_hash": content_hash, "config": config}
+    if prompts:
+        document["prompts"] = list(prompts)
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def shared_cache() -> bool:
@@ -67,14 +82,50 @@ def resolve(ref: str, prefetched: dict | None = None) -> Resolved:
     except InvalidInput as exc:
         raise UnknownReference(exc.errors[0]["message"]) from None
     if reference.kind == "draft":
-        return _draft(public_id, prefetched)
-    if reference.kind == "released":
-        return _released(public_id, prefetched)
-    if reference.kind == "revision":
-        return _revision(public_id, reference.number)
-    if reference.kind == "label":
-        return _label(public_id, reference.name)
-    return _version(public_id, reference.number)
+        found = _draft(public_id, prefetched)
+    elif reference.kind == "released":
+        found = _released(public_id, prefetched)
+    elif reference.kind == "revision":
+        found = _revision(public_id, reference.number)
+    elif reference.kind == "label":
+        found = _label(public_id, reference.name)
+    else:
+        found = _version(public_id, reference.number)
+    return with_prompts(found) if found.config.get("prompt_links") else found
+
+
+def with_prompts(resolved: Resolved) -> Resolved:
+    """`resolved` with its linked prompts resolved now: a pinned one from the forever
+    cache, a followed one through the prompt's released pointer (refreshed when the
+    prompt is released, like an agent's)."""
+    prompts = tuple(linked_prompts(resolved.config))
+    body = _encode(
+        resolved.agent, resolved.version, resolved.content_hash, resolved.config, prompts
+    )
+    return replace(resolved, body=body, prompts=prompts)
+
+
+def linked_prompts(
+    config: dict[str, Any], versions: dict[tuple[str, str], int] | None = None
+) -> list[dict[str, Any]]:
+    """The config's prompt links, in order, with the version each resolves to — the one
+    pinned, the one in `versions` (what a conversation started with), or the released
+    one — and its text rendered with the link's values."""
+    found = []
+    links = sorted(config.get("prompt_links") or [], key=lambda k: (k["sort_order"], k["role"]))
+    for link in links:
+        number = link["version"] or (versions or {}).get((link["prompt"], link["role"]))
+        version = _version(link["prompt"], number) if number else _released(link["prompt"])
+        found.append(
+            {
+                "prompt": link["prompt"],
+                "role": link["role"],
+                "sort_order": link["sort_order"],
+                "version": version.version,
+                "text": prompt_documents.render(version.config, link["variables"]),
+            }
+        )
+    return found
 
 
 def prefetch_keys(ref: str | None) -> tuple[str, ...]:

@@ -64,6 +64,10 @@ def start_conversation(
         started_by_id=who.pk if (who := actor(user)) else None,
         playground=playground,
         revision=revision_number(resolved),
+        prompt_versions=[
+            {"prompt": p["prompt"], "role": p["role"], "version": p["version"]}
+            for p in resolved.prompts
+        ],
     )
     return conversation, resolved
 

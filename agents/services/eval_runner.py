@@ -17,8 +17,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from agents.domain import checks as evals
+from agents.domain.prompts import with_linked_texts
 from agents.models import EvalResult, EvalRun
 from agents.providers import Message, Provider, ProviderError, get_provider
+from agents.selectors import runtime
 
 
 def execute_eval_run(*, run_id: int, provider: Provider | None = None) -> EvalRun:
@@ -41,7 +43,8 @@ def execute_eval_run(*, run_id: int, provider: Provider | None = None) -> EvalRu
         heartbeat_at=timezone.now(),
         provider=provider.name,
     )
-    config = run.config
+    # Linked library prompts as they resolve when the run executes (pinned ones fixed).
+    config = with_linked_texts(run.config, runtime.linked_prompts(run.config))
     deadline = started_at + timedelta(seconds=settings.EVAL_RUN_MAX_SECONDS)
     done = set(run.results.values_list("position", flat=True))
     for position, case in enumerate(run.cases, start=1):

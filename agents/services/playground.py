@@ -9,10 +9,12 @@ from django.db import transaction
 from agents.domain import checks as evals
 from agents.domain import references
 from agents.domain.exceptions import ConversationEnded, ProviderFailed
+from agents.domain.prompts import with_linked_texts
 from agents.domain.references import agent_ref
 from agents.domain.text import clean_text
 from agents.models import Agent, Conversation, Turn
 from agents.providers import Message, Provider, ProviderError, get_provider
+from agents.selectors.conversations import prompts_of
 from agents.services.base import (
     User,
 )
@@ -51,7 +53,8 @@ def send_playground_message(
     provider = provider or get_provider()
     try:
         completion = provider.complete(
-            config=conversation.config, messages=[*history, Message("user", text)]
+            config=with_linked_texts(conversation.config, prompts_of(conversation)),
+            messages=[*history, Message("user", text)],
         )
     except ProviderError as exc:
         raise ProviderFailed(f"The model provider failed ({exc.code}): {exc.message}") from None

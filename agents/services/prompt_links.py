@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from agents.domain import prompts as prompt_documents
-from agents.domain.exceptions import ConfigInvalid
+from agents.domain.exceptions import ConfigInvalid, InvalidInput
 from agents.models import Agent, PromptUse, PublishedVersion
+from agents.selectors.prompts import impact as prompt_impact
 
 
 def linked_documents(links: list[dict[str, Any]]) -> tuple[dict, list[dict[str, str]]]:
@@ -96,3 +97,25 @@ def record_uses(agent: Agent, version: PublishedVersion | None, document: dict[s
         for link in links
         if link["prompt"] in prompts
     )
+
+
+def check_followers(prompt: Agent, version: PublishedVersion) -> None:
+    """Before `version` of a prompt is released: every live link that follows the prompt
+    must render with it (a new required variable, a removed one, a changed type would
+    break them). InvalidInput naming each reference and variable otherwise."""
+    problems = []
+    for affected in prompt_impact(prompt, version):
+        if affected.after is None:
+            problems += prompt_documents.value_problems(
+                version.config, affected.values, f"{affected.ref}.variables"
+            )
+    if problems:
+        raise InvalidInput(
+            [
+                {
+                    "path": problem["path"],
+                    "message": f"{problem['message']}: give it a value (or a default) first",
+                }
+                for problem in problems
+            ]
+        )

@@ -25,6 +25,7 @@ from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent
 from agents.selectors import runtime
 from agents.selectors.releases import ReleasePlan, release_plan
 from agents.services.base import User, actor, check_active, record
+from agents.services.prompt_links import check_followers
 
 RELEASE_PERMISSION = "agents.release_version"
 UNDO_PAST_THE_GATE = (
@@ -104,6 +105,8 @@ def move_pointer(
         if plan.already_released:  # only the protection changes
             _set_label(agent, label, version, user, protect)
             return None
+        if agent.kind == Agent.Kind.PROMPT and label == RELEASED:
+            check_followers(agent, version)
         _point(agent, plan, user, protect)
         event = ReleaseEvent.objects.create(
             agent=agent,

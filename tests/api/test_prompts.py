@@ -112,3 +112,75 @@ def test_roles_apply_to_prompts_as_to_agents(make_api, prompt):
     error(viewer.patch(f"/prompts/{prompt}/draft", {"text": "x"}), 403, "permission_denied")
     assert editor.patch(f"/prompts/{prompt}/draft", {"text": "Edited"}).status_code == 200
     error(editor.post(f"/prompts/{prompt}/release", {"version": 1}), 403, "permission_denied")
+
+
+def test_resolve_and_conversations_carry_the_linked_prompts(api, prompt, agent):
+    link = {"prompt": prompt, "variables": {"company": "Acme"}}
+    api.patch(f"/agents/{agent.public_id}/draft", {"config": {"prompt_links": [link]}})
+    number = api.post(f"/agents/{agent.public_id}/versions", {"name": "Notice"}).json()["number"]
+    api.post(f"/agents/{agent.public_id}/release", {"version": number})
+    first = api.get(f"/resolve/{agent.public_id}")
+    assert first.json()["prompts"] == [
+        {
+            "prompt": prompt,
+            "role": "main",
+            "sort_order": 0,
+            "version": 1,
+            "text": "Calls with Acme are recorded.",
+        }
+    ]
+    etag = first["ETag"]
+    assert (
+        api.get(f"/resolve/{agent.public_id}", headers={"If-None-Match": etag}).status_code == 304
+    )
+    started = api.post("/conversations", {"agent": agent.public_id}).json()
+    assert started["prompts"][0]["version"] == 1
+    api.put(
+        f"/prompts/{prompt}/draft",
+        {"text": "{{company}} records calls.", "variables": NOTICE["variables"]},
+    )
+    api.post(f"/prompts/{prompt}/versions", {"name": "Plain"})
+    api.post(f"/prompts/{prompt}/release", {"version": 2})
+    second = api.get(f"/resolve/{agent.public_id}", headers={"If-None-Match": etag})
+    assert second.status_code == 200
+    assert second["ETag"] != etag
+    assert second.json()["prompts"][0]["text"] == "Acme records calls."
+    kept = api.get(f"/conversations/{started['id']}").json()
+    assert (kept["prompts"][0]["version"], kept["prompts"][0]["text"]) == (
+        1,
+        "Calls with Acme are recorded.",
+    )
+    assert (
+        api.post("/conversations", {"agent": agent.public_id}).json()["prompts"][0]["version"] == 2
+    )
+
+
+def test_a_followed_prompt_release_reaches_resolve_through_the_shared_cache(
+    with_redis, api, prompt, agent, django_capture_on_commit_callbacks
+):
+    link = {"prompt": prompt, "variables": {"company": "Acme"}}
+    api.patch(f"/agents/{agent.public_id}/draft", {"config": {"prompt_links": [link]}})
+    number = api.post(f"/agents/{agent.public_id}/versions", {"name": "Notice"}).json()["number"]
+    api.post(f"/agents/{agent.public_id}/release", {"version": number})
+    assert api.get(f"/resolve/{agent.public_id}").json()["prompts"][0]["version"] == 1
+    api.put(
+        f"/prompts/{prompt}/draft", {"text": "New, {{company}}.", "variables": NOTICE["variables"]}
+    )
+    api.post(f"/prompts/{prompt}/versions", {"name": "Plain"})
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(f"/prompts/{prompt}/release", {"version": 2})
+    assert api.get(f"/resolve/{agent.public_id}").json()["prompts"][0]["text"] == "New, Acme."
+
+
+def test_a_release_that_would_break_a_following_link_is_refused(api, prompt, agent):
+    link = {"prompt": prompt, "variables": {"company": "Acme"}}
+    api.patch(f"/agents/{agent.public_id}/draft", {"config": {"prompt_links": [link]}})
+    needs_more = {
+        "text": "{{company}} records calls for {{purpose}}.",
+        "variables": [*NOTICE["variables"], {"name": "purpose", "type": "string"}],
+    }
+    api.put(f"/prompts/{prompt}/draft", needs_more)
+    api.post(f"/prompts/{prompt}/versions", {"name": "With a purpose"})
+    refused = error(api.post(f"/prompts/{prompt}/release", {"version": 2}), 422, "validation_error")
+    assert refused["details"][0]["path"] == f"{agent.public_id}@draft.variables.purpose"
+    assert api.get(f"/prompts/{prompt}").json()["released_version"] == 1
