@@ -8,6 +8,7 @@ from agents.views import (
     evals,
     monitoring,
     playground,
+    prompts,
     releases,
     revisions,
     rollouts,
@@ -38,6 +39,9 @@ urlpatterns = [
     path("alerts/<str:alert_id>/ack/", rollouts.ack_alert, name="ack-alert"),
     path("tokens/<int:token_id>/revoke/", tokens.revoke_api_token, name="revoke-api-token"),
     path("agents/<str:public_id>/", agents.agent_detail, name="detail"),
+    path("prompts/", prompts.prompt_list, name="prompts"),
+    path("prompts/new/", prompts.prompt_create, name="prompt-create"),
+    path("prompts/<str:public_id>/", agents.agent_detail, name="prompt"),
     path("agents/<str:public_id>/header/", agents.agent_header, name="header"),
     path(
         "agents/<str:public_id>/conversations/",

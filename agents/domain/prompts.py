@@ -168,3 +168,25 @@ def with_linked_texts(config: dict[str, Any], linked: list[dict[str, Any]]) -> d
     parts += [prompt["text"] for prompt in linked]
     composed.setdefault("prompt", {})["system_prompt"] = "\n\n".join(p for p in parts if p)
     return composed
+
+
+def coerce_defaults(document: Any) -> Any:
+    """A prompt document as a form typed it: each variable's default read as its type
+    (`3` for a number, `true`/`false` for a boolean); anything unreadable is left as
+    typed, for normalize to name."""
+    if not isinstance(document, dict) or not isinstance(document.get("variables"), list):
+        return document
+    for variable in document["variables"]:
+        if not isinstance(variable, dict) or not isinstance(variable.get("default"), str):
+            continue
+        typed, kind = variable["default"].strip(), variable.get("type")
+        if kind == "boolean" and typed.lower() in ("true", "false"):
+            variable["default"] = typed.lower() == "true"
+        elif kind == "number":
+            try:
+                number = float(typed)
+            except ValueError:
+                continue
+            if number == number and abs(number) < 2**53:  # finite, not NaN
+                variable["default"] = int(number) if number.is_integer() else number
+    return document

@@ -22,9 +22,10 @@ from django.http import QueryDict
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from agents.domain import json_input
-from agents.domain.config import AgentConfig, normalize, tool_url_warnings
+from agents.domain import documents, json_input
+from agents.domain.config import AgentConfig, tool_url_warnings
 from agents.domain.exceptions import ConfigInvalid, InvalidInput
+from agents.domain.prompts import PromptDocument, coerce_defaults
 
 Kind = Literal["text", "textarea", "number", "select", "json", "lines", "list"]
 
@@ -56,6 +57,7 @@ _WORDS = {
     "json": "JSON",
 }
 _ROW_NOUNS = {
+    "variables": "variable",
     "knowledge": "knowledge base",
     "tools": "tool",
     "fields": "field",
@@ -165,9 +167,17 @@ def _model_specs(model: type[BaseModel]) -> tuple[FieldSpec, ...]:
     return tuple(_spec(name, info) for name, info in model.model_fields.items())
 
 
+# The document model each kind's editor is derived from, and its section titles.
+MODELS: dict[str, type[BaseModel]] = {"agent": AgentConfig, "prompt": PromptDocument}
+TITLES: dict[str, dict[str, str]] = {
+    "agent": SECTION_TITLES,
+    "prompt": {"text": "Text", "variables": "Variables"},
+}
+
+
 @cache
-def top_level_specs() -> tuple[FieldSpec, ...]:
-    return _model_specs(AgentConfig)
+def top_level_specs(kind: str = "agent") -> tuple[FieldSpec, ...]:
+    return _model_specs(MODELS[kind])
 
 
 # ---------------------------------------------------------------- parsing
@@ -240,17 +250,20 @@ def _parse_fields(
     return document
 
 
-def parse_form(data: QueryDict) -> tuple[dict[str, Any], dict[str, str]]:
+def parse_form(data: QueryDict, kind: str = "agent") -> tuple[dict[str, Any], dict[str, str]]:
     """The document the form describes, and the problems found reading it.
 
     When some fields cannot even be read (broken JSON), the rest is still checked
-    against the schema so the operator sees every problem at once.
+    against the schema so the operator sees every problem at once. A prompt's
+    variable defaults are typed text, read as their variable's type.
     """
     errors: dict[str, str] = {}
-    document = _parse_fields(top_level_specs(), data, "", errors)
+    document = _parse_fields(top_level_specs(kind), data, "", errors)
+    if kind == "prompt":
+        document = coerce_defaults(document)
     if errors:
         try:
-            normalize(document)
+            documents.of(kind).normalize(document)
         except ConfigInvalid as exc:
             for problem in exc.errors:
                 errors.setdefault(problem["path"], problem["message"])
@@ -270,8 +283,8 @@ def without_row(document: dict[str, Any], path: str) -> dict[str, Any]:
     return document
 
 
-def _spec_at(path: str) -> FieldSpec | None:
-    specs: tuple[FieldSpec, ...] = top_level_specs()
+def _spec_at(path: str, kind: str = "agent") -> FieldSpec | None:
+    specs: tuple[FieldSpec, ...] = top_level_specs(kind)
     found = None
     for part in path.split("."):
         found = next((spec for spec in specs if spec.name == part), None)
@@ -281,9 +294,9 @@ def _spec_at(path: str) -> FieldSpec | None:
     return found
 
 
-def with_blank_row(document: dict[str, Any], list_path: str) -> dict[str, Any]:
+def with_blank_row(document: dict[str, Any], list_path: str, kind: str = "agent") -> dict[str, Any]:
     """Append a new row, filled with the schema's defaults, to the list at `list_path`."""
-    spec = _spec_at(list_path)
+    spec = _spec_at(list_path, kind)
     if spec is None or spec.kind != "list":
         return document
     container = document
@@ -386,12 +399,14 @@ def _bind(
     return bound
 
 
-def editor_sections(document: dict[str, Any], errors: dict[str, str]) -> list[BoundSection]:
+def editor_sections(
+    document: dict[str, Any], errors: dict[str, str], kind: str = "agent"
+) -> list[BoundSection]:
     sections: dict[str, BoundSection] = {}
     warnings = tool_url_warnings(document)
-    for bound in _with_warnings(_bind(top_level_specs(), document, "", errors), warnings):
+    for bound in _with_warnings(_bind(top_level_specs(kind), document, "", errors), warnings):
         top = bound.path.split(".")[0].split("[")[0]
-        title = SECTION_TITLES[top]
+        title = TITLES[kind][top]
         section = sections.setdefault(title, BoundSection(top, title, [], errors.get(top, "")))
         section.fields.append(bound)
     for section in sections.values():

@@ -8,6 +8,7 @@ from agents.selectors.agents import (
     agent_list,
     draft_state,
     filter_by_status,
+    versioned_for_page,
     with_status,
 )
 from agents.selectors.alerts import alert, alerts, open_alert_count, release_arms
@@ -68,7 +69,7 @@ from agents.selectors.labels import (
     scheduled_release,
     scheduled_releases,
 )
-from agents.selectors.prompts import Affected, Use
+from agents.selectors.prompts import Affected, Use, linkable_prompts
 from agents.selectors.prompts import impact as prompt_impact
 from agents.selectors.prompts import usage as prompt_usage
 from agents.selectors.releases import ReleasePlan, release_plan
@@ -156,6 +157,7 @@ __all__ = [
     "labels_of",
     "latest_run_on",
     "latest_version",
+    "linkable_prompts",
     "open_alert_count",
     "open_alerts_of_channel",
     "playground_session",
@@ -189,6 +191,7 @@ __all__ = [
     "turns_of",
     "version_list",
     "version_stats",
+    "versioned_for_page",
     "versions_with_content",
     "with_status",
 ]

@@ -97,6 +97,13 @@ def agent_for_page(public_id: str, *, kind: str = "agent") -> Agent:
     return agent
 
 
+def versioned_for_page(public_id: str) -> Agent:
+    """agent_for_page for an agent (`ag_…`) or a library prompt (`pr_…`): the console's
+    versioning pages (history, compare, save, release, restore) serve both."""
+    kind = Agent.Kind.PROMPT if public_id.startswith("pr_") else Agent.Kind.AGENT
+    return agent_for_page(public_id, kind=kind)
+
+
 def active_agents() -> QuerySet[Agent]:
     """Agents a channel may be routed to, by name."""
     return Agent.objects.agents().filter(archived_at__isnull=True).order_by("name")

@@ -12,6 +12,7 @@ from agents.models import (
     Channel,
     EvalRun,
     Label,
+    PromptUse,
     PublishedVersion,
     ReleaseEvent,
     ReleaseRequest,
@@ -28,7 +29,9 @@ class HistoryRow:
     version: PublishedVersion
     is_released: bool
     release_label: str  # "Release" or "Roll back to vN"
-    used_by: tuple[str, ...] = ()  # channels serving this version: "Main line", "AB 20%"
+    # channels serving this version ("Main line", "AB 20%"); for a library prompt, the
+    # agents linking it (pinned to it, or following it while it is released)
+    used_by: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()  # labels pointing at it (`staging`), `released` excluded
     requests: tuple[tuple[str, str, str], ...] = ()  # (id, label, status) of requests in flight
     eval_passed: int | None = None  # the latest finished eval run on this configuration
@@ -82,23 +85,27 @@ def history_page(*, agent: Agent, page: int = 1) -> HistoryPage:
         .values_list("version_id", "public_id", "label", "status")
     ):
         in_flight.setdefault(version_id, []).append((public_id, label, status))
+    linked = _prompt_users(agent) if agent.kind == Agent.Kind.PROMPT else None
     rows = []
     for version in versions[:HISTORY_PAGE_SIZE]:
         is_released = released is not None and version.pk == released.pk
+        if linked is not None:
+            pinned, following = linked
+            used = sorted(pinned.get(version.number, set()) | (following if is_released else set()))
+        else:
+            used = usage(
+                channels,
+                version_number=version.number,
+                released_number=released.number if released else None,
+                labels=label_numbers,
+            )
         rollback = released is not None and version.number < released.number
         rows.append(
             HistoryRow(
                 version=version,
                 is_released=is_released,
                 release_label=f"Roll back to {version.label}" if rollback else "Release",
-                used_by=tuple(
-                    usage(
-                        channels,
-                        version_number=version.number,
-                        released_number=released.number if released else None,
-                        labels=label_numbers,
-                    )
-                ),
+                used_by=tuple(used),
                 labels=tuple(n for n, number in label_numbers.items() if number == version.number),
                 requests=tuple(in_flight.get(version.pk, ())),
                 eval_passed=version.eval_passed,
@@ -106,6 +113,21 @@ def history_page(*, agent: Agent, page: int = 1) -> HistoryPage:
             )
         )
     return HistoryPage(rows=rows, next_page=page + 1 if more else None)
+
+
+def _prompt_users(prompt: Agent) -> tuple[dict[int, set[str]], set[str]]:
+    """Who links a library prompt: agents pinning each version number, and agents
+    following the released one (from their drafts and versions; one query)."""
+    pinned: dict[int, set[str]] = {}
+    following: set[str] = set()
+    for name, number in PromptUse.objects.filter(prompt=prompt).values_list(
+        "agent__name", "pinned"
+    ):
+        if number is None:
+            following.add(name)
+        else:
+            pinned.setdefault(number, set()).add(name)
+    return pinned, following
 
 
 def draft_in_some_version(agent: Agent) -> bool:

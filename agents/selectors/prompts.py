@@ -11,6 +11,16 @@ from agents.domain.routing import target_label
 from agents.models import Agent, Channel, Label, PromptUse, PublishedVersion, Rollout
 
 
+def linkable_prompts(limit: int = 500) -> list[Agent]:
+    """The library's prompts an agent may link, by name (one query)."""
+    return list(
+        Agent.objects.prompts()
+        .filter(archived_at__isnull=True)
+        .order_by("name")
+        .only("public_id", "name")[:limit]
+    )
+
+
 @dataclass(frozen=True)
 class Use:
     agent: Agent

@@ -32,15 +32,32 @@ PAGE = "agents/agents/detail.html"
 
 
 def agent_url(agent: Agent) -> str:
-    return reverse("agents:detail", args=[agent.public_id])
+    """The page of an agent, or of a library prompt (the same page, its own editor)."""
+    name = "agents:prompt" if agent.kind == Agent.Kind.PROMPT else "agents:detail"
+    return reverse(name, args=[agent.public_id])
 
 
-@require_http_methods(["GET"])
-def agent_list(request: HtmxHttpRequest) -> HttpResponse:
+KIND_PAGES: dict[str, dict[str, str]] = {
+    "agent": {},  # the template's defaults
+    "prompt": {
+        "kind_title": "Prompts",
+        "noun": "prompt",
+        "prefix": "pr",
+        "list_name": "agents:prompts",
+        "create_name": "agents:prompt-create",
+        "detail_name": "agents:prompt",
+        "intro": "Shared, versioned prompts that agents link (pinned to a version or "
+        "following the released one). Releasing one shows which agents and channels change.",
+    },
+}
+
+
+def versioned_list(request: HtmxHttpRequest, kind: str) -> HttpResponse:
+    """The agents, or the prompt library: search, status filter, pages of 25."""
     require(request.user, VIEW_AGENT)
     search = request.GET.get("q", "")
     status = request.GET.get("status", "")
-    paginator = Paginator(selectors.agent_list(search=search, status=status), 25)
+    paginator = Paginator(selectors.agent_list(search=search, status=status, kind=kind), 25)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -48,21 +65,22 @@ def agent_list(request: HtmxHttpRequest) -> HttpResponse:
         "status": status,
         "statuses": STATUS_LABELS,
         "can": Abilities.of(request.user),
+        **KIND_PAGES[kind],
     }
     return fragment_or_page(request, "agents/agents/list.html", "agent-table", context)
 
 
-@require_http_methods(["GET", "POST"])
-def agent_create(request: HtmxHttpRequest) -> HttpResponse:
+def versioned_create(request: HtmxHttpRequest, kind: str) -> HttpResponse:
+    """The New agent (or New prompt) dialog: a name and a description."""
     require(request.user, CREATE_AGENT)
-    context: dict[str, Any] = {"errors": {}, "values": {}}
+    context: dict[str, Any] = {"errors": {}, "values": {}, **KIND_PAGES[kind]}
     if request.method == "POST":
         values = {
             "name": request.POST.get("name", ""),
             "description": request.POST.get("description", ""),
         }
         try:
-            agent = services.create_agent(user=request.user, **values)
+            agent = services.create_agent(user=request.user, kind=kind, **values)
         except InvalidInput as exc:
             context.update(errors=errors_of(exc), values=values)
         else:
@@ -71,6 +89,23 @@ def agent_create(request: HtmxHttpRequest) -> HttpResponse:
                 return HttpResponseClientRedirect(url)
             return redirect(url)
     return dialog(request, "agents/agents/_new_agent_dialog.html", context)
+
+
+@require_http_methods(["GET"])
+def agent_list(request: HtmxHttpRequest) -> HttpResponse:
+    return versioned_list(request, Agent.Kind.AGENT)
+
+
+@require_http_methods(["GET", "POST"])
+def agent_create(request: HtmxHttpRequest) -> HttpResponse:
+    return versioned_create(request, Agent.Kind.AGENT)
+
+
+def prompt_choices(agent: Agent) -> list[Agent]:
+    """The library prompts an agent's editor offers to link (none for a prompt)."""
+    if agent.kind != Agent.Kind.AGENT:
+        return []
+    return selectors.linkable_prompts()
 
 
 def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[str, Any]:
@@ -91,8 +126,9 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
         "saved": False,
     }
     context.update(extra)
+    context["prompt_choices"] = prompt_choices(agent)
     if "sections" not in context:
-        context["sections"] = editor.editor_sections(agent.draft.config, {})
+        context["sections"] = editor.editor_sections(agent.draft.config, {}, agent.kind)
         context["form_revision"] = agent.draft.revision
     return context
 
@@ -100,13 +136,13 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
 @require_http_methods(["GET"])
 def agent_detail(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     return render(request, PAGE, page_context(request, agent))
 
 
 def _panel_context(request: HtmxHttpRequest, partial: str, public_id: str):
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     can = Abilities.of(request.user)
     context: dict[str, Any] = {"agent": agent, "draft": agent.draft, "can": can}
     context["draft_state"] = selectors.draft_state(agent)
@@ -134,7 +170,7 @@ draft_activity = _agent_panel("draft-activity")
 def history_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The next page of versions ("Load more"); without htmx, a full page of them."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     can = Abilities.of(request.user)
     history = history_for(agent, can, page=int_or(request.GET.get("page"), 1))
     context = {"agent": agent, "draft": agent.draft, "can": can, "history": history}
@@ -147,7 +183,7 @@ def history_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Edit name and description: metadata, never a draft change or a version."""
     require(request.user, CHANGE_AGENT)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     values = {"name": agent.name, "description": agent.description}
     errors: dict[str, str] = {}
     if request.method == "POST":

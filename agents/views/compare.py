@@ -71,14 +71,14 @@ def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResp
 def compare(request: HtmxHttpRequest, public_id: str, a: str, b: str) -> HttpResponse:
     """`/agents/<id>/compare/<a>...<b>/` with a, b in draft | released | <number> | r<N>."""
     require(request.user, VIEW_AGENT)
-    return _compare(request, selectors.agent_for_page(public_id), a, b)
+    return _compare(request, selectors.versioned_for_page(public_id), a, b)
 
 
 @require_http_methods(["GET"])
 def compare_pick(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The compare picker's form target: `?from=…&to=…`."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     a = request.GET.get("from", "").strip() or "released"
     b = request.GET.get("to", "").strip() or "draft"
     old, new = references.try_parse(a), references.try_parse(b)

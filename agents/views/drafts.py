@@ -11,14 +11,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from agents import selectors, services
-from agents.domain import config as schema
-from agents.domain import json_input
+from agents.domain import documents, json_input
 from agents.domain.diff import diff as diff_documents
 from agents.domain.exceptions import DraftConflict, InvalidInput
 from agents.forms import editor
 from agents.models import Agent
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
-from agents.views.agents import PAGE, page_context
+from agents.views.agents import PAGE, agent_url, page_context, prompt_choices
 from agents.views.compare import diff_context
 from agents.views.htmx import (
     DRAFT_CONFLICT,
@@ -33,11 +32,11 @@ from agents.views.htmx import (
 @require_http_methods(["GET", "POST"])
 def draft_editor(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """GET: the editor with the stored draft. POST: save it, or add/remove a list row."""
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     if request.method == "GET":
         require(request.user, VIEW_AGENT)
         if not request.htmx:
-            return redirect("agents:detail", public_id)
+            return redirect(agent_url(agent))
         return _render_editor(request, agent, {})
     require(request.user, EDIT_DRAFT)
     action = request.POST.get("_action", "save")
@@ -51,9 +50,9 @@ def draft_editor(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             return _render_editor(request, agent, {"": "the submitted draft could not be read"})
         problems: dict[str, str] = {}
     else:
-        document, problems = editor.parse_form(request.POST)
+        document, problems = editor.parse_form(request.POST, agent.kind)
     if action.startswith("add:"):
-        document = editor.with_blank_row(document, action.removeprefix("add:"))
+        document = editor.with_blank_row(document, action.removeprefix("add:"), agent.kind)
         return _render_editor(request, agent, problems, document=document, revision=revision)
     if action.startswith("remove:"):
         document = editor.without_row(document, action.removeprefix("remove:"))
@@ -71,7 +70,7 @@ def draft_editor(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     saved = f"Draft saved (revision {draft.revision})."
     if not request.htmx:
         messages.success(request, saved)
-        return redirect("agents:detail", public_id)
+        return redirect(agent_url(agent))
     agent.draft = draft
     response = _render_editor(request, agent, {}, saved=True)
     return with_event(response, DRAFT_SAVED, saved, revision=draft.revision)
@@ -87,7 +86,7 @@ def _render_editor(
     saved: bool = False,
 ) -> HttpResponse:
     sections = editor.editor_sections(
-        document if document is not None else agent.draft.config, errors
+        document if document is not None else agent.draft.config, errors, agent.kind
     )
     extra = {
         "sections": sections,
@@ -97,7 +96,13 @@ def _render_editor(
         "saved": saved,
     }
     if request.htmx:
-        context = {"agent": agent, "draft": agent.draft, "can": Abilities.of(request.user), **extra}
+        context = {
+            "agent": agent,
+            "draft": agent.draft,
+            "can": Abilities.of(request.user),
+            "prompt_choices": prompt_choices(agent),
+            **extra,
+        }
         return render(request, f"{PAGE}#draft-editor", context)
     return render(request, PAGE, page_context(request, agent, **extra))
 
@@ -116,7 +121,9 @@ def _render_conflict(request: HtmxHttpRequest, agent: Agent, mine: dict[str, Any
         "revision": revision,
         "mine_json": json.dumps(mine, ensure_ascii=False),
         **diff_context(
-            diff_documents(theirs, schema.normalize(mine)), f"Theirs (revision {revision})", "Mine"
+            diff_documents(theirs, documents.of(agent.kind).normalize(mine)),
+            f"Theirs (revision {revision})",
+            "Mine",
         ),
     }
     extra = {"conflict": conflict}

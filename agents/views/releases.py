@@ -55,7 +55,7 @@ def _against_live(agent, version, label: str) -> dict[str, Any]:
 def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """Ask for a release (or a label's move) that Releasers other than you approve."""
     require(request.user, EDIT_DRAFT)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     version = selectors.get_version(agent, number)
     label = request.POST.get("label") or request.GET.get("label") or RELEASED
     labels = selectors.labels_of(agent)
@@ -91,7 +91,7 @@ def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> Ht
 def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """Point a label (`staging`) at this version: the diff is against where it is now."""
     require(request.user, EDIT_DRAFT)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     version = selectors.get_version(agent, number)
     name = (request.POST.get("name") or request.GET.get("name") or "").strip().lower()
     labels = [view for view in selectors.labels_of(agent) if view.name != RELEASED]
@@ -128,7 +128,7 @@ def release_request_page(request: HtmxHttpRequest, request_id: str) -> HttpRespo
     """One request: what it changes against what is live, its reviews, its actions."""
     require(request.user, VIEW_AGENT)
     found = selectors.release_request(request_id)
-    agent = selectors.agent_for_page(found.agent.public_id)
+    agent = selectors.versioned_for_page(found.agent.public_id)
     can = Abilities.of(request.user)
     context = {
         "agent": agent,

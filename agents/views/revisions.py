@@ -19,7 +19,7 @@ from agents.views.versions import RestoreSource, restore_dialog
 def revisions_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The next page of revisions ("Load more"); without htmx, a full page of them."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     context = {
         "agent": agent,
         "draft": agent.draft,
@@ -35,7 +35,7 @@ def revisions_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 def restore_revision(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """Restore draft revision rN: the same dialog, warnings and save-first as a version."""
     require(request.user, EDIT_DRAFT)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     revision = selectors.revision(agent, number)
     who = revision.created_by.get_username() if revision.created_by else "system"
     source = RestoreSource(

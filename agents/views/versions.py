@@ -16,6 +16,7 @@ from agents import selectors, services
 from agents.domain import moments
 from agents.domain.diff import diff as diff_documents
 from agents.domain.exceptions import AgentConsoleError, DraftConflict, InvalidInput, NoChanges
+from agents.models import Agent
 from agents.permissions import EDIT_DRAFT, RELEASE, SAVE_VERSION, require
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
@@ -36,7 +37,7 @@ from agents.views.htmx import (
 @require_http_methods(["GET", "POST"])
 def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     require(request.user, SAVE_VERSION)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     latest = selectors.latest_version(agent)
     context: dict[str, Any] = {
         "agent": agent,
@@ -81,7 +82,7 @@ def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     require(request.user, RELEASE)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     version = selectors.get_version(agent, number)
     plan = selectors.release_plan(agent=agent, version=version)
     context: dict[str, Any] = {
@@ -100,6 +101,8 @@ def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
         "break_glass_allowed": request.user.is_superuser,
         "values": {"at": "", "when": "now", "break_glass": ""},
     }
+    if agent.kind == Agent.Kind.PROMPT:
+        context["affected"] = selectors.prompt_impact(agent, version)
     if plan.current is not None:
         old_side = selectors.compare_side(agent, "released")
         new_side = selectors.compare_side(agent, str(version.number))
@@ -173,7 +176,7 @@ class RestoreSource:
 @require_http_methods(["GET", "POST"])
 def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     require(request.user, EDIT_DRAFT)
-    agent = selectors.agent_for_page(public_id)
+    agent = selectors.versioned_for_page(public_id)
     version = selectors.get_version(agent, number)
     source = RestoreSource(
         label=version.label,
