@@ -1,0 +1,83 @@
+"""The prompt library's pages: list, New prompt, the prompt's own editor, the release
+dialog's impact list; roles as for agents."""
+
+import pytest
+from django.urls import reverse
+
+from agents import services
+from agents.models import Agent
+from tests.helpers import edit
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def prompt(user):
+    prompt = services.create_agent(
+        name="Brand voice", user=user, kind="prompt", config={"text": "Be warm."}
+    )
+    services.release_version(
+        version=services.save_version(agent=prompt, name="Warm", user=user), user=user
+    )
+    prompt.refresh_from_db()
+    return prompt
+
+
+def test_viewers_see_the_library_and_editors_add_to_it(client, make_user, prompt):
+    client.force_login(make_user("Viewer"))
+    page = client.get(reverse("agents:prompts")).content.decode()
+    assert "Brand voice" in page
+    assert "New prompt" not in page
+    assert client.get(reverse("agents:prompt-create")).status_code == 403
+    client.force_login(make_user("Editor"))
+    response = client.post(reverse("agents:prompt-create"), {"name": "Escalation"}, **HTMX)
+    created = Agent.objects.prompts().get(name="Escalation")
+    assert response["HX-Redirect"] == reverse("agents:prompt", args=[created.public_id])
+    assert created.public_id.startswith("pr_")
+
+
+def test_the_prompt_editor_is_derived_from_its_schema(client, user, prompt):
+    client.force_login(user)
+    page = client.get(reverse("agents:prompt", args=[prompt.public_id])).content.decode()
+    assert 'name="text"' in page
+    assert "Add variable" in page
+    assert "Playground" not in page
+    url = reverse("agents:draft", args=[prompt.public_id])
+    form = {
+        "revision": "1",
+        "_action": "save",
+        "text": "Be warm with {{name}}, {{count}} times.",
+        "variables.__row": ["0", "1"],
+        "variables[0].name": "name",
+        "variables[0].type": "string",
+        "variables[0].default": "",
+        "variables[1].name": "count",
+        "variables[1].type": "number",
+        "variables[1].default": "3",
+    }
+    response = client.post(url, form, **HTMX)
+    assert response.status_code == 200
+    prompt.draft.refresh_from_db()
+    assert prompt.draft.config["variables"][1] == {"name": "count", "type": "number", "default": 3}
+    bad = {**form, "revision": "2", "text": "Hi {{nobody}}"}
+    page = client.post(url, bad, **HTMX).content.decode()
+    assert "declare each in variables" in page
+    prompt.draft.refresh_from_db()
+    assert prompt.draft.revision == 2
+
+
+def test_the_release_dialog_lists_what_changes(client, user, prompt, agent):
+    edit(agent, {"prompt_links": [{"prompt": prompt.public_id}]}, user=user)
+    edit(prompt, {"text": "Be warmer."}, user=user)
+    v2 = services.save_version(agent=prompt, name="Warmer", user=user)
+    client.force_login(user)
+    dialog = client.get(
+        reverse("agents:release", args=[prompt.public_id, v2.number]), **HTMX
+    ).content.decode()
+    assert 'data-testid="affected"' in dialog
+    assert f"{agent.public_id}@draft" in dialog
+    assert "Be warmer." in dialog
+    agent_page = client.get(reverse("agents:detail", args=[agent.public_id])).content.decode()
+    assert f'<option value="{prompt.public_id}">Brand voice</option>' in agent_page
