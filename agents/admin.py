@@ -89,13 +89,14 @@ class AgentAdmin(HistoryAdmin):
     list_display = [
         "name",
         "public_id",
+        "kind",
         "status_badge",
         "released_label",
         "latest_version",
         "created_at",
         "archived_at",
     ]
-    list_filter = [StatusFilter, ("archived_at", admin.EmptyFieldListFilter)]
+    list_filter = ["kind", StatusFilter, ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "public_id", "description"]
     fields = ["name", "description"]
     readonly_fields = []

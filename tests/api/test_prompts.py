@@ -184,3 +184,30 @@ def test_a_release_that_would_break_a_following_link_is_refused(api, prompt, age
     refused = error(api.post(f"/prompts/{prompt}/release", {"version": 2}), 422, "validation_error")
     assert refused["details"][0]["path"] == f"{agent.public_id}@draft.variables.purpose"
     assert api.get(f"/prompts/{prompt}").json()["released_version"] == 1
+
+
+def _following(api, prompt, agent):
+    link = {"prompt": prompt, "variables": {"company": "Acme"}}
+    api.patch(f"/agents/{agent.public_id}/draft", {"config": {"prompt_links": [link]}})
+    number = api.post(f"/agents/{agent.public_id}/versions", {"name": "Notice"}).json()["number"]
+    api.post(f"/agents/{agent.public_id}/release", {"version": number})
+
+
+def test_the_hot_path_reads_one_pointer_per_followed_prompt(
+    api, prompt, agent, django_assert_num_queries
+):
+    """Per-process cache: the agent's pointer and the prompt's, as each may move in
+    another process; both versions come from the forever cache."""
+    _following(api, prompt, agent)
+    api.get(f"/resolve/{agent.public_id}")
+    with django_assert_num_queries(2):
+        assert api.get(f"/resolve/{agent.public_id}").json()["prompts"][0]["version"] == 1
+
+
+def test_with_redis_a_warm_resolve_of_a_following_agent_needs_no_sql(
+    with_redis, api, prompt, agent, django_assert_num_queries
+):
+    _following(api, prompt, agent)
+    api.get(f"/resolve/{agent.public_id}")
+    with django_assert_num_queries(0):
+        assert api.get(f"/resolve/{agent.public_id}").json()["prompts"][0]["version"] == 1

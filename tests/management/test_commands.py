@@ -14,7 +14,8 @@ def test_seed_demo_creates_one_agent_per_status_and_a_login(capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert "username 'demo' password 'demo-console'" in out
-    statuses = {a.name: a.status for a in Agent.objects.select_related("draft", "released_version")}
+    agents = Agent.objects.agents().select_related("draft", "released_version")
+    statuses = {a.name: a.status for a in agents}
     assert sorted(statuses.values()) == ["published", "unpublished", "unpublished_changes"]
     changed = Agent.objects.get(name="Clinic Appointment Scheduler")
     assert changed.versions.count() >= 3
@@ -53,6 +54,17 @@ def test_seed_demo_shows_a_completed_and_a_rolled_back_rollout():
     alert = Alert.objects.get(rollout=undone)
     assert alert.acked_at is None
     assert "worse by" in alert.detail
+
+
+def test_seed_demo_has_a_prompt_library_with_a_release_waiting():
+    from agents.selectors import prompt_impact
+
+    call_command("seed_demo")
+    policy = Agent.objects.prompts().get(name="Cancellation policy")
+    assert (policy.released_version.number, policy.versions.count()) == (1, 2)
+    [affected] = prompt_impact(policy, policy.versions.get(number=2))
+    assert affected.ref.endswith("@draft")
+    assert "Northside" in affected.after
 
 
 def test_seed_demo_is_idempotent():

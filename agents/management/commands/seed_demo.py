@@ -18,15 +18,16 @@ from django.utils import timezone
 
 from agents import services
 from agents.domain.config import merge_patch
-from agents.models import Agent, Channel, Conversation, EvalSuite, Label, Rollout
+from agents.management import demo
+from agents.models import Agent, Channel, Conversation, EvalSuite, Label
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-console"
 EDITOR_USERNAME = "ann"
 
-RECEPTIONIST = "Front Desk Receptionist"
-ORDER_STATUS = "Order Status Assistant"
-SCHEDULER = "Clinic Appointment Scheduler"
+RECEPTIONIST = demo.RECEPTIONIST
+ORDER_STATUS = demo.ORDER_STATUS
+SCHEDULER = demo.SCHEDULER
 
 _SCHEDULER_BASE: dict[str, Any] = {
     "prompt": {
@@ -98,7 +99,8 @@ class Command(BaseCommand):
             traffic = self._traffic(user)
             suites = self._evals(user)
             releases = self._release_management(user)
-            rollouts = self._rollouts(user)
+            rollouts = demo.rollouts(user)
+            library = demo.prompt_library(user)
         if created:
             self.stdout.write(f"Created demo agents: {', '.join(created)}")
         else:
@@ -107,7 +109,7 @@ class Command(BaseCommand):
             self.stdout.write(traffic)
         if suites:
             self.stdout.write(suites)
-        for line in (releases, rollouts):
+        for line in (releases, rollouts, library):
             if line:
                 self.stdout.write(line)
         self.stdout.write(
@@ -263,59 +265,6 @@ class Command(BaseCommand):
         return (
             "Release management: a staging label, a release request waiting for approval "
             f"(by {EDITOR_USERNAME!r}), and a release scheduled for {morning:%Y-%m-%d %H:%M} UTC."
-        )
-
-    def _rollouts(self, user) -> str:
-        """One completed rollout (the shop's lookup tool on its widget) and one rolled
-        back by its rule (the scheduler's pushy v3 on the evening line, raising an
-        alert), driven by simulated callers through the services — once."""
-        if Rollout.objects.exists():
-            return ""
-        rng = random.Random(7)
-        shop = Agent.objects.get(name=ORDER_STATUS)
-        widget = services.create_channel(
-            name="Shop chat widget",
-            kind="web",
-            address="shop.example.com",
-            agent=shop,
-            target={"version": 1},
-            user=user,
-        )
-        services.start_rollout(
-            channel=widget,
-            candidate=shop.versions.get(number=2),
-            steps=[20, 50, 100],
-            min_conversations=40,
-            min_minutes=0,
-            user=user,
-        )
-        rates = {"v1": 0.78, "v2": 0.84}
-        services.simulate_traffic(
-            channel=widget, user=user, conversations=320, rates=rates, rng=rng
-        )
-        scheduler = Agent.objects.get(name=SCHEDULER)
-        evening = services.create_channel(
-            name="Clinic evening line", kind="phone", agent=scheduler, user=user
-        )
-        services.start_rollout(
-            channel=evening,
-            candidate=scheduler.versions.get(number=3),
-            steps=[20, 50, 100],
-            min_conversations=200,
-            min_minutes=30,
-            user=user,
-        )
-        rates = {"v2": 0.84, "v3": 0.45}
-        services.simulate_traffic(
-            channel=evening, user=user, conversations=300, rates=rates, rng=rng
-        )
-        main = Channel.objects.get(agent=scheduler, name="Clinic main line")
-        return (
-            "Rollouts: one completed on “Shop chat widget”, one rolled back on “Clinic "
-            "evening line” (an open alert). To watch one: start a rollout of v3 on “Clinic "
-            "main line” with steps 20, 50, 100 and 50 conversations a side, then run\n"
-            f"  .venv/bin/python manage.py simulate_traffic --channel {main.public_id} "
-            "--conversations 400 --outcomes v2=0.85,v3=0.5"
         )
 
     def _editor(self):

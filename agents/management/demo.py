@@ -1,0 +1,107 @@
+"""Demo data of the release-management features, for `manage.py seed_demo`: rollouts
+driven by simulated callers, and a prompt library linked by an agent. Each part is
+added once (seed_demo runs at every `make run`)."""
+
+from __future__ import annotations
+
+import random
+
+from agents import services
+from agents.models import Agent, Channel, Rollout
+
+RECEPTIONIST = "Front Desk Receptionist"
+ORDER_STATUS = "Order Status Assistant"
+SCHEDULER = "Clinic Appointment Scheduler"
+
+
+def rollouts(user) -> str:
+    """One completed rollout (the shop's lookup tool on its widget) and one rolled
+    back by its rule (the scheduler's pushy v3 on the evening line, raising an
+    alert), driven by simulated callers through the services — once."""
+    if Rollout.objects.exists():
+        return ""
+    rng = random.Random(7)
+    shop = Agent.objects.get(name=ORDER_STATUS)
+    widget = services.create_channel(
+        name="Shop chat widget",
+        kind="web",
+        address="shop.example.com",
+        agent=shop,
+        target={"version": 1},
+        user=user,
+    )
+    services.start_rollout(
+        channel=widget,
+        candidate=shop.versions.get(number=2),
+        steps=[20, 50, 100],
+        min_conversations=40,
+        min_minutes=0,
+        user=user,
+    )
+    rates = {"v1": 0.78, "v2": 0.84}
+    services.simulate_traffic(channel=widget, user=user, conversations=320, rates=rates, rng=rng)
+    scheduler = Agent.objects.get(name=SCHEDULER)
+    evening = services.create_channel(
+        name="Clinic evening line", kind="phone", agent=scheduler, user=user
+    )
+    services.start_rollout(
+        channel=evening,
+        candidate=scheduler.versions.get(number=3),
+        steps=[20, 50, 100],
+        min_conversations=200,
+        min_minutes=30,
+        user=user,
+    )
+    rates = {"v2": 0.84, "v3": 0.45}
+    services.simulate_traffic(channel=evening, user=user, conversations=300, rates=rates, rng=rng)
+    main = Channel.objects.get(agent=scheduler, name="Clinic main line")
+    return (
+        "Rollouts: one completed on “Shop chat widget”, one rolled back on “Clinic "
+        "evening line” (an open alert). To watch one: start a rollout of v3 on “Clinic "
+        "main line” with steps 20, 50, 100 and 50 conversations a side, then run\n"
+        f"  .venv/bin/python manage.py simulate_traffic --channel {main.public_id} "
+        "--conversations 400 --outcomes v2=0.85,v3=0.5"
+    )
+
+
+def prompt_library(user) -> str:
+    """A cancellation-policy prompt with v1 released and v2 waiting, followed by the
+    scheduler's draft: releasing v2 shows what changes."""
+    if Agent.objects.prompts().exists():
+        return ""
+    policy = services.create_agent(
+        name="Cancellation policy",
+        description="The clinic's cancellation terms, shared by every booking agent.",
+        user=user,
+        kind=Agent.Kind.PROMPT,
+        config={
+            "text": "Appointments at {{clinic}} cancelled with less than {{hours}} hours "
+            "notice may be charged.",
+            "variables": [
+                {"name": "clinic", "type": "string", "default": "the clinic"},
+                {"name": "hours", "type": "number", "default": 24},
+            ],
+        },
+    )
+    v1 = services.save_version(agent=policy, name="24 hours", user=user)
+    services.release_version(version=v1, user=user, note="Current terms")
+    policy.draft.refresh_from_db()
+    services.update_draft(
+        agent=policy,
+        user=user,
+        config={
+            **policy.draft.config,
+            "text": policy.draft.config["text"].replace("may be charged", "are charged a fee"),
+        },
+    )
+    services.save_version(agent=policy, name="Firmer wording", user=user)
+    scheduler = Agent.objects.get(name=SCHEDULER)
+    scheduler.draft.refresh_from_db()
+    links = [{"prompt": policy.public_id, "role": "policy", "variables": {"clinic": "Northside"}}]
+    services.update_draft(
+        agent=scheduler, user=user, config={**scheduler.draft.config, "prompt_links": links}
+    )
+    return (
+        "Prompt library: “Cancellation policy” (v1 released, v2 waiting), followed by the "
+        "scheduler's draft; releasing v2 lists what changes."
+    )
