@@ -42,7 +42,7 @@ WRITE = {403: ErrorOut, 409: ErrorOut, **ERRORS_WRITE}
 def list_labels(request, agent_id: str):
     """`released` first (always present), then the agent's labels by name."""
     require(request, VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
+    agent = selectors.versioned_for_page(agent_id)
     return {"data": [label_out(v) for v in selectors.labels_of(agent)]}
 
 
@@ -56,7 +56,7 @@ def put_label(request, agent_id: str, name: str, payload: LabelPut):
     release. Protected labels move only for Releasers, and through approvals when the
     agent requires them (409 `approval_required`)."""
     principal = require(request, EDIT_DRAFT)
-    agent = selectors.agent_for_page(agent_id)
+    agent = selectors.versioned_for_page(agent_id)
     version = selectors.get_version(agent, payload.version)
     services.move_label(
         agent=agent,
@@ -67,7 +67,7 @@ def put_label(request, agent_id: str, name: str, payload: LabelPut):
         protected=payload.protected,
         break_glass=payload.break_glass,
     )
-    agent = selectors.agent_for_page(agent_id)
+    agent = selectors.versioned_for_page(agent_id)
     view = next(v for v in selectors.labels_of(agent) if v.name == name)
     return label_out(view)
 
@@ -79,7 +79,7 @@ def put_label(request, agent_id: str, name: str, payload: LabelPut):
 )
 def delete_label(request, agent_id: str, name: str):
     principal = require(request, EDIT_DRAFT)
-    agent = selectors.agent_for_page(agent_id)
+    agent = selectors.versioned_for_page(agent_id)
     services.delete_label(agent=agent, name=name, user=principal.user)
     return HttpResponse(status=204)
 
@@ -99,7 +99,7 @@ def _request_body(found) -> dict:
 @idempotent
 def create_request(request, agent_id: str, payload: ReleaseRequestIn):
     principal = require(request, VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
+    agent = selectors.versioned_for_page(agent_id)
     version = selectors.get_version(agent, payload.version)
     created = services.request_release(
         agent=agent, version=version, user=principal.user, label=payload.label, note=payload.note
@@ -119,7 +119,7 @@ def list_requests(
     status: str | None = None,
 ):
     require(request, VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
+    agent = selectors.versioned_for_page(agent_id)
     rows = selectors.release_requests(agent=agent, status=status)
     return page(request, rows, paging, _request_body)
 
@@ -205,7 +205,7 @@ def carry_out_request(request, request_id: str, payload: RequestReleaseIn):
 )
 def list_schedules(request, agent_id: str, status: str | None = None):
     require(request, VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
+    agent = selectors.versioned_for_page(agent_id)
     rows = selectors.scheduled_releases(agent)
     if status:
         rows = rows.filter(status=status)

@@ -22,7 +22,7 @@ def list_revisions(request, paging: Query[Paging], agent_id: str):
     """Every draft save is revision `rN`: who, when, why and which paths changed. The
     configurations are not included (open one revision for its `config`)."""
     require(request, VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
+    agent = selectors.versioned_for_page(agent_id)
     rows, more = selectors.revision_rows(agent, start=paging.offset, count=paging.limit)
     return {
         "data": [revision_out(row) for row in rows],
@@ -38,7 +38,7 @@ def list_revisions(request, paging: Query[Paging], agent_id: str):
 def get_revision(request, agent_id: str, number: int):
     """Exactly what the draft held after that save; `content_hash` matches `config`."""
     require(request, VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
+    agent = selectors.versioned_for_page(agent_id)
     found = selectors.revision(agent, number)
     versions = tuple(f"v{n}" for n in selectors.versions_with_content(agent, found.content_hash))
     row = selectors.RevisionRow(found, found.number == agent.draft.revision, versions)

@@ -13,24 +13,49 @@ from agents import selectors
 from agents.domain import config as schema
 from agents.domain import references
 from agents.domain.diff import Diff
-from agents.domain.exceptions import AgentNotPublished, UnknownReference
+from agents.domain.diff import diff as diff_documents
+from agents.domain.exceptions import AgentConsoleError, AgentNotPublished, UnknownReference
 from agents.forms import editor
 from agents.models import Agent
 from agents.permissions import VIEW_AGENT, require
+from agents.selectors import runtime
 from agents.views.htmx import HtmxHttpRequest
 
 
 def diff_context(diff: Diff, old_label: str, new_label: str) -> dict[str, Any]:
     """What `agents/shared/_changes.html` renders: changes grouped under section titles."""
     groups: dict[str, list] = {}
+    titles = {**editor.TITLES["prompt"], **editor.SECTION_TITLES, **LINKED_TITLES}
     for section, changes in diff.by_section(schema.SECTIONS):
-        groups.setdefault(editor.SECTION_TITLES.get(section, section), []).extend(changes)
+        groups.setdefault(titles.get(section, section), []).extend(changes)
     return {
         "diff": diff,
         "groups": list(groups.items()),
         "old_label": old_label,
         "new_label": new_label,
     }
+
+
+LINKED_TITLES = {"linked_prompts": "Linked prompt text (resolved now)"}
+
+
+def linked_text_diff(old_config: dict, new_config: dict) -> dict[str, Any]:
+    """The change in the text the linked prompts render to (followed ones as released
+    now): what a model would be told differently, beyond the links themselves."""
+    if not (old_config.get("prompt_links") or new_config.get("prompt_links")):
+        return {}
+
+    def texts(config: dict) -> dict[str, Any]:
+        try:
+            linked = runtime.linked_prompts(config)
+        except AgentConsoleError:
+            return {}
+        return {f"{p['role']} · {p['prompt']}": p["text"] for p in linked}
+
+    found = diff_documents(
+        {"linked_prompts": texts(old_config)}, {"linked_prompts": texts(new_config)}
+    )
+    return {"linked": diff_context(found, "", "")} if found.changes else {}
 
 
 def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResponse:
@@ -56,6 +81,7 @@ def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResp
         "recent": recent,
         "recent_revisions": revisions,
         **diff_context(selectors.config_diff(old, new), old.label, new.label),
+        **linked_text_diff(old.config, new.config),
     }
     if request.htmx:
         response = render(request, "agents/compare/compare.html#compare-view", context)

@@ -211,3 +211,23 @@ def test_with_redis_a_warm_resolve_of_a_following_agent_needs_no_sql(
     api.get(f"/resolve/{agent.public_id}")
     with django_assert_num_queries(0):
         assert api.get(f"/resolve/{agent.public_id}").json()["prompts"][0]["version"] == 1
+
+
+def test_a_prompt_can_require_approvals_like_an_agent(api, make_api, prompt):
+    assert (
+        api.patch(f"/prompts/{prompt}", {"approvals_required": 1}).json()["approvals_required"] == 1
+    )
+    api.put(f"/prompts/{prompt}/draft", {"text": "Reworded.", "variables": []})
+    api.post(f"/prompts/{prompt}/versions", {"name": "Reworded"})
+    error(api.post(f"/prompts/{prompt}/release", {"version": 2}), 409, "approval_required")
+    # Labels, requests and revisions of a prompt live where an agent's do (its id differs).
+    asked = api.post(f"/agents/{prompt}/release-requests", {"version": 2})
+    assert asked.status_code == 201, asked.content
+    request_id = asked.json()["id"]
+    error(api.post(f"/release-requests/{request_id}/approve", {}), 403, "self_approval")
+    reviewer = make_api("Releaser")
+    assert reviewer.post(f"/release-requests/{request_id}/approve", {}).status_code == 200
+    released = reviewer.post(f"/release-requests/{request_id}/release", {})
+    assert released.status_code == 200, released.content
+    assert api.get(f"/prompts/{prompt}").json()["released_version"] == 2
+    assert api.get(f"/agents/{prompt}/revisions").status_code == 200

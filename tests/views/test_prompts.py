@@ -81,3 +81,18 @@ def test_the_release_dialog_lists_what_changes(client, user, prompt, agent):
     assert "Be warmer." in dialog
     agent_page = client.get(reverse("agents:detail", args=[agent.public_id])).content.decode()
     assert f'<option value="{prompt.public_id}">Brand voice</option>' in agent_page
+
+
+def test_compare_shows_the_linked_text_change_too(client, user, prompt, agent):
+    edit(prompt, {"text": "Be warmer."}, user=user)
+    services.save_version(agent=prompt, name="Warmer", user=user)
+    edit(agent, {"prompt_links": [{"prompt": prompt.public_id, "version": 1}]}, user=user)
+    v1 = services.save_version(agent=agent, name="Pinned to v1", user=user)
+    edit(agent, {"prompt_links": [{"prompt": prompt.public_id, "version": 2}]}, user=user)
+    client.force_login(user)
+    page = client.get(
+        reverse("agents:compare", args=[agent.public_id, str(v1.number), "draft"])
+    ).content.decode()
+    assert 'data-testid="linked-text-diff"' in page
+    assert "Linked prompt text (resolved now)" in page
+    assert "warmer" in page
