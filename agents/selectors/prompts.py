@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import F
+
 from agents.domain import prompts as prompt_documents
 from agents.domain.exceptions import ConfigInvalid
 from agents.domain.routing import target_label
@@ -31,11 +33,12 @@ class Use:
 
 
 def usage(prompt: Agent, limit: int = 500) -> list[Use]:
-    """Every link of `prompt`: in agents' drafts and versions, newest first; one query."""
+    """Every link of `prompt`, agent by agent: the draft's, then each version's, newest
+    first; one query."""
     rows = (
         PromptUse.objects.filter(prompt=prompt)
         .select_related("agent", "version")
-        .order_by("agent__name", "agent_id", "version__number")[:limit]
+        .order_by("agent__name", "agent_id", F("version__number").desc(nulls_first=True))[:limit]
     )
     return [
         Use(

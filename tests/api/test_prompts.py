@@ -231,3 +231,19 @@ def test_a_prompt_can_require_approvals_like_an_agent(api, make_api, prompt):
     assert released.status_code == 200, released.content
     assert api.get(f"/prompts/{prompt}").json()["released_version"] == 2
     assert api.get(f"/agents/{prompt}/revisions").status_code == 200
+
+
+def test_the_prompt_versions_a_conversation_started_with_never_change(api, prompt, agent):
+    from django.db import IntegrityError, connection, transaction
+
+    from agents.models import Conversation
+
+    _following(api, prompt, agent)
+    started = api.post("/conversations", {"agent": agent.public_id}).json()["id"]
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE agents_conversation SET prompt_versions = %s WHERE public_id = %s",
+            ['[{"prompt": "pr_aaaaaaaaaa", "role": "main", "version": 9}]', started],
+        )
+    kept = Conversation.objects.get(public_id=started).prompt_versions
+    assert kept == [{"prompt": prompt, "role": "main", "version": 1}]
