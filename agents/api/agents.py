@@ -174,8 +174,14 @@ def list_versions(
 )
 @idempotent
 def create_version(request, agent_id: str, payload: VersionCreate):
-    principal = require(request, SAVE_VERSION)
     agent = selectors.agent_for_page(agent_id)
+    version = save_version_from(request, agent, payload)
+    return Status(201, version_out(version, agent.released_version_id))
+
+
+def save_version_from(request, agent, payload: VersionCreate):
+    """Save an agent's (or a prompt's) draft as a version, for POST …/versions."""
+    principal = require(request, SAVE_VERSION)
     version = services.save_version(
         agent=agent,
         name=payload.name,
@@ -184,9 +190,7 @@ def create_version(request, agent_id: str, payload: VersionCreate):
         expected_revision=expected_revision(request, payload.expected_draft_revision),
     )
     agent.refresh_from_db(fields=["released_version"])
-    return Status(
-        201, version_out(selectors.get_version(agent, version.number), agent.released_version_id)
-    )
+    return selectors.get_version(agent, version.number)
 
 
 @agents.get(
@@ -267,19 +271,23 @@ def release_response(version, event) -> Status:
 def restore(request, agent_id: str, payload: RestoreIn):
     """`{"version": 3}` or `{"revision": 12}`: the draft becomes exactly that
     configuration, as a new revision recording where it came from."""
+    return Status(
+        200, draft_out(restore_from(request, selectors.agent_for_page(agent_id), payload))
+    )
+
+
+def restore_from(request, agent, payload: RestoreIn):
+    """Restore a version or a revision into an agent's (or a prompt's) draft."""
     principal = require(request, EDIT_DRAFT)
-    agent = selectors.agent_for_page(agent_id)
     expected = expected_revision(request, payload.expected_draft_revision)
     if payload.revision is not None:
-        draft = services.restore_revision(
+        return services.restore_revision(
             agent=agent, number=payload.revision, user=principal.user, expected_revision=expected
         )
-    else:
-        version = selectors.get_version(agent, payload.version)
-        draft = services.restore_version(
-            version=version, user=principal.user, expected_revision=expected
-        )
-    return Status(200, draft_out(draft))
+    version = selectors.get_version(agent, payload.version)
+    return services.restore_version(
+        version=version, user=principal.user, expected_revision=expected
+    )
 
 
 @agents.get(

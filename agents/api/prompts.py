@@ -8,8 +8,8 @@ from typing import Literal
 from ninja import Query, Router, Status
 
 from agents import selectors, services
-from agents.api.agents import release_body
-from agents.api.common import expected_revision, if_match, page, require
+from agents.api.agents import release_body, restore_from, save_version_from
+from agents.api.common import if_match, page, require
 from agents.api.idempotency import idempotent
 from agents.api.prompt_schemas import (
     PromptCreate,
@@ -34,13 +34,11 @@ from agents.api.schemas import (
     VersionCreate,
 )
 from agents.api.shapes import agent_out, username, version_summary
-from agents.domain.config import merge_patch
 from agents.permissions import (
     CHANGE_AGENT,
     CREATE_AGENT,
     EDIT_DRAFT,
     RELEASE,
-    SAVE_VERSION,
     VIEW_AGENT,
 )
 
@@ -174,10 +172,9 @@ def put_draft(request, prompt_id: str, payload: PromptDraftIn):
 )
 def patch_draft(request, prompt_id: str, payload: PromptDraftIn):
     principal = require(request, EDIT_DRAFT)
-    prompt = _prompt(prompt_id)
-    draft = services.update_draft(
-        agent=prompt,
-        config=merge_patch(prompt.draft.config, payload.model_dump(exclude_none=True)),
+    draft = services.patch_draft(
+        agent=_prompt(prompt_id),
+        patch=payload.model_dump(exclude_none=True),
         user=principal.user,
         expected_revision=if_match(request),
     )
@@ -206,17 +203,9 @@ def list_versions(request, paging: Query[Paging], prompt_id: str):
 )
 @idempotent
 def create_version(request, prompt_id: str, payload: VersionCreate):
-    principal = require(request, SAVE_VERSION)
     prompt = _prompt(prompt_id)
-    version = services.save_version(
-        agent=prompt,
-        name=payload.name,
-        description=payload.description,
-        user=principal.user,
-        expected_revision=expected_revision(request, payload.expected_draft_revision),
-    )
-    found = selectors.get_version(prompt, version.number)
-    return Status(201, version_out(found, prompt.released_version_id))
+    version = save_version_from(request, prompt, payload)
+    return Status(201, version_out(version, prompt.released_version_id))
 
 
 @prompts.get(
@@ -269,20 +258,7 @@ def release(request, prompt_id: str, payload: ReleaseIn):
 )
 @idempotent
 def restore(request, prompt_id: str, payload: RestoreIn):
-    principal = require(request, EDIT_DRAFT)
-    prompt = _prompt(prompt_id)
-    expected = expected_revision(request, payload.expected_draft_revision)
-    if payload.revision is not None:
-        draft = services.restore_revision(
-            agent=prompt, number=payload.revision, user=principal.user, expected_revision=expected
-        )
-    else:
-        draft = services.restore_version(
-            version=selectors.get_version(prompt, payload.version),
-            user=principal.user,
-            expected_revision=expected,
-        )
-    return draft_out(draft)
+    return draft_out(restore_from(request, _prompt(prompt_id), payload))
 
 
 @prompts.get(
