@@ -96,8 +96,9 @@ def _value(rng: random.Random) -> str:
     return "".join(parts)
 
 
-def page_urls(agent, channel=None, suite=None, run=None) -> list[str]:
-    """Every console page about `agent` (and the channel, suite and run given)."""
+def page_urls(agent, channel=None, suite=None, run=None, prompt=None, rollout=None) -> list[str]:
+    """Every console page about `agent` (and the channel, suite, run, library prompt
+    and rollout given)."""
     from django.urls import reverse
 
     a = agent.public_id
@@ -125,21 +126,36 @@ def page_urls(agent, channel=None, suite=None, run=None) -> list[str]:
         ]
     if run:
         pages.append(reverse("agents:eval-run", args=[a, run.public_id]))
+    pages += [
+        reverse("agents:prompts"),
+        reverse("agents:alerts"),
+        reverse("agents:alerts") + "?show=all",
+    ]
+    if prompt:
+        p = prompt.public_id
+        pages += [
+            reverse("agents:prompt", args=[p]),
+            reverse("agents:compare", args=[p, "released", "draft"]),
+        ]
+    if rollout:
+        pages.append(reverse("agents:rollout", args=[rollout.public_id]))
     return pages
 
 
 def _targets():
     from django.urls import reverse
 
-    from agents.models import Agent, Channel, EvalCase, EvalRun, EvalSuite
+    from agents.models import Agent, Channel, EvalCase, EvalRun, EvalSuite, Rollout
 
-    agent = Agent.objects.exclude(released_version=None).order_by("id").first()
+    agent = Agent.objects.agents().exclude(released_version=None).order_by("id").first()
+    prompt = Agent.objects.prompts().order_by("id").first()
+    rollout = Rollout.objects.order_by("id").first()
     a = agent.public_id
     channel = Channel.objects.order_by("id").first()
     suite = EvalSuite.objects.filter(agent=agent).order_by("id").first()
     run = EvalRun.objects.filter(agent=agent).order_by("id").first()
     case = EvalCase.objects.filter(suite=suite).order_by("id").first() if suite else None
-    pages = page_urls(agent, channel, suite, run)
+    pages = page_urls(agent, channel, suite, run, prompt, rollout)
     forms = {
         reverse("agents:create"): ["name", "description"],
         reverse("agents:details", args=[a]): ["name", "description"],
@@ -157,7 +173,28 @@ def _targets():
         ],
         reverse("agents:evals", args=[a]): ["name", "description"],
         reverse("agents:playground", args=[a]): ["message", "target"],
+        reverse("agents:prompt-create"): ["name", "description"],
+        reverse("agents:start-rollout", args=[channel.public_id]): [
+            "candidate",
+            "steps",
+            "min_conversations",
+            "min_minutes",
+            "metric",
+            "max_drop",
+        ],
     }
+    if prompt:
+        forms[reverse("agents:draft", args=[prompt.public_id])] = [
+            "revision",
+            "_action",
+            "text",
+            "variables.__row",
+            "variables[0].name",
+            "variables[0].type",
+            "variables[0].default",
+        ]
+    if rollout:
+        forms[reverse("agents:steer-rollout", args=[rollout.public_id, "pause"])] = ["reason"]
     if suite:
         forms[reverse("agents:eval-case-new", args=[a, suite.public_id])] = [
             "name",

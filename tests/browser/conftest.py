@@ -76,7 +76,8 @@ def new_page(browser, live_server):
 
 @pytest.fixture
 def world(user, make_version):
-    """An agent with every kind of page filled: versions, a release, a channel, an eval run."""
+    """An agent with every kind of page filled: versions, a release, a channel, an eval
+    run, a linked library prompt and a rollout running on the channel."""
     agent = services.create_agent(
         name="Clinic line",
         user=user,
@@ -95,4 +96,20 @@ def world(user, make_version):
     )
     run = services.start_eval_run(suite=suite, target="draft", user=user)
     services.execute_eval_run(run_id=run.pk)
-    return agent, channel, suite, run
+    prompt = services.create_agent(
+        name="Brand voice",
+        user=user,
+        kind="prompt",
+        config={
+            "text": "Be warm with {{name}}.",
+            "variables": [{"name": "name", "default": "you"}],
+        },
+    )
+    services.release_version(
+        version=services.save_version(agent=prompt, name="Warm", user=user), user=user
+    )
+    edit(agent, {"prompt_links": [{"prompt": prompt.public_id}]}, user=user)
+    rollout = services.start_rollout(
+        channel=channel, candidate=agent.versions.get(number=2), user=user
+    )
+    return agent, channel, suite, run, prompt, rollout
