@@ -102,7 +102,17 @@ def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
         "values": {"at": "", "when": "now", "break_glass": ""},
     }
     if agent.kind == Agent.Kind.PROMPT:
-        context["affected"] = selectors.prompt_impact(agent, version)
+        context["affected"] = [
+            (
+                found,
+                diff_context(
+                    diff_documents({"text": found.before or ""}, {"text": found.after or ""}),
+                    "Now",
+                    "After",
+                ),
+            )
+            for found in selectors.prompt_impact(agent, version)
+        ]
     if plan.current is not None:
         old_side = selectors.compare_side(agent, "released")
         new_side = selectors.compare_side(agent, str(version.number))
