@@ -72,14 +72,18 @@ class PromptDraftOut(Schema):
     restored_from: int | None
 
 
-class PromptVersionOut(VersionSummary):
+class PromptVersionSummary(VersionSummary):
+    """A version of a prompt, without its text."""
+
+
+class PromptVersionOut(PromptVersionSummary):
     text: str
     variables: list[VariableIO]
     parent: int | None
 
 
 class PromptVersionList(Schema):
-    data: list[VersionSummary]
+    data: list[PromptVersionSummary]
     next: str | None
 
 
