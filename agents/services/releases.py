@@ -25,7 +25,7 @@ from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent
 from agents.selectors import runtime
 from agents.selectors.releases import ReleasePlan, release_plan
 from agents.services.base import User, actor, check_active, record
-from agents.services.prompt_links import check_followers
+from agents.services.prompt_links import check_followers, check_links
 
 RELEASE_PERMISSION = "agents.release_version"
 UNDO_PAST_THE_GATE = (
@@ -107,6 +107,8 @@ def move_pointer(
             return None
         if agent.kind == Agent.Kind.PROMPT and label == RELEASED:
             check_followers(agent, version)
+        else:  # what the version links must still render (a prompt may have moved on)
+            check_links(version.config)
         _point(agent, plan, user, protect)
         event = ReleaseEvent.objects.create(
             agent=agent,

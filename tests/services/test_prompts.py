@@ -122,3 +122,26 @@ def test_releasing_a_prompt_lists_the_live_references_that_follow_it(
     assert released.after == "Hi there, this call is recorded."
     assert [c.public_id for c in released.channels] == [channel.public_id]
     assert prompt_selectors.impact(prompt, prompt.versions.get(number=1)) == []
+
+
+def test_an_old_agent_version_whose_links_no_longer_render_is_not_released(agent, prompt, user):
+    edit(agent, link(prompt, suffix="."), user=user)
+    old = services.save_version(agent=agent, name="Follows v1", user=user)
+    edit(agent, {"prompt_links": None}, user=user)
+    services.save_version(agent=agent, name="No links", user=user)
+    # v2 of the prompt needs a new variable; no live reference follows it, so it goes out
+    edit(
+        prompt,
+        {
+            "text": "{{customer_name}}{{suffix}}{{extra}}",
+            "variables": [*GREETING["variables"], {"name": "extra", "type": "string"}],
+        },
+        user=user,
+    )
+    services.release_version(
+        version=services.save_version(agent=prompt, name="Extra", user=user), user=user
+    )
+    with pytest.raises(ConfigInvalid, match="needs a value"):
+        services.release_version(version=old, user=user)
+    agent.refresh_from_db()
+    assert agent.released_version is None
