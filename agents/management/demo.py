@@ -38,8 +38,7 @@ def rollouts(user) -> str:
         min_minutes=0,
         user=user,
     )
-    rates = {"v1": 0.78, "v2": 0.84}
-    services.simulate_traffic(channel=widget, user=user, conversations=320, rates=rates, rng=rng)
+    _until_decided(widget, user, {"v1": 0.78, "v2": 0.92}, rng)
     scheduler = Agent.objects.get(name=SCHEDULER)
     evening = services.create_channel(
         name="Clinic evening line", kind="phone", agent=scheduler, user=user
@@ -52,8 +51,7 @@ def rollouts(user) -> str:
         min_minutes=30,
         user=user,
     )
-    rates = {"v2": 0.84, "v3": 0.45}
-    services.simulate_traffic(channel=evening, user=user, conversations=300, rates=rates, rng=rng)
+    _until_decided(evening, user, {"v2": 0.84, "v3": 0.45}, rng)
     main = Channel.objects.get(agent=scheduler, name="Clinic main line")
     return (
         "Rollouts: one completed on “Shop chat widget”, one rolled back on “Clinic "
@@ -62,6 +60,18 @@ def rollouts(user) -> str:
         f"  .venv/bin/python manage.py simulate_traffic --channel {main.public_id} "
         "--conversations 400 --outcomes v2=0.85,v3=0.5"
     )
+
+
+def _until_decided(channel, user, rates, rng, batch: int = 50, most: int = 4_000) -> None:
+    """Simulated callers in batches until the channel's rollout is decided (which
+    callers get the candidate depends on the channel's random id, so how many calls
+    that takes varies from one demo database to the next)."""
+    for _ in range(most // batch):
+        tally = services.simulate_traffic(
+            channel=channel, user=user, conversations=batch, rates=rates, rng=rng
+        )
+        if tally.rollout is None or tally.rollout.status != Rollout.Status.RUNNING:
+            return
 
 
 def prompt_library(user) -> str:
