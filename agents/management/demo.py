@@ -107,7 +107,8 @@ def prompt_library(user) -> str:
     services.save_version(agent=policy, name="Firmer wording", user=user)
     scheduler = Agent.objects.get(name=SCHEDULER)
     scheduler.draft.refresh_from_db()
-    links = [{"prompt": policy.public_id, "role": "policy", "variables": {"clinic": "Northside"}}]
+    values = {"clinic": "Riverside Family Clinic"}
+    links = [{"prompt": policy.public_id, "role": "policy", "variables": values}]
     services.update_draft(
         agent=scheduler, user=user, config={**scheduler.draft.config, "prompt_links": links}
     )

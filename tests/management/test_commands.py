@@ -64,7 +64,7 @@ def test_seed_demo_has_a_prompt_library_with_a_release_waiting():
     assert (policy.released_version.number, policy.versions.count()) == (1, 2)
     [affected] = prompt_impact(policy, policy.versions.get(number=2))
     assert affected.ref.endswith("@draft")
-    assert "Northside" in affected.after
+    assert "Appointments at Riverside Family Clinic cancelled" in affected.after
 
 
 def test_seed_demo_is_idempotent():
