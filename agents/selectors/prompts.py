@@ -77,7 +77,8 @@ def _render(document: dict[str, Any] | None, values: dict[str, Any]) -> str | No
 
 def impact(prompt: Agent, version: PublishedVersion) -> list[Affected]:
     """What releasing `version` of `prompt` changes: every agent reference that follows
-    the prompt and is live — the draft, `released`, each label — with the channels
+    the prompt and is live — the draft, `released`, each label, a version a channel
+    pins (a rollout's candidate, say) — with the channels
     that serve it and the rollouts running on them, and the rendered text before and
     after. Nothing when `version` is what is released already. A fixed number of
     queries plus one per affected agent document read for the rendering."""
@@ -107,6 +108,8 @@ def impact(prompt: Agent, version: PublishedVersion) -> list[Affected]:
         else:
             refs = ["released"] if agent.released_version_id == use.version_id else []
             refs += [label.name for label in labels.get(use.version_id, [])]
+            pinned_by = [c for c in channels if c.agent_id == agent.pk and _pins(c, use.version)]
+            refs += [use.version.label] if pinned_by else []
             document = use.version.config if refs else None
         if not refs:
             continue  # a version nothing points at: not live
@@ -135,12 +138,16 @@ def impact(prompt: Agent, version: PublishedVersion) -> list[Affected]:
     return affected
 
 
+def _arms(channel: Channel) -> list[str]:
+    """`released`, `draft`, `v3` or a label's name, for each arm of the channel."""
+    targets = [channel.target] + [variant["target"] for variant in channel.variants or []]
+    return [target_label(target) for target in targets]
+
+
+def _pins(channel: Channel, version: PublishedVersion) -> bool:
+    return version.label in _arms(channel)
+
+
 def _serves(channel: Channel, ref: str, use: PromptUse) -> bool:
-    """Whether any arm of the channel is `ref` (draft, released, a label) or the very
-    version the use is in."""
-    arms = [channel.target] + [variant["target"] for variant in channel.variants or []]
-    for target in arms:
-        label = target_label(target)
-        if label == ref or (use.version is not None and label == use.version.label):
-            return True
-    return False
+    """Whether any arm of the channel is `ref` (draft, released, a label, a version)."""
+    return ref in _arms(channel)

@@ -145,3 +145,19 @@ def test_an_old_agent_version_whose_links_no_longer_render_is_not_released(agent
         services.release_version(version=old, user=user)
     agent.refresh_from_db()
     assert agent.released_version is None
+
+
+def test_a_version_a_channel_pins_is_live_too(agent, prompt, user):
+    v1 = services.save_version(agent=agent, name="Plain", user=user)
+    services.release_version(version=v1, user=user)
+    edit(agent, link(prompt, suffix="."), user=user)
+    v2 = services.save_version(agent=agent, name="Follows", user=user)
+    edit(agent, {"prompt_links": None}, user=user)
+    channel = services.create_channel(user=user, name="Main line", kind="phone", agent=agent)
+    rollout = services.start_rollout(channel=channel, candidate=v2, user=user)
+    edit(prompt, {"text": "Hi {{customer_name}}{{suffix}}"}, user=user)
+    new = services.save_version(agent=prompt, name="Shorter", user=user)
+    [found] = prompt_selectors.impact(prompt, new)
+    assert found.ref == f"{agent.public_id}@v2"
+    assert [c.public_id for c in found.channels] == [channel.public_id]
+    assert [r.public_id for r in found.rollouts] == [rollout.public_id]
