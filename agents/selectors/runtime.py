@@ -99,10 +99,20 @@ def with_prompts(resolved: Resolved) -> Resolved:
     cache, a followed one through the prompt's released pointer (refreshed when the
     prompt is released, like an agent's)."""
     prompts = tuple(linked_prompts(resolved.config))
-    body = _encode(
-        resolved.agent, resolved.version, resolved.content_hash, resolved.config, prompts
-    )
+    key = (resolved.agent, resolved.version, resolved.content_hash, repr(prompts))
+    body = _LINKED_BODIES.get(key)
+    if body is None:  # encoded once per configuration and prompt versions, per process
+        body = _encode(
+            resolved.agent, resolved.version, resolved.content_hash, resolved.config, prompts
+        )
+        _LINKED_BODIES[key] = body
+        if len(_LINKED_BODIES) > LINKED_BODIES_MAX:
+            _LINKED_BODIES.popitem(last=False)
     return replace(resolved, body=body, prompts=prompts)
+
+
+_LINKED_BODIES: OrderedDict[tuple, bytes] = OrderedDict()
+LINKED_BODIES_MAX = 256
 
 
 def linked_prompts(
@@ -150,6 +160,7 @@ LOCAL_VERSIONS_MAX = 2048
 def clear_local() -> None:
     """Forget this process's memo of versions (tests reuse primary keys)."""
     _LOCAL_VERSIONS.clear()
+    _LINKED_BODIES.clear()
 
 
 def _version_config(version_pk: int) -> Resolved:
