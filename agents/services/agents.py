@@ -50,8 +50,8 @@ def create_agent(
     if config is not None and not isinstance(config, dict):
         raise InvalidInput([{"path": "config", "message": "must be a JSON object"}])
     document = document_kind.normalize(schema.merge_patch(document_kind.default(), config or {}))
-    check_links(document)
     with transaction.atomic():
+        check_links(document)
         agent = Agent(
             public_id=_unused_public_id(document_kind),
             kind=kind,

@@ -43,9 +43,9 @@ def replace_draft(
     `restored_from` is kept from before unless given (a restore names its source).
     """
     digest = schema.content_hash(document)
-    check_links(document)
     with transaction.atomic():
         draft = locked_draft(agent)
+        check_links(document)
         check_active(draft.agent)
         check_revision(draft, expected_revision)
         if draft.content_hash == digest:

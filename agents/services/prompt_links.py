@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from agents.domain import prompts as prompt_documents
 from agents.domain.exceptions import ConfigInvalid, InvalidInput
 from agents.models import Agent, PromptUse, PublishedVersion
@@ -20,14 +22,16 @@ from agents.selectors.prompts import impact as prompt_impact
 
 def linked_documents(links: list[dict[str, Any]]) -> tuple[dict, list[dict[str, str]]]:
     """For each link index, the (prompt, version) it resolves to now, and the problems
-    of the links that resolve to nothing. Two queries whatever the number of links."""
+    of the links that resolve to nothing. Two queries whatever the number of links.
+
+    Inside a transaction the linked prompts' rows are locked (FOR NO KEY UPDATE, as a
+    prompt's release locks its row first), so a link checked against a prompt's
+    released version cannot be outrun by a release that would break it."""
     ids = {link["prompt"] for link in links}
-    found = {
-        p.public_id: p
-        for p in Agent.objects.prompts()
-        .filter(public_id__in=ids)
-        .select_related("released_version")
-    }
+    prompts = Agent.objects.prompts().filter(public_id__in=ids).select_related("released_version")
+    if transaction.get_connection().in_atomic_block:
+        prompts = prompts.select_for_update(no_key=True, of=("self",))
+    found = {p.public_id: p for p in prompts.order_by("pk")}
     pinned = {
         (v.agent_id, v.number): v
         for v in PublishedVersion.objects.filter(

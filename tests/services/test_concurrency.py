@@ -296,3 +296,58 @@ def test_conversations_ending_in_parallel_advance_a_rollout_once_per_step(
     assert kinds.count("completed") <= 1
     assert kinds[0] == "started"
     assert rollout.status in ("running", "completed")
+
+
+def test_a_link_being_written_holds_off_a_prompt_release_that_would_break_it(
+    transactional_db, user
+):
+    """A draft save checking its link locks the prompt's row; a release of a version
+    needing a new variable waits, then sees the new link and is refused."""
+    from django.db import transaction
+
+    from agents.domain import config as schema
+    from agents.domain.exceptions import InvalidInput
+    from agents.services.prompt_links import check_links, record_uses
+
+    prompt = services.create_agent(name="Notice", user=user, kind="prompt")
+    services.release_version(
+        version=services.save_version(agent=prompt, name="Plain", user=user), user=user
+    )
+    edit(prompt, {"text": "{{who}}", "variables": [{"name": "who"}]}, user=user)
+    needs_who = services.save_version(agent=prompt, name="Needs who", user=user)
+    agent = services.create_agent(name="Follower", user=user)
+    document = schema.normalize({"prompt_links": [{"prompt": prompt.public_id}]})
+    checked, release_done = threading.Event(), threading.Event()
+    outcome = {}
+
+    def writer():
+        try:
+            with transaction.atomic():
+                check_links(document)  # passes against v1, and locks the prompt's row
+                checked.set()
+                release_done.wait(timeout=2)  # the release must not get through meanwhile
+                outcome["release_finished_first"] = release_done.is_set()
+                record_uses(agent, None, document)
+        finally:
+            connection.close()
+
+    def releaser():
+        checked.wait(timeout=10)
+        try:
+            services.release_version(version=needs_who, user=user)
+            outcome["release"] = "released"
+        except InvalidInput as exc:
+            outcome["release"] = exc.errors[0]["path"]
+        finally:
+            release_done.set()
+            connection.close()
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=releaser)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcome["release_finished_first"] is False
+    assert outcome["release"] == f"{agent.public_id}@draft.variables.who"
+    prompt.refresh_from_db()
+    assert prompt.released_version.number == 1
