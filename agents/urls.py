@@ -43,6 +43,7 @@ urlpatterns = [
     path("prompts/new/", prompts.prompt_create, name="prompt-create"),
     path("prompts/<str:public_id>/", agents.agent_detail, name="prompt"),
     path("agents/<str:public_id>/header/", agents.agent_header, name="header"),
+    path("agents/<str:public_id>/export/", agents.agent_export, name="export"),
     path(
         "agents/<str:public_id>/conversations/",
         monitoring.agent_conversations,

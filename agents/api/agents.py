@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
+from django.http import HttpResponse
 from ninja import Query, Router, Status
 
 from agents import selectors, services
@@ -38,6 +39,7 @@ from agents.api.shapes import (
     version_out,
     version_summary,
 )
+from agents.domain.bundles import to_yaml
 from agents.permissions import (
     CHANGE_AGENT,
     CREATE_AGENT,
@@ -328,3 +330,18 @@ def diff(request, agent_id: str, from_: str = Query(..., alias="from"), to: str 
         "changes": [c.as_json() for c in result.changes],
         "summary": summary,
     }
+
+
+@agents.get(
+    "/{agent_id}/export",
+    response={200: dict[str, Any], **ERRORS_READ},
+    summary="The agent as a bundle: metadata, draft, versions, labels, release log",
+)
+def export(request, agent_id: str, format: Literal["json", "yaml"] = "json"):
+    """`?format=yaml` gives the same bundle as YAML (keys in bundle order, multi-line
+    texts as block scalars), for keeping agents in git."""
+    require(request, VIEW_AGENT)
+    bundle = selectors.export_bundle(selectors.agent_for_page(agent_id))
+    if format == "yaml":
+        return HttpResponse(to_yaml(bundle), content_type="application/yaml; charset=utf-8")
+    return bundle

@@ -12,6 +12,7 @@ from agents.selectors.agents import (
     with_status,
 )
 from agents.selectors.alerts import alert, alerts, open_alert_count, release_arms
+from agents.selectors.bundles import export_bundle
 from agents.selectors.channels import (
     agent_channels,
     channel,
@@ -146,6 +147,7 @@ __all__ = [
     "eval_runs",
     "eval_suites",
     "events_of",
+    "export_bundle",
     "filter_by_status",
     "gate_findings",
     "get_version",

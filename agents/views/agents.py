@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from agents import selectors, services
+from agents.domain.bundles import to_yaml
 from agents.domain.exceptions import InvalidInput
 from agents.forms import editor
 from agents.models import STATUS_LABELS, Agent
@@ -202,3 +203,15 @@ def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         "agents/agents/_details_dialog.html",
         {"agent": agent, "values": values, "errors": errors},
     )
+
+
+@require_http_methods(["GET"])
+def agent_export(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """The agent's bundle as a YAML download (what `manage.py export_agents` writes)."""
+    require(request.user, VIEW_AGENT)
+    agent = selectors.agent_for_page(public_id)
+    response = HttpResponse(
+        to_yaml(selectors.export_bundle(agent)), content_type="application/yaml; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{agent.public_id}.yaml"'
+    return response
