@@ -11,6 +11,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 from agents.domain import json_input
+from agents.domain.bundles import from_yaml
 from agents.domain.exceptions import InvalidInput, UnknownReference
 
 API_PREFIX = "/api/"
@@ -77,6 +78,8 @@ def _is_json(response: HttpResponse) -> bool:
 
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
+YAML_PATHS = ("/agents/import",)  # the API paths that take a YAML body too
 
 
 class StrictInputMiddleware:
@@ -128,6 +131,15 @@ def _read_json_body(request: HttpRequest) -> None:
     if request.method not in ("POST", "PUT", "PATCH") or not request.body:
         return
     content_type = request.content_type or ""
+    if content_type in YAML_TYPES and request.path.endswith(YAML_PATHS):
+        # Bundles may be sent as the YAML they are kept in: read without aliases,
+        # then held to the same rules as JSON (finite numbers, bounded depth).
+        try:
+            data = from_yaml(request.body)
+            request.json_body = json_input.loads(json.dumps(data, allow_nan=True))
+        except (ValueError, TypeError) as exc:
+            raise json_input.MalformedJSON(str(exc)) from None
+        return
     if content_type not in JSON_TYPES:
         raise json_input.MalformedJSON(
             f"Send the body as JSON with Content-Type: application/json (got {content_type!r})."

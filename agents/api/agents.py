@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpResponse
-from ninja import Query, Router, Status
+from ninja import Body, Query, Router, Status
 
 from agents import selectors, services
 from agents.api.common import expected_revision, if_match, page, require
@@ -73,6 +73,24 @@ def create_agent(request, payload: AgentCreate):
         config=payload.config,
         user=principal.user,
     )
+    return Status(201, agent_out(selectors.agent_for_page(agent.public_id)))
+
+
+BUNDLE_BODY = Body(..., description="An export's bundle, as JSON or as YAML.")
+
+
+@agents.post(
+    "/import",
+    response={201: AgentOut, **ERRORS_WRITE},
+    summary="Create an agent from an exported bundle (JSON or YAML body)",
+)
+def import_agent(request, payload: dict[str, Any] = BUNDLE_BODY):
+    """The new agent has the bundle's version numbers and content hashes, its labels
+    and its draft. A tampered content hash, an unknown format or an invalid
+    configuration is a 422 naming the path, and nothing is created. The body may be
+    the YAML an export wrote (`Content-Type: application/yaml`)."""
+    principal = require(request, CREATE_AGENT)
+    agent = services.import_bundle(bundle=payload, user=principal.user)
     return Status(201, agent_out(selectors.agent_for_page(agent.public_id)))
 
 

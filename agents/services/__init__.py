@@ -15,6 +15,7 @@ from agents.services.approvals import (
     request_release,
     schedule_request,
 )
+from agents.services.bundles import import_bundle
 from agents.services.channels import (
     CHANNEL_FIELDS,
     clean_channel,
@@ -83,6 +84,7 @@ __all__ = [
     "execute_schedule",
     "fail_eval_run",
     "forget_tokens_of",
+    "import_bundle",
     "move_label",
     "move_pointer",
     "patch_draft",

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from agents import services
 from agents.domain.config import content_hash
-from tests.helpers import edit
+from tests.helpers import edit, error
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +75,65 @@ def test_viewers_may_export_and_prompts_are_not_agents(make_api, history, user):
     assert viewer.get(f"/agents/{history.public_id}/export").status_code == 200
     prompt = services.create_agent(name="Shared", user=user, kind="prompt")
     assert viewer.get(f"/agents/{prompt.public_id}/export").status_code == 404
+
+
+def test_a_bundle_imports_as_a_new_agent_with_the_same_numbers_and_hashes(api, history):
+    bundle = api.get(f"/agents/{history.public_id}/export").json()
+    created = api.post("/agents/import", bundle)
+    assert created.status_code == 201, created.content
+    copy = api.get(f"/agents/{created.json()['id']}/export").json()
+    assert [(v["number"], v["content_hash"]) for v in copy["versions"]] == [
+        (v["number"], v["content_hash"]) for v in bundle["versions"]
+    ]
+    assert copy["labels"] == bundle["labels"]
+    assert copy["draft"] == bundle["draft"]
+    assert copy["agent"] == bundle["agent"]
+
+
+def yaml_post(api, text):
+    return api.client.post(
+        "/api/v1/agents/import",
+        data=text,
+        content_type="application/yaml",
+        HTTP_AUTHORIZATION=f"Bearer {api.token}",
+    )
+
+
+def test_a_yaml_bundle_imports_too(api, history):
+    text = api.get(f"/agents/{history.public_id}/export?format=yaml").content.decode()
+    created = yaml_post(api, text)
+    assert created.status_code == 201, created.content
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda b: b.update(format="other/9"), "format"),
+        (lambda b: b["versions"][1].update(content_hash="0" * 64), "versions[1].content_hash"),
+        (
+            lambda b: b["versions"][0]["config"]["llm"].update(temperature=9),
+            "versions[0].config.llm.temperature",
+        ),
+        (lambda b: b["labels"].update(staging=7), "labels.staging"),
+        (lambda b: b["versions"][1].update(number=5), "versions[1].number"),
+    ],
+)
+def test_a_tampered_or_foreign_bundle_is_refused_and_creates_nothing(api, history, change, path):
+    from agents.models import Agent
+
+    bundle = api.get(f"/agents/{history.public_id}/export").json()
+    change(bundle)
+    before = Agent.objects.count()
+    found = error(api.post("/agents/import", bundle), 422, "validation_error")
+    assert path in {d["path"] for d in found["details"]}
+    assert Agent.objects.count() == before
+
+
+def test_yaml_aliases_are_refused_and_viewers_cannot_import(api, make_api, history):
+    bomb = 'a: &a ["x", "x"]\nb: [*a, *a]\n'
+    refused = api.call(
+        "POST", "/agents/import", raw=bomb, headers={"Content-Type": "application/yaml"}
+    )
+    assert refused.status_code == 400
+    bundle = api.get(f"/agents/{history.public_id}/export").json()
+    error(make_api("Viewer").post("/agents/import", bundle), 403, "permission_denied")
