@@ -73,9 +73,12 @@ def errors_of(exc: InvalidInput) -> dict[str, str]:
     return found
 
 
-def form_errors(exc: AgentConsoleError) -> dict[str, str]:
-    """Field errors for invalid input; any other domain error as the form's own."""
-    return errors_of(exc) if isinstance(exc, InvalidInput) else {"": exc.message}
+def form_errors(exc: Exception) -> dict[str, str]:
+    """Field errors for invalid input; any other domain error (or a refusal such as
+    PermissionDenied) as the form's own."""
+    if isinstance(exc, InvalidInput):
+        return errors_of(exc)
+    return {"": exc.message if isinstance(exc, AgentConsoleError) else str(exc)}
 
 
 def with_event(response: HttpResponse, event: str, message: str, **detail: Any) -> HttpResponse:

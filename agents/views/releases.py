@@ -32,10 +32,6 @@ from agents.views.htmx import (
 )
 
 
-def _problem(exc: Exception) -> dict[str, str]:
-    return form_errors(exc) if isinstance(exc, AgentConsoleError) else {"": str(exc)}
-
-
 def _against_live(agent, version, label: str) -> dict[str, Any]:
     """The diff from what `label` points at now to `version` (nothing yet: none)."""
     current = selectors.label_target(agent, label)
@@ -76,7 +72,7 @@ def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> Ht
                 agent=agent, version=version, user=request.user, label=label, note=context["note"]
             )
         except (AgentConsoleError, PermissionDenied) as exc:
-            context["errors"] = _problem(exc)
+            context["errors"] = form_errors(exc)
         else:
             return done(
                 request,
@@ -117,7 +113,7 @@ def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRes
                 protected=True if context["protected"] else None,
             )
         except (AgentConsoleError, PermissionDenied) as exc:
-            context["errors"] = _problem(exc)
+            context["errors"] = form_errors(exc)
         else:
             return done(request, LABEL_MOVED, agent_url(agent), f"{name} → {version.label}.")
     return dialog(request, "agents/releases/_label_dialog.html", context)
@@ -159,7 +155,7 @@ def review_request(request: HtmxHttpRequest, request_id: str, verdict: str) -> H
         try:
             act(request=found, user=request.user, comment=context["comment"])
         except (AgentConsoleError, PermissionDenied) as exc:
-            context["errors"] = _problem(exc)
+            context["errors"] = form_errors(exc)
         else:
             verb = "Approved" if approving else "Rejected"
             return done(
@@ -191,7 +187,7 @@ def act_on_request(request: HtmxHttpRequest, request_id: str, action: str) -> Ht
             services.release_request(request=found, user=request.user)
             message, event = f"Released {found.label} → {found.version.label}.", VERSION_RELEASED
     except (AgentConsoleError, PermissionDenied) as exc:
-        messages.error(request, _problem(exc).get("") or next(iter(_problem(exc).values())))
+        messages.error(request, form_errors(exc).get("") or next(iter(form_errors(exc).values())))
         return redirect(page)
     return done(request, event, page, message)
 
@@ -218,6 +214,6 @@ def cancel_schedule(request: HtmxHttpRequest, schedule_id: str) -> HttpResponse:
     try:
         services.cancel_schedule(schedule=found, user=request.user)
     except (AgentConsoleError, PermissionDenied) as exc:
-        messages.error(request, next(iter(_problem(exc).values())))
+        messages.error(request, next(iter(form_errors(exc).values())))
         return redirect(agent_url(found.agent))
     return done(request, SCHEDULE_CHANGED, agent_url(found.agent), f"Cancelled {found.public_id}.")

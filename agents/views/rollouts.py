@@ -32,10 +32,6 @@ PAGE = "agents/rollouts/rollout.html"
 Status = Rollout.Status
 
 
-def _problem(exc: Exception) -> dict[str, str]:
-    return form_errors(exc) if isinstance(exc, AgentConsoleError) else {"": str(exc)}
-
-
 @require_http_methods(["GET", "POST"])
 def start_rollout(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The start dialog on a channel: candidate, steps and guard, with the defaults."""
@@ -47,7 +43,7 @@ def start_rollout(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         try:
             rollout = _start(request, channel, values)
         except (AgentConsoleError, PermissionDenied) as exc:
-            errors = _problem(exc)
+            errors = form_errors(exc)
         else:
             url = reverse("agents:rollout", args=[rollout.public_id])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
@@ -210,7 +206,7 @@ def steer_rollout(request: HtmxHttpRequest, rollout_id: str, action: str) -> Htt
         try:
             after = STEERING[action](rollout=rollout, user=request.user, **extra)
         except (AgentConsoleError, PermissionDenied) as exc:
-            context["errors"] = _problem(exc)
+            context["errors"] = form_errors(exc)
         else:
             url = reverse("agents:rollout", args=[rollout.public_id])
             message = f"{after.public_id}: {after.get_status_display().lower()}, {after.weight}%."
