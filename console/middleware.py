@@ -79,7 +79,7 @@ def _is_json(response: HttpResponse) -> bool:
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
-YAML_PATHS = ("/agents/import",)  # the API paths that take a YAML body too
+YAML_PATHS = ("/import",)  # the API paths that take a YAML body too (bundles, drafts)
 
 
 class StrictInputMiddleware:

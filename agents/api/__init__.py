@@ -14,6 +14,7 @@ from ninja.parser import Parser
 from agents.api import errors
 from agents.api.agents import agents
 from agents.api.auth import BearerToken
+from agents.api.bundles import bundles
 from agents.api.channels import channels
 from agents.api.evals import agent_suites, runs, suites
 from agents.api.prompts import prompts
@@ -57,6 +58,7 @@ api = AgentConsoleAPI(
 
 # Runtime routes first: Django tries URL patterns in order, and these are the hot ones.
 api.add_router("", runtime_router)
+api.add_router("/agents", bundles)  # before /agents/{id}: `import` is not an id
 api.add_router("/agents", agents)
 api.add_router("/agents", revisions)
 api.add_router("/agents", agent_releases)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from django.http import HttpResponse
-from ninja import Body, Query, Router, Status
+from ninja import Query, Router, Status
 
 from agents import selectors, services
 from agents.api.common import expected_revision, if_match, page, require
@@ -39,7 +38,6 @@ from agents.api.shapes import (
     version_out,
     version_summary,
 )
-from agents.domain.bundles import to_yaml
 from agents.permissions import (
     CHANGE_AGENT,
     CREATE_AGENT,
@@ -73,24 +71,6 @@ def create_agent(request, payload: AgentCreate):
         config=payload.config,
         user=principal.user,
     )
-    return Status(201, agent_out(selectors.agent_for_page(agent.public_id)))
-
-
-BUNDLE_BODY = Body(..., description="An export's bundle, as JSON or as YAML.")
-
-
-@agents.post(
-    "/import",
-    response={201: AgentOut, **ERRORS_WRITE},
-    summary="Create an agent from an exported bundle (JSON or YAML body)",
-)
-def import_agent(request, payload: dict[str, Any] = BUNDLE_BODY):
-    """The new agent has the bundle's version numbers and content hashes, its labels
-    and its draft. A tampered content hash, an unknown format or an invalid
-    configuration is a 422 naming the path, and nothing is created. The body may be
-    the YAML an export wrote (`Content-Type: application/yaml`)."""
-    principal = require(request, CREATE_AGENT)
-    agent = services.import_bundle(bundle=payload, user=principal.user)
     return Status(201, agent_out(selectors.agent_for_page(agent.public_id)))
 
 
@@ -348,18 +328,3 @@ def diff(request, agent_id: str, from_: str = Query(..., alias="from"), to: str 
         "changes": [c.as_json() for c in result.changes],
         "summary": summary,
     }
-
-
-@agents.get(
-    "/{agent_id}/export",
-    response={200: dict[str, Any], **ERRORS_READ},
-    summary="The agent as a bundle: metadata, draft, versions, labels, release log",
-)
-def export(request, agent_id: str, format: Literal["json", "yaml"] = "json"):
-    """`?format=yaml` gives the same bundle as YAML (keys in bundle order, multi-line
-    texts as block scalars), for keeping agents in git."""
-    require(request, VIEW_AGENT)
-    bundle = selectors.export_bundle(selectors.agent_for_page(agent_id))
-    if format == "yaml":
-        return HttpResponse(to_yaml(bundle), content_type="application/yaml; charset=utf-8")
-    return bundle

@@ -122,6 +122,7 @@ def check_bundle(raw: Any) -> tuple[dict[str, Any], list[dict[str, str]]]:
             problems.append({"path": f"labels.{name}", "message": "names no version of the bundle"})
     cleaned = {
         "agent": {"name": agent.get("name"), "description": agent.get("description") or ""},
+        "id": agent.get("id") if isinstance(agent.get("id"), str) else None,
         "versions": cleaned_versions,
         "draft": draft_document,
         "labels": labels,

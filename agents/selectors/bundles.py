@@ -25,7 +25,7 @@ def export_bundle(agent: Agent) -> dict[str, Any]:
     labels = Label.objects.filter(agent_id=agent.pk).select_related("version").order_by("name")
     return {
         "format": FORMAT,
-        "agent": {"name": agent.name, "description": agent.description},
+        "agent": {"id": agent.public_id, "name": agent.name, "description": agent.description},
         "draft": {"config": agent.draft.config},
         "versions": [
             {

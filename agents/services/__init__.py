@@ -15,7 +15,7 @@ from agents.services.approvals import (
     request_release,
     schedule_request,
 )
-from agents.services.bundles import import_bundle
+from agents.services.bundles import import_bundle, sync_bundle
 from agents.services.channels import (
     CHANNEL_FIELDS,
     clean_channel,
@@ -24,6 +24,7 @@ from agents.services.channels import (
     update_channel,
 )
 from agents.services.conversations import bind, end_conversation, start_conversation
+from agents.services.draft_import import import_draft, read_import
 from agents.services.drafts import patch_draft, update_draft
 from agents.services.eval_runner import execute_eval_run, fail_eval_run, run_eval
 from agents.services.evals import (
@@ -85,10 +86,12 @@ __all__ = [
     "fail_eval_run",
     "forget_tokens_of",
     "import_bundle",
+    "import_draft",
     "move_label",
     "move_pointer",
     "patch_draft",
     "pause_rollout",
+    "read_import",
     "record_idempotent_response",
     "recover_stalled_jobs",
     "reject_request",
@@ -113,6 +116,7 @@ __all__ = [
     "start_eval_run",
     "start_playground",
     "start_rollout",
+    "sync_bundle",
     "update_agent",
     "update_channel",
     "update_draft",

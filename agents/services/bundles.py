@@ -3,6 +3,7 @@ its labels where they were; all or nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,7 @@ from django.db import transaction
 
 from agents.domain.bundles import check_bundle
 from agents.domain.exceptions import InvalidInput
-from agents.models import RELEASED, Agent
+from agents.models import RELEASED, Agent, Draft, Label, PublishedVersion
 from agents.services.agents import create_agent
 from agents.services.base import User
 from agents.services.drafts import update_draft
@@ -19,6 +20,7 @@ from agents.services.releases import release_version
 from agents.services.versions import save_version
 
 CREATE_PERMISSION = "agents.add_agent"  # agents.permissions.CREATE_AGENT
+EDIT_PERMISSION = "agents.edit_draft"  # agents.permissions.EDIT_DRAFT
 
 
 def _under(path: str, exc: InvalidInput) -> list[dict[str, str]]:
@@ -64,3 +66,96 @@ def import_bundle(*, bundle: Any, user: User) -> Agent:
                 move_label(agent=agent, name=name, version=version, user=user, note="Imported")
         update_draft(agent=agent, config=cleaned["draft"], user=user)
     return agent
+
+
+@dataclass
+class Synced:
+    agent: Agent
+    created: bool
+    changes: list[str] = field(default_factory=list)  # "saved v4", "released → v4", "draft"
+
+
+def sync_bundle(*, bundle: Any, user: User) -> Synced:
+    """Bring the console in line with a bundle from git (`manage.py import_agents`):
+    a new agent when none matches it (by the bundle's id, else by name), otherwise
+    the versions the file has beyond the console's saved, the labels moved to where
+    the file has them and the draft written. Unchanged files change nothing; a file
+    whose versions differ from the console's (diverged) is refused, by path."""
+    cleaned, problems = check_bundle(bundle)
+    if problems:
+        raise InvalidInput(problems)
+    agent = _match(cleaned)
+    if agent is None:
+        return Synced(agent=import_bundle(bundle=bundle, user=user), created=True)
+    if user is None or not user.has_perm(EDIT_PERMISSION):
+        raise PermissionDenied("Editors import into drafts.")
+    changes: list[str] = []
+    with transaction.atomic():
+        saved = list(PublishedVersion.objects.filter(agent=agent).order_by("number"))
+        wanted = cleaned["versions"]
+        for index, (have, want) in enumerate(zip(saved, wanted, strict=False)):
+            if have.content_hash != want["content_hash"]:
+                raise InvalidInput(
+                    [
+                        {
+                            "path": f"versions[{index}].content_hash",
+                            "message": f"{have.label} in the console is not this one: the two "
+                            "have diverged (export the console's agent and merge by hand)",
+                        }
+                    ]
+                )
+        if len(saved) > len(wanted):
+            raise InvalidInput(
+                [
+                    {
+                        "path": "versions",
+                        "message": f"the console has v{len(saved)}, the file "
+                        f"stops at v{len(wanted)}: export again before importing",
+                    }
+                ]
+            )
+        for version in wanted[len(saved) :]:
+            update_draft(agent=agent, config=version["config"], user=user)
+            saved.append(
+                save_version(
+                    agent=agent,
+                    name=version.get("name") or "",
+                    description=version.get("description") or "",
+                    user=user,
+                )
+            )
+            changes.append(f"saved {saved[-1].label}")
+        changes += _move_labels(agent, cleaned["labels"], saved, user)
+        before = Draft.objects.values_list("revision", flat=True).get(agent=agent)
+        draft = update_draft(agent=agent, config=cleaned["draft"], user=user)
+        if draft.revision != before:
+            changes.append(f"draft (revision {draft.revision})")
+    return Synced(agent=agent, created=False, changes=changes)
+
+
+def _match(cleaned: dict[str, Any]) -> Agent | None:
+    agents = Agent.objects.agents().filter(archived_at__isnull=True).select_related("draft")
+    if cleaned["id"] and (found := agents.filter(public_id=cleaned["id"]).first()):
+        return found
+    named = list(agents.filter(name=cleaned["agent"]["name"])[:2])
+    if len(named) > 1:
+        raise InvalidInput(
+            [{"path": "agent.name", "message": "several agents have this name: rename one"}]
+        )
+    return named[0] if named else None
+
+
+def _move_labels(agent: Agent, labels: dict[str, int | None], saved: list, user: User) -> list[str]:
+    where = {label.name: label.version_id for label in Label.objects.filter(agent=agent)}
+    where[RELEASED] = Agent.objects.values_list("released_version_id", flat=True).get(pk=agent.pk)
+    moved = []
+    for name, number in labels.items():
+        if number is None or where.get(name) == saved[number - 1].pk:
+            continue
+        version = saved[number - 1]
+        if name == RELEASED:
+            release_version(version=version, user=user, note="Imported")
+        else:
+            move_label(agent=agent, name=name, version=version, user=user, note="Imported")
+        moved.append(f"{name} → {version.label}")
+    return moved
