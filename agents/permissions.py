@@ -13,6 +13,7 @@ CREATE_AGENT = "agents.add_agent"
 CHANGE_AGENT = "agents.change_agent"
 VIEW_AGENT = "agents.view_agent"
 MANAGE_CHANNELS = "agents.manage_channels"
+MANAGE_WEBHOOKS = "agents.manage_webhooks"
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Abilities:
     create: bool
     change_details: bool
     manage_channels: bool
+    manage_webhooks: bool
 
     @classmethod
     def of(cls, user) -> Abilities:
@@ -35,6 +37,7 @@ class Abilities:
             create=user.has_perm(CREATE_AGENT),
             change_details=user.has_perm(CHANGE_AGENT),
             manage_channels=user.has_perm(MANAGE_CHANNELS),
+            manage_webhooks=user.has_perm(MANAGE_WEBHOOKS),
         )
 
 

@@ -20,7 +20,12 @@ ROLES: dict[str, list[str]] = {
         "agents.edit_draft",
         "agents.save_version",
     ],
-    "Releaser": [*VIEW, "agents.release_version", "agents.manage_channels"],
+    "Releaser": [
+        *VIEW,
+        "agents.release_version",
+        "agents.manage_channels",
+        "agents.manage_webhooks",
+    ],
 }
 
 

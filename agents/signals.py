@@ -34,6 +34,9 @@ def _group_permissions_changed(sender, instance, action, reverse, pk_set, **kwar
 
 
 def connect() -> None:
+    from agents.services import webhook_events
+
+    webhook_events.connect()
     User = get_user_model()
     post_save.connect(_user_saved, sender=User, dispatch_uid="agents-user-saved")
     pre_delete.connect(_user_saved, sender=User, dispatch_uid="agents-user-deleted")

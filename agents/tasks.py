@@ -9,5 +9,6 @@ from __future__ import annotations
 
 from agents.services.eval_runner import run_eval
 from agents.services.schedules import carry_out
+from agents.services.webhook_delivery import deliver_webhook
 
-__all__ = ["carry_out", "run_eval"]
+__all__ = ["carry_out", "deliver_webhook", "run_eval"]

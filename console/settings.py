@@ -216,6 +216,16 @@ JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
 # An eval run stops after this long: cases not reached are recorded as errors.
 EVAL_RUN_MAX_SECONDS = int(os.environ.get("EVAL_RUN_MAX_SECONDS", "900"))
 
+# Webhooks: each delivery is tried up to WEBHOOK_MAX_TRIES times, waiting
+# WEBHOOK_BACKOFF_SECONDS after the first failure and four times longer after each
+# next one (30 s, 2 min, 8 min, 32 min, 2 h 8 min). A try gives up after
+# WEBHOOK_TIMEOUT_SECONDS. Private, loopback and link-local targets are refused
+# unless WEBHOOK_ALLOW_PRIVATE=1 (a receiver on the same network, or tests).
+WEBHOOK_MAX_TRIES = int(os.environ.get("WEBHOOK_MAX_TRIES", "6"))
+WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "30"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")
+
 # JSON API: request bodies above this many bytes are refused with 413.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(API_MAX_BODY_BYTES, 2_621_440)

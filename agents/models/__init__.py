@@ -51,10 +51,22 @@ from agents.models.rollouts import (
 )
 from agents.models.tokens import ApiToken, IdempotencyRecord
 from agents.models.versions import ConfigSnapshot, PublishedVersion, ReleaseEvent
+from agents.models.webhooks import (
+    EVENTS,
+    TEST_EVENT,
+    Delivery,
+    DeliveryAttempt,
+    Webhook,
+    new_delivery_id,
+    new_event_id,
+    new_webhook_id,
+)
 
 __all__ = [
+    "EVENTS",
     "RELEASED",
     "STATUS_LABELS",
+    "TEST_EVENT",
     "Agent",
     "Alert",
     "ApiToken",
@@ -62,6 +74,8 @@ __all__ = [
     "Channel",
     "ConfigSnapshot",
     "Conversation",
+    "Delivery",
+    "DeliveryAttempt",
     "Draft",
     "DraftRevision",
     "EvalCase",
@@ -82,18 +96,22 @@ __all__ = [
     "ScheduledRelease",
     "Status",
     "Turn",
+    "Webhook",
     "compute_status",
     "new_agent_id",
     "new_alert_id",
     "new_case_id",
     "new_channel_id",
     "new_conversation_id",
+    "new_delivery_id",
+    "new_event_id",
     "new_public_id",
     "new_request_id",
     "new_rollout_id",
     "new_run_id",
     "new_schedule_id",
     "new_suite_id",
+    "new_webhook_id",
     "public_id_format",
     "released_target",
 ]

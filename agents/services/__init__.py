@@ -58,6 +58,14 @@ from agents.services.schedules import (
 from agents.services.simulation import simulate_traffic
 from agents.services.tokens import create_api_token, forget_tokens_of, revoke_api_token
 from agents.services.versions import restore_revision, restore_version, save_version
+from agents.services.webhook_delivery import deliver, emit, run_due_deliveries
+from agents.services.webhooks import (
+    create_webhook,
+    delete_webhook,
+    redeliver,
+    send_test_event,
+    update_webhook,
+)
 
 __all__ = [
     "CHANNEL_FIELDS",
@@ -77,8 +85,12 @@ __all__ = [
     "create_api_token",
     "create_channel",
     "create_eval_suite",
+    "create_webhook",
     "delete_eval_case",
     "delete_label",
+    "delete_webhook",
+    "deliver",
+    "emit",
     "end_conversation",
     "evaluate_rollout",
     "execute_eval_run",
@@ -94,6 +106,7 @@ __all__ = [
     "read_import",
     "record_idempotent_response",
     "recover_stalled_jobs",
+    "redeliver",
     "reject_request",
     "release_request",
     "release_version",
@@ -102,6 +115,7 @@ __all__ = [
     "restore_version",
     "resume_rollout",
     "revoke_api_token",
+    "run_due_deliveries",
     "run_due_rollouts",
     "run_due_schedules",
     "run_eval",
@@ -110,6 +124,7 @@ __all__ = [
     "schedule_release",
     "schedule_request",
     "send_playground_message",
+    "send_test_event",
     "simulate_traffic",
     "start_conversation",
     "start_conversation_on_channel",
@@ -122,4 +137,5 @@ __all__ = [
     "update_draft",
     "update_eval_case",
     "update_eval_suite",
+    "update_webhook",
 ]

@@ -26,6 +26,7 @@ from agents.services.alerts import run_regression_checks
 from agents.services.eval_runner import run_eval
 from agents.services.rollouts import run_due_rollouts
 from agents.services.schedules import run_due_schedules
+from agents.services.webhook_delivery import run_due_deliveries
 
 logger = logging.getLogger(__name__)
 
@@ -35,13 +36,14 @@ UNFINISHED = (EvalRun.Status.QUEUED, EvalRun.Status.RUNNING)
 def recover_stalled_jobs(*, now: datetime | None = None) -> list[str]:
     """One sweep; returns what it did, one line per item ("er_… retried", "er_… ended",
     "sr_… done"): stalled eval runs, scheduled releases whose moment passed,
-    running rollouts (the timer that notices a step's minutes have passed) and
-    releases watched for a regression."""
+    running rollouts (the timer that notices a step's minutes have passed),
+    releases watched for a regression and webhook deliveries whose worker died."""
     return (
         recover_stalled_eval_runs(now=now)
         + run_due_schedules(now=now)
         + run_due_rollouts(now=now)
         + run_regression_checks(now=now)
+        + run_due_deliveries(now=now)
     )
 
 

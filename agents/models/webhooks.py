@@ -1,0 +1,133 @@
+"""Webhook subscriptions and their deliveries: each event to each subscriber is one
+Delivery, written in the transaction of the change it reports (so a change that
+rolls back is never announced), and every try at sending it is a DeliveryAttempt."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from agents.models.base import new_public_id, public_id_format
+
+EVENTS = (
+    "version.saved",
+    "release",
+    "rollback",
+    "label.moved",
+    "draft.updated",
+    "rollout",
+    "alert",
+)
+TEST_EVENT = "ping"  # "Send test event": to one webhook, whatever it subscribes to
+
+
+def new_webhook_id() -> str:
+    return new_public_id("wh")
+
+
+def new_delivery_id() -> str:
+    return new_public_id("dl")
+
+
+def new_event_id() -> str:
+    return new_public_id("ev")
+
+
+class Webhook(models.Model):
+    """An endpoint told about the events it subscribes to, signed with its secret."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_webhook_id, editable=False)
+    url = models.CharField(max_length=2_000)
+    events = models.JSONField(default=list)
+    description = models.CharField(max_length=200, blank=True)
+    secret = models.CharField(max_length=80)  # shown once; kept to sign deliveries
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        permissions = [("manage_webhooks", "Can manage webhooks")]
+        constraints = [public_id_format("wh", "webhook_public_id_format")]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.public_id})"
+
+
+class Delivery(models.Model):
+    """One event for one webhook. Deliveries of one agent to one webhook go out in
+    the order they happened: a delivery waits while an earlier one of its chain
+    (same webhook, same `subject`) is still pending."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    public_id = models.CharField(
+        max_length=16, unique=True, default=new_delivery_id, editable=False
+    )
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=16)  # the body's "id": the same on a redelivery
+    subject = models.CharField(max_length=16, blank=True)  # the agent's public id: the chain
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)  # a worker is sending it
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    redelivery_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            models.Index(fields=["webhook", "subject", "status", "id"], name="delivery_chain"),
+            models.Index(fields=["webhook", "-id"], name="delivery_log"),
+        ]
+        constraints = [
+            public_id_format("dl", "delivery_public_id_format"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "delivered", "failed"]),
+                name="delivery_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.webhook_id} ({self.public_id})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at sending a delivery: when, the answer's status code, how long it took,
+    or why it could not be sent."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="tries")
+    number = models.PositiveSmallIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["delivery_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="attempt_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"try {self.number} of delivery {self.delivery_id}"
