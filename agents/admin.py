@@ -478,4 +478,4 @@ class EvalRunAdmin(ReadOnlyAdmin):
     inlines = [EvalResultInline]
 
 
-from agents import release_admin, rollout_admin  # noqa: E402, F401  (release management, rollouts)
+from agents import release_admin, rollout_admin, webhook_admin  # noqa: E402, F401  (release management, rollouts, webhooks)

@@ -44,6 +44,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_dns(monkeypatch):
+    """Webhook URLs name hosts the tests never reach: checking one resolves it to a
+    public documentation address instead of asking the network."""
+    monkeypatch.setattr("agents.services.webhooks.resolve", lambda host, port: ["93.184.216.34"])
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     settings.STORAGES = {
         **settings.STORAGES,

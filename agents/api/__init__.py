@@ -22,6 +22,7 @@ from agents.api.releases import agent_releases, requests_router, schedules_route
 from agents.api.revisions import revisions
 from agents.api.rollouts import alerts_router, channel_rollouts, rollouts_router
 from agents.api.runtime import runtime_router
+from agents.api.webhooks import webhooks
 from agents.domain import json_input
 
 
@@ -69,6 +70,7 @@ api.add_router("/channels", channel_rollouts)
 api.add_router("/rollouts", rollouts_router)
 api.add_router("/alerts", alerts_router)
 api.add_router("/prompts", prompts)
+api.add_router("/webhooks", webhooks)
 api.add_router("", agent_suites)
 api.add_router("/suites", suites)
 api.add_router("/runs", runs)

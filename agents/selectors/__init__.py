@@ -103,6 +103,7 @@ from agents.selectors.versions import (
     release_event,
     version_list,
 )
+from agents.selectors.webhooks import deliveries, delivery, webhook, webhook_list
 
 __all__ = [
     "HISTORY_PAGE_SIZE",
@@ -142,6 +143,8 @@ __all__ = [
     "conversation",
     "conversation_list",
     "conversations_page",
+    "deliveries",
+    "delivery",
     "draft_in_some_version",
     "draft_state",
     "eval_runs",
@@ -195,5 +198,7 @@ __all__ = [
     "version_stats",
     "versioned_for_page",
     "versions_with_content",
+    "webhook",
+    "webhook_list",
     "with_status",
 ]

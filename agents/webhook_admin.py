@@ -1,0 +1,83 @@
+"""Support staff's view of webhooks and their deliveries: read-only (the secret is
+never shown), with "Redeliver" and "Send test event" going through the services
+like the console's buttons. Registered by agents/admin.py."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+
+from agents import services
+from agents.admin_support import ReadOnlyAdmin, ReadOnlyMixin
+from agents.domain.exceptions import AgentConsoleError
+from agents.models import Delivery, DeliveryAttempt, Webhook
+from agents.permissions import MANAGE_WEBHOOKS
+
+
+class ManageWebhooks:
+    def has_manage_permission(self, request) -> bool:
+        return request.user.has_perm(MANAGE_WEBHOOKS)
+
+    def _each(self, request, rows, verb, call) -> None:
+        done = 0
+        for row in rows:
+            try:
+                call(row)
+            except (AgentConsoleError, PermissionDenied) as exc:
+                self.message_user(request, f"{row.public_id}: {exc}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, f"{verb} {done}.", messages.SUCCESS)
+
+
+@admin.register(Webhook)
+class WebhookAdmin(ManageWebhooks, ReadOnlyAdmin):
+    list_display = ["public_id", "url", "events", "active", "created_by", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["public_id", "url", "description"]
+    exclude = ["secret"]
+    actions = ["send_test"]
+
+    @admin.action(description="Send a test event", permissions=["manage"])
+    def send_test(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            "Test events queued:",
+            lambda hook: services.send_test_event(webhook=hook, user=request.user),
+        )
+
+
+class DeliveryAttemptInline(ReadOnlyMixin, admin.TabularInline):
+    model = DeliveryAttempt
+    fields = ["number", "at", "response_code", "duration_ms", "error"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ManageWebhooks, ReadOnlyAdmin):
+    list_display = [
+        "public_id",
+        "webhook",
+        "event",
+        "status",
+        "attempts",
+        "response_code",
+        "duration_ms",
+        "created_at",
+    ]
+    list_select_related = ["webhook"]
+    list_filter = ["status", "event", "created_at"]
+    search_fields = ["public_id", "event_id", "webhook__public_id", "webhook__url", "subject"]
+    inlines = [DeliveryAttemptInline]
+    actions = ["redeliver"]
+
+    @admin.action(description="Redeliver", permissions=["manage"])
+    def redeliver(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            "Redeliveries queued:",
+            lambda delivery: services.redeliver(delivery=delivery, user=request.user),
+        )
