@@ -4,6 +4,7 @@ from agents.views import (
     agents,
     channels,
     compare,
+    config_import,
     drafts,
     evals,
     monitoring,
@@ -14,6 +15,7 @@ from agents.views import (
     rollouts,
     tokens,
     versions,
+    webhooks,
 )
 
 app_name = "agents"
@@ -23,6 +25,18 @@ urlpatterns = [
     path("agents/new/", agents.agent_create, name="create"),
     path("tokens/", tokens.api_tokens, name="api-tokens"),
     path("channels/", channels.channel_list, name="channels"),
+    path("webhooks/", webhooks.webhook_list, name="webhooks"),
+    path("webhooks/<str:webhook_id>/", webhooks.webhook_detail, name="webhook"),
+    re_path(
+        r"^webhooks/(?P<webhook_id>[^/]+)/(?P<action>test|rotate|delete)/$",
+        webhooks.webhook_action,
+        name="webhook-action",
+    ),
+    path(
+        "webhooks/<str:webhook_id>/deliveries/<str:delivery_id>/redeliver/",
+        webhooks.redeliver,
+        name="redeliver",
+    ),
     path("channels/new/", channels.channel_edit, name="channel-new"),
     path("channels/<str:public_id>/", channels.channel_edit, name="channel"),
     path("channels/<str:public_id>/rollouts/new/", rollouts.start_rollout, name="start-rollout"),
@@ -57,6 +71,7 @@ urlpatterns = [
     path("agents/<str:public_id>/analytics/", monitoring.agent_analytics, name="analytics"),
     path("agents/<str:public_id>/details/", agents.agent_details, name="details"),
     path("agents/<str:public_id>/draft/", drafts.draft_editor, name="draft"),
+    path("agents/<str:public_id>/draft/import/", config_import.draft_import, name="draft-import"),
     path("agents/<str:public_id>/history/", agents.history_panel, name="history"),
     path("agents/<str:public_id>/history/more/", agents.history_more, name="history-more"),
     path("agents/<str:public_id>/releases/", agents.release_log, name="releases"),

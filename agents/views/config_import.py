@@ -1,0 +1,113 @@
+"""Import into the draft: upload a file (this console's, or Vapi's, Retell's,
+ElevenLabs'), see the diff and what was not carried over, then confirm."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpResponse
+from django.views.decorators.http import require_http_methods
+
+from agents import selectors, services
+from agents.domain import peers
+from agents.domain.bundles import from_yaml
+from agents.domain.exceptions import AgentConsoleError, DraftConflict, InvalidInput
+from agents.permissions import EDIT_DRAFT, require
+from agents.views.agents import agent_url
+from agents.views.compare import diff_context
+from agents.views.htmx import DRAFT_RESTORED, HtmxHttpRequest, dialog, done, form_errors, int_or
+
+MAX_FILE_BYTES = 1024 * 1024
+SOURCES = [("console", 'Agent Console (an export, or {"config": …})')] + [
+    (code, name) for code, name in peers.NAMES.items()
+]
+TEMPLATE = "agents/agents/_import_dialog.html"
+
+
+def read_upload(upload) -> Any:
+    """An uploaded JSON or YAML file as data; InvalidInput at `file` otherwise."""
+    if upload is None:
+        raise InvalidInput([{"path": "file", "message": "choose a file"}])
+    if upload.size > MAX_FILE_BYTES:
+        raise InvalidInput([{"path": "file", "message": "at most 1 MiB"}])
+    raw = upload.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput([{"path": "file", "message": "not a UTF-8 text file"}]) from None
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        return from_yaml(text)
+    except ValueError as exc:
+        raise InvalidInput([{"path": "file", "message": f"neither JSON nor {exc}"}]) from None
+
+
+@require_http_methods(["GET", "POST"])
+def draft_import(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """GET: the upload form. POST with a file: the preview (nothing written). POST with
+    `config` (from the preview): write the draft, if it is still the one previewed."""
+    require(request.user, EDIT_DRAFT)
+    agent = selectors.versioned_for_page(public_id)
+    context: dict[str, Any] = {
+        "agent": agent,
+        "sources": SOURCES if agent.kind == "agent" else SOURCES[:1],
+        "source": request.POST.get("source", "console"),
+        "errors": {},
+    }
+    if request.method == "POST" and "config" in request.POST:
+        return _apply(request, agent, context)
+    if request.method == "POST":
+        try:
+            data = read_upload(request.FILES.get("file"))
+            preview = services.import_draft(
+                agent=agent, data=data, user=request.user, source=context["source"], dry_run=True
+            )
+        except (AgentConsoleError, InvalidInput) as exc:
+            context["errors"] = form_errors(exc)
+        else:
+            context.update(_preview(agent, preview))
+    return dialog(request, TEMPLATE, context)
+
+
+def _preview(agent, preview) -> dict[str, Any]:
+    return {
+        "preview": preview,
+        "config_json": json.dumps(preview.config, ensure_ascii=False),
+        "revision": agent.draft.revision,
+        **diff_context(preview.changes, "Draft now", "Imported"),
+    }
+
+
+def _apply(request: HtmxHttpRequest, agent, context: dict[str, Any]) -> HttpResponse:
+    revision = int_or(request.POST.get("revision"))
+    try:
+        config = json.loads(request.POST["config"])
+        result = services.import_draft(
+            agent=agent,
+            data={"config": config},
+            user=request.user,
+            expected_revision=revision,
+        )
+    except ValueError:
+        context["errors"] = {"": "The preview was damaged: upload the file again."}
+    except DraftConflict as exc:
+        context["errors"] = {
+            "": f"{exc.message} Upload the file again to see the diff against the draft now."
+        }
+    except (AgentConsoleError, InvalidInput) as exc:
+        context["errors"] = form_errors(exc)
+    else:
+        written = result.draft
+        return done(
+            request,
+            DRAFT_RESTORED,
+            agent_url(agent),
+            f"Imported into the draft (revision {written.revision})."
+            if result.changes.changes
+            else "The draft already had this configuration.",
+        )
+    return dialog(request, TEMPLATE, context)

@@ -1,0 +1,161 @@
+"""Webhooks in the console (Releasers): the list with a create form, and each
+webhook's page — edit, rotate the secret, send a test event, the deliveries log
+with Redeliver. A secret is shown on the page that made it, never again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from agents import selectors, services
+from agents.domain.exceptions import AgentConsoleError, InvalidInput
+from agents.models import EVENTS, Delivery, Webhook
+from agents.permissions import MANAGE_WEBHOOKS, require
+from agents.views.htmx import HtmxHttpRequest, dialog, fragment_or_page, int_or
+
+PAGE_SIZE = 25
+EVENT_HELP = {
+    "version.saved": "a version is saved",
+    "release": "a version is released",
+    "rollback": "released goes back to an earlier version",
+    "label.moved": "a label (staging, eu…) moves",
+    "draft.updated": "the draft is edited, restored or imported",
+    "rollout": "a rollout starts, steps, pauses, completes or rolls back",
+    "alert": "a regression alert is raised",
+}
+
+
+def _values(data) -> dict[str, Any]:
+    return {
+        "url": data.get("url", "").strip(),
+        "events": [e for e in data.getlist("events") if e in EVENTS] if data else [],
+        "description": data.get("description", ""),
+    }
+
+
+def _errors(exc: Exception) -> dict[str, str]:
+    if isinstance(exc, InvalidInput):
+        found: dict[str, str] = {}
+        for problem in exc.errors:
+            found.setdefault(problem["path"].split("[")[0], problem["message"])
+        return found
+    return {"": str(exc)}
+
+
+@require_http_methods(["GET", "POST"])
+def webhook_list(request: HtmxHttpRequest) -> HttpResponse:
+    require(request.user, MANAGE_WEBHOOKS)
+    values: dict[str, Any] = {"url": "", "events": ["release", "rollback"], "description": ""}
+    errors: dict[str, str] = {}
+    created: Webhook | None = None
+    if request.method == "POST":
+        values = _values(request.POST)
+        try:
+            created = services.create_webhook(user=request.user, **values)
+        except (AgentConsoleError, InvalidInput) as exc:
+            errors = _errors(exc)
+    context = {
+        "rows": list(selectors.webhook_list()),
+        "values": values if created is None else {"url": "", "events": [], "description": ""},
+        "errors": errors,
+        "created": created,
+        "events": [(event, EVENT_HELP[event]) for event in EVENTS],
+    }
+    return render(request, "agents/webhooks/list.html", context, status=201 if created else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def webhook_detail(request: HtmxHttpRequest, webhook_id: str) -> HttpResponse:
+    require(request.user, MANAGE_WEBHOOKS)
+    hook = selectors.webhook(webhook_id)
+    errors: dict[str, str] = {}
+    values = {"url": hook.url, "events": hook.events, "description": hook.description}
+    if request.method == "POST":
+        values = _values(request.POST)
+        try:
+            hook = services.update_webhook(
+                webhook=hook, user=request.user, active="active" in request.POST, **values
+            )
+        except (AgentConsoleError, InvalidInput) as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, "Saved the webhook.")
+            return redirect("agents:webhook", hook.public_id)
+    return _page(request, hook, values=values, errors=errors)
+
+
+def _page(request, hook: Webhook, **extra: Any) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status = status if status in Delivery.Status.values else ""
+    paginator = Paginator(selectors.deliveries(hook, status=status), PAGE_SIZE)
+    page = paginator.get_page(int_or(request.GET.get("page"), 1))
+    context = {
+        "hook": hook,
+        "values": {"url": hook.url, "events": hook.events, "description": hook.description},
+        "errors": {},
+        "events": [(event, EVENT_HELP[event]) for event in EVENTS],
+        "page": page,
+        "status": status,
+        "statuses": Delivery.Status.choices,
+        "pending": any(d.status == "pending" for d in page.object_list),
+        **extra,
+    }
+    return fragment_or_page(request, "agents/webhooks/detail.html", "deliveries", context)
+
+
+CONFIRM = {
+    "rotate": (
+        "Rotate the secret?",
+        "Deliveries from now on are signed with a new secret, shown once; receivers "
+        "checking the old one refuse them until they are given the new one.",
+        "Rotate secret",
+    ),
+    "delete": (
+        "Delete this webhook?",
+        "Nothing more is sent to it, and its delivery log goes with it.",
+        "Delete webhook",
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def webhook_action(request: HtmxHttpRequest, webhook_id: str, action: str) -> HttpResponse:
+    """The buttons of a webhook's page: test; rotate and delete (GET asks to confirm)."""
+    require(request.user, MANAGE_WEBHOOKS)
+    hook = selectors.webhook(webhook_id)
+    if request.method == "GET":
+        if action not in CONFIRM:
+            return redirect("agents:webhook", hook.public_id)
+        title, message, label = CONFIRM[action]
+        context = {
+            "title": title,
+            "message": message,
+            "action": request.path,
+            "confirm_label": label,
+        }
+        return dialog(request, "agents/shared/_confirm_dialog.html", context)
+    if action == "test":
+        delivery = services.send_test_event(webhook=hook, user=request.user)
+        messages.success(request, f"Test event queued ({delivery.public_id}).")
+    elif action == "rotate":
+        hook = services.update_webhook(webhook=hook, user=request.user, rotate_secret=True)
+        return _page(request, hook, secret=hook.secret)
+    elif action == "delete":
+        services.delete_webhook(webhook=hook, user=request.user)
+        messages.success(request, f"Deleted the webhook to {hook.url}.")
+        return redirect("agents:webhooks")
+    return redirect("agents:webhook", hook.public_id)
+
+
+@require_http_methods(["POST"])
+def redeliver(request: HtmxHttpRequest, webhook_id: str, delivery_id: str) -> HttpResponse:
+    require(request.user, MANAGE_WEBHOOKS)
+    hook = selectors.webhook(webhook_id)
+    again = services.redeliver(delivery=selectors.delivery(hook, delivery_id), user=request.user)
+    messages.success(request, f"Redelivery queued ({again.public_id}).")
+    return redirect("agents:webhook", hook.public_id)
