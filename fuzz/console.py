@@ -96,9 +96,11 @@ def _value(rng: random.Random) -> str:
     return "".join(parts)
 
 
-def page_urls(agent, channel=None, suite=None, run=None, prompt=None, rollout=None) -> list[str]:
-    """Every console page about `agent` (and the channel, suite, run, library prompt
-    and rollout given)."""
+def page_urls(
+    agent, channel=None, suite=None, run=None, prompt=None, rollout=None, webhook=None
+) -> list[str]:
+    """Every console page about `agent` (and the channel, suite, run, library prompt,
+    rollout and webhook given)."""
     from django.urls import reverse
 
     a = agent.public_id
@@ -130,6 +132,8 @@ def page_urls(agent, channel=None, suite=None, run=None, prompt=None, rollout=No
         reverse("agents:prompts"),
         reverse("agents:alerts"),
         reverse("agents:alerts") + "?show=all",
+        reverse("agents:webhooks"),
+        reverse("agents:draft-import", args=[a]),
     ]
     if prompt:
         p = prompt.public_id
@@ -139,13 +143,15 @@ def page_urls(agent, channel=None, suite=None, run=None, prompt=None, rollout=No
         ]
     if rollout:
         pages.append(reverse("agents:rollout", args=[rollout.public_id]))
+    if webhook:
+        pages.append(reverse("agents:webhook", args=[webhook.public_id]))
     return pages
 
 
 def _targets():
     from django.urls import reverse
 
-    from agents.models import Agent, Channel, EvalCase, EvalRun, EvalSuite, Rollout
+    from agents.models import Agent, Channel, EvalCase, EvalRun, EvalSuite, Rollout, Webhook
 
     agent = Agent.objects.agents().exclude(released_version=None).order_by("id").first()
     prompt = Agent.objects.prompts().order_by("id").first()
@@ -155,7 +161,8 @@ def _targets():
     suite = EvalSuite.objects.filter(agent=agent).order_by("id").first()
     run = EvalRun.objects.filter(agent=agent).order_by("id").first()
     case = EvalCase.objects.filter(suite=suite).order_by("id").first() if suite else None
-    pages = page_urls(agent, channel, suite, run, prompt, rollout)
+    webhook = Webhook.objects.order_by("id").first()
+    pages = page_urls(agent, channel, suite, run, prompt, rollout, webhook)
     forms = {
         reverse("agents:create"): ["name", "description"],
         reverse("agents:details", args=[a]): ["name", "description"],

@@ -77,7 +77,7 @@ def new_page(browser, live_server):
 @pytest.fixture
 def world(user, make_version):
     """An agent with every kind of page filled: versions, a release, a channel, an eval
-    run, a linked library prompt and a rollout running on the channel."""
+    run, a linked library prompt, a rollout running on the channel and a webhook."""
     agent = services.create_agent(
         name="Clinic line",
         user=user,
@@ -112,4 +112,8 @@ def world(user, make_version):
     rollout = services.start_rollout(
         channel=channel, candidate=agent.versions.get(number=2), user=user
     )
-    return agent, channel, suite, run, prompt, rollout
+    webhook = services.create_webhook(
+        url="https://hooks.example.com/in", events=["release"], user=user
+    )
+    services.send_test_event(webhook=webhook, user=user)
+    return agent, channel, suite, run, prompt, rollout, webhook

@@ -51,7 +51,11 @@ def world(client, user, agent, make_version):
     )
     run = services.start_eval_run(suite=suite, target="draft", user=user)
     client.force_login(user)
-    return client, agent, channel, suite, run
+    webhook = services.create_webhook(
+        url="https://hooks.example.com/", events=["release"], user=user
+    )
+    services.send_test_event(webhook=webhook, user=user)
+    return client, agent, channel, suite, run, None, None, webhook
 
 
 def test_no_query_string_makes_a_page_fail(world):
@@ -108,7 +112,7 @@ def test_editor_actions_naming_paths_that_do_not_exist_change_nothing(world, act
 
 
 def test_a_name_longer_than_the_history_reason_column_is_kept_whole(world, user):
-    _, _, _, suite, _ = world
+    suite = world[3]
     name = "N" * 200
     case = services.add_eval_case(
         suite=suite,
