@@ -1,17 +1,22 @@
 """Demo data of the release-management features, for `manage.py seed_demo`: rollouts
-driven by simulated callers, and a prompt library linked by an agent. Each part is
-added once (seed_demo runs at every `make run`)."""
+driven by simulated callers, a prompt library linked by an agent, an agent imported
+from another platform and a webhook. Each part is added once (seed_demo runs at
+every `make run`)."""
 
 from __future__ import annotations
 
+import json
 import random
 
+from django.conf import settings
+
 from agents import services
-from agents.models import Agent, Channel, Rollout
+from agents.models import Agent, Channel, Rollout, Webhook
 
 RECEPTIONIST = "Front Desk Receptionist"
 ORDER_STATUS = "Order Status Assistant"
 SCHEDULER = "Clinic Appointment Scheduler"
+DENTAL = "Riverside Dental Receptionist"
 
 
 def rollouts(user) -> str:
@@ -116,3 +121,35 @@ def prompt_library(user) -> str:
         "Prompt library: “Cancellation policy” (v1 released, v2 waiting), followed by the "
         "scheduler's draft; releasing v2 lists what changes."
     )
+
+
+def config_as_code(user) -> str:
+    """An agent brought over from Vapi (its assistant JSON imported into the draft and
+    saved as v1), and a webhook told about releases, rollbacks and alerts — once."""
+    lines = []
+    sample = settings.BASE_DIR / "tests" / "fixtures" / "peers" / "vapi_assistant.json"
+    if sample.exists() and not Agent.objects.filter(name=DENTAL).exists():
+        dental = services.create_agent(
+            name=DENTAL, description="Brought over from Vapi (its assistant JSON).", user=user
+        )
+        result = services.import_draft(
+            agent=dental, data=json.loads(sample.read_text()), user=user, source="vapi"
+        )
+        services.save_version(agent=dental, name="Imported from Vapi", user=user)
+        lines.append(
+            f"Imported “{DENTAL}” from a Vapi assistant: {len(result.changes.changes)} "
+            f"field(s) set, {len(result.unmapped)} not carried over."
+        )
+    if not Webhook.objects.exists():
+        hook = services.create_webhook(
+            url="https://hooks.example.com/agent-console",
+            events=["release", "rollback", "alert"],
+            description="Demo: point it at your own receiver",
+            user=user,
+        )
+        services.send_test_event(webhook=hook, user=user)
+        lines.append(
+            "Webhook to https://hooks.example.com/agent-console (releases, rollbacks, "
+            "alerts) with a test event queued; see Webhooks."
+        )
+    return "\n".join(lines)

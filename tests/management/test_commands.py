@@ -16,7 +16,7 @@ def test_seed_demo_creates_one_agent_per_status_and_a_login(capsys):
     assert "username 'demo' password 'demo-console'" in out
     agents = Agent.objects.agents().select_related("draft", "released_version")
     statuses = {a.name: a.status for a in agents}
-    assert sorted(statuses.values()) == ["published", "unpublished", "unpublished_changes"]
+    assert set(statuses.values()) == {"published", "unpublished", "unpublished_changes"}
     changed = Agent.objects.get(name="Clinic Appointment Scheduler")
     assert changed.versions.count() >= 3
     assert ReleaseEvent.objects.filter(agent=changed, kind="rollback").exists()
@@ -65,6 +65,21 @@ def test_seed_demo_has_a_prompt_library_with_a_release_waiting():
     [affected] = prompt_impact(policy, policy.versions.get(number=2))
     assert affected.ref.endswith("@draft")
     assert "Appointments at Riverside Family Clinic cancelled" in affected.after
+
+
+def test_seed_demo_has_an_imported_agent_and_a_webhook(capsys):
+    from agents.models import Delivery, Webhook
+
+    call_command("seed_demo")
+    assert (
+        "Imported “Riverside Dental Receptionist” from a Vapi assistant" in capsys.readouterr().out
+    )
+    dental = Agent.objects.get(name="Riverside Dental Receptionist")
+    assert dental.versions.get().config["llm"]["model"] == "gpt-4o"
+    assert dental.revisions.filter(reason="Imported (vapi)").exists()
+    hook = Webhook.objects.get()
+    assert hook.events == ["release", "rollback", "alert"]
+    assert Delivery.objects.get(webhook=hook).event == "ping"
 
 
 def test_seed_demo_is_idempotent():

@@ -101,6 +101,7 @@ class Command(BaseCommand):
             releases = self._release_management(user)
             rollouts = demo.rollouts(user)
             library = demo.prompt_library(user)
+            as_code = demo.config_as_code(user)
         if created:
             self.stdout.write(f"Created demo agents: {', '.join(created)}")
         else:
@@ -109,7 +110,7 @@ class Command(BaseCommand):
             self.stdout.write(traffic)
         if suites:
             self.stdout.write(suites)
-        for line in (releases, rollouts, library):
+        for line in (releases, rollouts, library, as_code):
             if line:
                 self.stdout.write(line)
         self.stdout.write(
