@@ -44,26 +44,11 @@ def import_bundle(*, bundle: Any, user: User) -> Agent:
             raise InvalidInput(_under("agent", exc)) from None
         saved = []
         for index, version in enumerate(cleaned["versions"]):
-            update_draft(agent=agent, config=version["config"], user=user)
             try:
-                saved.append(
-                    save_version(
-                        agent=agent,
-                        name=version.get("name") or "",
-                        description=version.get("description") or "",
-                        user=user,
-                    )
-                )
+                saved.append(_save(agent, version, user))
             except InvalidInput as exc:
                 raise InvalidInput(_under(f"versions[{index}]", exc)) from None
-        for name, number in cleaned["labels"].items():
-            if number is None:
-                continue
-            version = saved[number - 1]
-            if name == RELEASED:
-                release_version(version=version, user=user, note="Imported")
-            else:
-                move_label(agent=agent, name=name, version=version, user=user, note="Imported")
+        _move_labels(agent, cleaned["labels"], saved, user)
         update_draft(agent=agent, config=cleaned["draft"], user=user)
     return agent
 
@@ -115,15 +100,7 @@ def sync_bundle(*, bundle: Any, user: User) -> Synced:
                 ]
             )
         for version in wanted[len(saved) :]:
-            update_draft(agent=agent, config=version["config"], user=user)
-            saved.append(
-                save_version(
-                    agent=agent,
-                    name=version.get("name") or "",
-                    description=version.get("description") or "",
-                    user=user,
-                )
-            )
+            saved.append(_save(agent, version, user))
             changes.append(f"saved {saved[-1].label}")
         changes += _move_labels(agent, cleaned["labels"], saved, user)
         before = Draft.objects.values_list("revision", flat=True).get(agent=agent)
@@ -131,6 +108,18 @@ def sync_bundle(*, bundle: Any, user: User) -> Synced:
         if draft.revision != before:
             changes.append(f"draft (revision {draft.revision})")
     return Synced(agent=agent, created=False, changes=changes)
+
+
+def _save(agent: Agent, version: dict[str, Any], user: User) -> PublishedVersion:
+    """A bundle's version saved in order: its configuration into the draft, then saved
+    (so its number and content hash are the bundle's)."""
+    update_draft(agent=agent, config=version["config"], user=user)
+    return save_version(
+        agent=agent,
+        name=version.get("name") or "",
+        description=version.get("description") or "",
+        user=user,
+    )
 
 
 def _match(cleaned: dict[str, Any]) -> Agent | None:

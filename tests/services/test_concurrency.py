@@ -351,3 +351,21 @@ def test_a_link_being_written_holds_off_a_prompt_release_that_would_break_it(
     assert outcome["release"] == f"{agent.public_id}@draft.variables.who"
     prompt.refresh_from_db()
     assert prompt.released_version.number == 1
+
+
+def test_workers_racing_for_one_webhook_delivery_send_it_once(transactional_db, user, settings):
+    from agents.models import Delivery
+    from tests.webhook_receiver import Receiver
+
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    receiver = Receiver()
+    try:
+        hook = services.create_webhook(url=receiver.url, events=["draft.updated"], user=user)
+        delivery = services.send_test_event(webhook=hook, user=user)
+        outcomes, errors = run_at_once(lambda i: services.deliver(delivery.pk))
+        assert errors == []
+        assert outcomes.count("delivered") == 1
+        assert len(receiver.requests) == 1
+        assert Delivery.objects.get(pk=delivery.pk).attempts == 1
+    finally:
+        receiver.close()

@@ -12,8 +12,8 @@ from agents.domain.peers.source import (
     analysis_field,
     clamp,
     identifier,
-    llm_provider,
     object_schema,
+    start,
     unique_names,
 )
 
@@ -27,16 +27,13 @@ def read(data: dict[str, Any]) -> Mapped:
     if not isinstance(data.get(CC), dict):
         raise ValueError("not an ElevenLabs agent config: `conversation_config` is missing")
     src = Source(data, ignore=IGNORE)
-    config: dict[str, Any] = {"prompt": {}, "llm": {}, "voice": {}, "conversation": {}}
-    if prompt := src.get(f"{PROMPT}.prompt"):
-        config["prompt"]["system_prompt"] = str(prompt)
-    if (first := src.get(f"{CC}.agent.first_message")) is not None:
-        config["prompt"]["welcome_message"] = str(first)[:2_000]
-    if model := src.get(f"{PROMPT}.llm"):
-        config["llm"]["model"] = str(model)[:200]
-        config["llm"]["provider"] = llm_provider(None, model)
-    if (temperature := clamp(src.get(f"{PROMPT}.temperature"), 0, 2)) is not None:
-        config["llm"]["temperature"] = temperature
+    config = start(
+        src,
+        prompt=f"{PROMPT}.prompt",
+        welcome=f"{CC}.agent.first_message",
+        model=f"{PROMPT}.llm",
+        temperature=f"{PROMPT}.temperature",
+    )
     max_tokens = src.get(f"{PROMPT}.max_tokens")
     if isinstance(max_tokens, int) and max_tokens > 0:  # -1: the model's own limit
         config["llm"]["max_tokens"] = min(max_tokens, 32_000)

@@ -11,8 +11,8 @@ from agents.domain.peers.source import (
     analysis_field,
     clamp,
     identifier,
-    llm_provider,
     object_schema,
+    start,
     unique_names,
 )
 
@@ -46,16 +46,13 @@ def read(data: dict[str, Any]) -> Mapped:
             "(agents using a custom LLM or a conversation flow cannot be imported)"
         )
     src = Source(data, ignore=IGNORE)
-    config: dict[str, Any] = {"prompt": {}, "llm": {}, "voice": {}, "conversation": {}}
-    if prompt := src.get(f"{LLM}.general_prompt"):
-        config["prompt"]["system_prompt"] = str(prompt)
-    if (begin := src.get(f"{LLM}.begin_message")) is not None:
-        config["prompt"]["welcome_message"] = str(begin)[:2_000]
-    if model := src.get(f"{LLM}.model"):
-        config["llm"]["model"] = str(model)[:200]
-        config["llm"]["provider"] = llm_provider(None, model)
-    if (temperature := clamp(src.get(f"{LLM}.model_temperature"), 0, 2)) is not None:
-        config["llm"]["temperature"] = temperature
+    config = start(
+        src,
+        prompt=f"{LLM}.general_prompt",
+        welcome=f"{LLM}.begin_message",
+        model=f"{LLM}.model",
+        temperature=f"{LLM}.model_temperature",
+    )
     _voice(src, config["voice"])
     _conversation(src, config["conversation"])
     if src.peek("ambient_sound") in AMBIENT:

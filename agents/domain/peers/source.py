@@ -177,3 +177,22 @@ def unique_names(tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if seen[name] > 1:
             tool["name"] = f"{name[:60]}_{seen[name]}"
     return tools
+
+
+def start(
+    src: Source, *, prompt: str, welcome: str, model: str, temperature: str
+) -> dict[str, Any]:
+    """The sections every platform has, read from the paths it keeps them at: the
+    system prompt, the first message, the model (its provider guessed from its name)
+    and the temperature."""
+    config: dict[str, Any] = {"prompt": {}, "llm": {}, "voice": {}, "conversation": {}}
+    if text := src.get(prompt):
+        config["prompt"]["system_prompt"] = str(text)
+    if (first := src.get(welcome)) is not None:
+        config["prompt"]["welcome_message"] = str(first)[:2_000]
+    if name := src.get(model):
+        config["llm"]["model"] = str(name)[:200]
+        config["llm"]["provider"] = llm_provider(None, name)
+    if (value := clamp(src.get(temperature), 0, 2)) is not None:
+        config["llm"]["temperature"] = value
+    return config
