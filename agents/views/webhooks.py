@@ -4,12 +4,14 @@ with Redeliver. A secret is shown on the page that made it, never again."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from agents import selectors, services
@@ -94,6 +96,7 @@ def _page(request, hook: Webhook, **extra: Any) -> HttpResponse:
     status = status if status in Delivery.Status.values else ""
     paginator = Paginator(selectors.deliveries(hook, status=status), PAGE_SIZE)
     page = paginator.get_page(int_or(request.GET.get("page"), 1))
+    soon = timezone.now() + timedelta(seconds=15)
     context = {
         "hook": hook,
         "values": {"url": hook.url, "events": hook.events, "description": hook.description},
@@ -102,7 +105,10 @@ def _page(request, hook: Webhook, **extra: Any) -> HttpResponse:
         "page": page,
         "status": status,
         "statuses": Delivery.Status.choices,
-        "pending": any(d.status == "pending" for d in page.object_list),
+        # The log refreshes itself while a delivery is about to be tried.
+        "pending": any(
+            d.status == "pending" and d.next_attempt_at <= soon for d in page.object_list
+        ),
         **extra,
     }
     return fragment_or_page(request, "agents/webhooks/detail.html", "deliveries", context)
