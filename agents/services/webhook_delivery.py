@@ -269,7 +269,8 @@ def _next_in_chain(delivery: Delivery) -> None:
 def run_due_deliveries(*, now: datetime | None = None) -> list[str]:
     """The sweep: deliveries due for a while that no live job holds (their worker died
     mid-send, or their job was lost) get a new job. Safe from any number of workers:
-    sending still needs the claim."""
+    sending still needs the claim. Finished deliveries older than WEBHOOK_LOG_DAYS
+    leave the log, a thousand at a time."""
     now = now or timezone.now()
     stuck = (
         Delivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=now - OVERDUE)
@@ -281,4 +282,15 @@ def run_due_deliveries(*, now: datetime | None = None) -> list[str]:
     for pk, public_id in stuck:
         deliver_webhook.enqueue(pk)
         done.append(f"{public_id} re-enqueued")
+    kept_since = now - timedelta(days=settings.WEBHOOK_LOG_DAYS)
+    old = list(
+        Delivery.objects.filter(
+            status__in=(Status.DELIVERED, Status.FAILED), created_at__lt=kept_since
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1_000]
+    )
+    if old:
+        Delivery.objects.filter(pk__in=old).delete()
+        done.append(f"{len(old)} deliveries older than {settings.WEBHOOK_LOG_DAYS} days pruned")
     return done

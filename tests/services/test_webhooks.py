@@ -289,3 +289,13 @@ def test_events_must_be_known_and_only_releasers_manage_webhooks(user, make_user
     editor = make_user("Editor")
     with pytest.raises(PermissionDenied):
         services.create_webhook(url="https://example.com/", events=["release"], user=editor)
+
+
+def test_the_sweep_prunes_finished_deliveries_past_the_log_days(user, hook, receiver, settings):
+    ping = services.send_test_event(webhook=hook, user=user)
+    waiting = services.send_test_event(webhook=hook, user=user)
+    Delivery.objects.filter(pk=ping.pk).update(status="delivered")
+    later = timezone.now() + timedelta(days=settings.WEBHOOK_LOG_DAYS + 1)
+    Delivery.objects.filter(pk=waiting.pk).update(lease_until=later)  # held by a worker
+    assert "1 deliveries older than 30 days pruned" in services.run_due_deliveries(now=later)
+    assert list(Delivery.objects.values_list("pk", flat=True)) == [waiting.pk]
