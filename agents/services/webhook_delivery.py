@@ -213,6 +213,8 @@ def _ms(started: float) -> int:
 def _record(delivery: Delivery, outcome: Outcome) -> str:
     now = timezone.now()
     with transaction.atomic():
+        if not Delivery.objects.select_for_update().filter(pk=delivery.pk).exists():
+            return "the webhook was deleted while this was being sent"
         DeliveryAttempt.objects.create(
             delivery=delivery,
             number=delivery.attempts,

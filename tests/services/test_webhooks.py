@@ -299,3 +299,21 @@ def test_the_sweep_prunes_finished_deliveries_past_the_log_days(user, hook, rece
     Delivery.objects.filter(pk=waiting.pk).update(lease_until=later)  # held by a worker
     assert "1 deliveries older than 30 days pruned" in services.run_due_deliveries(now=later)
     assert list(Delivery.objects.values_list("pk", flat=True)) == [waiting.pk]
+
+
+def test_a_webhook_deleted_while_a_delivery_is_sent_is_not_an_error(
+    user, hook, receiver, monkeypatch
+):
+    ping = services.send_test_event(webhook=hook, user=user)
+    from agents.services import webhook_delivery
+
+    real_send = webhook_delivery.send
+
+    def send_then_delete(delivery):
+        outcome = real_send(delivery)
+        services.delete_webhook(webhook=hook, user=user)
+        return outcome
+
+    monkeypatch.setattr(webhook_delivery, "send", send_then_delete)
+    assert services.deliver(ping.pk) == "the webhook was deleted while this was being sent"
+    assert not Delivery.objects.exists()
