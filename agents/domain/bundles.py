@@ -66,6 +66,8 @@ def from_yaml(text: str | bytes) -> Any:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise ValueError(f"not readable as YAML: {exc}") from None
+    except RecursionError:
+        raise ValueError("not readable as YAML: it nests too deeply") from None
 
 
 def check_bundle(raw: Any) -> tuple[dict[str, Any], list[dict[str, str]]]:

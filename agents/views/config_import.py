@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from agents import selectors, services
-from agents.domain import peers
+from agents.domain import json_input, peers
 from agents.domain.bundles import from_yaml
 from agents.domain.exceptions import AgentConsoleError, DraftConflict, InvalidInput
 from agents.permissions import EDIT_DRAFT, require
@@ -37,13 +37,11 @@ def read_upload(upload) -> Any:
     except UnicodeDecodeError:
         raise InvalidInput([{"path": "file", "message": "not a UTF-8 text file"}]) from None
     try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    try:
-        return from_yaml(text)
-    except ValueError as exc:
-        raise InvalidInput([{"path": "file", "message": f"neither JSON nor {exc}"}]) from None
+        if text.lstrip().startswith(("{", "[")):
+            return json_input.loads(text)  # finite numbers, bounded depth, as the API
+        return json_input.check(from_yaml(text))
+    except ValueError as exc:  # MalformedJSON is a ValueError
+        raise InvalidInput([{"path": "file", "message": str(exc) or "unreadable"}]) from None
 
 
 @require_http_methods(["GET", "POST"])

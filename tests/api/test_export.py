@@ -130,10 +130,20 @@ def test_a_tampered_or_foreign_bundle_is_refused_and_creates_nothing(api, histor
 
 
 def test_yaml_aliases_are_refused_and_viewers_cannot_import(api, make_api, history):
+    def post_yaml(path, text):
+        return api.client.post(
+            f"/api/v1{path}",
+            data=text,
+            content_type="application/yaml",
+            HTTP_AUTHORIZATION=f"Bearer {api.token}",
+        )
+
     bomb = 'a: &a ["x", "x"]\nb: [*a, *a]\n'
-    refused = api.call(
-        "POST", "/agents/import", raw=bomb, headers={"Content-Type": "application/yaml"}
-    )
-    assert refused.status_code == 400
+    refused = error(post_yaml("/agents/import", bomb), 400, "bad_request")
+    assert "aliases are not accepted" in refused["message"]
+    deep = "a: " + "[" * 5000
+    for path in ("/agents/import", f"/agents/{history.public_id}/draft/import?dry_run=1"):
+        nested = error(post_yaml(path, deep), 400, "bad_request")
+        assert nested["message"].startswith("not readable as YAML")
     bundle = api.get(f"/agents/{history.public_id}/export").json()
     error(make_api("Viewer").post("/agents/import", bundle), 403, "permission_denied")

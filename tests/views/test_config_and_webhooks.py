@@ -59,7 +59,10 @@ def test_import_refusals_are_shown_and_change_nothing(client, user, agent, make_
     url = reverse("agents:draft-import", args=[agent.public_id])
     before = agent.draft.revision
     for source, content, expected in [
-        ("console", "{not json: [", "neither JSON"),
+        ("console", "{not json: [", "invalid JSON"),
+        ("console", '{"config": {"llm": {"temperature": NaN}}}', "NaN is not a number"),
+        ("console", "config:\n  llm: " + "[" * 5000, "not readable as YAML"),
+        ("console", "a: &x [1]\nb: *x\n", "aliases are not accepted"),
         ("retell", json.dumps({"hello": 1}), "retellLlmData"),
         ("console", json.dumps({"config": {"llm": {"temperature": 7}}}), "config.llm.temperature"),
     ]:
