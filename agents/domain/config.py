@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import ipaddress
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -32,6 +31,7 @@ from pydantic import (
 )
 
 from agents.domain.exceptions import ConfigInvalid
+from agents.domain.network import internal_host
 from agents.domain.text import no_control_chars
 
 SCHEMA_VERSION = 1
@@ -398,9 +398,6 @@ def changed_paths(old: Any, new: Any) -> list[str]:
     return [path for path, _, _ in changed_values(old, new)]
 
 
-_INTERNAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".home.arpa")
-
-
 def tool_url_warnings(document: dict[str, Any]) -> dict[str, str]:
     """Tool URLs that point inside a network (private, loopback, link-local or reserved
     addresses, or names like `localhost`), by path. Not errors: a tool may rightly call
@@ -415,22 +412,9 @@ def tool_url_warnings(document: dict[str, Any]) -> dict[str, str]:
             host = (urlsplit(url).hostname or "").rstrip(".").lower()
         except ValueError:
             continue
-        if reason := _internal_host(host):
+        if reason := internal_host(host):
             warnings[f"tools[{i}].url"] = (
                 f"{host} is {reason}: runtimes outside that network cannot reach it, "
                 "and calls there reach internal services"
             )
     return warnings
-
-
-def _internal_host(host: str) -> str | None:
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        if host == "localhost" or host.endswith(_INTERNAL_NAMES):
-            return "an internal name"
-        return None
-    for kind in ("unspecified", "loopback", "link_local", "private", "reserved"):
-        if getattr(address, f"is_{kind}"):
-            return f"a {kind.replace('_', '-')} address"
-    return None

@@ -9,6 +9,11 @@ from agents.domain.exceptions import InvalidInput
 EXAMPLE = "2026-11-29T10:00:00Z"
 
 
+def iso_z(value: datetime) -> str:
+    """An aware moment as ISO 8601 with `Z` for UTC, as files and webhooks carry it."""
+    return value.isoformat().replace("+00:00", "Z")
+
+
 def in_utc(value: datetime, *, path: str) -> datetime:
     """`value` as an aware UTC datetime (naive values are read as UTC); InvalidInput when
     it falls outside the calendar once moved to UTC (`9999-12-31T23:59-23:59`)."""

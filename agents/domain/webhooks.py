@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import re
 from urllib.parse import urlsplit
+
+from agents.domain.network import internal_host
 
 SIGNATURE_HEADER = "X-Console-Signature"
 TOLERANCE_SECONDS = 300
@@ -43,25 +44,6 @@ def backoff_seconds(tries: int, base: float) -> float:
     return base * 4 ** max(tries - 1, 0)
 
 
-_INTERNAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".home.arpa")
-
-
-def private_address(address: str) -> str | None:
-    """Why an IP address is not on the public internet (None when it is)."""
-    try:
-        ip = ipaddress.ip_address(address.split("%")[0])
-    except ValueError:
-        return "not an IP address"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    for kind in ("unspecified", "loopback", "link_local", "private", "reserved", "multicast"):
-        if getattr(ip, f"is_{kind}"):
-            return f"a {kind.replace('_', '-')} address"
-    if not ip.is_global:
-        return "not a public address"
-    return None
-
-
 def url_problems(url: str, *, allow_private: bool) -> list[str]:
     """What is wrong with a webhook URL as written (before any name is resolved)."""
     if not isinstance(url, str) or not url.strip():
@@ -84,14 +66,6 @@ def url_problems(url: str, *, allow_private: bool) -> list[str]:
         return ["no credentials in the URL: the signature authenticates deliveries"]
     if port == 0:
         return ["port 0 is not a port"]
-    if allow_private:
-        return []
-    if host == "localhost" or host.endswith(_INTERNAL_NAMES):
-        return [f"{host} is an internal name (set WEBHOOK_ALLOW_PRIVATE=1 to allow)"]
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return []  # a name: its addresses are checked when it is resolved
-    if reason := private_address(host.strip("[]")):
+    if not allow_private and (reason := internal_host(host)):
         return [f"{host} is {reason} (set WEBHOOK_ALLOW_PRIVATE=1 to allow)"]
-    return []
+    return []  # a name's addresses are checked when it is resolved

@@ -6,11 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from agents.domain.bundles import FORMAT
+from agents.domain.moments import iso_z
 from agents.models import Agent, Label, PublishedVersion, ReleaseEvent
-
-
-def _moment(value) -> str:
-    return value.isoformat().replace("+00:00", "Z")
 
 
 def export_bundle(agent: Agent) -> dict[str, Any]:
@@ -34,7 +31,7 @@ def export_bundle(agent: Agent) -> dict[str, Any]:
                 "description": version.description,
                 "config": version.config,
                 "content_hash": version.content_hash,
-                "created_at": _moment(version.created_at),
+                "created_at": iso_z(version.created_at),
             }
             for version in versions
         ],
@@ -50,7 +47,7 @@ def export_bundle(agent: Agent) -> dict[str, Any]:
                     event.previous_version.number if event.previous_version_id else None
                 ),
                 "kind": event.kind,
-                "released_at": _moment(event.released_at),
+                "released_at": iso_z(event.released_at),
                 "released_by": event.released_by.get_username() if event.released_by else None,
                 "note": event.note,
             }

@@ -29,7 +29,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
 
-from agents.domain.webhooks import SIGNATURE_HEADER, backoff_seconds, private_address, signature
+from agents.domain.moments import iso_z
+from agents.domain.network import first_private
+from agents.domain.webhooks import SIGNATURE_HEADER, backoff_seconds, signature
 from agents.models import Delivery, DeliveryAttempt, Webhook, new_event_id
 
 logger = logging.getLogger(__name__)
@@ -44,7 +46,7 @@ def body(event_id: str, event: str, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": event_id,
         "event": event,
-        "created_at": timezone.now().isoformat().replace("+00:00", "Z"),
+        "created_at": iso_z(timezone.now()),
         "data": data,
     }
 
@@ -174,6 +176,16 @@ class Refused(Exception):
     """The target is not one deliveries may go to."""
 
 
+def resolve(host: str, port: int) -> list[str]:
+    """The addresses a name resolves to, in the resolver's order (none when it does
+    not resolve)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
 def post(url: str, data: bytes, headers: dict[str, str]) -> int:
     """One POST, to an address checked now and connected to as checked (a name that
     resolves elsewhere between check and connect cannot redirect it); the status
@@ -181,15 +193,12 @@ def post(url: str, data: bytes, headers: dict[str, str]) -> int:
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise Refused(f"{host} does not resolve: {exc}") from None
-    address = infos[0][4][0]
-    if not settings.WEBHOOK_ALLOW_PRIVATE:
-        for info in infos:
-            if reason := private_address(info[4][0]):
-                raise Refused(f"{host} resolves to {info[4][0]}, {reason}: refused")
+    addresses = resolve(host, port)
+    if not addresses:
+        raise Refused(f"{host} does not resolve")
+    if not settings.WEBHOOK_ALLOW_PRIVATE and (found := first_private(addresses)):
+        raise Refused(f"{host} resolves to {found[0]}, {found[1]}: refused")
+    address = addresses[0]
     timeout = settings.WEBHOOK_TIMEOUT_SECONDS
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = kind(host, port, timeout=timeout)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models.signals import post_save
 
+from agents.domain.moments import iso_z
 from agents.models import (
     RELEASED,
     Agent,
@@ -42,7 +43,7 @@ def _version_saved(version: PublishedVersion) -> None:
                 "name": version.name,
                 "description": version.description,
                 "content_hash": version.content_hash,
-                "created_at": version.created_at.isoformat().replace("+00:00", "Z"),
+                "created_at": iso_z(version.created_at),
                 "created_by": _name(version.created_by),
             },
         },
@@ -63,7 +64,7 @@ def _release(event: ReleaseEvent) -> None:
             else None,
             "kind": event.kind,
             "note": event.note,
-            "released_at": event.released_at.isoformat().replace("+00:00", "Z"),
+            "released_at": iso_z(event.released_at),
             "released_by": _name(event.released_by),
         },
         subject=event.agent.public_id,

@@ -4,7 +4,6 @@ two buttons of the deliveries page, "Send test event" and "Redeliver"."""
 from __future__ import annotations
 
 import secrets
-import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,11 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from agents.domain.exceptions import InvalidInput
+from agents.domain.network import first_private
 from agents.domain.text import clean_text
-from agents.domain.webhooks import private_address, url_problems
+from agents.domain.webhooks import url_problems
 from agents.models import EVENTS, TEST_EVENT, Delivery, Webhook, new_event_id
 from agents.services.base import User, actor, record
-from agents.services.webhook_delivery import body, enqueue
+from agents.services.webhook_delivery import body, enqueue, resolve
 
 MANAGE = "agents.manage_webhooks"  # agents.permissions.MANAGE_WEBHOOKS: Releasers
 
@@ -25,16 +25,6 @@ MANAGE = "agents.manage_webhooks"  # agents.permissions.MANAGE_WEBHOOKS: Release
 def _check(user: User) -> None:
     if user is None or not user.has_perm(MANAGE):
         raise PermissionDenied("Releasers manage webhooks.")
-
-
-def resolve(host: str, port: int) -> list[str]:
-    """The addresses a name resolves to (none when it does not resolve)."""
-    try:
-        return sorted(
-            {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
-        )
-    except (OSError, UnicodeError):
-        return []
 
 
 def check_url(url: Any) -> str:
@@ -46,10 +36,8 @@ def check_url(url: Any) -> str:
     problems = url_problems(url, allow_private=allow)
     if not problems and not allow:
         parts = urlsplit(url)
-        for address in resolve(parts.hostname or "", parts.port or 443):
-            if reason := private_address(address):
-                problems = [f"{parts.hostname} resolves to {address}, {reason}"]
-                break
+        if found := first_private(resolve(parts.hostname or "", parts.port or 443)):
+            problems = [f"{parts.hostname} resolves to {found[0]}, {found[1]}"]
     if problems:
         raise InvalidInput([{"path": "url", "message": problems[0]}])
     return url
