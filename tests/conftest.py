@@ -50,6 +50,19 @@ def _no_dns(monkeypatch):
     monkeypatch.setattr("agents.services.webhooks.resolve", lambda host, port: ["93.184.216.34"])
 
 
+@pytest.fixture
+def receiver(settings):
+    """A webhook receiver on 127.0.0.1 (private targets allowed, retries at once)."""
+    from tests.webhook_receiver import Receiver
+
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    settings.WEBHOOK_BACKOFF_SECONDS = 0
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    server = Receiver()
+    yield server
+    server.close()
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     settings.STORAGES = {

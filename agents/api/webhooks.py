@@ -16,9 +16,7 @@ from agents.permissions import MANAGE_WEBHOOKS
 
 webhooks = Router(tags=["webhooks"])
 
-Event = Literal[
-    "version.saved", "release", "rollback", "label.moved", "draft.updated", "rollout", "alert"
-]
+Event = Literal[EVENTS]  # the catalogue in agents/models/webhooks.py
 assert set(Event.__args__) == set(EVENTS)
 
 
@@ -171,7 +169,7 @@ def create_webhook(request, payload: WebhookIn):
 @webhooks.get("/{webhook_id}", response={200: WebhookOut, **ERRORS_READ}, summary="Get a webhook")
 def get_webhook(request, webhook_id: str):
     require(request, MANAGE_WEBHOOKS)
-    return webhook_out(selectors.webhook_list().get(pk=selectors.webhook(webhook_id).pk))
+    return webhook_out(selectors.webhook(webhook_id))
 
 
 @webhooks.patch(

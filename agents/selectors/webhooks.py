@@ -9,7 +9,8 @@ from agents.models import Delivery, Webhook
 
 
 def webhook(public_id: str) -> Webhook:
-    found = Webhook.objects.select_related("created_by").filter(public_id=public_id).first()
+    """One webhook, with its latest delivery (as in the list)."""
+    found = webhook_list().filter(public_id=public_id).first()
     if found is None:
         raise UnknownReference(f"No webhook {public_id}.")
     return found

@@ -18,7 +18,7 @@ from agents import selectors, services
 from agents.domain.exceptions import AgentConsoleError, InvalidInput
 from agents.models import EVENTS, Delivery, Webhook
 from agents.permissions import MANAGE_WEBHOOKS, require
-from agents.views.htmx import HtmxHttpRequest, dialog, fragment_or_page, int_or
+from agents.views.htmx import HtmxHttpRequest, dialog, form_errors, fragment_or_page, int_or
 
 PAGE_SIZE = 25
 EVENT_HELP = {
@@ -40,15 +40,6 @@ def _values(data) -> dict[str, Any]:
     }
 
 
-def _errors(exc: Exception) -> dict[str, str]:
-    if isinstance(exc, InvalidInput):
-        found: dict[str, str] = {}
-        for problem in exc.errors:
-            found.setdefault(problem["path"].split("[")[0], problem["message"])
-        return found
-    return {"": str(exc)}
-
-
 @require_http_methods(["GET", "POST"])
 def webhook_list(request: HtmxHttpRequest) -> HttpResponse:
     require(request.user, MANAGE_WEBHOOKS)
@@ -60,7 +51,7 @@ def webhook_list(request: HtmxHttpRequest) -> HttpResponse:
         try:
             created = services.create_webhook(user=request.user, **values)
         except (AgentConsoleError, InvalidInput) as exc:
-            errors = _errors(exc)
+            errors = form_errors(exc)
     context = {
         "rows": list(selectors.webhook_list()),
         "values": values if created is None else {"url": "", "events": [], "description": ""},
@@ -84,7 +75,7 @@ def webhook_detail(request: HtmxHttpRequest, webhook_id: str) -> HttpResponse:
                 webhook=hook, user=request.user, active="active" in request.POST, **values
             )
         except (AgentConsoleError, InvalidInput) as exc:
-            errors = _errors(exc)
+            errors = form_errors(exc)
         else:
             messages.success(request, "Saved the webhook.")
             return redirect("agents:webhook", hook.public_id)

@@ -4,18 +4,8 @@ import pytest
 
 from agents.models import Delivery, Webhook
 from tests.helpers import error, run_worker
-from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.WEBHOOK_ALLOW_PRIVATE = True
-    settings.WEBHOOK_BACKOFF_SECONDS = 0
-    server = Receiver()
-    yield server
-    server.close()
 
 
 def test_create_shows_the_secret_once_then_never(api, receiver):

@@ -17,19 +17,8 @@ from agents.domain.exceptions import InvalidInput
 from agents.domain.webhooks import verify
 from agents.models import Delivery, DeliveryAttempt
 from tests.helpers import edit, run_worker
-from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.WEBHOOK_ALLOW_PRIVATE = True
-    settings.WEBHOOK_BACKOFF_SECONDS = 0
-    settings.WEBHOOK_TIMEOUT_SECONDS = 1
-    server = Receiver()
-    yield server
-    server.close()
 
 
 @pytest.fixture
