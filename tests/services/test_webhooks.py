@@ -306,3 +306,33 @@ def test_a_webhook_deleted_while_a_delivery_is_sent_is_not_an_error(
     monkeypatch.setattr(webhook_delivery, "send", send_then_delete)
     assert services.deliver(ping.pk) == "the webhook was deleted while this was being sent"
     assert not Delivery.objects.exists()
+
+
+def test_rollout_steps_and_alerts_are_announced(agent, make_version, user, receiver):
+    from agents.models import Alert
+
+    services.create_webhook(url=receiver.url, events=["rollout", "alert"], user=user)
+    v1, v2 = make_version(agent), make_version(agent)
+    services.release_version(version=v1, user=user)
+    channel = services.create_channel(user=user, name="Main line", kind="phone", agent=agent)
+    rollout = services.start_rollout(channel=channel, candidate=v2, user=user)
+    services.abort_rollout(rollout=rollout, user=user, reason="sounds off")
+    Alert.objects.create(
+        agent=agent,
+        kind="rollout_rolled_back",
+        version=v2,
+        rollout=rollout,
+        metric="completion_rate",
+        detail="worse",
+    )
+    run_worker()
+    bodies = [json.loads(r["body"]) for r in receiver.requests]
+    assert [(b["event"], b["data"].get("kind")) for b in bodies] == [
+        ("rollout", "started"),
+        ("rollout", "aborted"),
+        ("alert", None),
+    ]
+    assert bodies[0]["data"]["rollout"]["id"] == rollout.public_id
+    assert bodies[0]["data"]["agent"]["id"] == agent.public_id
+    assert bodies[1]["data"]["detail"] == "sounds off"
+    assert bodies[2]["data"]["alert"]["rollout"] == rollout.public_id

@@ -26,22 +26,7 @@ class Source:
         self.data = data
         self.used: set[str] = set(ignore)
 
-    def peek(self, path: str, default: Any = None) -> Any:
-        """A value without marking it used (to decide whether it can be carried)."""
-        value: Any = self.data
-        for part in _parts(path):
-            if isinstance(part, int):
-                value = value[part] if isinstance(value, list) and part < len(value) else None
-            else:
-                value = value.get(part) if isinstance(value, dict) else None
-        return default if value is None else value
-
-    def items(self, path: str) -> list[tuple[int, Any]]:
-        """(index, item) of a list at `path` (none when it is not a list)."""
-        value = self.peek(path)
-        return list(enumerate(value)) if isinstance(value, list) else []
-
-    def get(self, path: str, default: Any = None) -> Any:
+    def _at(self, path: str) -> Any:
         value: Any = self.data
         for part in _parts(path):
             if isinstance(part, int):
@@ -49,7 +34,24 @@ class Source:
             else:
                 value = value.get(part, _MISSING) if isinstance(value, dict) else _MISSING
             if value is _MISSING:
-                return default
+                break
+        return value
+
+    def peek(self, path: str, default: Any = None) -> Any:
+        """A value without marking it used (to decide whether it can be carried)."""
+        value = self._at(path)
+        return default if value is None or value is _MISSING else value
+
+    def items(self, path: str) -> list[tuple[int, Any]]:
+        """(index, item) of a list at `path` (none when it is not a list)."""
+        value = self.peek(path)
+        return list(enumerate(value)) if isinstance(value, list) else []
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """A value, marking its path carried over (when the file has it)."""
+        value = self._at(path)
+        if value is _MISSING:
+            return default
         self.used.add(path)
         return default if value is None else value
 
