@@ -13,7 +13,7 @@ import copy
 import json
 import types
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Literal, Union
 
@@ -23,9 +23,10 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from agents.domain import documents, json_input
-from agents.domain.config import AgentConfig, tool_url_warnings
+from agents.domain.config import AgentConfig, PromptLink, tool_url_warnings
 from agents.domain.exceptions import ConfigInvalid, InvalidInput
 from agents.domain.prompts import PromptDocument, coerce_defaults
+from agents.selectors.prompts import LinkChoices
 
 Kind = Literal["text", "textarea", "number", "select", "json", "lines", "list"]
 
@@ -86,6 +87,7 @@ class FieldSpec:
     row_noun: str = ""
     row_defaults: tuple[tuple[str, Any], ...] = ()  # what a new row starts with
     nested: tuple[FieldSpec, ...] = ()  # for a sub-object (a section's fields)
+    source: str = ""  # a select whose options come from data ("prompts", "prompt_versions")
 
     @property
     def step(self) -> str:
@@ -152,7 +154,7 @@ def _spec(name: str, info: FieldInfo) -> FieldSpec:
     if typing.get_origin(inner) is dict or inner is dict:
         return FieldSpec(name, label, "json", optional=optional)
     if inner in (int, float):
-        return FieldSpec(name, label, "number", integer=inner is int, **limits)
+        return FieldSpec(name, label, "number", optional=optional, integer=inner is int, **limits)
     long_text = (limits.get("max_length") or 0) > 1_000
     return FieldSpec(
         name,
@@ -163,8 +165,21 @@ def _spec(name: str, info: FieldInfo) -> FieldSpec:
     )
 
 
+# Fields whose choices are data, not schema: a link names a prompt of the library
+# and one of its versions (empty: follow the released one).
+_DATA_CHOICES: dict[tuple[type[BaseModel], str], str] = {
+    (PromptLink, "prompt"): "prompts",
+    (PromptLink, "version"): "prompt_versions",
+}
+
+
 def _model_specs(model: type[BaseModel]) -> tuple[FieldSpec, ...]:
-    return tuple(_spec(name, info) for name, info in model.model_fields.items())
+    specs = []
+    for name, info in model.model_fields.items():
+        spec = _spec(name, info)
+        source = _DATA_CHOICES.get((model, name))
+        specs.append(replace(spec, kind="select", source=source) if source else spec)
+    return tuple(specs)
 
 
 # The document model each kind's editor is derived from, and its section titles.
@@ -314,6 +329,34 @@ def _dom_id(path: str) -> str:
     return "f-" + "".join(c if c.isalnum() else "-" for c in path)
 
 
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+def _options(
+    spec: FieldSpec, value: Any, row: dict[str, Any], choices: LinkChoices
+) -> list[Option]:
+    """A data-driven select's options; what the document holds is always among them
+    (marked when the library does not know it) so that nothing is lost on a save."""
+    current = "" if value is None else str(value)
+    if spec.source == "prompts":
+        options = [Option("", "Choose a prompt")] + [
+            Option(public_id, f"{name} ({public_id})") for public_id, name in choices.prompts
+        ]
+        missing = f"{current} (not in the library)"
+    else:
+        versions = choices.versions.get(str(row.get("prompt") or ""), [])
+        options = [Option("", "Follow released")] + [
+            Option(str(number), f"v{number} · {name}") for number, name in versions
+        ]
+        missing = f"v{current} (not a version of this prompt)"
+    if current and all(option.value != current for option in options):
+        options.append(Option(current, missing))
+    return options
+
+
 @dataclass
 class BoundField:
     spec: FieldSpec
@@ -322,6 +365,11 @@ class BoundField:
     error: str = ""
     rows: list[BoundRow] = field(default_factory=list)
     warning: str = ""  # worth knowing, not wrong (a tool URL inside a private network)
+    options: list[Option] = field(default_factory=list)  # a data-driven select's choices
+
+    @property
+    def selected(self) -> str:
+        return "" if self.value is None else str(self.value)
 
     @property
     def input_id(self) -> str:
@@ -376,21 +424,29 @@ def _with_warnings(fields: list[BoundField], warnings: dict[str, str]) -> list[B
 
 
 def _bind(
-    specs: tuple[FieldSpec, ...], values: dict[str, Any], prefix: str, errors: dict[str, str]
+    specs: tuple[FieldSpec, ...],
+    values: dict[str, Any],
+    prefix: str,
+    errors: dict[str, str],
+    choices: LinkChoices,
 ) -> list[BoundField]:
     bound = []
     for spec in specs:
         path = _join(prefix, spec.name)
         value = values.get(spec.name) if isinstance(values, dict) else None
         if spec.nested:
-            bound.extend(_bind(spec.nested, value or {}, path, errors))
+            bound.extend(_bind(spec.nested, value or {}, path, errors, choices))
             continue
         item = BoundField(spec, path, value, errors.get(path, ""))
+        if spec.source:
+            item.options = _options(
+                spec, value, values if isinstance(values, dict) else {}, choices
+            )
         if spec.kind == "list":
             item.rows = [
                 BoundRow(
                     f"{path}[{i}]",
-                    _bind(spec.row_fields, row, f"{path}[{i}]", errors),
+                    _bind(spec.row_fields, row, f"{path}[{i}]", errors, choices),
                     errors.get(f"{path}[{i}]", ""),
                 )
                 for i, row in enumerate(value or [])
@@ -400,11 +456,15 @@ def _bind(
 
 
 def editor_sections(
-    document: dict[str, Any], errors: dict[str, str], kind: str = "agent"
+    document: dict[str, Any],
+    errors: dict[str, str],
+    kind: str = "agent",
+    choices: LinkChoices | None = None,
 ) -> list[BoundSection]:
     sections: dict[str, BoundSection] = {}
     warnings = tool_url_warnings(document)
-    for bound in _with_warnings(_bind(top_level_specs(kind), document, "", errors), warnings):
+    bound_fields = _bind(top_level_specs(kind), document, "", errors, choices or LinkChoices())
+    for bound in _with_warnings(bound_fields, warnings):
         top = bound.path.split(".")[0].split("[")[0]
         title = TITLES[kind][top]
         section = sections.setdefault(title, BoundSection(top, title, [], errors.get(top, "")))

@@ -70,7 +70,7 @@ from agents.selectors.labels import (
     scheduled_release,
     scheduled_releases,
 )
-from agents.selectors.prompts import Affected, Use, linkable_prompts
+from agents.selectors.prompts import Affected, LinkChoices, Use, link_choices, linkable_prompts
 from agents.selectors.prompts import impact as prompt_impact
 from agents.selectors.prompts import usage as prompt_usage
 from agents.selectors.releases import ReleasePlan, release_plan
@@ -114,6 +114,7 @@ __all__ = [
     "HistoryPage",
     "HistoryRow",
     "LabelView",
+    "LinkChoices",
     "Progress",
     "ReleasePlan",
     "RevisionPage",
@@ -162,6 +163,7 @@ __all__ = [
     "labels_of",
     "latest_run_on",
     "latest_version",
+    "link_choices",
     "linkable_prompts",
     "open_alert_count",
     "open_alerts_of_channel",

@@ -24,6 +24,29 @@ def linkable_prompts(limit: int = 500) -> list[Agent]:
 
 
 @dataclass(frozen=True)
+class LinkChoices:
+    """What the editor offers in a prompt link's row: the library's prompts by name,
+    and each prompt's versions (number, name) newest first."""
+
+    prompts: list[tuple[str, str]] = field(default_factory=list)
+    versions: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+
+def link_choices(limit: int = 500) -> LinkChoices:
+    """The prompts an agent may link with their versions (two queries)."""
+    prompts = linkable_prompts(limit)
+    versions: dict[str, list[tuple[int, str]]] = {prompt.public_id: [] for prompt in prompts}
+    rows = (
+        PublishedVersion.objects.filter(agent__in=prompts)
+        .order_by("agent_id", "-number")
+        .values_list("agent__public_id", "number", "name")
+    )
+    for public_id, number, name in rows:
+        versions[public_id].append((number, name))
+    return LinkChoices([(prompt.public_id, prompt.name) for prompt in prompts], versions)
+
+
+@dataclass(frozen=True)
 class Use:
     agent: Agent
     ref: str  # ag_x@draft, ag_x@v3

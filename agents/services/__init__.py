@@ -57,7 +57,12 @@ from agents.services.schedules import (
 )
 from agents.services.simulation import simulate_traffic
 from agents.services.tokens import create_api_token, forget_tokens_of, revoke_api_token
-from agents.services.versions import restore_revision, restore_version, save_version
+from agents.services.versions import (
+    restore_revision,
+    restore_version,
+    save_draft_and_version,
+    save_version,
+)
 from agents.services.webhook_delivery import deliver, emit, run_due_deliveries
 from agents.services.webhooks import (
     create_webhook,
@@ -120,6 +125,7 @@ __all__ = [
     "run_due_schedules",
     "run_eval",
     "run_regression_checks",
+    "save_draft_and_version",
     "save_version",
     "schedule_release",
     "schedule_request",

@@ -17,7 +17,7 @@ from agents.services.base import (
     locked_draft,
     record,
 )
-from agents.services.drafts import replace_draft
+from agents.services.drafts import replace_draft, update_draft
 from agents.services.prompt_links import record_uses
 
 
@@ -64,6 +64,31 @@ def save_version(
             record(draft, user, f"Saved as {version.label}")
             draft.save(update_fields=["restored_from"])
     return version
+
+
+def save_draft_and_version(
+    *,
+    agent: Agent,
+    config: dict,
+    name: str,
+    user: User,
+    description: str = "",
+    expected_revision: int | None = None,
+) -> PublishedVersion:
+    """Save what the editor shows as the draft, then snapshot that draft: one
+    transaction, so the version is exactly the form the operator saw, or nothing
+    at all is written (a stale form raises DraftConflict, a bad one InvalidInput)."""
+    with transaction.atomic():
+        draft = update_draft(
+            agent=agent, config=config, user=user, expected_revision=expected_revision
+        )
+        return save_version(
+            agent=agent,
+            name=name,
+            description=description,
+            user=user,
+            expected_revision=draft.revision,
+        )
 
 
 def restore_version(

@@ -102,11 +102,12 @@ def agent_create(request: HtmxHttpRequest) -> HttpResponse:
     return versioned_create(request, Agent.Kind.AGENT)
 
 
-def prompt_choices(agent: Agent) -> list[Agent]:
-    """The library prompts an agent's editor offers to link (none for a prompt)."""
+def prompt_choices(agent: Agent) -> selectors.LinkChoices:
+    """The library prompts (and their versions) an agent's editor offers to link
+    (none for a prompt)."""
     if agent.kind != Agent.Kind.AGENT:
-        return []
-    return selectors.linkable_prompts()
+        return selectors.LinkChoices()
+    return selectors.link_choices()
 
 
 def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[str, Any]:
@@ -127,9 +128,10 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
         "saved": False,
     }
     context.update(extra)
-    context["prompt_choices"] = prompt_choices(agent)
     if "sections" not in context:
-        context["sections"] = editor.editor_sections(agent.draft.config, {}, agent.kind)
+        context["sections"] = editor.editor_sections(
+            agent.draft.config, {}, agent.kind, prompt_choices(agent)
+        )
         context["form_revision"] = agent.draft.revision
     return context
 

@@ -54,6 +54,8 @@ def draft_editor(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     if action.startswith("add:"):
         document = editor.with_blank_row(document, action.removeprefix("add:"), agent.kind)
         return _render_editor(request, agent, problems, document=document, revision=revision)
+    if action == "refresh":  # a link's prompt changed: offer that prompt's versions
+        return _render_editor(request, agent, {}, document=document, revision=revision)
     if action.startswith("remove:"):
         document = editor.without_row(document, action.removeprefix("remove:"))
         return _render_editor(request, agent, problems, document=document, revision=revision)
@@ -86,7 +88,10 @@ def _render_editor(
     saved: bool = False,
 ) -> HttpResponse:
     sections = editor.editor_sections(
-        document if document is not None else agent.draft.config, errors, agent.kind
+        document if document is not None else agent.draft.config,
+        errors,
+        agent.kind,
+        prompt_choices(agent),
     )
     extra = {
         "sections": sections,
@@ -100,7 +105,6 @@ def _render_editor(
             "agent": agent,
             "draft": agent.draft,
             "can": Abilities.of(request.user),
-            "prompt_choices": prompt_choices(agent),
             **extra,
         }
         return render(request, f"{PAGE}#draft-editor", context)

@@ -33,6 +33,9 @@ AGENT_UPDATED = "agentUpdated"
 DRAFT_SAVED = "draftSaved"
 DRAFT_CONFLICT = "draftConflict"
 DRAFT_RESTORED = "draftRestored"
+# The stored draft changed by another action than the editor's own save (Save
+# Version with the form's edits): the editor redraws from it.
+DRAFT_REPLACED = "draftReplaced"
 VERSION_SAVED = "versionSaved"
 VERSION_RELEASED = "versionReleased"
 CASE_SAVED = "caseSaved"
@@ -86,10 +89,14 @@ def with_event(response: HttpResponse, event: str, message: str, **detail: Any) 
     return trigger_client_event(response, event, {"message": message, **detail})
 
 
-def done(request: HtmxHttpRequest, event: str, to: str, message: str) -> HttpResponse:
-    """Success: 204 + HX-Trigger for htmx, else a redirect with a flash message."""
+def done(request: HtmxHttpRequest, event: str, to: str, message: str, *also: str) -> HttpResponse:
+    """Success: 204 + HX-Trigger for htmx (`event` with the message, and any events
+    `also` happened), else a redirect with a flash message."""
     if request.htmx:
-        return with_event(HttpResponse(status=204), event, message)
+        response = with_event(HttpResponse(status=204), event, message)
+        for other in also:
+            response = trigger_client_event(response, other, {})
+        return response
     messages.success(request, message)
     return redirect(to)
 

@@ -16,11 +16,13 @@ from agents import selectors, services
 from agents.domain import moments
 from agents.domain.diff import diff as diff_documents
 from agents.domain.exceptions import AgentConsoleError, DraftConflict, InvalidInput, NoChanges
+from agents.forms import editor
 from agents.models import Agent
 from agents.permissions import EDIT_DRAFT, RELEASE, SAVE_VERSION, require
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
 from agents.views.htmx import (
+    DRAFT_REPLACED,
     DRAFT_RESTORED,
     SCHEDULE_CHANGED,
     VERSION_RELEASED,
@@ -58,12 +60,16 @@ def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             "description": request.POST.get("description", ""),
         }
         context.update(values=values, revision=int_or(request.POST.get("revision")))
+        with_draft = request.POST.get("_action") == "save_draft"
         try:
-            version = services.save_version(
-                agent=agent, user=request.user, expected_revision=context["revision"], **values
-            )
+            if with_draft:  # the editor's unsaved form came along: save it first
+                version = _save_form_and_version(request, agent, values, context["revision"])
+            else:
+                version = services.save_version(
+                    agent=agent, user=request.user, expected_revision=context["revision"], **values
+                )
         except InvalidInput as exc:
-            context["errors"] = errors_of(exc)
+            context["errors"] = _dialog_errors(errors_of(exc))
         except (NoChanges, DraftConflict) as exc:
             context["errors"] = {"": exc.message}
             context["revision"] = agent.draft.revision
@@ -74,9 +80,42 @@ def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
                 request,
                 VERSION_SAVED,
                 agent_url(agent),
-                f"Saved {version.label} “{version.name}”.",
+                f"Saved {version.label} “{version.name}”"
+                + (" with the draft's edits." if with_draft else "."),
+                *([DRAFT_REPLACED] if with_draft else []),
             )
     return dialog(request, "agents/versions/_save_version_dialog.html", context)
+
+
+def _save_form_and_version(
+    request: HtmxHttpRequest, agent: Agent, values: dict[str, str], revision: int | None
+) -> Any:
+    """Save Version with the editor's unsaved form: saved as the draft, then snapshot."""
+    require(request.user, EDIT_DRAFT)
+    document, problems = editor.parse_form(request.POST, agent.kind)
+    if problems:
+        raise InvalidInput(_as_errors(problems))
+    return services.save_draft_and_version(
+        agent=agent, config=document, user=request.user, expected_revision=revision, **values
+    )
+
+
+def _as_errors(problems: dict[str, str]) -> list[dict[str, str]]:
+    return [{"path": path, "message": message} for path, message in problems.items()]
+
+
+def _dialog_errors(errors: dict[str, str]) -> dict[str, str]:
+    """The dialog's own fields keep their errors; a problem of the draft's form is one
+    line pointing back to the editor, where Save draft shows it beside its field."""
+    own = {key: value for key, value in errors.items() if key in ("", "name", "description")}
+    others = [key for key in errors if key not in own]
+    if others:
+        own[""] = (
+            f"The draft's form has {len(others)} problem{'s' if len(others) > 1 else ''} "
+            f"({', '.join(others[:3])}{'…' if len(others) > 3 else ''}): nothing was saved. "
+            "Close this dialog and press Save draft to see each beside its field."
+        )
+    return own
 
 
 @require_http_methods(["GET", "POST"])

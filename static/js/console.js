@@ -248,6 +248,9 @@
     var d = dialog();
     if (!d || event.detail.target !== d || !dirtyForm()) return;
     d.querySelectorAll("[data-if-dirty]").forEach(function (el) { el.hidden = false; });
+    // What only holds for the saved draft goes: its revision, its diff and the
+    // button that would snapshot it (so Enter cannot pick it either).
+    d.querySelectorAll("[data-if-clean]").forEach(function (el) { el.remove(); });
   });
 
   // Times typed in datetime-local fields are the operator's local time: send the

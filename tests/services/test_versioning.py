@@ -269,3 +269,39 @@ def test_an_agent_without_versions_is_not_deleted_either(agent):
         agent.delete()
     assert Agent.objects.filter(pk=agent.pk).exists()
     assert Draft.objects.filter(agent=agent).exists()
+
+
+def test_save_draft_and_version_snapshots_exactly_the_form(agent, user):
+    config = {
+        **agent.draft.config,
+        "prompt": {**agent.draft.config["prompt"], "system_prompt": "New"},
+    }
+    version = services.save_draft_and_version(
+        agent=agent, config=config, name="New words", user=user, expected_revision=1
+    )
+    draft = Draft.objects.get(agent=agent)
+    assert (draft.revision, version.number) == (2, 1)
+    assert version.content_hash == draft.content_hash
+    assert version.config["prompt"]["system_prompt"] == "New"
+
+
+def test_save_draft_and_version_writes_nothing_when_the_name_is_refused(agent, user):
+    config = {
+        **agent.draft.config,
+        "prompt": {**agent.draft.config["prompt"], "system_prompt": "New"},
+    }
+    with pytest.raises(InvalidInput):
+        services.save_draft_and_version(
+            agent=agent, config=config, name="  ", user=user, expected_revision=1
+        )
+    assert Draft.objects.get(agent=agent).revision == 1
+    assert agent.versions.count() == 0
+
+
+def test_save_draft_and_version_refuses_a_stale_form(agent, user):
+    edit(agent, {"prompt": {"welcome_message": "Someone else"}}, user=user)
+    with pytest.raises(DraftConflict):
+        services.save_draft_and_version(
+            agent=agent, config=agent.draft.config, name="Mine", user=user, expected_revision=1
+        )
+    assert agent.versions.count() == 0

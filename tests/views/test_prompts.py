@@ -80,7 +80,12 @@ def test_the_release_dialog_lists_what_changes(client, user, prompt, agent):
     assert f"{agent.public_id}@draft" in dialog
     assert "Be warmer." in dialog
     agent_page = client.get(reverse("agents:detail", args=[agent.public_id])).content.decode()
-    assert f'<option value="{prompt.public_id}">Brand voice</option>' in agent_page
+    assert (
+        f'<option value="{prompt.public_id}" selected>Brand voice ({prompt.public_id})</option>'
+        in (agent_page)
+    )
+    assert '<option value="" selected>Follow released</option>' in agent_page
+    assert '<option value="2">v2 · Warmer</option>' in agent_page
 
 
 def test_compare_shows_the_linked_text_change_too(client, user, prompt, agent):
@@ -96,3 +101,51 @@ def test_compare_shows_the_linked_text_change_too(client, user, prompt, agent):
     assert 'data-testid="linked-text-diff"' in page
     assert "Linked prompt text (resolved now)" in page
     assert "warmer" in page
+
+
+def test_changing_a_links_prompt_redraws_the_editor_with_that_prompts_versions(
+    client, user, prompt, agent
+):
+    other = services.create_agent(
+        name="Other", user=user, kind="prompt", config={"text": "Other text."}
+    )
+    services.save_version(agent=other, name="Only", user=user)
+    edit(agent, {"prompt_links": [{"prompt": prompt.public_id}]}, user=user)
+    agent.draft.refresh_from_db()
+    client.force_login(user)
+    page = client.get(reverse("agents:detail", args=[agent.public_id])).content.decode()
+    form = {
+        "revision": str(agent.draft.revision),
+        "_action": "refresh",
+        "prompt_links.__row": "0",
+        "prompt_links[0].prompt": other.public_id,
+        "prompt_links[0].role": "main",
+        "prompt_links[0].sort_order": "0",
+        "prompt_links[0].version": "",
+        "prompt_links[0].variables": "{}",
+    }
+    assert "v1 · Only" not in page
+    redrawn = client.post(reverse("agents:draft", args=[agent.public_id]), form, **HTMX)
+    body = redrawn.content.decode()
+    assert '<option value="1">v1 · Only</option>' in body
+    assert "error-summary" not in body
+    assert type(agent.draft).objects.get(agent=agent).revision == agent.draft.revision  # unsaved
+
+
+def test_an_empty_link_version_means_follow_released(client, user, prompt, agent):
+    edit(agent, {"prompt_links": [{"prompt": prompt.public_id, "version": 1}]}, user=user)
+    agent.draft.refresh_from_db()
+    client.force_login(user)
+    form = {
+        "revision": str(agent.draft.revision),
+        "prompt_links.__row": "0",
+        "prompt_links[0].prompt": prompt.public_id,
+        "prompt_links[0].role": "main",
+        "prompt_links[0].sort_order": "0",
+        "prompt_links[0].version": "",
+        "prompt_links[0].variables": "{}",
+    }
+    response = client.post(reverse("agents:draft", args=[agent.public_id]), form, **HTMX)
+    assert "error-summary" not in response.content.decode()
+    agent.draft.refresh_from_db()
+    assert agent.draft.config["prompt_links"][0]["version"] is None
