@@ -89,7 +89,8 @@ class StrictInputMiddleware:
     `agents.domain.json_input` reads it (finite numbers, bounded depth). The API
     answers with its JSON envelope (400 for a body it cannot read, 422 with the path
     of each problem otherwise), the console with a plain 400 that says what is wrong.
-    The parsed body is kept as `request.json_body`."""
+    The parsed body is kept as `request.json_body`. Line endings of every string of
+    a body and every form field are read as `\n`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -110,6 +111,7 @@ class StrictInputMiddleware:
                 for key, values in request.POST.lists():
                     for text in (key, *values):
                         _check_text(key, text)
+                _unix_newlines_in_form(request)
         except json_input.MalformedJSON as exc:
             return _bad_request(api, str(exc))
         except InvalidInput as exc:
@@ -117,6 +119,18 @@ class StrictInputMiddleware:
                 return _bad_request(api, exc.message)
             return error_response(422, exc.code, "The request is not valid.", exc.errors)
         return self.get_response(request)
+
+
+def _unix_newlines_in_form(request: HttpRequest) -> None:
+    """Browsers send every line of a textarea ending in `\r\n`: the console's forms
+    read `\n` line endings, as the API's bodies do (`json_input.unix_newlines`)."""
+    if not any("\r" in value for _key, values in request.POST.lists() for value in values):
+        return
+    form = request.POST.copy()
+    for key, values in form.lists():
+        form.setlist(key, [json_input.unix_newlines(value) for value in values])
+    form._mutable = False
+    request.POST = form
 
 
 def _check_text(where: str, text: str) -> None:

@@ -9,7 +9,10 @@ a JSON encoder or a later restore cannot take is ever stored:
 - numbers are finite (`NaN`, `Infinity` and `1e309` are refused: a stored NaN
   made a version impossible to restore, a stored Infinity made the API emit
   invalid JSON) and integers fit in ±2^53, what every JSON client can hold;
-- documents nest at most MAX_DEPTH levels.
+- documents nest at most MAX_DEPTH levels;
+- line endings are `\n`: a `\r\n` (what a browser sends for every line of a
+  textarea, and what Windows editors write) or a lone `\r` becomes `\n`, so the
+  same text never shows as changed in diffs, revisions and audits.
 """
 
 from __future__ import annotations
@@ -71,8 +74,30 @@ def loads(raw: bytes | str) -> Any:
         raise MalformedJSON(f"invalid JSON: {exc.msg} ({where})") from None
     except ValueError as exc:  # an integer with more digits than Python reads
         raise MalformedJSON(f"invalid JSON: {exc}") from None
-    check(document)
-    return document
+    return cleaned(document)
+
+
+_LINE_BREAK = re.compile(r"\r\n?")
+
+
+def unix_newlines(text: str) -> str:
+    """`text` with every `\r\n` and lone `\r` as `\n`."""
+    return _LINE_BREAK.sub("\n", text) if "\r" in text else text
+
+
+def _newlines(value: Any) -> Any:
+    if isinstance(value, str):
+        return unix_newlines(value)
+    if isinstance(value, dict):
+        return {unix_newlines(key): _newlines(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_newlines(item) for item in value]
+    return value
+
+
+def cleaned(document: Any) -> Any:
+    """`document` checked (see `check`), with `\n` line endings in every string."""
+    return _newlines(check(document))
 
 
 def check(document: Any) -> Any:

@@ -39,7 +39,7 @@ def read_upload(upload) -> Any:
     try:
         if text.lstrip().startswith(("{", "[")):
             return json_input.loads(text)  # finite numbers, bounded depth, as the API
-        return json_input.check(from_yaml(text))
+        return json_input.cleaned(from_yaml(text))
     except ValueError as exc:  # MalformedJSON is a ValueError
         raise InvalidInput([{"path": "file", "message": str(exc) or "unreadable"}]) from None
 

@@ -530,3 +530,13 @@ def test_list_endpoints_cost_a_fixed_number_of_queries(
         api.get(f"/agents/{live[0].public_id}/versions")
     with django_assert_max_num_queries(2):
         api.get(f"/agents/{live[0].public_id}/releases")
+
+
+def test_line_endings_in_a_body_are_stored_as_newlines(api, agent):
+    response = api.patch(
+        f"/agents/{agent.public_id}/draft",
+        {"config": {"prompt": {"system_prompt": "One.\r\nTwo.\rThree.\n"}}},
+    )
+    assert response.status_code == 200, response.content
+    agent.draft.refresh_from_db()
+    assert agent.draft.config["prompt"]["system_prompt"] == "One.\nTwo.\nThree.\n"

@@ -113,3 +113,18 @@ def test_only_releasers_see_webhooks(client, make_user, user):
     client.force_login(make_user("Releaser"))
     assert client.get(reverse("agents:webhooks")).status_code == 200
     assert b"Webhooks</a>" in client.get(reverse("agents:list")).content
+
+
+def test_an_imported_file_with_windows_line_endings_is_read_with_newlines(client, user, agent):
+    client.force_login(user)
+    url = reverse("agents:draft-import", args=[agent.public_id])
+    assistant = json.loads((PEERS / "vapi_assistant.json").read_text())
+    assistant["model"]["messages"][0]["content"] = "Line one.\r\nLine two."
+    preview = client.post(
+        url,
+        {"source": "vapi", "file": upload("assistant.json", json.dumps(assistant))},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    start = preview.index('name="config" value="') + len('name="config" value="')
+    config = json.loads(html.unescape(preview[start : preview.index('"', start)]))
+    assert config["prompt"]["system_prompt"] == "Line one.\nLine two."

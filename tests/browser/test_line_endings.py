@@ -1,0 +1,41 @@
+"""Without JavaScript a browser sends each textarea line ending in \\r\\n: stored as \\n."""
+
+import pytest
+from playwright.sync_api import expect
+
+from agents import services
+from agents.models import Draft
+
+
+@pytest.fixture
+def agent(user):
+    return services.create_agent(
+        name="Clinic line", user=user, config={"prompt": {"system_prompt": "One.\nTwo."}}
+    )
+
+
+def test_saving_without_javascript_stores_unix_line_endings(browser, live_server, agent, user):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill("pw-for-tests")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/agents/{agent.public_id}/")
+
+    # Saving the page as it is changes nothing, though the browser sent "One.\r\nTwo.".
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved (revision 1)")).to_be_visible()
+    page.get_by_label("System prompt").fill("One.\nTwo.\nThree.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved (revision 2)")).to_be_visible()
+    prompt = Draft.objects.get(agent=agent).config["prompt"]["system_prompt"]
+    assert prompt == "One.\nTwo.\nThree."
+
+    # The version dialog's description too.
+    page.get_by_role("link", name="Save Version").click()
+    page.get_by_label("Name").fill("Three lines")
+    page.get_by_label("Description").fill("First line\nsecond line")
+    page.get_by_role("button", name="Save Version").click()
+    assert agent.versions.get().description == "First line\nsecond line"
+    context.close()
