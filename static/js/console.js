@@ -272,12 +272,25 @@
   }
   document.addEventListener("htmx:afterSettle", function () { localZones(document); });
   document.addEventListener("DOMContentLoaded", function () { localZones(document); });
-  // Picking a time means "at that time".
-  document.addEventListener("focusin", function (event) {
-    if (!event.target.matches || !event.target.matches("#release-at")) return;
-    var later = document.getElementById("when-later");
-    if (later) later.checked = true;
+  // "When: Now / At": the time is one control that only takes part once "At" is
+  // chosen, so Tab goes from the radio group (arrow keys move inside it) to what
+  // follows instead of through the date's parts, and Enter releases now; with "At"
+  // the time is the next Tab stop. Without
+  // JavaScript the time field is always there.
+  function syncWhen(root) {
+    root.querySelectorAll("[data-when]").forEach(function (group) {
+      var later = group.querySelector("input[type=radio][value=later]");
+      var at = group.querySelector("input[type=datetime-local]");
+      if (later && at) at.disabled = !later.checked;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var group = event.target.closest && event.target.closest("[data-when]");
+    if (!group || event.target.type !== "radio") return;
+    syncWhen(group.parentNode);
   });
+  document.addEventListener("htmx:afterSettle", function () { syncWhen(document); });
+  document.addEventListener("DOMContentLoaded", function () { syncWhen(document); });
 
   // Links styled as buttons (they open dialogs and panels) answer Space like buttons.
   document.addEventListener("keydown", function (event) {

@@ -70,8 +70,9 @@ def test_schedule_a_release_then_cancel_it(new_page, user, make_version):
     dialog = page.locator("#dialog")
     expect(dialog.locator("[data-tz-name]")).to_contain_text("Your time zone")
     in_a_month = (timezone.now() + timedelta(days=30)).strftime("%Y-%m-%dT06:00")
+    expect(dialog.get_by_label("Release at")).to_be_disabled()  # until "At" is chosen
+    dialog.get_by_role("radio", name="At").check()
     dialog.get_by_label("Release at").fill(in_a_month)
-    expect(dialog.get_by_role("radio", name="At")).to_be_checked()
     dialog.get_by_role("button", name="Release v2").click()
     expect(dialog).to_be_hidden()
     row = page.get_by_test_id("schedule-row")
@@ -82,4 +83,39 @@ def test_schedule_a_release_then_cancel_it(new_page, user, make_version):
     row.get_by_role("button", name="Cancel the schedule of v2").click()
     expect(page.get_by_test_id("schedule-row")).to_have_count(0)
     assert ScheduledRelease.objects.get().status == "cancelled"
+    assert page.console_errors == []
+
+
+def test_the_release_dialog_by_keyboard_tabs_past_the_time_and_enter_releases_now(
+    new_page, user, make_version
+):
+    agent = services.create_agent(name="Keyboard line", user=user)
+    v1 = make_version(agent)
+    services.release_version(version=v1, user=user)
+    make_version(agent)
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.locator('#history-panel [hx-get$="/versions/2/release/"]').click()
+    dialog = page.locator("#dialog")
+    dialog.get_by_label("Note (optional)").focus()
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_role("radio", name="Now")).to_be_focused()
+    page.keyboard.press("Tab")  # leaves the group; the time is not a stop while "Now"
+    expect(dialog.get_by_role("button", name="Release v2")).to_be_focused()
+    expect(dialog.get_by_role("radio", name="Now")).to_be_checked()
+
+    # Arrow keys move within the group: "At" takes the time, back to "Now" drops it.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("ArrowDown")
+    expect(dialog.get_by_role("radio", name="At")).to_be_checked()
+    expect(dialog.get_by_label("Release at")).to_be_enabled()
+    expect(dialog.get_by_role("radio", name="At")).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(dialog.get_by_role("radio", name="Now")).to_be_checked()
+    expect(dialog.get_by_label("Release at")).to_be_disabled()
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    assert Agent.objects.get(pk=agent.pk).released_version.number == 2
     assert page.console_errors == []
