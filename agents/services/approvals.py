@@ -47,6 +47,26 @@ def request_release(
         current = label_target(locked, label)
         if current is not None and current.pk == version.pk:
             raise InvalidState(f"{label} already points at {version.label}.")
+        # The same ask still live (open or approved, its label where it was): one
+        # request to review, not two identical rows.
+        pending = (
+            locked.release_requests.filter(
+                version=version,
+                label=label,
+                status__in=[Status.OPEN, Status.APPROVED],
+                base_version=current,
+            )
+            .select_related("requested_by")
+            .order_by("created_at")
+            .first()
+        )
+        if pending is not None:
+            raise InvalidState(
+                f"{pending.public_id} already asks to move {label} to {version.label} "
+                f"({pending.get_status_display().lower()}, by "
+                f"{pending.requested_by.get_username() if pending.requested_by else 'someone'}): "
+                "review that request instead of opening another."
+            )
         request = ReleaseRequest(
             agent=locked,
             version=version,

@@ -85,6 +85,9 @@ def test_approvals_are_required_from_someone_else(api, make_api, two):
     assert created.status_code == 201, created.content
     rr = created.json()
     assert (rr["status"], rr["replaces"], rr["approvals_required"]) == ("open", 1, 1)
+    again = api.post(f"/agents/{pid}/release-requests", {"version": 2, "note": "again"})
+    error(again, 409, "invalid_state")
+    assert rr["id"] in again.json()["error"]["message"]
     error(api.post(f"/release-requests/{rr['id']}/approve", {}), 403, "self_approval")
     error(api.post(f"/release-requests/{rr['id']}/release", {}), 409, "approval_required")
     reviewer = make_api("Releaser")
@@ -150,9 +153,12 @@ def test_listing_requests_costs_the_same_queries_for_2_or_12(
     pid = two.public_id
     reviewer = make_api("Releaser")
 
+    lanes = iter(range(1, 100))
+
     def ask(n):
-        for _ in range(n):
-            rr = api.post(f"/agents/{pid}/release-requests", {"version": 2}).json()
+        for _ in range(n):  # one pending request per label: identical ones are refused
+            label = f"lane{next(lanes)}"
+            rr = api.post(f"/agents/{pid}/release-requests", {"version": 2, "label": label}).json()
             reviewer.post(f"/release-requests/{rr['id']}/approve", {"comment": "ok"})
 
     # The requests, their reviews (prefetched) and what labels point at: a fixed

@@ -163,3 +163,22 @@ def test_protected_labels_go_through_approvals_too(guarded, user, reviewer):
     event = services.release_request(request=request, user=user)
     assert (event.label, event.version) == ("eu", v2)
     services.move_label(agent=agent, name="staging", version=v2, user=user)  # not protected
+
+
+def test_a_second_identical_pending_request_is_refused_naming_the_first(
+    guarded, user, reviewer, make_user
+):
+    agent, _, v2 = guarded
+    first = services.request_release(agent=agent, version=v2, user=user)
+    for who in (user, make_user("Editor")):
+        with pytest.raises(InvalidState, match=first.public_id):
+            services.request_release(agent=agent, version=v2, user=who)
+    services.approve_request(request=first, user=reviewer)
+    with pytest.raises(InvalidState, match="approved"):
+        services.request_release(agent=agent, version=v2, user=user)
+    assert ReleaseRequest.objects.filter(agent=agent).count() == 1
+    # Another label, or the same ask once the first is closed, is a new request.
+    services.request_release(agent=agent, version=v2, user=user, label="staging")
+    services.cancel_request(request=first, user=user)
+    services.request_release(agent=agent, version=v2, user=user)
+    assert ReleaseRequest.objects.filter(agent=agent).count() == 3

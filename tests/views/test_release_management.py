@@ -114,3 +114,17 @@ def test_schedule_from_the_release_dialog_and_cancel(client, two, user):
     assert client.post(cancel, **HTMX).status_code == 204
     assert ScheduledRelease.objects.get().status == "cancelled"
     assert Agent.objects.get(pk=two.pk).released_version.number == 1
+
+
+def test_the_request_dialog_refuses_a_second_identical_request_naming_the_first(
+    client, two, user
+):
+    services.update_agent(agent=two, user=user, approvals_required=1)
+    first = services.request_release(agent=two, version=two.versions.get(number=2), user=user)
+    login(client, user)
+    response = client.post(
+        reverse("agents:request-release", args=[two.public_id, 2]), {"note": "again"}, **HTMX
+    )
+    assert response.status_code == 200
+    assert first.public_id in response.content.decode()
+    assert ReleaseRequest.objects.filter(agent=two).count() == 1
