@@ -156,6 +156,14 @@ class ScheduledRelease(models.Model):
     executed_at = models.DateTimeField(null=True, blank=True)
     failure = models.TextField(blank=True)
     job_id = models.CharField(max_length=64, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 

@@ -55,6 +55,7 @@ from agents.selectors.history import (
     HistoryRow,
     draft_in_some_version,
     history_page,
+    release_activity,
     release_log,
 )
 from agents.selectors.labels import (
@@ -175,6 +176,7 @@ __all__ = [
     "recent_revisions",
     "release_arms",
     "release_event",
+    "release_activity",
     "release_log",
     "release_overview",
     "release_plan",

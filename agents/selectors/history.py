@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
 
@@ -16,6 +18,7 @@ from agents.models import (
     PublishedVersion,
     ReleaseEvent,
     ReleaseRequest,
+    ScheduledRelease,
 )
 
 HISTORY_PAGE_SIZE = 20
@@ -135,6 +138,62 @@ def draft_in_some_version(agent: Agent) -> bool:
     return PublishedVersion.objects.filter(
         agent_id=agent.pk, content_hash=agent.draft.content_hash
     ).exists()
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    """A line of the release log about a schedule: made, cancelled or failed."""
+
+    schedule: ScheduledRelease
+    kind: str  # "scheduled" | "cancelled" | "failed"
+    at: datetime
+    by: Any  # the user, or None for the worker
+
+    @property
+    def label(self) -> str:
+        return self.schedule.label
+
+
+def release_activity(
+    agent: Agent, limit: int = 10, *, label: str | None = None
+) -> list[ReleaseEvent | ScheduleEntry]:
+    """The release log with schedules in it: each move of a pointer, and each
+    schedule made, cancelled or failed, newest first (two queries)."""
+    entries: list[tuple[datetime, ReleaseEvent | ScheduleEntry]] = [
+        (event.released_at, event) for event in release_log(agent, limit, label=label)
+    ]
+    schedules = ScheduledRelease.objects.filter(agent_id=agent.pk)
+    if label:
+        schedules = schedules.filter(label=label)
+    for schedule in (
+        schedules.select_related("version", "created_by", "cancelled_by", "request")
+        .defer("version__config")
+        .order_by("-created_at", "-id")[:limit]
+    ):
+        entries.append(
+            (
+                schedule.created_at,
+                ScheduleEntry(schedule, "scheduled", schedule.created_at, schedule.created_by),
+            )
+        )
+        if schedule.status == ScheduledRelease.Status.CANCELLED and schedule.cancelled_at:
+            entries.append(
+                (
+                    schedule.cancelled_at,
+                    ScheduleEntry(
+                        schedule, "cancelled", schedule.cancelled_at, schedule.cancelled_by
+                    ),
+                )
+            )
+        if schedule.status == ScheduledRelease.Status.FAILED and schedule.executed_at:
+            entries.append(
+                (
+                    schedule.executed_at,
+                    ScheduleEntry(schedule, "failed", schedule.executed_at, None),
+                )
+            )
+    entries.sort(key=lambda pair: pair[0], reverse=True)
+    return [entry for _at, entry in entries[:limit]]
 
 
 def release_log(agent: Agent, limit: int = 10, *, label: str | None = None) -> list[ReleaseEvent]:

@@ -90,8 +90,10 @@ def cancel_schedule(*, schedule: ScheduledRelease, user: User) -> ScheduledRelea
         if locked.status != Status.PENDING:
             raise InvalidState(f"{locked.public_id} is {locked.status}: it cannot be cancelled.")
         locked.status = Status.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.cancelled_by = actor(user)
         record(locked, user, "Cancelled")
-        locked.save(update_fields=["status"])
+        locked.save(update_fields=["status", "cancelled_at", "cancelled_by"])
         return locked
 
 

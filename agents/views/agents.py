@@ -119,7 +119,7 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
         "can": can,
         "history": history_for(agent, can),
         "draft_state": selectors.draft_state(agent),
-        "releases": selectors.release_log(agent),
+        "releases": selectors.release_activity(agent),
         "overview": selectors.release_overview(agent),
         "revisions": selectors.revisions_page(agent),
         "alerts": list(selectors.alerts(agent=agent.public_id, open_only=True)[:5]),
@@ -154,7 +154,7 @@ def _panel_context(request: HtmxHttpRequest, partial: str, public_id: str):
             context["history"] = history_for(agent, can)
         elif partial == "release-log":
             label = request.GET.get("label", "").strip()[:32] or None
-            context["releases"] = selectors.release_log(agent, label=label)
+            context["releases"] = selectors.release_activity(agent, label=label)
             context["log_label"] = label
             context["overview"] = selectors.release_overview(agent)
         elif partial == "draft-activity":

@@ -133,6 +133,9 @@ def release_request_page(request: HtmxHttpRequest, request_id: str) -> HttpRespo
         "stale": found.status in ("open", "approved") and selectors.is_stale(found),
         "can": can,
         "mine": found.requested_by_id == request.user.pk,
+        "schedules": list(
+            selectors.scheduled_releases(agent, pending_only=True).filter(request=found)
+        ),
         **_against_live(agent, found.version, found.label),
     }
     return render(request, "agents/releases/request.html", context)
@@ -211,9 +214,15 @@ def release_requests(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def cancel_schedule(request: HtmxHttpRequest, schedule_id: str) -> HttpResponse:
     found = selectors.scheduled_release(schedule_id)
+    back = (
+        reverse("agents:release-request", args=[found.request.public_id])
+        if found.request
+        else agent_url(found.agent)
+    )
     try:
         services.cancel_schedule(schedule=found, user=request.user)
     except (AgentConsoleError, PermissionDenied) as exc:
         messages.error(request, next(iter(form_errors(exc).values())))
-        return redirect(agent_url(found.agent))
-    return done(request, SCHEDULE_CHANGED, agent_url(found.agent), f"Cancelled {found.public_id}.")
+        return redirect(back)
+    what = f"{found.agent.name}: {found.label} → {found.version.label}"
+    return done(request, SCHEDULE_CHANGED, back, f"Cancelled the schedule of {what}.")

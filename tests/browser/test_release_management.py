@@ -80,8 +80,10 @@ def test_schedule_a_release_then_cancel_it(new_page, user, make_version):
     schedule = ScheduledRelease.objects.get()
     assert schedule.status == "pending"
     assert Agent.objects.get(pk=agent.pk).released_version.number == 1
+    expect(page.get_by_test_id("schedule-event")).to_contain_text("Scheduled")
     row.get_by_role("button", name="Cancel the schedule of v2").click()
     expect(page.get_by_test_id("schedule-row")).to_have_count(0)
+    expect(page.get_by_test_id("schedule-event").first).to_contain_text("Schedule cancelled")
     assert ScheduledRelease.objects.get().status == "cancelled"
     assert page.console_errors == []
 

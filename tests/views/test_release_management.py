@@ -116,9 +116,7 @@ def test_schedule_from_the_release_dialog_and_cancel(client, two, user):
     assert Agent.objects.get(pk=two.pk).released_version.number == 1
 
 
-def test_the_request_dialog_refuses_a_second_identical_request_naming_the_first(
-    client, two, user
-):
+def test_the_request_dialog_refuses_a_second_identical_request_naming_the_first(client, two, user):
     services.update_agent(agent=two, user=user, approvals_required=1)
     first = services.request_release(agent=two, version=two.versions.get(number=2), user=user)
     login(client, user)
@@ -128,3 +126,37 @@ def test_the_request_dialog_refuses_a_second_identical_request_naming_the_first(
     assert response.status_code == 200
     assert first.public_id in response.content.decode()
     assert ReleaseRequest.objects.filter(agent=two).count() == 1
+
+
+def test_a_scheduled_request_shows_its_schedule_with_cancel_and_the_log_keeps_both(
+    client, two, user, make_user, django_assert_max_num_queries
+):
+    services.update_agent(agent=two, user=user, approvals_required=1)
+    rr = services.request_release(agent=two, version=two.versions.get(number=2), user=user)
+    services.approve_request(request=rr, user=make_user("Releaser"))
+    login(client, user)
+    act = reverse("agents:act-on-request", args=[rr.public_id, "release"])
+    at = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT06:00")
+    client.post(act, {"at": at, "tz_offset": "0"})
+    schedule = ScheduledRelease.objects.get(request=rr)
+
+    page = client.get(reverse("agents:release-request", args=[rr.public_id])).content.decode()
+    assert 'data-testid="request-schedules"' in page
+    assert "Cancel the schedule of v2" in page
+    assert "Release now" not in page  # one way to release it at a time
+    agent_page = client.get(reverse("agents:detail", args=[two.public_id])).content.decode()
+    assert 'data-testid="request-scheduled"' in agent_page
+
+    cancel = client.post(reverse("agents:cancel-schedule", args=[schedule.public_id]))
+    assert cancel["Location"] == reverse("agents:release-request", args=[rr.public_id])
+    page = client.get(reverse("agents:release-request", args=[rr.public_id])).content.decode()
+    assert "Release now" in page
+    schedule.refresh_from_db()
+    assert (schedule.status, schedule.cancelled_by) == ("cancelled", user)
+
+    with django_assert_max_num_queries(30):
+        agent_page = client.get(reverse("agents:detail", args=[two.public_id])).content.decode()
+    log = agent_page[agent_page.index('id="release-log"') :]
+    assert log.count('data-testid="schedule-event"') == 2
+    assert "Schedule cancelled" in log
+    assert log.index("Schedule cancelled") < log.index(">Scheduled<")  # newest first
