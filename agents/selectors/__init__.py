@@ -22,7 +22,14 @@ from agents.selectors.channels import (
     channel_rows,
     routable_agent,
 )
-from agents.selectors.compare import Side, compare_side, config_diff
+from agents.selectors.compare import (
+    Choice,
+    Side,
+    compare_choices,
+    compare_side,
+    config_diff,
+    older_first,
+)
 from agents.selectors.conversations import (
     VersionStats,
     agent_conversation,
@@ -112,6 +119,7 @@ __all__ = [
     "Affected",
     "ArmView",
     "CaseRow",
+    "Choice",
     "HistoryPage",
     "HistoryRow",
     "LabelView",
@@ -139,6 +147,7 @@ __all__ = [
     "channel_list",
     "channel_rollouts",
     "channel_rows",
+    "compare_choices",
     "compare_runs",
     "compare_side",
     "config_diff",
@@ -166,6 +175,7 @@ __all__ = [
     "latest_version",
     "link_choices",
     "linkable_prompts",
+    "older_first",
     "open_alert_count",
     "open_alerts_of_channel",
     "playground_session",

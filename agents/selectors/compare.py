@@ -9,8 +9,8 @@ from django.core.cache import cache
 from agents.domain import references
 from agents.domain.diff import Diff, diff
 from agents.domain.exceptions import AgentNotPublished, UnknownReference
-from agents.models import Agent, PublishedVersion
-from agents.selectors.labels import label_version
+from agents.models import Agent, DraftRevision, PublishedVersion
+from agents.selectors.labels import label_version, labels_of
 from agents.selectors.revisions import revision
 
 
@@ -105,3 +105,45 @@ def config_diff(old: Side, new: Side) -> Diff:
         found = diff(old.config, new.config)
         cache.set(key, found, timeout=None)
     return found
+
+
+@dataclass(frozen=True)
+class Choice:
+    ref: str  # what the compare URL takes: "draft", "released", a label, "3", "r12"
+    label: str  # what a person reads: "v3 · Warmer greeting"
+
+
+def compare_choices(
+    agent: Agent, *, versions: int = 50, revisions: int = 10
+) -> list[tuple[str, list[Choice]]]:
+    """What the compare pickers offer, grouped: the draft and the pointers (released,
+    each label, with the version each names), the newest versions by name, and the
+    newest draft revisions (four queries)."""
+    pointers = [Choice("draft", "Draft")]
+    for view in labels_of(agent):
+        if view.version is not None:
+            pointers.append(Choice(view.name, f"{view.name} ({view.version.label})"))
+    numbered = [
+        Choice(str(number), f"v{number} · {name}")
+        for number, name in PublishedVersion.objects.filter(agent_id=agent.pk)
+        .order_by("-number")
+        .values_list("number", "name")[:versions]
+    ]
+    saves = [
+        Choice(f"r{number}", f"r{number} · {reason or 'Saved'} by {who or 'system'}")
+        for number, reason, who in DraftRevision.objects.filter(agent_id=agent.pk)
+        .order_by("-number")
+        .values_list("number", "reason", "created_by__username")[:revisions]
+    ]
+    return [("Draft and labels", pointers), ("Versions", numbered), ("Draft revisions", saves)]
+
+
+def older_first(old: Side, new: Side) -> tuple[Side, Side]:
+    """The pair with the older side on the left: versions by number, and the draft
+    after any version (revisions and mixed pairs keep the order given)."""
+    if old.ref == "draft" and new.version is not None:
+        return new, old
+    both = old.version is not None and new.version is not None
+    if both and old.version.number > new.version.number:
+        return new, old
+    return old, new

@@ -58,39 +58,52 @@ def linked_text_diff(old_config: dict, new_config: dict) -> dict[str, Any]:
     return {"linked": diff_context(found, "", "")} if found.changes else {}
 
 
-def _compare(request: HtmxHttpRequest, agent: Agent, a: str, b: str) -> HttpResponse:
-    recent = selectors.recent_numbers(agent)
-    revisions = selectors.recent_revisions(agent)
+def _compare(
+    request: HtmxHttpRequest, agent: Agent, a: str, b: str, *, older_first: bool = False
+) -> HttpResponse:
+    choices = selectors.compare_choices(agent)
     try:
         old, new = selectors.compare_side(agent, a), selectors.compare_side(agent, b)
     except (UnknownReference, AgentNotPublished) as exc:
         if not request.htmx:
             raise Http404(exc.message) from None
         # htmx does not swap error responses: answer with the reason in the panel.
-        context = {
-            "agent": agent,
-            "error": exc.message,
-            "recent": recent,
-            "recent_revisions": revisions,
-        }
+        context = {"agent": agent, "error": exc.message, "choices": choices, "a": a, "b": b}
         return render(request, "agents/compare/compare.html#compare-view", context)
+    if older_first:
+        old, new = selectors.older_first(old, new)
+    url = reverse("agents:compare", args=[agent.public_id, old.ref, new.ref])
+    if not request.htmx and older_first:
+        return redirect(url)
     context = {
         "agent": agent,
         "old": old,
         "new": new,
-        "recent": recent,
-        "recent_revisions": revisions,
+        "choices": _with_sides(choices, old, new),
+        "a": old.ref,
+        "b": new.ref,
         **diff_context(selectors.config_diff(old, new), old.label, new.label),
         **linked_text_diff(old.config, new.config),
     }
     if request.htmx:
         response = render(request, "agents/compare/compare.html#compare-view", context)
-        if "/compare/" in (request.htmx.current_url_abs_path or ""):
-            # On the compare page itself the address follows the pair shown.
-            pair = [agent.public_id, old.ref, new.ref]
-            response["HX-Push-Url"] = reverse("agents:compare", args=pair)
+        # The address follows the pair shown (on the agent page too): shareable, and
+        # Back returns to what was there before.
+        response["HX-Push-Url"] = url
         return response
     return render(request, "agents/compare/compare.html", context)
+
+
+def _with_sides(groups: list, old: selectors.Side, new: selectors.Side) -> list:
+    """The pickers' choices, with each side shown among them even when it is older
+    than the newest versions and revisions listed."""
+    listed = {choice.ref for _title, choices in groups for choice in choices}
+    extra: list[selectors.Choice] = []
+    for side in (old, new):
+        if side.ref not in listed:
+            listed.add(side.ref)
+            extra.append(selectors.Choice(side.ref, side.label))
+    return [*groups, ("Shown", extra)] if extra else groups
 
 
 @require_http_methods(["GET"])
@@ -102,12 +115,17 @@ def compare(request: HtmxHttpRequest, public_id: str, a: str, b: str) -> HttpRes
 
 @require_http_methods(["GET"])
 def compare_pick(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
-    """The compare picker's form target: `?from=…&to=…`."""
+    """The compare picker's form target: `?from=…&to=…`, `&swap=1` (the Swap button)
+    exchanges them, `&order=older` puts the older side on the left (links that
+    compare two things in no particular order)."""
     require(request.user, VIEW_AGENT)
     agent = selectors.versioned_for_page(public_id)
     a = request.GET.get("from", "").strip() or "released"
     b = request.GET.get("to", "").strip() or "draft"
+    if request.GET.get("swap"):
+        a, b = b, a
+    older_first = request.GET.get("order") == "older"
     old, new = references.try_parse(a), references.try_parse(b)
-    if request.htmx or old is None or new is None:
-        return _compare(request, agent, a, b)
+    if request.htmx or older_first or old is None or new is None:
+        return _compare(request, agent, a, b, older_first=older_first)
     return redirect("agents:compare", public_id, old.path_form, new.path_form)

@@ -145,6 +145,9 @@
       if (target) {
         event.preventDefault();
         target.replaceChildren();
+        // The address showed the comparison: back to the page's own.
+        var url = clear.getAttribute("data-url");
+        if (url) history.replaceState(history.state, "", url);
         if (compareOpener && document.contains(compareOpener)) compareOpener.focus();
         return;
       }

@@ -233,9 +233,9 @@ def test_compare_opens_in_the_history_panel_without_a_reload(new_page, agent, us
     expect(panel).to_contain_text("prompt.system_prompt")
     expect(panel.locator("ins")).to_contain_text("Now longer.")
     # The picker compares any other pair in place.
-    panel.get_by_label("From").fill("2")
-    panel.get_by_label("To").fill("draft")
-    panel.get_by_role("button", name="Compare").click()
+    panel.get_by_label("From", exact=True).select_option("2")
+    panel.get_by_label("To", exact=True).select_option("draft")
+    panel.get_by_role("button", name="Compare", exact=True).click()
     expect(panel.get_by_role("heading", level=2)).to_have_text("Compare v2 → Draft")
     expect(panel.get_by_text("No differences")).to_be_visible()
     # Restoring with the panel open refreshes the editor in place, within the CSP.

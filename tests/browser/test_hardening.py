@@ -151,10 +151,36 @@ def test_the_compare_page_keeps_the_pair_in_the_address(new_page, agent, user):
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/compare/1...2/")
     expect(page.locator("#compare-from")).to_have_value("1")
-    page.locator("#compare-to").fill("draft")
+    expect(page.locator("#compare-from option:checked")).to_have_text("v1 · First")
+    page.locator("#compare-to").select_option("draft")
     page.get_by_role("button", name="Compare", exact=True).click()
     expect(page.locator("#compare-title")).to_contain_text("→ Draft")
     page.wait_for_url(f"**/agents/{agent.public_id}/compare/1...draft/")
+    page.get_by_role("button", name="Swap").click()
+    expect(page.locator("#compare-title")).to_have_text("Compare Draft → v1")
+    page.wait_for_url(f"**/agents/{agent.public_id}/compare/draft...1/")
+    page.go_back()
+    page.wait_for_url(f"**/agents/{agent.public_id}/compare/1...draft/")
+    expect(page.locator("#compare-title")).to_have_text("Compare v1 → Draft")
+    assert page.console_errors == []
+
+
+def test_comparing_on_the_agent_page_puts_the_pair_in_the_address_and_back_works(
+    new_page, agent, user
+):
+    services.save_version(agent=agent, name="First", user=user)
+    edit(agent, {"prompt": {"welcome_message": "Changed"}}, user=user)
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.locator('#history-panel [hx-get$="/compare/1...draft/"]').first.click()
+    expect(page.locator("#compare-title")).to_have_text("Compare v1 → Draft")
+    page.wait_for_url(f"**/agents/{agent.public_id}/compare/1...draft/")
+    page.go_back()
+    page.wait_for_url(f"**/agents/{agent.public_id}/")
+    expect(page.locator("#compare-view")).to_have_count(0)
+    # The address is shareable: opened as it is, it shows the same pair.
+    page.goto(f"/agents/{agent.public_id}/compare/1...draft/")
+    expect(page.locator("#compare-title")).to_have_text("Compare v1 → Draft")
     assert page.console_errors == []
 
 

@@ -96,12 +96,52 @@ def test_the_picker_redirects_to_the_readable_url(client_in, agent, versions):
 
 
 def test_compare_costs_a_fixed_number_of_queries(
-    client_in, agent, versions, django_assert_max_num_queries
+    client_in, agent, versions, make_version, django_assert_max_num_queries
 ):
-    # Session, user, agent, the two sides, the version and revision pickers, …:
-    # the same however long the history is.
-    with django_assert_max_num_queries(10):
+    # Session, user, agent, the two sides, the pickers (released and the labels,
+    # versions, revisions), …: the same however long the history is.
+    with django_assert_max_num_queries(12):
         client_in.get(compare_url(agent, "1", "2"))
+    for _ in range(12):
+        make_version(agent)
+    with django_assert_max_num_queries(12):
+        client_in.get(compare_url(agent, "1", "2"))
+
+
+def test_the_pickers_name_versions_labels_and_revisions(client_in, agent, versions):
+    html = client_in.get(compare_url(agent, "1", "draft")).content.decode()
+    assert '<option value="1" selected>v1 · ' in html
+    assert '<option value="draft" selected>Draft</option>' in html
+    assert '<optgroup label="Draft revisions">' in html
+    assert '<option value="r1">r1 · ' in html
+    assert 'name="swap"' in html
+
+
+def test_swap_exchanges_the_sides(client_in, agent, versions):
+    response = client_in.get(
+        reverse("agents:compare-pick", args=[agent.public_id]),
+        {"from": "1", "to": "draft", "swap": "1"},
+    )
+    assert response["Location"] == compare_url(agent, "draft", "1")
+
+
+def test_links_in_no_particular_order_put_the_older_side_left(client_in, agent, versions):
+    response = client_in.get(
+        reverse("agents:compare-pick", args=[agent.public_id]),
+        {"from": "2", "to": "1", "order": "older"},
+    )
+    assert response["Location"] == compare_url(agent, "1", "2")
+    panel = client_in.get(
+        reverse("agents:compare-pick", args=[agent.public_id]),
+        {"from": "draft", "to": "1", "order": "older"},
+        **HTMX,
+    )
+    assert panel["HX-Push-Url"] == compare_url(agent, "1", "draft")
+
+
+def test_comparing_in_the_agent_page_panel_puts_the_pair_in_the_address(client_in, agent, versions):
+    response = client_in.get(compare_url(agent, "1", "draft"), **HTMX)
+    assert response["HX-Push-Url"] == compare_url(agent, "1", "draft")
 
 
 def test_every_history_row_has_a_compare_button(client_in, agent, versions):

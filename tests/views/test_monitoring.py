@@ -76,7 +76,8 @@ def test_the_conversations_page_filters(client_in, traffic):
     url = reverse("agents:conversations", args=[agent.public_id])
     page = client_in.get(url, {"version": "2", "outcome": "abandoned"}).content.decode()
     assert page.count(f'href="{url}cv_') == 20
-    assert f'href="{reverse("agents:compare", args=[agent.public_id, "released", 2])}"' in page
+    pick = reverse("agents:compare-pick", args=[agent.public_id])
+    assert f'href="{pick}?from=released&amp;to=2&amp;order=older"' in page
     fragment = client_in.get(url, {"channel": channel.public_id}, HTTP_HX_REQUEST="true")
     assert fragment.content.decode().lstrip().startswith('<div id="conversation-table">')
     assert "Page 1 of 4" in client_in.get(url).content.decode()
