@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents import selectors
 from agents.domain.exceptions import InvalidInput
 from agents.domain.routing import parse_target_label, target_label
 
@@ -63,6 +64,46 @@ def changes(values: dict[str, Any], agent) -> dict[str, Any]:
         "target": target,
         "variants": variants or None,
     }
+
+
+def target_choices(agent, current: list[str]) -> list[tuple[str, str]]:
+    """What a channel (or a variant) may be routed to, as (value, what a person reads):
+    released and the draft, the agent's labels and versions; `current` values the
+    lists do not hold (typed before the agent changed) are kept so nothing is lost."""
+    choices = [("released", "Released"), ("draft", "Draft")]
+    if agent is not None:
+        for view in selectors.labels_of(agent):
+            if view.name != "released" and view.version is not None:
+                choices.append((view.name, f"{view.name} (now {view.version.label})"))
+        choices += [
+            (version.label, f"{version.label} · {version.name}")
+            for version in selectors.version_list(agent)
+        ]
+    known = {value for value, _label in choices}
+    for value in current:
+        if value and value not in known:
+            known.add(value)
+            choices.append((value, value))
+    return choices
+
+
+def placed_errors(errors: dict[str, str], rows: list[dict[str, Any]]) -> dict[str, str]:
+    """The service's routing problems beside the inputs they are about: a total that is
+    not 100 on the weights, repeated targets on the targets, a row's own problem on
+    that row (`variants[1].weight` is the second filled row)."""
+    placed = dict(errors)
+    message = placed.pop("variants", "")
+    if "weight" in message:
+        placed["weights"] = message
+    elif message:
+        placed["targets"] = message
+    filled = [i for i, row in enumerate(rows) if row["target"]]
+    for path in [key for key in placed if key.startswith("variants[")]:
+        index, _, part = path.removeprefix("variants[").partition("]")
+        if index.isdigit() and int(index) < len(filled):
+            field = "weight" if "weight" in part else "target"
+            placed[f"variant-{filled[int(index)]}-{field}"] = placed.pop(path)
+    return placed
 
 
 def initial_values(channel) -> dict[str, Any]:

@@ -50,12 +50,20 @@ def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> Http
     else:
         require(request.user, MANAGE_CHANNELS)
         values = channel_form.form_values({})
+    agents = list(selectors.active_agents())
+    agent = next((a for a in agents if a.public_id == values.get("agent")), None)
+    typed = [values["target"], *(row["target"] for row in values["rows"])]
+    errors = channel_form.placed_errors(errors, values["rows"])
+    for index, row in enumerate(values["rows"]):
+        row["target_error"] = errors.get(f"variant-{index}-target", "")
+        row["weight_error"] = errors.get(f"variant-{index}-weight", "")
     context = {
         "channel": channel,
         "values": values,
         "errors": errors,
+        "targets": channel_form.target_choices(agent, typed),
         "kinds": Channel.Kind.choices,
-        "agents": selectors.active_agents(),
+        "agents": agents,
         "can_manage": Abilities.of(request.user).manage_channels,
         "serving": selectors.channel_as_of(channel, timezone.now()) if channel else None,
         "at": at_text,

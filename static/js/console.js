@@ -325,7 +325,14 @@
     });
     out.textContent = any ? String(total) : "—";
     out.classList.toggle("error", any && total !== 100);
+    var warning = document.querySelector("[data-weight-warning]");
+    if (warning) warning.hidden = !(any && total !== 100);
   }
+  // A form that came back with problems: focus goes to the first field named.
+  document.addEventListener("DOMContentLoaded", function () {
+    var invalid = document.querySelector("form[data-focus-invalid] [aria-invalid=true]");
+    if (invalid) invalid.focus();
+  });
   document.addEventListener("input", function (event) {
     if (event.target.matches("[data-weight]")) updateWeightTotal();
   });

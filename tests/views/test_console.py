@@ -625,6 +625,11 @@ def test_a_bad_split_is_shown_and_nothing_changes(operator_client, agent, make_v
     assert response.status_code == 200
     assert "sum to 100" in html
     assert not Channel.objects.exists()
+    # The total is wrong: the weights are marked, not the targets (nor empty rows).
+    weights = 'aria-invalid="true" aria-describedby="variants-weights-error"'
+    assert html.count(weights) == 2
+    assert 'id="variants-weights-error"' in html
+    assert 'aria-describedby="variants-targets-error"' not in html
 
 
 def test_only_releasers_change_channels(client, make_user, agent, user):
@@ -706,7 +711,7 @@ def test_a_channel_target_that_variants_would_override_is_an_error(operator_clie
     html = operator_client.post(reverse("agents:channel-new"), data).content.decode()
     assert "would be ignored" in html
     assert 'aria-describedby="target-help channel-target-error"' in html
-    assert 'id="channel-target" name="target" value="v1" list="target-options"' in html
+    assert '<option value="v1" selected>v1 · One</option>' in html
     assert not Channel.objects.exists()
     data["target"] = "released"
     assert operator_client.post(reverse("agents:channel-new"), data).status_code == 302
