@@ -19,23 +19,30 @@ from agents.views.compare import diff_context
 from agents.views.htmx import DRAFT_RESTORED, HtmxHttpRequest, dialog, done, form_errors, int_or
 
 MAX_FILE_BYTES = 1024 * 1024
-SOURCES = [("console", 'Agent Console (an export, or {"config": …})')] + [
-    (code, name) for code, name in peers.NAMES.items()
-]
+AUTO = "auto"
+NAMES = {"console": 'Agent Console (an export, or {"config": …})', **peers.NAMES}
+SOURCES = [(AUTO, "Detect from the file"), *NAMES.items()]
 TEMPLATE = "agents/agents/_import_dialog.html"
 
 
-def read_upload(upload) -> Any:
-    """An uploaded JSON or YAML file as data; InvalidInput at `file` otherwise."""
+def read_upload(upload) -> tuple[str, Any]:
+    """An uploaded JSON or YAML file as (its text, its data); InvalidInput at `file`
+    otherwise."""
     if upload is None:
         raise InvalidInput([{"path": "file", "message": "choose a file"}])
     if upload.size > MAX_FILE_BYTES:
         raise InvalidInput([{"path": "file", "message": "at most 1 MiB"}])
-    raw = upload.read()
     try:
-        text = raw.decode("utf-8")
+        text = upload.read().decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidInput([{"path": "file", "message": "not a UTF-8 text file"}]) from None
+    return text, read_text(text)
+
+
+def read_text(text: str) -> Any:
+    """The data in a JSON or YAML text, read as the API reads bodies."""
+    if len(text) > MAX_FILE_BYTES:
+        raise InvalidInput([{"path": "file", "message": "at most 1 MiB"}])
     try:
         if text.lstrip().startswith(("{", "[")):
             return json_input.loads(text)  # finite numbers, bounded depth, as the API
@@ -44,30 +51,71 @@ def read_upload(upload) -> Any:
         raise InvalidInput([{"path": "file", "message": str(exc) or "unreadable"}]) from None
 
 
+def _source_of(chosen: str, data: Any) -> str:
+    """The format chosen, or the one the file's shape shows."""
+    if chosen != AUTO:
+        return chosen
+    found = peers.detect(data)
+    if found is None:
+        raise InvalidInput(
+            [
+                {
+                    "path": "source",
+                    "message": "this file is not one the console recognises (an export of "
+                    "this console, a Vapi assistant, a Retell agent export or an ElevenLabs "
+                    "agent config): choose its format",
+                }
+            ]
+        )
+    return found
+
+
 @require_http_methods(["GET", "POST"])
 def draft_import(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """GET: the upload form. POST with a file: the preview (nothing written). POST with
     `config` (from the preview): write the draft, if it is still the one previewed."""
     require(request.user, EDIT_DRAFT)
     agent = selectors.versioned_for_page(public_id)
+    chosen = request.POST.get("source", AUTO)
     context: dict[str, Any] = {
         "agent": agent,
-        "sources": SOURCES if agent.kind == "agent" else SOURCES[:1],
-        "source": request.POST.get("source", "console"),
+        "sources": SOURCES if agent.kind == "agent" else SOURCES[:2],
+        "source": chosen if chosen in dict(SOURCES) else AUTO,
         "errors": {},
     }
     if request.method == "POST" and "config" in request.POST:
         return _apply(request, agent, context)
     if request.method == "POST":
+        upload = request.FILES.get("file")
+        # A file chosen before stays chosen: its text comes back with the errors.
+        kept = request.POST.get("kept_text", "") if upload is None else ""
         try:
-            data = read_upload(request.FILES.get("file"))
+            if kept:
+                text, data = kept, read_text(kept)
+                context["file_name"] = request.POST.get("kept_name", "")[:200]
+            else:
+                text, data = read_upload(upload)
+                context["file_name"] = upload.name[:200]
+            context["kept_text"] = text
+            context["detected"] = _source_of(context["source"], data)
+            context["detected_name"] = NAMES.get(context["detected"], context["detected"])
             preview = services.import_draft(
-                agent=agent, data=data, user=request.user, source=context["source"], dry_run=True
+                agent=agent, data=data, user=request.user, source=context["detected"], dry_run=True
             )
         except (AgentConsoleError, InvalidInput) as exc:
             context["errors"] = form_errors(exc)
         else:
             context.update(_preview(agent, preview))
+    return _dialog(request, context)
+
+
+def _dialog(request: HtmxHttpRequest, context: dict[str, Any]) -> HttpResponse:
+    # Problems inside the file, by path (the file's and the format's own are beside them).
+    context["path_errors"] = {
+        path: message
+        for path, message in context["errors"].items()
+        if path not in ("", "file", "source")
+    }
     return dialog(request, TEMPLATE, context)
 
 
@@ -108,4 +156,4 @@ def _apply(request: HtmxHttpRequest, agent, context: dict[str, Any]) -> HttpResp
             if result.changes.changes
             else "The draft already had this configuration.",
         )
-    return dialog(request, TEMPLATE, context)
+    return _dialog(request, context)

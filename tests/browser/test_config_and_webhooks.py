@@ -1,6 +1,7 @@
 """In Chromium: importing a Retell export into a draft through the dialog (diff and
 what was not carried over first), and a webhook created, tested and redelivered."""
 
+import json
 import re
 from pathlib import Path
 
@@ -17,9 +18,11 @@ def test_import_a_retell_export_into_the_draft(new_page, agent, user):
     page.goto(f"/agents/{agent.public_id}/")
     page.get_by_test_id("import").click()
     dialog = page.locator("#dialog")
-    dialog.get_by_label("The file is").select_option("retell")
+    # No format to choose: the file's content says which platform wrote it.
+    expect(dialog.get_by_label("Format")).to_have_value("auto")
     dialog.get_by_label("File (JSON or YAML)").set_input_files(PEERS / "retell_agent_export.json")
     dialog.get_by_role("button", name="Preview changes").click()
+    expect(dialog.get_by_test_id("import-detected")).to_contain_text("Retell agent export")
     expect(dialog.get_by_test_id("import-diff")).to_contain_text("prompt.system_prompt")
     expect(dialog.get_by_test_id("unmapped")).to_contain_text("retellLlmData.general_tools[3]")
     dialog.get_by_role("button", name="Apply to draft").click()
@@ -29,6 +32,26 @@ def test_import_a_retell_export_into_the_draft(new_page, agent, user):
     )
     agent.draft.refresh_from_db()
     assert agent.draft.config["llm"]["model"] == "gpt-4o-mini"
+    assert page.console_errors == []
+
+
+def test_an_unrecognised_file_is_kept_while_the_format_is_chosen(new_page, agent, user, tmp_path):
+    unknown = tmp_path / "agent.json"
+    # A Vapi assistant with only a model name: nothing in it tells who wrote it.
+    unknown.write_text(json.dumps({"name": "Bot", "model": {"model": "gpt-4.1"}}))
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.get_by_test_id("import").click()
+    dialog = page.locator("#dialog")
+    dialog.get_by_label("File (JSON or YAML)").set_input_files(unknown)
+    dialog.get_by_role("button", name="Preview changes").click()
+    expect(dialog.locator("#import-source-error")).to_contain_text("choose its format")
+    expect(dialog.get_by_test_id("import-kept")).to_contain_text("agent.json")
+    # The file need not be chosen again: only the format.
+    dialog.get_by_label("Format").select_option("vapi")
+    dialog.get_by_role("button", name="Preview changes").click()
+    expect(dialog.get_by_test_id("import-detected")).to_contain_text("Vapi assistant")
+    expect(dialog.get_by_test_id("import-diff")).to_contain_text("llm.model")
     assert page.console_errors == []
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.domain.bundles import FORMAT
 from agents.domain.peers import elevenlabs, retell, vapi
 from agents.domain.peers.source import Mapped
 
@@ -18,6 +19,32 @@ NAMES = {
     "retell": "Retell agent export",
     "elevenlabs": "ElevenLabs agent config",
 }
+
+
+# The keys only each platform's file has at its top, most telling first.
+_MARKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("elevenlabs", ("conversation_config",)),
+    ("retell", ("retellLlmData", "response_engine", "agent_name")),
+    ("vapi", ("firstMessage", "transcriber", "firstMessageMode", "analysisPlan")),
+)
+
+
+def detect(data: Any) -> str | None:
+    """Which platform wrote `data`: "console" (an export of this console, or
+    `{"config": …}`), "vapi", "retell", "elevenlabs", or None when no shape fits."""
+    if not isinstance(data, dict):
+        return None
+    if data.get("format") == FORMAT or set(data) == {"config"}:
+        return "console"
+    for source, keys in _MARKS:
+        if any(key in data for key in keys):
+            return source
+    model = data.get("model")
+    if isinstance(model, dict) and ("messages" in model or "provider" in model):
+        return "vapi"  # an assistant with only a model and a voice
+    if "config" in data:
+        return "console"
+    return None
 
 
 def read(source: str, data: Any) -> Mapped:
@@ -30,4 +57,4 @@ def read(source: str, data: Any) -> Mapped:
     return SOURCES[source](data)
 
 
-__all__ = ["NAMES", "SOURCES", "Mapped", "read"]
+__all__ = ["NAMES", "SOURCES", "Mapped", "detect", "read"]
