@@ -103,6 +103,11 @@ class ReleaseRequest(models.Model):
     def __str__(self) -> str:
         return self.public_id
 
+    @property
+    def title(self) -> str:
+        """What a person recognises it by: `Clinic line: released → v3`."""
+        return f"{self.agent.name}: {self.label} → {self.version.label}"
+
 
 class ReleaseReview(ImmutableModel):
     """One person's approval or rejection of a request, with a comment (append-only)."""

@@ -79,6 +79,11 @@ class Rollout(models.Model):
         return self.public_id
 
     @property
+    def title(self) -> str:
+        """What a person recognises it by: `v3 on Clinic main line`."""
+        return f"{self.candidate.label} on {self.channel.name}"
+
+    @property
     def weight(self) -> int:
         """The candidate's share now (0 once rolled back or aborted)."""
         if self.status in (self.Status.ROLLED_BACK, self.Status.ABORTED):
@@ -152,3 +157,8 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.public_id
+
+    @property
+    def title(self) -> str:
+        """What a person recognises it by: `Clinic line: Rollout rolled back (v3)`."""
+        return f"{self.agent.name}: {self.get_kind_display()} ({self.version.label})"

@@ -78,7 +78,7 @@ def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> Ht
                 request,
                 REQUEST_CHANGED,
                 reverse("agents:release-request", args=[created.public_id]),
-                f"Requested {label} → {version.label}: waiting for approval ({created.public_id}).",
+                f"Requested {created.title}: waiting for approval ({created.public_id}).",
             )
     return dialog(request, "agents/releases/_request_dialog.html", context)
 
@@ -165,7 +165,7 @@ def review_request(request: HtmxHttpRequest, request_id: str, verdict: str) -> H
                 request,
                 REQUEST_CHANGED,
                 reverse("agents:release-request", args=[found.public_id]),
-                f"{verb} {found.public_id}.",
+                f"{verb} {found.title} ({found.public_id}).",
             )
     return dialog(request, "agents/releases/_review_dialog.html", context)
 
@@ -178,13 +178,14 @@ def act_on_request(request: HtmxHttpRequest, request_id: str, action: str) -> Ht
     try:
         if action == "cancel":
             services.cancel_request(request=found, user=request.user)
-            message, event = f"Cancelled {found.public_id}.", REQUEST_CHANGED
+            message = f"Cancelled the request {found.title} ({found.public_id})."
+            event = REQUEST_CHANGED
         elif request.POST.get("at"):
             at = moments.parse_local_moment(
                 request.POST["at"], request.POST.get("tz_offset", ""), path="at"
             )
             scheduled = services.schedule_request(request=found, user=request.user, at=at)
-            message = f"Scheduled for {scheduled.at:%Y-%m-%d %H:%M} UTC."
+            message = f"Scheduled {found.title} for {scheduled.at:%Y-%m-%d %H:%M} UTC."
             event = SCHEDULE_CHANGED
         else:
             services.release_request(request=found, user=request.user)

@@ -181,7 +181,7 @@ def rollout_live(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
     context = _context(request, rollout)
     response = render(request, f"{PAGE}#rollout-live", context)
     if request.GET.get("shown") != context["shown"]:
-        message = f"{rollout.public_id} is {rollout.get_status_display().lower()}"
+        message = f"Rollout of {rollout.title} is {rollout.get_status_display().lower()}"
         trigger_client_event(response, ROLLOUT_CHANGED, {"message": message})
     return response
 
@@ -209,7 +209,9 @@ def steer_rollout(request: HtmxHttpRequest, rollout_id: str, action: str) -> Htt
             context["errors"] = form_errors(exc)
         else:
             url = reverse("agents:rollout", args=[rollout.public_id])
-            message = f"{after.public_id}: {after.get_status_display().lower()}, {after.weight}%."
+            message = (
+                f"Rollout of {after.title}: {after.get_status_display().lower()}, {after.weight}%."
+            )
             return done(request, ROLLOUT_CHANGED, url, message)
     return dialog(request, "agents/rollouts/_steer_dialog.html", context)
 
@@ -238,9 +240,9 @@ def ack_alert(request: HtmxHttpRequest, alert_id: str) -> HttpResponse:
     try:
         services.ack_alert(alert=alert, user=request.user)
     except AgentConsoleError as exc:
-        message = f"{alert.public_id}: {exc.message}"
+        message = f"{alert.title} ({alert.public_id}): {exc.message}"
     else:
-        message = f"Acknowledged {alert.public_id}."
+        message = f"Acknowledged {alert.title} ({alert.public_id})."
     return done(request, ALERT_ACKED, reverse("agents:alerts"), message)
 
 

@@ -1,5 +1,6 @@
 """The console's release management: the dialogs ask the services, and show refusals."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -160,3 +161,18 @@ def test_a_scheduled_request_shows_its_schedule_with_cancel_and_the_log_keeps_bo
     assert log.count('data-testid="schedule-event"') == 2
     assert "Schedule cancelled" in log
     assert log.index("Schedule cancelled") < log.index(">Scheduled<")  # newest first
+
+
+def test_messages_and_the_requests_list_lead_with_names_not_ids(client, two, user, make_user):
+    services.update_agent(agent=two, user=user, approvals_required=1)
+    rr = services.request_release(agent=two, version=two.versions.get(number=2), user=user)
+    reviewer = make_user("Releaser")
+    login(client, reviewer)
+    approve = reverse("agents:review-request", args=[rr.public_id, "approve"])
+    response = client.post(approve, {"comment": "ok"}, **HTMX)
+    message = json.loads(response["HX-Trigger"])["releaseRequestChanged"]["message"]
+    assert message.startswith(f"Approved {two.name}: released → v2")
+    assert message.endswith(f"({rr.public_id}).")
+    listing = client.get(reverse("agents:release-requests") + "?show=all").content.decode()
+    row = listing[listing.index('data-testid="request-row"') :]
+    assert row.index(two.name) < row.index(rr.public_id)

@@ -1,6 +1,8 @@
 """Rollouts and alerts in the console: start, watch (polled only while running),
 steer with confirmations, acknowledge; roles; query counts."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -156,7 +158,10 @@ def test_alerts_show_on_the_channel_the_agent_and_the_badge_until_acknowledged(
     rollout_page = releaser.get(reverse("agents:rollout", args=[rollout.public_id])).content
     assert b"Rolled back" in rollout_page
     response = releaser.post(reverse("agents:ack-alert", args=[alert.public_id]), **HTMX)
-    assert "alertAcked" in response["HX-Trigger"]
+    message = json.loads(response["HX-Trigger"])["alertAcked"]["message"]
+    assert (
+        message == f"Acknowledged {line.agent.name}: Rollout rolled back (v2) ({alert.public_id})."
+    )
     assert b'data-testid="alert-count"' not in releaser.get(reverse("agents:alerts")).content
     listed = releaser.get(reverse("agents:alerts"), {"show": "all"}).content.decode()
     assert "Acknowledged by operator" in listed
