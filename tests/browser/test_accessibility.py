@@ -7,6 +7,8 @@ loads from the network.
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from fuzz.console import page_urls
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -14,8 +16,13 @@ AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-
 
 def violations(page) -> list[str]:
     page.evaluate(AXE)
+    # Every rule, the experimental ones too (an accessible name that does not start
+    # with the visible label, focusable scrolling regions).
     found = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+        """async () => (await axe.run(document, {
+              resultTypes: ["violations"],
+              rules: Object.fromEntries(axe.getRules(["experimental"]).map(r => [r.ruleId, {enabled: true}])),
+            })).violations
             .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", "))"""
     )
     return found
@@ -41,6 +48,8 @@ def test_every_dialog_has_no_axe_violations(new_page, world, user):
         "release v2": page.locator('[hx-get$="/versions/2/release/"]').first,
         "restore v1": page.locator('[hx-get$="/versions/1/restore/"]').first,
         "restore r1": page.locator('[hx-get$="/revisions/1/restore/"]').first,
+        "label v2": page.locator('[hx-get$="/versions/2/label/"]').first,
+        "import": page.get_by_test_id("import"),
     }
     dialog = page.locator("#dialog")
     for name, opener in openers.items():
@@ -49,6 +58,14 @@ def test_every_dialog_has_no_axe_violations(new_page, world, user):
         if problems := violations(page):
             found[name] = problems
         dialog.get_by_role("button", name="Cancel").click()
+    # Dialogs reached by their address (the page around them is checked too).
+    for name, url in {
+        "request release": f"/agents/{agent.public_id}/versions/2/request/",
+        "start rollout": f"/channels/{world[1].public_id}/rollouts/new/",
+    }.items():
+        page.goto(url)
+        if problems := violations(page):
+            found[name] = problems
     page.goto("/tokens/")
     page.get_by_label("Name").fill("ci")
     page.get_by_role("button", name="Create token").click()
@@ -57,3 +74,19 @@ def test_every_dialog_has_no_axe_violations(new_page, world, user):
     if problems := violations(page):
         found["revoke token"] = problems
     assert found == {}
+
+
+def test_typing_a_label_name_keeps_focus_where_the_user_is(new_page, world, user):
+    agent = world[0]
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.locator('[hx-get$="/versions/2/label/"]').first.click()
+    dialog = page.locator("#dialog")
+    dialog.get_by_label("Label", exact=True).fill("staging")
+    page.keyboard.press("Tab")
+    expect(dialog).to_contain_text("staging is new")
+    expect(dialog.get_by_label("Label", exact=True)).not_to_be_focused()
+    focused = page.evaluate("document.activeElement.closest('#dialog') !== null")
+    heading = page.evaluate("document.activeElement.id")
+    assert focused and heading != "dialog-title"
+    assert violations(page) == []
