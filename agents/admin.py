@@ -12,14 +12,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from agents import services
 from agents.admin_support import ReadOnlyAdmin, ReadOnlyMixin
-from agents.domain.config import changed_values
+from agents.domain.diff import diff as diff_documents
 from agents.domain.exceptions import AgentConsoleError
 from agents.models import (
     STATUS_LABELS,
@@ -88,6 +90,7 @@ class StatusFilter(admin.SimpleListFilter):
 class AgentAdmin(HistoryAdmin):
     list_display = [
         "name",
+        "console_link",
         "public_id",
         "kind",
         "status_badge",
@@ -103,6 +106,13 @@ class AgentAdmin(HistoryAdmin):
     actions = ["archive", "unarchive"]
     history_list_display = ["released_version"]
 
+    @admin.display(description="console")
+    def console_link(self, obj: Agent) -> str:
+        if obj.pk is None:
+            return "—"
+        url = reverse("agents:detail", args=[obj.public_id])
+        return format_html('<a href="{}">Open in the console</a>', url)
+
     def get_queryset(self, request):
         return (
             super()
@@ -116,6 +126,7 @@ class AgentAdmin(HistoryAdmin):
             return ["name", "description"]
         return [
             "public_id",
+            "console_link",
             "name",
             "description",
             "status_badge",
@@ -132,6 +143,7 @@ class AgentAdmin(HistoryAdmin):
         # The release gate is a Releaser's decision, made in the console or the API.
         return [
             "public_id",
+            "console_link",
             "status_badge",
             "released_label",
             "require_passing_eval",
@@ -188,18 +200,54 @@ class AgentAdmin(HistoryAdmin):
         self.message_user(request, f"Unarchived {queryset.count()} agent(s).", messages.SUCCESS)
 
 
+# Kept on every row for the machinery, not changes anyone made: the history list
+# already says who and when.
+BOOKKEEPING = {"content_hash", "updated_at", "updated_by", "history_change_reason"}
+
+
 class ConfigChangesContextHelper(HistoricalRecordContextHelper):
-    """Show a configuration change as one line per changed path, not two JSON blobs."""
+    """Show a configuration change as the console's diff does: one line per changed
+    path, and for text the changed lines with the changed words marked (a long
+    prompt edited near its end no longer shows as two identical prefixes)."""
 
     def context_for_delta_changes(self, delta):
         rows = []
         for change in delta.changes:
+            if change.field in BOOKKEEPING:
+                continue
             if change.field != "config":
                 rows.extend(super().context_for_delta_changes(_only(delta, change)))
                 continue
-            for path, old, new in changed_values(change.old, change.new):
-                rows.append({"field": f"config.{path}", "old": _short(old), "new": _short(new)})
+            for found in diff_documents(change.old or {}, change.new or {}).changes:
+                old, new = _sides(found)
+                rows.append({"field": f"config.{found.path}", "old": old, "new": new})
         return rows
+
+
+def _sides(change) -> tuple[str, str]:
+    """The two sides of one change as safe HTML: a text's changed lines (words that
+    changed in <del>/<ins>), otherwise the values, shortened."""
+    if not change.lines:
+        absent = format_html('<span class="muted">—</span>')
+        old = absent if change.op == "added" else _short(change.old)
+        new = absent if change.op == "removed" else _short(change.new)
+        return old, new
+
+    def marked(segment, tag: str) -> str:
+        if segment.changed:
+            return format_html("<{}>{}</{}>", tag, segment.text, tag)
+        return conditional_escape(segment.text)
+
+    def side(segments_of, tag: str) -> str:
+        lines = [
+            "".join(marked(segment, tag) for segment in segments_of(line))
+            for line in change.lines
+            if line.kind != "equal" and segments_of(line)
+        ]
+        # Every part was escaped above; <br> separates the lines.
+        return format_html('<span class="history-lines">{}</span>', mark_safe("<br>".join(lines)))
+
+    return side(lambda line: line.old, "del"), side(lambda line: line.new, "ins")
 
 
 def _only(delta, change):

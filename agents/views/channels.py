@@ -45,6 +45,9 @@ def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> Http
         if saved is not None:
             messages.success(request, f"Saved {saved.name}.")
             return redirect("agents:channel", saved.public_id)
+    elif request.htmx and "agent" in request.GET:
+        # The agent changed in the form: its targets are offered (nothing is saved).
+        values = channel_form.form_values(request.GET)
     elif channel is not None:
         values = channel_form.initial_values(channel)
     else:

@@ -250,7 +250,8 @@ def ack_alert(request: HtmxHttpRequest, alert_id: str) -> HttpResponse:
 def alert_badge(request: HtmxHttpRequest) -> HttpResponse:
     """The top bar's count of open alerts (redrawn when one is acknowledged)."""
     require(request.user, VIEW_AGENT)
-    return render(request, "agents/rollouts/_alert_badge.html", {})
+    context = {"alert_count": selectors.open_alert_count()}
+    return render(request, "agents/rollouts/_alert_badge.html", context)
 
 
 def open_alerts(request) -> dict[str, Any]:

@@ -72,6 +72,31 @@ def test_draft_history_shows_who_changed_which_config_paths(admin_client, agent,
     assert "Restored v1" in html
     assert "config.llm.temperature" in html
     assert "operator" in html
+    # Bookkeeping is not a change anyone made.
+    assert "Content hash" not in html
+    assert "Updated at" not in html
+
+
+def test_a_long_text_change_shows_the_changed_line_and_words(admin_client, agent, user):
+    opening = "You are the front desk of Riverside Family Clinic, open every weekday. " * 3
+    edit(agent, {"prompt": {"system_prompt": opening + "\nPlease move the call."}}, user=user)
+    edit(agent, {"prompt": {"system_prompt": opening + "\nPlease reschedule the call."}}, user=user)
+    html = admin_client.get(
+        reverse("admin:agents_draft_history", args=[agent.draft.pk])
+    ).content.decode()
+    assert "config.prompt.system_prompt" in html
+    assert "Please <del>move</del> the call." in html
+    assert "Please <ins>reschedule</ins> the call." in html
+
+
+def test_an_agent_links_to_its_console_page_and_the_admin_has_an_icon(admin_client, agent):
+    console = reverse("agents:detail", args=[agent.public_id])
+    listing = admin_client.get(reverse("admin:agents_agent_changelist")).content.decode()
+    assert f'<a href="{console}">Open in the console</a>' in listing
+    change = admin_client.get(reverse("admin:agents_agent_change", args=[agent.pk]))
+    assert f'href="{console}"' in change.content.decode()
+    assert 'rel="icon"' in change.content.decode()
+    assert admin_client.get("/favicon.ico")["Location"].endswith("favicon.svg")
 
 
 @pytest.mark.parametrize(

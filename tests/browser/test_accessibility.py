@@ -21,7 +21,8 @@ def violations(page) -> list[str]:
     found = page.evaluate(
         """async () => (await axe.run(document, {
               resultTypes: ["violations"],
-              rules: Object.fromEntries(axe.getRules(["experimental"]).map(r => [r.ruleId, {enabled: true}])),
+              rules: Object.fromEntries(
+                axe.getRules(["experimental"]).map(r => [r.ruleId, {enabled: true}])),
             })).violations
             .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", "))"""
     )
@@ -88,5 +89,6 @@ def test_typing_a_label_name_keeps_focus_where_the_user_is(new_page, world, user
     expect(dialog.get_by_label("Label", exact=True)).not_to_be_focused()
     focused = page.evaluate("document.activeElement.closest('#dialog') !== null")
     heading = page.evaluate("document.activeElement.id")
-    assert focused and heading != "dialog-title"
+    assert focused
+    assert heading != "dialog-title"
     assert violations(page) == []

@@ -287,9 +287,13 @@ def test_an_ab_channel_made_in_the_console_shows_its_versions_in_analytics(new_p
     page.get_by_label("Name").fill("Booking widget")
     page.get_by_label("Kind").select_option("web")
     page.get_by_label("Agent").select_option(label="Clinic line")
-    page.get_by_label("Variant 1 target").fill("released")
+    # The agent chosen, its versions are offered as targets.
+    expect(
+        page.get_by_label("Variant 2 target").locator(f'option[value="v{v2.number}"]')
+    ).to_have_count(1)
+    page.get_by_label("Variant 1 target").select_option("released")
     page.get_by_label("Variant 1 weight (%)").fill("50")
-    page.get_by_label("Variant 2 target").fill(f"v{v2.number}")
+    page.get_by_label("Variant 2 target").select_option(f"v{v2.number}")
     page.get_by_label("Variant 2 weight (%)").fill("40")
     expect(page.locator("[data-weight-total]")).to_have_text("90")
     page.get_by_label("Variant 2 weight (%)").fill("50")

@@ -35,11 +35,28 @@ def test_no_page_scrolls_sideways_on_a_phone(new_page, world, user):
         if (extra := overflow(page)) > 0:
             wide[url] = extra
     assert wide == {}
-    # The top navigation wraps: every link is on screen.
-    for link in page.locator(".topnav a, .topnav button").all():
+
+
+def test_the_top_links_fold_into_one_menu_on_a_phone(new_page, world, user):
+    page = new_page(user.username, **PHONE)
+    page.goto(f"/agents/{world[0].public_id}/")
+    # One line of top bar: the brand and a Menu button.
+    bar = page.locator(".topbar").bounding_box()
+    assert bar["height"] < 60
+    expect(page.locator(".topnav")).to_be_hidden()
+    menu = page.locator(".topmenu")
+    menu.get_by_text("Menu").click()
+    for link in menu.locator("a, button").all():
+        expect(link).to_be_visible()
         box = link.bounding_box()
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= PHONE["width"]
+    menu.get_by_role("link", name="Channels").click()
+    page.wait_for_url("**/channels/")
+    # On a wide screen the links are in the bar itself.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(page.locator(".topnav").get_by_role("link", name="Channels")).to_be_visible()
+    expect(page.locator(".topmenu")).to_be_hidden()
 
 
 def test_history_is_one_tap_away_on_a_phone(new_page, world, user):
@@ -164,3 +181,19 @@ def test_after_a_dialog_acts_focus_stays_in_the_updated_panel(new_page, agent, u
     # the Content-Security-Policy forbids.)
     expect(page.locator("#history-panel :focus")).to_have_count(1)
     assert page.console_errors == []
+
+
+def test_tables_keep_their_first_columns_on_a_phone_and_fold_the_rest(new_page, world, user):
+    page = new_page(user.username, **PHONE)
+    for url, first in (
+        ("/", "Status"),
+        ("/requests/?show=all", "Status"),
+        ("/channels/", "Serves"),
+    ):
+        page.goto(url)
+        table = page.locator(".table-scroll").first
+        header = table.get_by_role("columnheader", name=first)
+        expect(header).to_be_visible()
+        assert header.evaluate("h => h.getBoundingClientRect().right") <= PHONE["width"]
+        assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1"), url
+        expect(table.locator("th.col-low").first).to_be_hidden()

@@ -43,7 +43,7 @@ def test_request_approve_by_someone_else_then_release(new_page, user, make_user,
     other = new_page("reviewer")
     other.goto("/requests/")
     expect(other.get_by_test_id("request-row")).to_contain_text(request.public_id)
-    other.get_by_role("link", name=request.public_id).click()
+    other.get_by_test_id("request-row").get_by_role("link", name="released: v1 → v2").click()
     other.get_by_role("link", name="Approve").click()
     review = other.locator("#dialog")
     review.get_by_label("Comment (optional)").fill("Listened to it: fine")

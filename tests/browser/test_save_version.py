@@ -57,6 +57,8 @@ def test_after_a_failed_save_save_version_names_the_problem_and_saves_nothing(
     expect(dialog).to_contain_text("nothing was saved")
     assert agent.versions.count() == 0
     assert Draft.objects.get(agent=agent).revision == 1
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
 
 
 def test_a_clean_editor_saves_the_version_of_the_saved_draft(new_page, agent, user):
@@ -69,4 +71,6 @@ def test_a_clean_editor_saves_the_version_of_the_saved_draft(new_page, agent, us
     dialog.get_by_label("Name").fill("First")
     dialog.get_by_role("button", name="Save Version").click()
     expect(dialog).to_be_hidden()
+    # The panels have redrawn (no request is left running when the test ends).
+    expect(page.locator("#history-panel")).to_contain_text("First")
     assert agent.versions.get().name == "First"

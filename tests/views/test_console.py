@@ -312,8 +312,9 @@ def test_the_history_panel_lists_versions_newest_first_with_actions(
     ).content.decode()
     assert html.index("Two") < html.index("One")
     assert html.count(">Restore</a>") == 2
-    assert html.count(">Release</a>") == 1  # not on the released one
-    assert "Roll back to v1" in html
+    # Not on the released one; on v1 its name says it is a rollback.
+    assert html.count(">Release<") == 1
+    assert 'Release<span class="visually-hidden"> (roll back to v1)</span>' in html
     assert ">Released</span>" in html
     assert "Draft" in html
 
