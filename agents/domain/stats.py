@@ -130,8 +130,13 @@ def compare_arms(
         return Verdict(False, drop, z, p, f"{shown}: no worse", p_seq)
     if drop <= max_drop:
         return Verdict(
-            False, drop, z, p, f"{shown}: within the allowed drop of {max_drop:.1%}", p_seq
+            False, drop, z, p, f"{shown}: within the allowed drop of {points(max_drop)}", p_seq
         )
     if p_seq >= alpha:
         return Verdict(False, drop, z, p, f"{shown}: not significant yet (p = {p_seq:.3f})", p_seq)
-    return Verdict(True, drop, z, p, f"{shown}: worse by {drop:.1%} (p = {p_seq:.2g})", p_seq)
+    return Verdict(True, drop, z, p, f"{shown}: worse by {points(drop)} (p = {p_seq:.2g})", p_seq)
+
+
+def points(difference: float) -> str:
+    """A difference of two rates in percentage points: 0.249 -> "24.9 points"."""
+    return f"{difference * 100:.1f} points"

@@ -67,5 +67,8 @@ def url_problems(url: str, *, allow_private: bool) -> list[str]:
     if port == 0:
         return ["port 0 is not a port"]
     if not allow_private and (reason := internal_host(host)):
-        return [f"{host} is {reason} (set WEBHOOK_ALLOW_PRIVATE=1 to allow)"]
+        return [
+            f"{host} is {reason}: webhooks are sent to public addresses only "
+            "(the installation's administrator can allow private ones)"
+        ]
     return []  # a name's addresses are checked when it is resolved

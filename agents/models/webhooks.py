@@ -5,6 +5,8 @@ rolls back is never announced), and every try at sending it is a DeliveryAttempt
 from __future__ import annotations
 
 from django.conf import settings
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -110,6 +112,11 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.webhook_id} ({self.public_id})"
+
+    @property
+    def next_try_due(self) -> bool:
+        """The next try's time has come (the worker picks it up at its next sweep)."""
+        return self.next_attempt_at <= timezone.now() + timedelta(seconds=59)
 
 
 class DeliveryAttempt(models.Model):

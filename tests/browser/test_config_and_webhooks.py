@@ -63,8 +63,11 @@ def test_create_a_webhook_send_a_test_event_and_redeliver(new_page, user, receiv
     page.get_by_label("Description").fill("Release bot")
     page.get_by_role("checkbox", name="alert").check()
     page.get_by_role("button", name="Add webhook").click()
-    secret = page.get_by_test_id("secret")
-    expect(secret).to_contain_text("whsec_")
+    secret = page.get_by_label("Signing secret")
+    expect(secret).to_have_value(re.compile("^whsec_"))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_test_id("copy-secret").click()
+    assert page.evaluate("navigator.clipboard.readText()") == secret.input_value()
     hook = Webhook.objects.get()
     assert hook.events == ["release", "rollback", "alert"]
     page.get_by_role("link", name="Open its deliveries").click()

@@ -76,6 +76,15 @@ def test_unsaved_edits_are_marked_warned_about_and_named_by_restore(new_page, ag
     expect(label).to_be_hidden()
     page.get_by_label("System prompt").fill("A new instruction")
     expect(label).to_be_visible()
+    # Saved, then edited again: "Draft saved" gives way to "Unsaved edits".
+    page.evaluate("window.__noReload = true")
+    page.get_by_role("button", name="Save draft").click()
+    saved = page.locator("#draft-editor").get_by_role("status")
+    expect(saved).to_have_text("Draft saved")
+    expect(label).to_be_hidden()
+    page.get_by_label("System prompt").fill("A new instruction, edited")
+    expect(label).to_be_visible()
+    expect(saved).to_be_hidden()
 
     page.locator(f'[hx-get$="/versions/{v1.number}/restore/"]').first.click()
     expect(page.get_by_test_id("restore-unsaved-edits")).to_be_visible()
@@ -87,7 +96,7 @@ def test_unsaved_edits_are_marked_warned_about_and_named_by_restore(new_page, ag
         page.goto("/channels/")  # the operator chose to stay
     assert dialogs == ["beforeunload"]
     assert page.url.endswith(f"/agents/{agent.public_id}/")
-    assert page.get_by_label("System prompt").input_value() == "A new instruction"
+    assert page.get_by_label("System prompt").input_value() == "A new instruction, edited"
 
 
 def test_the_playground_sends_on_enter_and_says_who_answered(new_page, agent, user):

@@ -50,6 +50,8 @@ def test_start_a_rollout_run_callers_and_see_it_rolled_back(new_page, user, make
     expect(status).to_have_text("Rolled back", timeout=15_000)
     expect(page.get_by_test_id("rollout-weights")).to_contain_text("v2 0%")
     expect(page.get_by_test_id("rollout-events")).to_contain_text("worse by")
+    expect(page.get_by_test_id("rollout-events")).to_contain_text("points")
+    expect(page.get_by_test_id("rollout-events")).to_contain_text("automatically, by the guard rule")
     expect(page.get_by_test_id("rollout-actions")).to_have_count(0)
     expect(page.get_by_test_id("alert-count")).to_have_text("1")
     assert page.locator("#rollout-live[hx-trigger]").count() == 0  # polling stopped
@@ -57,8 +59,11 @@ def test_start_a_rollout_run_callers_and_see_it_rolled_back(new_page, user, make
     page.get_by_role("link", name="Alerts").click()
     expect(page.get_by_test_id("alert")).to_contain_text("Rollout rolled back")
     alert = Alert.objects.get()
-    page.get_by_role("button", name="Acknowledge").click()
+    page.get_by_role("button", name="Acknowledge").focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_test_id("alerts")).to_contain_text("No open alerts.")
+    # The row is gone: focus is on the list's heading, not back at the top bar.
+    expect(page.locator("#alert-list-title")).to_be_focused()
     expect(page.get_by_test_id("alert-count")).to_have_count(0)
     alert.refresh_from_db()
     assert alert.acked_by == user

@@ -24,7 +24,7 @@ def test_a_large_significant_drop_is_worse():
     assert verdict.z == pytest.approx(0.14 / math.sqrt(0.73 * 0.27 * 2 / 500))
     assert verdict.z == pytest.approx(4.986, abs=1e-3)
     assert verdict.p == pytest.approx(3.08e-7, rel=0.05)
-    assert "worse by 14.0%" in verdict.reason
+    assert "worse by 14.0 points" in verdict.reason
 
 
 def test_a_big_drop_on_few_calls_is_not_significant():
