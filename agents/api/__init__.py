@@ -15,6 +15,7 @@ from agents.api import errors
 from agents.api.agents import agents
 from agents.api.auth import BearerToken
 from agents.api.bundles import bundles
+from agents.api.docs import Reference
 from agents.api.channels import channels
 from agents.api.evals import agent_suites, runs, suites
 from agents.api.prompts import prompts
@@ -53,6 +54,7 @@ api = AgentConsoleAPI(
     auth=BearerToken(),
     urls_namespace="api",
     docs_url="/docs",
+    docs=Reference(),
     openapi_url="/openapi.json",
     parser=StrictParser(),
 )

@@ -32,11 +32,37 @@ def violations(page) -> list[str]:
 def test_every_page_has_no_axe_violations(new_page, world, user):
     page = new_page(user.username)
     found = {}
-    for url in [*page_urls(*world), "/tokens/", "/channels/new/", "/requests/?show=all"]:
+    for url in [
+        *page_urls(*world),
+        "/tokens/",
+        "/channels/new/",
+        "/requests/?show=all",
+        "/api/v1/docs",
+    ]:
         page.goto(url)
         if problems := violations(page):
             found[url] = problems
-    assert found == {}
+    assert found == {}, "\n".join(f"{url}: {problems}" for url, problems in found.items())
+
+
+def test_the_admin_pages_support_staff_use_have_no_axe_violations(new_page, world, make_user):
+    agent = world[0]
+    make_user(superuser=True, username="support")
+    page = new_page("support")
+    found = {}
+    for url in [
+        "/admin/",
+        "/admin/agents/agent/",
+        f"/admin/agents/agent/{agent.pk}/change/",
+        f"/admin/agents/agent/{agent.pk}/history/",
+        f"/admin/agents/draft/{agent.draft.pk}/history/",
+        "/admin/agents/publishedversion/",
+        "/admin/agents/releaseevent/",
+    ]:
+        page.goto(url)
+        if problems := violations(page):
+            found[url] = problems
+    assert found == {}, "\n".join(f"{url}: {problems}" for url, problems in found.items())
 
 
 def test_every_dialog_has_no_axe_violations(new_page, world, user):

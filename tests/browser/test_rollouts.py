@@ -51,7 +51,9 @@ def test_start_a_rollout_run_callers_and_see_it_rolled_back(new_page, user, make
     expect(page.get_by_test_id("rollout-weights")).to_contain_text("v2 0%")
     expect(page.get_by_test_id("rollout-events")).to_contain_text("worse by")
     expect(page.get_by_test_id("rollout-events")).to_contain_text("points")
-    expect(page.get_by_test_id("rollout-events")).to_contain_text("automatically, by the guard rule")
+    expect(page.get_by_test_id("rollout-events")).to_contain_text(
+        "automatically, by the guard rule"
+    )
     expect(page.get_by_test_id("rollout-actions")).to_have_count(0)
     expect(page.get_by_test_id("alert-count")).to_have_text("1")
     assert page.locator("#rollout-live[hx-trigger]").count() == 0  # polling stopped
