@@ -15,8 +15,8 @@ from agents.api import errors
 from agents.api.agents import agents
 from agents.api.auth import BearerToken
 from agents.api.bundles import bundles
-from agents.api.docs import Reference
 from agents.api.channels import channels
+from agents.api.docs import Reference
 from agents.api.evals import agent_suites, runs, suites
 from agents.api.prompts import prompts
 from agents.api.releases import agent_releases, requests_router, schedules_router

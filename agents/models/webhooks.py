@@ -4,9 +4,9 @@ rolls back is never announced), and every try at sending it is a DeliveryAttempt
 
 from __future__ import annotations
 
-from django.conf import settings
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
