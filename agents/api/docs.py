@@ -5,11 +5,14 @@ console's stylesheet and nothing loaded from elsewhere."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from ninja.openapi.docs import DocsBase
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -94,6 +97,24 @@ def type_of(schema: dict[str, Any] | None) -> str:
     return kind + (f" ({schema['format']})" if "format" in schema else "")
 
 
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def linked(text: str, names: set[str]) -> SafeString:
+    """`text` (a type in words) as HTML, each schema name in it a link to its schema."""
+    parts, end = [], 0
+    for found in _WORD.finditer(text):
+        parts.append(escape(text[end : found.start()]))
+        word = found.group()
+        if word in names:
+            parts.append(format_html('<a href="#schema-{}">{}</a>', word, word))
+        else:
+            parts.append(escape(word))
+        end = found.end()
+    parts.append(escape(text[end:]))
+    return mark_safe("".join(parts))  # every part escaped above
+
+
 def _body_type(content: dict[str, Any] | None) -> str:
     if not content:
         return ""
@@ -101,7 +122,7 @@ def _body_type(content: dict[str, Any] | None) -> str:
     return f"{type_of(found.get('schema'))} ({media})"
 
 
-def operations(document: dict[str, Any]) -> list[tuple[str, list[Operation]]]:
+def operations(document: dict[str, Any], names: set[str]) -> list[tuple[str, list[Operation]]]:
     """The operations grouped by the area their path names (`agents`, `channels`…),
     in the document's order."""
     prefix = "/api/v1"
@@ -123,15 +144,19 @@ def operations(document: dict[str, Any]) -> list[tuple[str, list[Operation]]]:
                     Param(
                         p["name"],
                         p.get("in", ""),
-                        type_of(p.get("schema")),
+                        linked(type_of(p.get("schema")), names),
                         bool(p.get("required")),
                         p.get("description", ""),
                     )
                     for p in op.get("parameters", [])
                 ],
-                body=_body_type((op.get("requestBody") or {}).get("content")),
+                body=linked(_body_type((op.get("requestBody") or {}).get("content")), names),
                 answers=[
-                    Answer(code, answer.get("description", ""), _body_type(answer.get("content")))
+                    Answer(
+                        code,
+                        answer.get("description", ""),
+                        linked(_body_type(answer.get("content")), names),
+                    )
                     for code, answer in sorted(op.get("responses", {}).items())
                 ],
             )
@@ -139,15 +164,15 @@ def operations(document: dict[str, Any]) -> list[tuple[str, list[Operation]]]:
     return list(groups.items())
 
 
-def schemas(document: dict[str, Any]) -> list[Schema]:
+def schemas(document: dict[str, Any], names: set[str]) -> list[Schema]:
     found = []
     for name, schema in sorted(document.get("components", {}).get("schemas", {}).items()):
         required = set(schema.get("required", []))
         fields = [
-            Field(key, type_of(value), key in required, value.get("description", ""))
+            Field(key, linked(type_of(value), names), key in required, value.get("description", ""))
             for key, value in schema.get("properties", {}).items()
         ]
-        kind = "" if "properties" in schema else type_of({**schema, "title": None})
+        kind = "" if "properties" in schema else linked(type_of(schema), names)
         found.append(Schema(name, schema.get("description", ""), fields, kind))
     return found
 
@@ -159,11 +184,11 @@ class Reference(DocsBase):
 
     def render_page(self, request: HttpRequest, api: Any, **kwargs: Any) -> HttpResponse:
         document = api.get_openapi_schema(path_params=kwargs)
+        names = set(document.get("components", {}).get("schemas", {}))
         context = {
             "info": document.get("info", {}),
-            "groups": operations(document),
-            "schemas": schemas(document),
+            "groups": operations(document, names),
+            "schemas": schemas(document, names),
             "openapi_url": self.get_openapi_url(api, kwargs),
-            "schema_names": set(document.get("components", {}).get("schemas", {})),
         }
         return render(request, self.template, context)
