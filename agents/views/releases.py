@@ -100,6 +100,9 @@ def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRes
         "note": request.POST.get("note", ""),
         "errors": {},
         "can": Abilities.of(request.user),
+        "schedules": list(
+            selectors.scheduled_releases(agent, pending_only=True).exclude(label=RELEASED)
+        ),
         **(_against_live(agent, version, name) if name else {"current": None}),
     }
     if request.method == "POST":
@@ -115,7 +118,8 @@ def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRes
         except (AgentConsoleError, PermissionDenied) as exc:
             context["errors"] = form_errors(exc)
         else:
-            return done(request, LABEL_MOVED, agent_url(agent), f"{name} → {version.label}.")
+            message = f"{agent.name}: label {name} moved to {version.label}."
+            return done(request, LABEL_MOVED, agent_url(agent), message)
     return dialog(request, "agents/releases/_label_dialog.html", context)
 
 

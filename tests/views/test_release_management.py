@@ -176,3 +176,15 @@ def test_messages_and_the_requests_list_lead_with_names_not_ids(client, two, use
     listing = client.get(reverse("agents:release-requests") + "?show=all").content.decode()
     row = listing[listing.index('data-testid="request-row"') :]
     assert row.index(two.name) < row.index(rr.public_id)
+
+
+def test_the_label_dialog_shows_pending_label_schedules_with_cancel(client, two, user):
+    at = timezone.now() + timedelta(days=1)
+    services.schedule_release(
+        agent=two, version=two.versions.get(number=2), at=at, user=user, label="staging"
+    )
+    login(client, user)
+    dialog = client.get(reverse("agents:move-label", args=[two.public_id, 2]), **HTMX)
+    text = dialog.content.decode()
+    assert 'data-testid="label-schedules"' in text
+    assert "the schedule of staging → v2" in text
