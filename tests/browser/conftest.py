@@ -75,6 +75,30 @@ def new_page(browser, live_server):
 
 
 @pytest.fixture
+def no_script_page(browser, live_server):
+    """A logged-in page with JavaScript off (every form and link must work so)."""
+    contexts = []
+
+    def make(username: str, password: str = "pw-for-tests", *, width=1280, height=900):
+        context = browser.new_context(
+            java_script_enabled=False,
+            base_url=live_server.url,
+            viewport={"width": width, "height": height},
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def world(user, make_version):
     """An agent with every kind of page filled: versions, a release, a channel, an eval
     run, a linked library prompt, a rollout running on the channel and a webhook."""

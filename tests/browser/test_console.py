@@ -191,13 +191,8 @@ def test_restore_offers_to_save_unversioned_changes_first(new_page, agent, user)
     expect(page.get_by_label("Model")).to_have_value("gpt-4o-mini")
 
 
-def test_the_console_works_without_javascript(browser, live_server, agent, user):
-    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("pw-for-tests")
-    page.get_by_role("button", name="Log in").click()
+def test_the_console_works_without_javascript(no_script_page, agent, user):
+    page = no_script_page(user.username)
     page.get_by_role("link", name="Clinic line").click()
     page.get_by_label("System prompt").fill("No script here.")
     page.get_by_role("button", name="Save draft").click()
@@ -209,7 +204,6 @@ def test_the_console_works_without_javascript(browser, live_server, agent, user)
     history_row(page, "v1").get_by_role("link", name="Release").click()
     page.get_by_role("button", name="Release v1").click()
     expect(page.get_by_test_id("status")).to_have_text("Published")
-    context.close()
 
 
 def test_compare_opens_in_the_history_panel_without_a_reload(new_page, agent, user):

@@ -23,17 +23,9 @@ def test_the_header_keeps_its_actions_together_and_pages_are_navigation(new_page
     expect(pages.locator("a.button")).to_have_count(0)
 
 
-def test_a_dialog_page_without_javascript_uses_the_width(browser, live_server, world, user):
+def test_a_dialog_page_without_javascript_uses_the_width(no_script_page, world, user):
     agent = world[0]
-    context = browser.new_context(
-        java_script_enabled=False, base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("pw-for-tests")
-    page.get_by_role("button", name="Log in").click()
+    page = no_script_page(user.username)
     page.goto(f"/agents/{agent.public_id}/versions/2/release/")
     card = page.locator(".dialog-page")
     assert card.bounding_box()["width"] > 800
-    context.close()

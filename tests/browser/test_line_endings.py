@@ -14,13 +14,8 @@ def agent(user):
     )
 
 
-def test_saving_without_javascript_stores_unix_line_endings(browser, live_server, agent, user):
-    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("pw-for-tests")
-    page.get_by_role("button", name="Log in").click()
+def test_saving_without_javascript_stores_unix_line_endings(no_script_page, agent, user):
+    page = no_script_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
 
     # Saving the page as it is changes nothing, though the browser sent "One.\r\nTwo.".
@@ -38,4 +33,3 @@ def test_saving_without_javascript_stores_unix_line_endings(browser, live_server
     page.get_by_label("Description").fill("First line\nsecond line")
     page.get_by_role("button", name="Save Version").click()
     assert agent.versions.get().description == "First line\nsecond line"
-    context.close()

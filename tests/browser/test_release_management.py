@@ -59,15 +59,20 @@ def test_request_approve_by_someone_else_then_release(new_page, user, make_user,
     assert other.console_errors == []
 
 
-def test_schedule_a_release_then_cancel_it(new_page, user, make_version):
-    agent = services.create_agent(name="Morning line", user=user)
+def open_release_of_v2(new_page, user, make_version, name):
+    """An agent with v1 released and v2 saved, its page open on v2's Release dialog."""
+    agent = services.create_agent(name=name, user=user)
     v1 = make_version(agent)
     services.release_version(version=v1, user=user)
     make_version(agent)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
     page.locator('#history-panel [hx-get$="/versions/2/release/"]').click()
-    dialog = page.locator("#dialog")
+    return agent, page, page.locator("#dialog")
+
+
+def test_schedule_a_release_then_cancel_it(new_page, user, make_version):
+    agent, page, dialog = open_release_of_v2(new_page, user, make_version, "Morning line")
     expect(dialog.locator("[data-tz-name]")).to_contain_text("Your time zone")
     in_a_month = (timezone.now() + timedelta(days=30)).strftime("%Y-%m-%dT06:00")
     expect(dialog.get_by_label("Release at")).to_be_disabled()  # until "At" is chosen
@@ -91,14 +96,7 @@ def test_schedule_a_release_then_cancel_it(new_page, user, make_version):
 def test_the_release_dialog_by_keyboard_tabs_past_the_time_and_enter_releases_now(
     new_page, user, make_version
 ):
-    agent = services.create_agent(name="Keyboard line", user=user)
-    v1 = make_version(agent)
-    services.release_version(version=v1, user=user)
-    make_version(agent)
-    page = new_page(user.username)
-    page.goto(f"/agents/{agent.public_id}/")
-    page.locator('#history-panel [hx-get$="/versions/2/release/"]').click()
-    dialog = page.locator("#dialog")
+    agent, page, dialog = open_release_of_v2(new_page, user, make_version, "Keyboard line")
     dialog.get_by_label("Note (optional)").focus()
     page.keyboard.press("Tab")
     expect(dialog.get_by_role("radio", name="Now")).to_be_focused()
