@@ -17,7 +17,7 @@ from agents.domain import moments
 from agents.domain.diff import diff as diff_documents
 from agents.domain.exceptions import AgentConsoleError, DraftConflict, InvalidInput, NoChanges
 from agents.forms import editor
-from agents.models import Agent
+from agents.models import Agent, PublishedVersion
 from agents.permissions import EDIT_DRAFT, RELEASE, SAVE_VERSION, require
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
@@ -89,7 +89,7 @@ def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 
 def _save_form_and_version(
     request: HtmxHttpRequest, agent: Agent, values: dict[str, str], revision: int | None
-) -> Any:
+) -> PublishedVersion:
     """Save Version with the editor's unsaved form: saved as the draft, then snapshot."""
     require(request.user, EDIT_DRAFT)
     document, problems = editor.parse_form(request.POST, agent.kind)

@@ -109,6 +109,11 @@ def test_typing_a_label_name_keeps_focus_where_the_user_is(new_page, world, user
     page.goto(f"/agents/{agent.public_id}/")
     page.locator('[hx-get$="/versions/2/label/"]').first.click()
     dialog = page.locator("#dialog")
+    # Type only once htmx has wired the field (its change event asks for the preview).
+    page.wait_for_function(
+        "() => { const f = document.getElementById('label-name');"
+        " return f && f['htmx-internal-data'] && f['htmx-internal-data'].initHash }"
+    )
     dialog.get_by_label("Label", exact=True).fill("staging")
     page.keyboard.press("Tab")
     expect(dialog).to_contain_text("staging is new")

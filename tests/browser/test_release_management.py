@@ -119,3 +119,21 @@ def test_the_release_dialog_by_keyboard_tabs_past_the_time_and_enter_releases_no
     expect(dialog).to_be_hidden()
     assert Agent.objects.get(pk=agent.pk).released_version.number == 2
     assert page.console_errors == []
+
+
+def test_a_second_identical_request_is_refused_in_the_dialog_naming_the_first(
+    new_page, user, make_version
+):
+    agent = services.create_agent(name="Guarded line", user=user)
+    services.release_version(version=make_version(agent), user=user)
+    v2 = make_version(agent)
+    services.update_agent(agent=agent, user=user, approvals_required=1)
+    first = services.request_release(agent=agent, version=v2, user=user)
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.locator('#history-panel [hx-get$="/versions/2/request/"]').click()
+    dialog = page.locator("#dialog")
+    dialog.get_by_role("button", name="Request release").click()
+    expect(dialog.get_by_role("alert")).to_contain_text(first.public_id)
+    assert ReleaseRequest.objects.filter(agent=agent).count() == 1
+    assert page.console_errors == []
