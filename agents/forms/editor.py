@@ -26,6 +26,7 @@ from agents.domain import documents, json_input
 from agents.domain.config import AgentConfig, PromptLink, tool_url_warnings
 from agents.domain.exceptions import ConfigInvalid, InvalidInput
 from agents.domain.prompts import PromptDocument, coerce_defaults
+from agents.forms import data_choices
 from agents.selectors.prompts import LinkChoices
 
 Kind = Literal["text", "textarea", "number", "select", "json", "lines", "list"]
@@ -329,34 +330,6 @@ def _dom_id(path: str) -> str:
     return "f-" + "".join(c if c.isalnum() else "-" for c in path)
 
 
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-
-
-def _options(
-    spec: FieldSpec, value: Any, row: dict[str, Any], choices: LinkChoices
-) -> list[Option]:
-    """A data-driven select's options; what the document holds is always among them
-    (marked when the library does not know it) so that nothing is lost on a save."""
-    current = "" if value is None else str(value)
-    if spec.source == "prompts":
-        options = [Option("", "Choose a prompt")] + [
-            Option(public_id, f"{name} ({public_id})") for public_id, name in choices.prompts
-        ]
-        missing = f"{current} (not in the library)"
-    else:
-        versions = choices.versions.get(str(row.get("prompt") or ""), [])
-        options = [Option("", "Follow released")] + [
-            Option(str(number), f"v{number} · {name}") for number, name in versions
-        ]
-        missing = f"v{current} (not a version of this prompt)"
-    if current and all(option.value != current for option in options):
-        options.append(Option(current, missing))
-    return options
-
-
 @dataclass
 class BoundField:
     spec: FieldSpec
@@ -365,7 +338,7 @@ class BoundField:
     error: str = ""
     rows: list[BoundRow] = field(default_factory=list)
     warning: str = ""  # worth knowing, not wrong (a tool URL inside a private network)
-    options: list[Option] = field(default_factory=list)  # a data-driven select's choices
+    options: list[data_choices.Option] = field(default_factory=list)  # a select's data
 
     @property
     def selected(self) -> str:
@@ -439,9 +412,8 @@ def _bind(
             continue
         item = BoundField(spec, path, value, errors.get(path, ""))
         if spec.source:
-            item.options = _options(
-                spec, value, values if isinstance(values, dict) else {}, choices
-            )
+            row = values if isinstance(values, dict) else {}
+            item.options = data_choices.options(spec.source, value, row, choices)
         if spec.kind == "list":
             item.rows = [
                 BoundRow(
