@@ -131,8 +131,9 @@ def test_a_second_identical_request_is_refused_in_the_dialog_naming_the_first(
     first = services.request_release(agent=agent, version=v2, user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
-    page.locator('#history-panel [hx-get$="/versions/2/request/"]').click()
+    page.locator('#history-panel [hx-get$="/versions/2/release/"]').click()
     dialog = page.locator("#dialog")
+    dialog.get_by_role("link", name="Request release of v2").click()
     dialog.get_by_role("button", name="Request release").click()
     expect(dialog.get_by_role("alert")).to_contain_text(first.public_id)
     assert ReleaseRequest.objects.filter(agent=agent).count() == 1
