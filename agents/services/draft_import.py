@@ -15,6 +15,7 @@ from agents.domain import documents, peers
 from agents.domain.bundles import FORMAT
 from agents.domain.diff import Diff, diff
 from agents.domain.exceptions import ConfigInvalid, InvalidInput
+from agents.domain.peers.source import ShapeError
 from agents.models import Agent, Draft
 from agents.services.base import User, check_revision
 from agents.services.drafts import replace_draft
@@ -42,6 +43,8 @@ def read_import(*, agent: Agent, data: Any, source: str = "console") -> tuple[di
     else:
         try:
             mapped = peers.read(source, data)
+        except ShapeError as exc:  # a value not of the kind the platform writes there
+            raise InvalidInput([{"path": exc.path, "message": f"must be {exc.expected}"}]) from None
         except ValueError as exc:
             raise InvalidInput([{"path": "", "message": str(exc)}]) from None
         raw, unmapped, prefix = mapped.config, mapped.unmapped, ""

@@ -143,3 +143,45 @@ def test_a_file_of_another_platform_is_refused_clearly(api, agent):
     path = f"/agents/{agent.public_id}/draft/import?source=retell&dry_run=1"
     problem = error(api.post(path, load("vapi_assistant")), 422, "validation_error")
     assert "retellLlmData" in problem["details"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("source", "body", "where"),
+    [
+        ("vapi", {"firstMessage": "hi", "backgroundSound": []}, "backgroundSound"),
+        ("vapi", {"firstMessage": "hi", "voice": {"provider": {}}}, "voice.provider"),
+        (
+            "vapi",
+            {
+                "firstMessage": "hi",
+                "analysisPlan": {"structuredDataPlan": {"schema": {"properties": [1]}}},
+            },
+            "analysisPlan.structuredDataPlan.schema.properties",
+        ),
+        ("retell", {"retellLlmData": {}, "ambient_sound": {}}, "ambient_sound"),
+        (
+            "retell",
+            {"retellLlmData": {"knowledge_base_ids": 1}},
+            "retellLlmData.knowledge_base_ids",
+        ),
+        (
+            "elevenlabs",
+            {"conversation_config": {"asr": {"provider": {}}}},
+            "conversation_config.asr.provider",
+        ),
+        (
+            "elevenlabs",
+            {"conversation_config": {}, "platform_settings": {"data_collection": 1}},
+            "platform_settings.data_collection",
+        ),
+    ],
+)
+def test_a_peer_file_of_the_wrong_shape_is_a_422_by_path_and_writes_nothing(
+    api, agent, source, body, where
+):
+    before = agent.draft.revision
+    response = api.post(f"/agents/{agent.public_id}/draft/import?source={source}", body)
+    error(response, 422, "validation_error")
+    assert [d["path"] for d in response.json()["error"]["details"]] == [where]
+    agent.draft.refresh_from_db()
+    assert agent.draft.revision == before

@@ -32,3 +32,48 @@ def test_a_shape_no_platform_writes_is_not_guessed():
     for data in ({}, {"name": "x"}, [], "text", {"model": {"model": "gpt-4.1"}}):
         assert peers.detect(data) is None
     assert peers.detect({"model": {"provider": "openai", "model": "gpt-4o"}}) == "vapi"
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*prefix, index))
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ("vapi_assistant.json", "vapi"),
+        ("retell_agent_export.json", "retell"),
+        ("elevenlabs_agent_config.json", "elevenlabs"),
+    ],
+)
+def test_any_value_of_the_wrong_kind_is_refused_by_path_never_a_crash(name, source):
+    """Every value of each sample file replaced, one at a time, by every other kind of
+    JSON value: the file is read, or refused with a ValueError (a ShapeError names the
+    path); no other exception."""
+    import copy
+
+    sample = json.loads((PEERS / name).read_text())
+    tried = 0
+    for path in _paths(sample):
+        if not path:
+            continue
+        for other in ([], {}, 1, "x", None, True, [1], {"a": 1}, 1.5):
+            data = copy.deepcopy(sample)
+            target = data
+            for part in path[:-1]:
+                target = target[part]
+            target[path[-1]] = other
+            tried += 1
+            try:
+                peers.read(source, data)
+            except peers.ShapeError as exc:
+                assert exc.path, (path, other)
+            except ValueError:
+                pass
+    assert tried > 500

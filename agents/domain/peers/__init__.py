@@ -11,7 +11,7 @@ from typing import Any
 
 from agents.domain.bundles import FORMAT
 from agents.domain.peers import elevenlabs, retell, vapi
-from agents.domain.peers.source import Mapped
+from agents.domain.peers.source import Mapped, ShapeError
 
 SOURCES = {"vapi": vapi.read, "retell": retell.read, "elevenlabs": elevenlabs.read}
 NAMES = {
@@ -49,7 +49,8 @@ def detect(data: Any) -> str | None:
 
 def read(source: str, data: Any) -> Mapped:
     """The mapped configuration and the paths not carried over; ValueError when the
-    file is not what that platform writes."""
+    file is not what that platform writes (ShapeError, naming the path, when one of
+    its values is not of the kind that platform writes there)."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}: one of {', '.join(SOURCES)}")
     if not isinstance(data, dict):
@@ -57,4 +58,4 @@ def read(source: str, data: Any) -> Mapped:
     return SOURCES[source](data)
 
 
-__all__ = ["NAMES", "SOURCES", "Mapped", "detect", "read"]
+__all__ = ["NAMES", "SOURCES", "Mapped", "ShapeError", "detect", "read"]

@@ -40,13 +40,13 @@ def read(data: dict[str, Any]) -> Mapped:
     if src.peek(f"{CC}.tts.voice_id"):
         config["voice"]["tts_provider"] = "elevenlabs"
         config["voice"]["tts_voice"] = str(src.get(f"{CC}.tts.voice_id"))[:200]
-    if src.peek(f"{CC}.asr.provider") in STT:
+    if src.text(f"{CC}.asr.provider", use=False) in STT:
         config["voice"]["stt_provider"] = STT[src.get(f"{CC}.asr.provider")]
     if language := src.get(f"{CC}.agent.language"):
         config["voice"]["language"] = str(language)
     _conversation(src, config["conversation"])
     knowledge = [
-        src.get(f"{PROMPT}.knowledge_base[{i}].id")
+        src.typed(f"{PROMPT}.knowledge_base[{i}].id", (str, int), "a string")
         for i, item in src.items(f"{PROMPT}.knowledge_base")
         if isinstance(item, dict) and item.get("id")
     ]
@@ -57,8 +57,8 @@ def read(data: dict[str, Any]) -> Mapped:
         config["knowledge"] = [{"knowledge_base_id": str(kb)} for kb in dict.fromkeys(knowledge)]
     config["tools"] = unique_names(_tools(src) + _built_in(src))
     fields = [
-        analysis_field(name, _data_spec(src, name), i)
-        for i, name in enumerate(src.peek("platform_settings.data_collection", {}))
+        analysis_field(name, _data_spec(src, name), i, f"platform_settings.data_collection.{name}")
+        for i, name in enumerate(src.mapping("platform_settings.data_collection", use=False))
     ]
     if fields:
         config["call_analysis"] = {"fields": fields[:100]}

@@ -55,17 +55,25 @@ def read(data: dict[str, Any]) -> Mapped:
     )
     _voice(src, config["voice"])
     _conversation(src, config["conversation"])
-    if src.peek("ambient_sound") in AMBIENT:
+    if src.text("ambient_sound", use=False) in AMBIENT:
         sound = {"preset": AMBIENT[src.get("ambient_sound")]}
         if (volume := clamp(src.get("ambient_sound_volume"), 0, 2)) is not None:
             sound["volume"] = volume / 2  # Retell's 0 to 2 (1 normal) onto 0 to 1
         config["background_sound"] = sound
-    knowledge = [str(kb) for kb in src.get(f"{LLM}.knowledge_base_ids", [])]
+    knowledge = [
+        src.text(f"{LLM}.knowledge_base_ids[{i}]")
+        for i, _ in enumerate(src.listing(f"{LLM}.knowledge_base_ids"))
+    ]
     if knowledge:
         config["knowledge"] = [{"knowledge_base_id": kb} for kb in dict.fromkeys(knowledge)]
     config["tools"] = unique_names(_tools(src))
     fields = [
-        analysis_field(src.get(f"post_call_analysis_data[{i}].name"), _analysis_spec(src, i), i)
+        analysis_field(
+            src.get(f"post_call_analysis_data[{i}].name"),
+            _analysis_spec(src, i),
+            i,
+            f"post_call_analysis_data[{i}]",
+        )
         for i, item in src.items("post_call_analysis_data")
         if isinstance(item, dict) and item.get("name")
     ]

@@ -8,6 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _MISSING = object()
+SCALARS = (str, int, float, bool)
+
+
+class ShapeError(ValueError):
+    """A value of the file that is not of the kind its platform writes at that path:
+    reported by path (422), never read as something else."""
+
+    def __init__(self, path: str, expected: str) -> None:
+        self.path = path
+        self.expected = expected
+        super().__init__(f"{path}: must be {expected}")
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,28 @@ class Source:
             return default
         self.used.add(path)
         return default if value is None else value
+
+    def typed(self, path: str, kind: type | tuple[type, ...], expected: str, *, use=True) -> Any:
+        """The value at `path` when it is of `kind`, None when the file has none there;
+        ShapeError when it holds something else. Marked carried over unless `use` is
+        False (a value looked at to decide whether it can be carried)."""
+        value = self._at(path)
+        if value is _MISSING or value is None:
+            return None
+        if not isinstance(value, kind):
+            raise ShapeError(path, expected)
+        if use:
+            self.used.add(path)
+        return value
+
+    def text(self, path: str, *, use: bool = True) -> str | None:
+        return self.typed(path, str, "a string", use=use)
+
+    def mapping(self, path: str, *, use: bool = True) -> dict[str, Any]:
+        return self.typed(path, dict, "an object", use=use) or {}
+
+    def listing(self, path: str, *, use: bool = True) -> list[Any]:
+        return self.typed(path, list, "a list", use=use) or []
 
     def use(self, path: str) -> None:
         """Mark a path as carried over without reading it (e.g. a value folded into text)."""
@@ -151,10 +184,16 @@ def object_schema(value: Any) -> dict[str, Any]:
     return {"type": "object", "properties": {}}
 
 
-def analysis_field(name: Any, spec: dict[str, Any], index: int) -> dict[str, Any]:
-    """A structured-output property (JSON Schema style) as a call-analysis field."""
+def analysis_field(name: Any, spec: dict[str, Any], index: int, path: str) -> dict[str, Any]:
+    """A structured-output property (JSON Schema style) at `path` as a call-analysis
+    field; ShapeError when its choices are not a list of plain values."""
+    if not isinstance(spec, dict):
+        raise ShapeError(path, "an object")
     kind = spec.get("type")
-    choices = spec.get("enum") or spec.get("choices") or []
+    key = "enum" if "enum" in spec else "choices"
+    choices = spec.get(key) or []
+    if not isinstance(choices, list) or not all(isinstance(c, SCALARS) for c in choices):
+        raise ShapeError(f"{path}.{key}", "a list of strings")
     field_ = {
         "name": identifier(name, f"field_{index}"),
         "description": str(spec.get("description") or "")[:2_000],

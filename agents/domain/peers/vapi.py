@@ -40,22 +40,22 @@ def read(data: dict[str, Any]) -> Mapped:
     model = src.get("model.model")
     if model:
         config["llm"]["model"] = str(model)[:200]
-        config["llm"]["provider"] = llm_provider(src.get("model.provider"), model)
+        config["llm"]["provider"] = llm_provider(src.text("model.provider"), model)
     if (temperature := clamp(src.get("model.temperature"), 0, 2)) is not None:
         config["llm"]["temperature"] = temperature
     if (max_tokens := clamp(src.get("model.maxTokens"), 1, 32_000)) is not None:
         config["llm"]["max_tokens"] = int(max_tokens)
-    if provider := src.get("voice.provider"):
+    if provider := src.text("voice.provider"):
         config["voice"]["tts_provider"] = VOICE_PROVIDERS.get(provider, str(provider))[:100]
     if voice := src.get("voice.voiceId"):
         config["voice"]["tts_voice"] = str(voice)[:200]
-    if stt := src.get("transcriber.provider"):
+    if stt := src.text("transcriber.provider"):
         config["voice"]["stt_provider"] = str(stt)[:100]
     language = src.peek("transcriber.language")
     if isinstance(language, str) and language != "multi":
         config["voice"]["language"] = src.get("transcriber.language")
     _conversation(src, config["conversation"])
-    if src.peek("backgroundSound") in BACKGROUND:
+    if src.text("backgroundSound", use=False) in BACKGROUND:
         config["background_sound"] = {"preset": BACKGROUND[src.get("backgroundSound")]}
     if kb := src.get("model.knowledgeBaseId"):
         config["knowledge"] = [{"knowledge_base_id": str(kb)}]
@@ -128,17 +128,18 @@ def _transfer(src: Source, at: str) -> dict[str, Any]:
 
 def _analysis(src: Source) -> dict[str, Any]:
     plan = "analysisPlan.structuredDataPlan"
-    schema = src.get(f"{plan}.schema") or src.get("analysisPlan.structuredDataSchema") or {}
+    at = f"{plan}.schema" if src.peek(f"{plan}.schema") else "analysisPlan.structuredDataSchema"
+    schema = src.mapping(at)
     prompt = src.get("analysisPlan.structuredDataPrompt") or ""
     for index, message in src.items(f"{plan}.messages"):
         if isinstance(message, dict) and message.get("role") == "system":
             prompt = src.get(f"{plan}.messages[{index}].content", prompt)
             src.use(f"{plan}.messages[{index}].role")
     src.get(f"{plan}.enabled")
-    properties = schema.get("properties") if isinstance(schema, dict) else None
+    properties = src.mapping(f"{at}.properties", use=False) if schema else {}
     fields = [
-        analysis_field(name, spec if isinstance(spec, dict) else {}, i)
-        for i, (name, spec) in enumerate((properties or {}).items())
+        analysis_field(name, spec, i, f"{at}.properties.{name}")
+        for i, (name, spec) in enumerate(properties.items())
     ]
     if not fields and not prompt:
         return {}
