@@ -83,7 +83,8 @@ urlpatterns = [
         name="revision-restore",
     ),
     re_path(
-        r"^agents/(?P<public_id>[^/]+)/compare/(?P<a>[A-Za-z0-9]+)\.\.\.(?P<b>[A-Za-z0-9]+)/$",
+        # a, b: draft | released | 3 | r12 | a label (`xss-lbl`: labels may hold dashes)
+        r"^agents/(?P<public_id>[^/]+)/compare/(?P<a>[A-Za-z0-9-]+)\.\.\.(?P<b>[A-Za-z0-9-]+)/$",
         compare.compare,
         name="compare",
     ),

@@ -81,6 +81,10 @@ def check_bundle(raw: Any) -> tuple[dict[str, Any], list[dict[str, str]]]:
     if raw.get("format") != FORMAT:
         problems.append({"path": "format", "message": f"must be {FORMAT!r}"})
     agent = raw.get("agent") if isinstance(raw.get("agent"), dict) else {}
+    if not isinstance(raw.get("agent"), dict):
+        problems.append({"path": "agent", "message": 'an object with the agent\'s "name"'})
+    elif not isinstance(agent.get("name"), str) or not agent["name"].strip():
+        problems.append({"path": "agent.name", "message": "a name is required"})
     versions = raw.get("versions") if isinstance(raw.get("versions"), list) else None
     if versions is None:
         problems.append({"path": "versions", "message": "a list of versions (may be empty)"})

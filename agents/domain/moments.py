@@ -45,6 +45,8 @@ def parse_local_moment(text: str, offset_minutes: str, *, path: str) -> datetime
     offset = offset_minutes.strip()
     if not offset:
         return value
-    if not offset.lstrip("-").isdigit() or abs(int(offset)) > 16 * 60:
+    digits = offset.removeprefix("-")
+    # ASCII digits only: "²".isdigit() is true, int("²") is an error.
+    if not (digits.isascii() and digits.isdigit()) or abs(int(offset)) > 16 * 60:
         raise InvalidInput([{"path": path, "message": "the browser's time zone is not readable"}])
     return value + timedelta(minutes=int(offset))

@@ -45,7 +45,9 @@ def create_agent(
 ) -> Agent:
     """Create an agent (or, with kind `prompt`, a library prompt) and its draft; a
     partial `config` is merged over the kind's defaults."""
-    metadata = clean_metadata(name, description)
+    # A new agent needs its name: None (a file without one) reads as empty, not as
+    # "leave it as it is" the way an update does.
+    metadata = clean_metadata(name or "", description)
     document_kind = documents.of(kind)
     if config is not None and not isinstance(config, dict):
         raise InvalidInput([{"path": "config", "message": "must be a JSON object"}])

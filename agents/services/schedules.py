@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from agents.domain import moments
 from agents.domain.exceptions import AgentConsoleError, ApprovalRequired, InvalidInput, InvalidState
 from agents.domain.text import clean_text
 from agents.models import Agent, PublishedVersion, ReleaseRequest, ScheduledRelease
@@ -47,6 +48,9 @@ def schedule_release(
     now = timezone.now()
     if at.tzinfo is None:
         raise InvalidInput([{"path": "at", "message": "give a time zone (e.g. Z or +02:00)"}])
+    # Stored in UTC: an offset no zone has (+16:00 up to ±23:59, which ISO 8601 allows)
+    # is only a way of writing a moment, and PostgreSQL refuses to store it as given.
+    at = moments.in_utc(at, path="at")
     if at <= now:
         raise InvalidInput([{"path": "at", "message": "must be in the future"}])
     if at > now + MAX_AHEAD:

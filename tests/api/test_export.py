@@ -116,6 +116,11 @@ def test_a_yaml_bundle_imports_too(api, history):
         ),
         (lambda b: b["labels"].update(staging=7), "labels.staging"),
         (lambda b: b["versions"][1].update(number=5), "versions[1].number"),
+        (lambda b: b["agent"].pop("name"), "agent.name"),
+        (lambda b: b["agent"].update(name="  "), "agent.name"),
+        (lambda b: b.update(agent={}), "agent.name"),
+        (lambda b: b.update(agent=None), "agent"),
+        (lambda b: b.update(agent="Clinic"), "agent"),
     ],
 )
 def test_a_tampered_or_foreign_bundle_is_refused_and_creates_nothing(api, history, change, path):

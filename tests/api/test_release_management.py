@@ -167,3 +167,16 @@ def test_listing_requests_costs_the_same_queries_for_2_or_12(
         ask(asked)
         with django_assert_max_num_queries(8):
             assert len(api.get(f"/agents/{pid}/release-requests").json()["data"]) == listed
+
+
+@pytest.mark.parametrize("offset", ["+16:00", "+18:00", "+23:59", "-23:59"])
+def test_a_time_with_any_offset_iso_allows_is_scheduled_at_that_moment(api, two, offset):
+    local = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
+    sign, hours, minutes = offset[0], int(offset[1:3]), int(offset[4:])
+    shift = timedelta(hours=hours, minutes=minutes) * (1 if sign == "+" else -1)
+    written = (local.replace(tzinfo=None) + shift).isoformat() + offset
+    response = api.post(f"/agents/{two.public_id}/release", {"version": 2, "at": written})
+    assert response.status_code == 202, response.content
+    from agents.models import ScheduledRelease
+
+    assert ScheduledRelease.objects.get().at == local

@@ -247,3 +247,18 @@ def test_hostile_input_is_inert_in_every_diff_view(client_in, make_agent, user):
     shown = client_in.get(compare_url(agent, "1", "2")).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
     assert "{{ 7*7 }}" in shown
+
+
+@pytest.mark.parametrize("ref", ["r-1", "xss-lbl", "v-1", "a-"])
+def test_a_dashed_reference_is_compared_or_named_unknown_never_a_crash(client_in, agent, ref):
+    response = client_in.get(reverse("agents:compare-pick", args=[agent.public_id]), {"from": ref})
+    assert response.status_code in (302, 404)
+    if response.status_code == 302:
+        assert client_in.get(response["Location"]).status_code == 404
+
+
+def test_a_label_with_dashes_is_compared_by_its_address(client_in, agent, versions, user):
+    services.move_label(agent=agent, name="xss-lbl", version=versions[0], user=user)
+    response = client_in.get(compare_url(agent, "xss-lbl", "draft"))
+    assert response.status_code == 200
+    assert "xss-lbl (v1)" in response.content.decode()

@@ -188,3 +188,14 @@ def test_the_label_dialog_shows_pending_label_schedules_with_cancel(client, two,
     text = dialog.content.decode()
     assert 'data-testid="label-schedules"' in text
     assert "the schedule of staging → v2" in text
+
+
+@pytest.mark.parametrize("offset", ["²", "١٢٠", "9" * 40, "--5"])
+def test_an_unreadable_browser_offset_is_an_error_beside_the_time(client, two, user, offset):
+    login(client, user)
+    url = reverse("agents:release", args=[two.public_id, 2])
+    local = (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT06:00")
+    response = client.post(url, {"when": "later", "at": local, "tz_offset": offset}, **HTMX)
+    assert response.status_code == 200
+    assert "time zone is not readable" in response.content.decode()
+    assert not ScheduledRelease.objects.exists()
