@@ -303,8 +303,7 @@
   // "When: Now / At": the time is one control that only takes part once "At" is
   // chosen, so Tab goes from the radio group (arrow keys move inside it) to what
   // follows instead of through the date's parts, and Enter releases now; with "At"
-  // the time is the next Tab stop. Without
-  // JavaScript the time field is always there.
+  // the time is the next Tab stop. Without JavaScript the time field is always there.
   function syncWhen(root) {
     root.querySelectorAll("[data-when]").forEach(function (group) {
       var later = group.querySelector("input[type=radio][value=later]");
