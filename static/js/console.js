@@ -220,26 +220,17 @@
   });
 
   // Acting on a row that the refresh then removes (Acknowledge an alert): focus
-  // goes to the same place in the redrawn list (the next row's action), or to the
-  // list's heading, never back to the top of the page.
-  var refocus = null;
-  document.addEventListener("htmx:beforeRequest", function (event) {
+  // goes to the list's heading at once, and comes back there if the redraw that
+  // follows drops it, never to the top of the page.
+  document.addEventListener("htmx:afterRequest", function (event) {
     var row = event.detail.elt.closest && event.detail.elt.closest("[data-refocus-list] > li");
-    if (!row) return;
-    var list = row.parentElement;
-    var section = list.closest("section[id]");
-    refocus = {section: section && section.id, index: Array.prototype.indexOf.call(list.children, row)};
-    setTimeout(function () { refocus = null; }, 5000);
-  });
-  document.addEventListener("htmx:afterSettle", function () {
-    var active = document.activeElement;
-    if (!refocus || (active && active !== document.body && document.contains(active))) return;
-    var section = document.getElementById(refocus.section);
-    if (!section) return;
-    var actions = section.querySelectorAll("[data-refocus-list] > li button");
-    var to = actions[Math.min(refocus.index, actions.length - 1)] || section.querySelector("h1, h2");
-    refocus = null;
-    if (to) focusable(to).focus();
+    var section = row && row.closest("section[id]");
+    if (!section || !event.detail.successful) return;
+    var heading = section.querySelector("h1, h2") || section;
+    focusable(heading).focus({preventScroll: true});
+    pendingSection = section.id;
+    clearTimeout(pendingTimer);
+    pendingTimer = setTimeout(function () { pendingSection = null; }, 3000);
   });
 
   // The draft editor: "Unsaved edits" once a field changes, a warning before leaving
