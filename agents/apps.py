@@ -27,5 +27,8 @@ class AgentsConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="agents-triggers")
         from agents import signals
+        from agents.models import PendingPurge
+        from console import cache
 
         signals.connect()
+        cache.on_reachable(PendingPurge.objects.flush)

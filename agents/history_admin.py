@@ -60,7 +60,7 @@ def _sides(change) -> tuple[str, str]:
     """The two sides of one change as safe HTML: a text's changed lines (words that
     changed in <del>/<ins>), otherwise the values, shortened."""
     if not change.lines:
-        absent = format_html('<span class="muted">—</span>')
+        absent = mark_safe('<span class="muted">—</span>')
         old = absent if change.op == "added" else _short(change.old)
         new = absent if change.op == "removed" else _short(change.new)
         return old, new

@@ -41,8 +41,8 @@ class Abilities:
         )
 
 
-def require(user, perm: str) -> None:
-    """Refuse with 403 unless the user holds `perm` (buttons are hidden too, but the
-    server is what enforces)."""
-    if not user.has_perm(perm):
-        raise PermissionDenied(f"You do not have permission: {perm}")
+def require(user, perm: str, *alternatives: str) -> None:
+    """Refuse with 403 unless the user holds `perm` or one of `alternatives` (buttons
+    are hidden too, but the server is what enforces)."""
+    if not any(user.has_perm(p) for p in (perm, *alternatives)):
+        raise PermissionDenied(f"You do not have permission: {' or '.join((perm, *alternatives))}")

@@ -12,7 +12,10 @@ and Redis is left alone for RETRY_AFTER_S before the next attempt, so a dead
 server costs one connect timeout per few seconds, not one per request. Keys a
 write could not reach (a release's new pointer, a revoked token) are
 remembered and deleted first thing when Redis answers again, so nothing
-stale outlives the outage in this process.
+stale outlives the outage in this process. Other processes, and this one after
+a restart, learn of them from the database: the hooks registered with
+`on_reachable` run on a process's first successful call and whenever Redis
+answers again after failing (agents/models/runtime.py keeps those keys).
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ logger = logging.getLogger("console.cache")
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 RETRY_AFTER_S = 5.0
 MAX_PENDING = 100_000
+_hooks: list = []
+
+
+def on_reachable(hook) -> None:
+    """Call `hook()` when a process first reaches Redis, and each time it answers
+    again after an outage (hooks may use the cache: they are not re-entered)."""
+    if hook not in _hooks:
+        _hooks.append(hook)
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -39,6 +50,8 @@ class ReusingRedisCacheClient(RedisCacheClient):
         self._down_until = 0.0
         self._pending: set[str] = set()
         self._lock = threading.Lock()
+        self._caught_up = False  # the hooks ran since the last time Redis was reached
+        self._in_hooks = threading.local()
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -57,6 +70,8 @@ class ReusingRedisCacheClient(RedisCacheClient):
         if self._down_until and not self.available:
             self._remember(keys)
             return default
+        if not self._caught_up:
+            self._catch_up()  # before this call: it must not read what the hooks purge
         try:
             if self._pending:
                 self._flush_pending()
@@ -66,9 +81,23 @@ class ReusingRedisCacheClient(RedisCacheClient):
             self._remember(keys)
             return default
 
+    def _catch_up(self) -> None:
+        if getattr(self._in_hooks, "active", False):
+            return
+        self._caught_up = True
+        self._in_hooks.active = True
+        try:
+            for hook in _hooks:
+                hook()
+        except Exception:
+            logger.exception("a cache recovery hook failed")
+        finally:
+            self._in_hooks.active = False
+
     def _trip(self, exc: Exception) -> None:
         with self._lock:
             was_up = self.available
+            self._caught_up = False
             self._down_until = time.monotonic() + RETRY_AFTER_S
         if was_up:
             logger.warning(

@@ -14,10 +14,12 @@ from agents.api.schemas import Paging
 from agents.selectors import tokens as auth
 
 
-def require(request: HttpRequest, perm: str) -> auth.Principal:
+def require(request: HttpRequest, perm: str, *alternatives: str) -> auth.Principal:
+    """The request's principal when it holds `perm` (or one of `alternatives`)."""
     principal: auth.Principal = request.auth
-    if not principal.has_perm(perm):
-        raise PermissionDenied(f"Your role lacks the permission {perm}.")
+    if not any(principal.has_perm(p) for p in (perm, *alternatives)):
+        wanted = " or ".join((perm, *alternatives))
+        raise PermissionDenied(f"Your role lacks the permission {wanted}.")
     return principal
 
 

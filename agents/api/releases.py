@@ -54,8 +54,9 @@ def list_labels(request, agent_id: str):
 def put_label(request, agent_id: str, name: str, payload: LabelPut):
     """Every move is a release-log event carrying the label. Moving `released` is a
     release. Protected labels move only for Releasers, and through approvals when the
-    agent requires them (409 `approval_required`)."""
-    principal = require(request, EDIT_DRAFT)
+    agent requires them (409 `approval_required`). Editors and Releasers move labels;
+    labels a channel follows and protected ones, Releasers only."""
+    principal = require(request, EDIT_DRAFT, RELEASE)
     agent = selectors.versioned_for_page(agent_id)
     version = selectors.get_version(agent, payload.version)
     services.move_label(
@@ -77,10 +78,15 @@ def put_label(request, agent_id: str, name: str, payload: LabelPut):
     response={204: None, **WRITE},
     summary="Delete a label (`released` cannot be deleted)",
 )
-def delete_label(request, agent_id: str, name: str):
-    principal = require(request, EDIT_DRAFT)
+def delete_label(request, agent_id: str, name: str, break_glass: str | None = None):
+    """A label a channel follows is refused (409 `label_protected`: route the channel
+    elsewhere first); a protected one is for Releasers and, when the agent requires
+    approvals, only for a superuser's `break_glass` reason (409 `approval_required`)."""
+    principal = require(request, EDIT_DRAFT, RELEASE)
     agent = selectors.versioned_for_page(agent_id)
-    services.delete_label(agent=agent, name=name, user=principal.user)
+    services.delete_label(
+        agent=agent, name=name, user=principal.user, break_glass=break_glass
+    )
     return HttpResponse(status=204)
 
 

@@ -105,6 +105,13 @@ def parse_routing(raw: dict[str, Any]) -> dict[str, Any]:
     return routing.model_dump(mode="json")
 
 
+def targets_of(routing: dict[str, Any]) -> list[Any]:
+    """Every target a routing sends traffic to: the variants' when it splits, else its own."""
+    if routing.get("variants"):
+        return [v["target"] for v in routing["variants"]]
+    return [routing["target"]]
+
+
 def _targets(routing: dict[str, Any]) -> list[Any]:
     return [routing["target"], *(v["target"] for v in routing.get("variants") or [])]
 

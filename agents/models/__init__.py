@@ -49,6 +49,7 @@ from agents.models.rollouts import (
     new_alert_id,
     new_rollout_id,
 )
+from agents.models.runtime import PendingPurge
 from agents.models.tokens import ApiToken, IdempotencyRecord
 from agents.models.versions import ConfigSnapshot, PublishedVersion, ReleaseEvent
 from agents.models.webhooks import (
@@ -70,6 +71,7 @@ __all__ = [
     "Agent",
     "Alert",
     "ApiToken",
+    "PendingPurge",
     "BoundConfiguration",
     "Channel",
     "ConfigSnapshot",

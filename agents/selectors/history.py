@@ -42,6 +42,7 @@ class HistoryRow:
     can_restore: bool = False
     can_release: bool = False
     can_request: bool = False  # an Editor may ask a Releaser to release it
+    can_label: bool = False  # Editors and Releasers move labels
 
     @property
     def eval_rate(self) -> int | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent
+from agents.selectors import gate
 from agents.selectors.evals import gate_findings
 
 
@@ -17,10 +18,11 @@ class ReleasePlan:
     findings: list[str]  # why the gate refuses; empty when it passes (or is off)
     released_before: bool = False  # `version` served production once (set for rollbacks)
     label: str = RELEASED
-    protected: bool = True  # `released` always; a label when it was made protected
-    approvals_required: int = 0  # the agent's rule, for protected pointers
+    protected: bool = True  # a production pointer: `released`, a protected or followed label
+    approvals_required: int = 0  # the agent's rule (a prompt's: its strictest follower's)
     undo_last: bool = False  # back to what the pointer held just before its last move
     exists: bool = True  # False for a label that this move would create
+    followers: tuple[str, ...] = ()  # the channels following this label
 
     @property
     def already_released(self) -> bool:
@@ -65,19 +67,21 @@ def _last_move(agent: Agent, label: str) -> ReleaseEvent | None:
 def release_plan(*, agent: Agent, version: PublishedVersion, label: str = RELEASED) -> ReleasePlan:
     """The plan for pointing `label` of `agent` at `version` as the agent is now (lock
     the agent first when acting on the plan)."""
+    followers = tuple(gate.label_followers(agent, label))
     if label == RELEASED:
         current, protected, exists = agent.released_version, True, True
     else:
         row = Label.objects.filter(agent_id=agent.pk, name=label).select_related("version").first()
         current = row.version if row else None
-        protected, exists = (row.protected if row else False), row is not None
+        protected = bool(followers) or (row.protected if row else False)
+        exists = row is not None
     moving = current is None or current.pk != version.pk
     rollback = current is not None and version.number < current.number
     last = _last_move(agent, label) if rollback else None
     undo_last = bool(
         last and last.version_id == current.pk and last.previous_version_id == version.pk
     )
-    gate_on = label == RELEASED and agent.require_passing_eval and moving
+    gate_on = protected and agent.require_passing_eval and moving
     return ReleasePlan(
         version=version,
         current=current,
@@ -90,7 +94,8 @@ def release_plan(*, agent: Agent, version: PublishedVersion, label: str = RELEAS
         ).exists(),
         label=label,
         protected=protected,
-        approvals_required=agent.approvals_required,
+        approvals_required=gate.approvals_required(agent, label),
         undo_last=undo_last,
         exists=exists,
+        followers=followers,
     )

@@ -8,6 +8,8 @@ the draft — is handled by the kind of cache:
   the database after it commits, and readers only ever *add* what they read,
   so a reader that raced a write cannot overwrite the fresher entry: nothing
   stale is served once a release or edit has returned, with 0 SQL queries.
+  A refresh that cannot reach Redis is kept in the database (PendingPurge) and
+  carried out by the first process that reaches Redis again, restarts included.
 - with a per-process cache (local memory), other processes' writes cannot be
   seen, so the pointer (or the draft row) is read on every request: one
   indexed query, and the configuration itself comes from the cache.
@@ -28,7 +30,8 @@ from django.db import connection, transaction
 from agents.domain import prompts as prompt_documents
 from agents.domain.exceptions import AgentNotPublished, InvalidInput, UnknownReference
 from agents.domain.references import parse_agent_ref
-from agents.models import Agent, Draft, DraftRevision, Label, PublishedVersion
+from agents.models import Agent, Draft, DraftRevision, Label, PendingPurge, PublishedVersion
+from agents.models.runtime import cache_reachable
 
 # Bump when the shape of cached entries changes, so a deploy never reads the old ones.
 KEY = "rt2"
@@ -303,11 +306,15 @@ def refresh(public_id: str) -> None:
     """
     if not shared_cache():
         return
+    keys = []
     for kind, loader in _LOADERS.items():
+        keys.append(key := f"{KEY}:{kind}:{public_id}")
         try:
-            cache.set(f"{KEY}:{kind}:{public_id}", loader(public_id), MOVING_TTL)
+            cache.set(key, loader(public_id), MOVING_TTL)
         except UnknownReference:
-            cache.delete(f"{KEY}:{kind}:{public_id}")
+            cache.delete(key)
+    if not cache_reachable():  # kept where every node (and a restart) finds them
+        PendingPurge.objects.remember(keys)
 
 
 def refresh_on_commit(public_id: str) -> None:

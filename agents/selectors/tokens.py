@@ -2,8 +2,11 @@
 
 A token is `ac_` + 43 random URL-safe characters. Only its SHA-256 is stored
 (a fast hash is right for a random 256-bit secret), with a short prefix to
-recognise it in lists. Lookups are cached: with Redis until revocation deletes
-the entry, with a per-process cache for API_TOKEN_CACHE_SECONDS.
+recognise it in lists. Lookups (with the user's `is_active` and permissions) are
+cached for API_TOKEN_CACHE_SECONDS (5 s): in Redis, where a revocation or a
+change of the user through the services deletes the entry when it commits, or
+per process without Redis. A change made around the services (a bulk `update()`,
+SQL) is therefore seen within that bound everywhere.
 """
 
 from __future__ import annotations
@@ -19,10 +22,10 @@ from django.utils import timezone
 
 from agents.domain.exceptions import UnknownReference
 from agents.domain.tokens import hash_secret
-from agents.models import ApiToken
+from agents.models import ApiToken, PendingPurge
+from agents.models.runtime import cache_reachable
 
 LAST_USED_RESOLUTION_S = 60
-_SHARED_TTL_S = 60  # role changes made in the admin reach the API within this
 
 
 def _key(token_hash: str) -> str:
@@ -30,7 +33,10 @@ def _key(token_hash: str) -> str:
 
 
 def forget(*token_hashes: str) -> None:
-    cache.delete_many([_key(h) for h in token_hashes])
+    keys = [_key(h) for h in token_hashes]
+    cache.delete_many(keys)
+    if not cache_reachable():  # kept where every node (and a restart) finds them
+        PendingPurge.objects.remember(keys)
 
 
 @dataclass(frozen=True)
@@ -76,12 +82,9 @@ def authenticate_with(secret: str, also: tuple[str, ...] = ()) -> tuple[Principa
     found = values.pop(key, None)
     if found is None:
         found = _load(token_hash)
-        ttl = (
-            _SHARED_TTL_S
-            if getattr(settings, "REDIS_URL", "")
-            else (settings.API_TOKEN_CACHE_SECONDS)
-        )
-        cache.set(key, found, ttl)
+        # The bound for changes made around the services (a bulk update, SQL):
+        # they reach every process within this; the services' own changes at once.
+        cache.set(key, found, settings.API_TOKEN_CACHE_SECONDS)
     if found is False:
         return None, {}
     _touch(found.token_id)

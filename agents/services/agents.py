@@ -16,6 +16,7 @@ from agents.domain.text import clean_metadata
 from agents.models import Agent, Draft
 from agents.models.base import new_public_id
 from agents.selectors import runtime
+from agents.services.approvals import reopen_short_requests
 from agents.services.base import (
     User,
     actor,
@@ -116,6 +117,8 @@ def update_agent(
         }.get(tuple(changed), "Edited details")
         record(locked, user, reason)
         locked.save(update_fields=changed)
+        if "approvals_required" in changed:
+            reopen_short_requests(locked, user)
     return locked
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from agents.domain.exceptions import InvalidInput, InvalidState, SelfApproval, UnknownReference
@@ -20,6 +21,7 @@ from agents.models import (
     ReleaseReview,
     ScheduledRelease,
 )
+from agents.selectors import gate
 from agents.selectors.labels import is_stale, label_target
 from agents.services.base import User, actor, check_active, record
 from agents.services.labels import check_label_name
@@ -100,7 +102,11 @@ def _review(request: ReleaseRequest, user: User, verdict: str, comment: str) -> 
         locked = _locked(request)
         if locked.requested_by_id is not None and locked.requested_by_id == user.pk:
             raise SelfApproval("You asked for this release: someone else must review it.")
-        if locked.status != Status.OPEN:
+        need = max(gate.approvals_required(locked.agent, locked.label), 1)
+        approvals = locked.reviews.filter(verdict=ReleaseReview.Verdict.APPROVE).count()
+        # Approved under a lower rule than the agent's now: it takes the extra approvals.
+        short = locked.status == Status.APPROVED and approvals < need
+        if locked.status != Status.OPEN and not short:
             raise InvalidState(f"{locked.public_id} is {locked.status}: it is not open for review.")
         if is_stale(locked):
             raise InvalidState(
@@ -113,16 +119,35 @@ def _review(request: ReleaseRequest, user: User, verdict: str, comment: str) -> 
                 )
         except IntegrityError:
             raise InvalidState("You already reviewed this request.") from None
-        approvals = locked.reviews.filter(verdict=ReleaseReview.Verdict.APPROVE).count()
+        approvals += 0 if rejecting else 1
         if rejecting:
             locked.status = Status.REJECTED
-        elif approvals >= max(locked.agent.approvals_required, 1):
-            locked.status = Status.APPROVED
-        if locked.status != Status.OPEN:
-            locked.decided_at = timezone.now()
+        else:
+            locked.status = Status.APPROVED if approvals >= need else Status.OPEN
+        locked.decided_at = None if locked.status == Status.OPEN else timezone.now()
         record(locked, user, "Rejected" if rejecting else "Approved")
         locked.save(update_fields=["status", "decided_at"])
         return locked
+
+
+def reopen_short_requests(agent: Agent, user: User) -> int:
+    """After the agent's rule is raised: approved requests with fewer approvals than
+    it asks now are open again (their history says why), awaiting the extra ones.
+    Call inside the transaction that raises the rule; returns how many reopened."""
+    need = max(gate.approvals_required(agent), 1)
+    short = (
+        ReleaseRequest.objects.select_for_update()
+        .filter(agent_id=agent.pk, status=Status.APPROVED)
+        .annotate(approvals=Count("reviews", filter=Q(reviews__verdict="approve")))
+        .filter(approvals__lt=need)
+    )
+    reopened = 0
+    for found in short:
+        found.status, found.decided_at = Status.OPEN, None
+        record(found, user, f"Reopened: the agent now needs {need} approvals")
+        found.save(update_fields=["status", "decided_at"])
+        reopened += 1
+    return reopened
 
 
 def cancel_request(*, request: ReleaseRequest, user: User) -> ReleaseRequest:

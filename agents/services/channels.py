@@ -12,6 +12,7 @@ from agents.domain.exceptions import InvalidInput, RolloutRunning
 from agents.domain.text import NAME_MAX, clean_text
 from agents.models import Agent, Channel, Conversation, Label, PublishedVersion
 from agents.selectors import runtime
+from agents.services import gate
 from agents.services.base import (
     User,
     record,
@@ -92,9 +93,11 @@ def create_channel(
             "variants": variants,
         }
     )
-    channel = Channel(**values)
-    record(channel, user, "Created")
-    channel.save()
+    with transaction.atomic():
+        gate.check_routing(agent, values, None, values["name"])
+        channel = Channel(**values)
+        record(channel, user, "Created")
+        channel.save()
     return channel
 
 
@@ -117,6 +120,10 @@ def update_channel(
         routing = {"target", "variants", "agent"} & set(changed)
         if routing and not _by_rollout and locked.rollouts.filter(status__in=IN_FLIGHT).exists():
             raise RolloutRunning(f"{locked.name} has a rollout in flight: abort it to reroute.")
+        if routing and not _by_rollout:
+            same_agent = values["agent"].pk == locked.agent_id
+            before = {"target": current["target"], "variants": current["variants"]}
+            gate.check_routing(values["agent"], values, before if same_agent else None, locked.name)
         for field in changed:
             setattr(locked, field, values[field])
         locked.updated_at = timezone.now()

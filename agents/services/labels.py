@@ -7,9 +7,19 @@ from django.db import transaction
 
 from agents.domain import references
 from agents.domain.exceptions import InvalidInput, LabelProtected, UnknownReference
+from agents.domain.text import clean_text
 from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent
+from agents.services import gate
 from agents.services.base import User, check_active, record
-from agents.services.releases import can_release, move_pointer
+from agents.services.releases import move_pointer
+
+EDIT_PERMISSION = "agents.edit_draft"
+
+
+def can_move_labels(user: User) -> bool:
+    """Editors move the labels nothing serves; Releasers move every label (those a
+    channel follows and protected ones only they)."""
+    return user is not None and (user.has_perm(EDIT_PERMISSION) or gate.can_release(user))
 
 
 def check_label_name(name: object) -> str:
@@ -40,8 +50,11 @@ def move_label(
     gate_override_note: str | None = None,
 ) -> ReleaseEvent | None:
     """Create `name` or move it to `version` (one of the agent's): a release-log event
-    carrying the label. Moving `released` is releasing. Protected labels, and making
-    one protected, are for Releasers; approvals apply as for releases."""
+    carrying the label. Moving `released` is releasing. Production pointers (protected
+    labels, labels a channel follows) and making one protected are for Releasers;
+    approvals apply as for releases (services/gate)."""
+    if not can_move_labels(user):
+        raise PermissionDenied("Editors and Releasers move labels.")
     name = check_label_name(name)
     if version.agent_id != agent.pk:
         raise InvalidInput([{"path": "version", "message": "must be one of the agent's versions"}])
@@ -60,10 +73,16 @@ def move_label(
     )
 
 
-def delete_label(*, agent: Agent, name: str, user: User) -> None:
-    """Remove a label (`released` cannot be removed). A protected one, Releasers only.
-    The label's history keeps who removed it; its past moves stay in the release log."""
+def delete_label(*, agent: Agent, name: str, user: User, break_glass: str | None = None) -> None:
+    """Remove a label (`released` cannot be removed, nor one a channel follows). A
+    protected one, Releasers only, and with approvals required only by a superuser's
+    break glass (services/gate). The label's history keeps who removed it and why;
+    its past moves stay in the release log."""
+    if not can_move_labels(user):
+        raise PermissionDenied("Editors and Releasers remove labels.")
     name = check_label_name(name)
+    if break_glass is not None:
+        break_glass = clean_text(break_glass, path="break_glass", required=True, max_length=2_000)
     if name == RELEASED:
         raise LabelProtected("released is the production pointer: it cannot be deleted.")
     with transaction.atomic():
@@ -72,7 +91,6 @@ def delete_label(*, agent: Agent, name: str, user: User) -> None:
         row = Label.objects.filter(agent_id=agent.pk, name=name).first()
         if row is None:
             raise UnknownReference(f"“{agent.name}” has no label {name}.")
-        if row.protected and not can_release(user):
-            raise PermissionDenied(f"Only Releasers remove the protected label {name!r}.")
-        record(row, user, "Deleted")
+        bypass = gate.check_label_removal(locked, row, user, break_glass)
+        record(row, user, f"Deleted (break glass: {break_glass})" if bypass else "Deleted")
         row.delete()

@@ -24,18 +24,17 @@ from agents.domain.text import clean_text
 from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent, ReleaseRequest
 from agents.selectors import runtime
 from agents.selectors.releases import ReleasePlan, release_plan
+from agents.services import gate
 from agents.services.base import User, actor, check_active, record
+from agents.services.gate import can_release
 from agents.services.prompt_links import check_followers, check_links
 
-RELEASE_PERMISSION = "agents.release_version"
+__all__ = ["can_release", "move_pointer", "release_version"]
+
 UNDO_PAST_THE_GATE = (
     "Rollback to a version that served production before: the gate does not block undoing "
     "a release."
 )
-
-
-def can_release(user: User) -> bool:
-    return user is not None and user.has_perm(RELEASE_PERMISSION)
 
 
 def release_version(
@@ -72,10 +71,12 @@ def move_pointer(
     break_glass: str | None = None,
     request: ReleaseRequest | None = None,
     protect: bool | None = None,
+    rollout: str = "",
 ) -> ReleaseEvent | None:
     """Move `label` (`released` or a label's name, checked by the caller) to `version`;
     None when it already points there. `protect` sets a label's protection as it is
-    created or moved (Releasers only)."""
+    created or moved (Releasers only). `rollout` names the rollout completing this
+    move: its candidate passed the gate when it started, and its guard since."""
     note = clean_text(note, path="note", required=False, max_length=2_000)
     if gate_override_note is not None:
         gate_override_note = clean_text(
@@ -87,20 +88,30 @@ def move_pointer(
         agent = Agent.objects.select_for_update(no_key=True).get(pk=version.agent_id)
         check_active(agent)
         plan = release_plan(agent=agent, version=version, label=label)
-        if (plan.protected or protect) and not can_release(user):
+        if (plan.protected or protect) and not (rollout or can_release(user)):
             raise PermissionDenied(f"Only Releasers move the protected label {label!r}.")
         if request is not None:
             _check_request(request, plan)
+        gate.check_protection(plan, agent, user, protect, break_glass)
         if plan.already_released and (protect is None or not plan.exists):
             return None
-        bypass = "request" if request is not None else _approval(plan, agent, user, break_glass)
+        if request is not None:
+            bypass = "request"
+        elif rollout:
+            bypass = "rollout"
+        else:
+            bypass = gate.move_bypass(plan, agent, user, break_glass)
         findings = plan.findings
-        skip_gate = bypass in ("undo", "break_glass")
+        skip_gate = bool(rollout) or bypass in ("undo", "break_glass")
         if plan.blocked and gate_override_note is None and not skip_gate:
             raise ReleaseGateFailed(version_label=version.label, findings=findings)
-        if findings and gate_override_note is None:  # an undo or break glass: recorded
+        if findings and gate_override_note is None:  # recorded: why it went anyway
             gate_override_note = (
-                f"Break glass: {break_glass}" if bypass == "break_glass" else UNDO_PAST_THE_GATE
+                f"Rollout {rollout} passed its guard."
+                if rollout
+                else f"Break glass: {break_glass}"
+                if bypass == "break_glass"
+                else UNDO_PAST_THE_GATE
             )
         if plan.already_released:  # only the protection changes
             _set_label(agent, label, version, user, protect)
@@ -122,7 +133,7 @@ def move_pointer(
             label=label,
             request=request,
             break_glass_note=break_glass if bypass == "break_glass" else "",
-            approval_bypass=bypass if bypass in ("undo", "break_glass") else "",
+            approval_bypass=bypass if bypass in ("undo", "break_glass", "rollout") else "",
         )
         if request is not None:
             request.status = ReleaseRequest.Status.RELEASED
@@ -130,26 +141,6 @@ def move_pointer(
             record(request, user, f"Released {version.label}")
             request.save(update_fields=["status", "decided_at"])
         return event
-
-
-def _approval(plan: ReleasePlan, agent: Agent, user: User, break_glass: str | None) -> str:
-    """How the approval rule is met without a request: "" (not needed), "undo" or
-    "break_glass"; ApprovalRequired when it is not."""
-    if not plan.protected or plan.approvals_required == 0:
-        return ""
-    if plan.undo_last:
-        return "undo"
-    if break_glass is not None:
-        if not getattr(user, "is_superuser", False):
-            raise PermissionDenied("Only a superuser may break glass.")
-        return "break_glass"
-    need = plan.approvals_required
-    raise ApprovalRequired(
-        f"“{agent.name}” needs {need} approval{'s' if need > 1 else ''} before "
-        f"{'a release' if plan.label == RELEASED else f'moving {plan.label}'}: request it, "
-        "and a Releaser other than you approves.",
-        details={"approvals_required": need},
-    )
 
 
 def _check_request(request: ReleaseRequest, plan: ReleasePlan) -> None:

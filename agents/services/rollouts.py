@@ -18,16 +18,31 @@ from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
-from agents.domain.exceptions import InvalidInput, InvalidState, RolloutRunning
+from agents.domain.exceptions import (
+    AgentConsoleError,
+    InvalidInput,
+    InvalidState,
+    RolloutRunning,
+)
 from agents.domain.routing import parse_routing, target_label
 from agents.domain.stats import METRICS, compare_arms
-from agents.models import Alert, Channel, PublishedVersion, Rollout, RolloutEvent
+from agents.models import (
+    RELEASED,
+    Alert,
+    Channel,
+    PublishedVersion,
+    ReleaseRequest,
+    Rollout,
+    RolloutEvent,
+)
 from agents.selectors.labels import label_target
 from agents.selectors.rollouts import rollouts_in_flight, step_arms
 from agents.services.base import User, actor, debounced
 from agents.services.channels import update_channel
 from agents.services.conversations import conversation_ended
-from agents.services.releases import can_release
+from agents.services import gate
+from agents.services.gate import can_release
+from agents.services.releases import move_pointer
 
 Status = Rollout.Status
 
@@ -84,6 +99,7 @@ def start_rollout(
             )
         if _serves(locked, locked.target) == candidate.pk:
             raise InvalidInput([{"path": "candidate", "message": "the channel serves it already"}])
+        gate.check_version(locked.agent, candidate, f"a rollout on {locked.name}")
         try:
             with transaction.atomic():
                 rollout = Rollout.objects.create(
@@ -127,9 +143,15 @@ def _route(rollout: Rollout, user: User) -> None:
     weight = rollout.weight
     candidate = {"version": rollout.candidate.number}
     baseline, candidate_label = target_label(rollout.baseline), rollout.candidate.label
-    if weight <= 0:
+    if weight <= 0 and not _baseline_exists(rollout):
+        changes = {"target": "released", "variants": None}
+        split = f"released only ({baseline} no longer exists)"
+    elif weight <= 0:
         changes = {"target": rollout.baseline, "variants": None}
         split = f"{baseline} only"
+    elif weight >= 100 and _serves(rollout.channel, rollout.baseline) == rollout.candidate_id:
+        changes = {"target": rollout.baseline, "variants": None}  # the pointer moved to it
+        split = f"{candidate_label} only, as {baseline}"
     elif weight >= 100:
         changes = {"target": candidate, "variants": None}
         split = f"{candidate_label} only"
@@ -220,12 +242,61 @@ def _next_step(rollout: Rollout, user: User, why: str) -> None:
     _event(rollout, "advanced", user, why)
 
 
+def _baseline_exists(rollout: Rollout) -> bool:
+    """A label baseline deleted meanwhile (possible before the gate kept followed labels)
+    leaves `released` to fall back on: an abort or a rollback always works."""
+    target = rollout.baseline
+    if isinstance(target, dict) and "label" in target:
+        return label_target(rollout.channel.agent, target["label"]) is not None
+    return True
+
+
 def _finish(rollout: Rollout, status: str, user: User, why: str) -> None:
     rollout.status = status
     rollout.finished_at = timezone.now()
     rollout.save(update_fields=["status", "finished_at"])
+    if status == Status.COMPLETED:
+        why = _promote(rollout, user, why)
     _route(rollout, user)
     _event(rollout, status, user, why)
+
+
+def _promote(rollout: Rollout, user: User, why: str) -> str:
+    """On completion, a baseline that is a pointer (`released`, a label) moves to the
+    candidate, so the channel keeps following it and `released` says what production
+    serves. The move is a release-log event naming the rollout (and the approved
+    request for it, if any); the gate cleared the candidate when the rollout started.
+    When the move is refused (a prompt it links moved on, say), the channel pins the
+    candidate instead and the timeline says why."""
+    target = parse_routing({"target": rollout.baseline})["target"]
+    if target == RELEASED:
+        pointer = RELEASED
+    elif isinstance(target, dict) and "label" in target:
+        pointer = target["label"]
+    else:
+        return why
+    current = label_target(rollout.channel.agent, pointer)
+    request = ReleaseRequest.objects.filter(
+        agent_id=rollout.agent_id,
+        version=rollout.candidate,
+        label=pointer,
+        base_version=current,
+        status=ReleaseRequest.Status.APPROVED,
+    ).first()
+    try:
+        with transaction.atomic():
+            move_pointer(
+                version=rollout.candidate,
+                label=pointer,
+                user=user,
+                note=f"Rollout {rollout.public_id} completed on {rollout.channel.name}",
+                request=request,
+                rollout=rollout.public_id,
+            )
+    except AgentConsoleError as exc:
+        return f"{why}; {pointer} stays where it was ({exc.message})"
+    rollout.channel.agent.refresh_from_db()
+    return f"{why}; {pointer} moved to {rollout.candidate.label}"
 
 
 def evaluate_rollout(rollout_id: int, *, now: datetime | None = None) -> Rollout:

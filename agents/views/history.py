@@ -20,6 +20,7 @@ def history_for(agent: Agent, can: Abilities, page: int = 1) -> selectors.Histor
             can_restore=can.edit and active,
             can_release=can.release and active and not row.is_released,
             can_request=can.edit and not can.release and active and not row.is_released,
+            can_label=(can.edit or can.release) and active,
         )
         for row in found.rows
     ]

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods
 from agents import selectors, services
 from agents.domain import moments
 from agents.domain.diff import diff as diff_documents
-from agents.domain.exceptions import AgentConsoleError
+from agents.domain.exceptions import AgentConsoleError, ApprovalRequired
 from agents.models import RELEASED
+from agents.selectors import gate
 from agents.permissions import EDIT_DRAFT, RELEASE, VIEW_AGENT, Abilities, require
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
@@ -50,7 +51,7 @@ def _against_live(agent, version, label: str) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """Ask for a release (or a label's move) that Releasers other than you approve."""
-    require(request.user, EDIT_DRAFT)
+    require(request.user, EDIT_DRAFT, RELEASE)
     agent = selectors.versioned_for_page(public_id)
     version = selectors.get_version(agent, number)
     label = request.POST.get("label") or request.GET.get("label") or RELEASED
@@ -86,7 +87,7 @@ def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> Ht
 @require_http_methods(["GET", "POST"])
 def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """Point a label (`staging`) at this version: the diff is against where it is now."""
-    require(request.user, EDIT_DRAFT)
+    require(request.user, EDIT_DRAFT, RELEASE)
     agent = selectors.versioned_for_page(public_id)
     version = selectors.get_version(agent, number)
     name = (request.POST.get("name") or request.GET.get("name") or "").strip().lower()
@@ -103,6 +104,7 @@ def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRes
         "schedules": list(
             selectors.scheduled_releases(agent, pending_only=True).exclude(label=RELEASED)
         ),
+        "followers": gate.label_followers(agent, name) if name else [],
         **(_against_live(agent, version, name) if name else {"current": None}),
     }
     if request.method == "POST":
@@ -117,6 +119,7 @@ def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRes
             )
         except (AgentConsoleError, PermissionDenied) as exc:
             context["errors"] = form_errors(exc)
+            context["needs_request"] = isinstance(exc, ApprovalRequired)
         else:
             message = f"{agent.name}: label {name} moved to {version.label}."
             return done(request, LABEL_MOVED, agent_url(agent), message)

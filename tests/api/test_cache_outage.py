@@ -1,5 +1,6 @@
 """Redis down never takes the API down; role and account changes reach tokens at once."""
 
+import time
 import uuid
 
 import pytest
@@ -103,3 +104,17 @@ def test_the_redis_fixture_uses_a_separate_prefix(with_redis):
     cache.set(key, 1, 5)
     assert cache.get(key) == 1
     assert REDIS_URL
+
+
+def test_a_user_deactivated_around_the_services_is_refused_within_the_bound(
+    with_redis, api, settings
+):
+    """A bulk update (or SQL) tells no cache: the token's cached principal, with its
+    `is_active`, lives API_TOKEN_CACHE_SECONDS (5 s by default), then the database is
+    asked again."""
+    assert settings.API_TOKEN_CACHE_SECONDS <= 5
+    settings.API_TOKEN_CACHE_SECONDS = 1
+    assert api.get("/agents").status_code == 200  # the principal is now cached
+    ApiToken.objects.get(name="outage").user.__class__.objects.update(is_active=False)
+    time.sleep(1.2)
+    assert api.get("/agents").status_code == 401

@@ -49,6 +49,9 @@ def test_labels_are_listed_put_resolved_and_deleted(api, two):
     )
     assert channel.status_code == 201, channel.content
     assert api.post("/conversations", {"channel": channel.json()["id"]}).json()["version"] == 2
+    # A label a channel follows stays until the channel is routed elsewhere.
+    error(api.delete(f"/agents/{pid}/labels/staging"), 409, "label_protected")
+    api.patch(f"/channels/{channel.json()['id']}", {"target": "released"})
     assert api.delete(f"/agents/{pid}/labels/staging").status_code == 204
     error(api.get(f"/resolve/{pid}@staging"), 404, "not_found")
 

@@ -2,27 +2,16 @@
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.servers import fetch, free_port, manage
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, dict, bytes]:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.status, dict(response.headers), response.read()
 
 
 @pytest.fixture
@@ -47,7 +36,7 @@ def production_env(tmp_path):
 def test_gunicorn_serves_the_app_and_whitenoise_its_static_files(production_env, tmp_path):
     manifest = tmp_path / "static" / "staticfiles.json"
     assert manifest.exists()
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -68,7 +57,7 @@ def test_gunicorn_serves_the_app_and_whitenoise_its_static_files(production_env,
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
-                status, _, body = _get(f"{base}/admin/login/")
+                status, _, body = fetch(f"{base}/admin/login/")
                 break
             except OSError:
                 time.sleep(0.1)
@@ -76,18 +65,12 @@ def test_gunicorn_serves_the_app_and_whitenoise_its_static_files(production_env,
             pytest.fail("gunicorn did not start: " + server.stdout.read1().decode())
         assert status == 200
         assert b"Django administration" in body or b"Log in" in body
-        status, headers, _ = _get(f"{base}/static/admin/css/base.css")
+        status, headers, _ = fetch(f"{base}/static/admin/css/base.css")
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
 
 
 def test_https_settings_pass_the_deploy_check(production_env):
@@ -97,16 +80,16 @@ def test_https_settings_pass_the_deploy_check(production_env):
         "DJANGO_ALLOWED_HOSTS": "console.example.com",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' process
-    without = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    without = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert without.returncode != 0
     assert "security.W004" in without.stderr  # no HSTS
     assert "security.W008" in without.stderr  # no SSL redirect
 
-    checked = _manage({**env, "DJANGO_HTTPS": "1"}, "check", "--deploy", "--fail-level", "WARNING")
+    checked = manage({**env, "DJANGO_HTTPS": "1"}, "check", "--deploy", "--fail-level", "WARNING")
     assert checked.returncode == 0, checked.stderr
     assert "System check identified no issues" in checked.stdout
 
-    shown = _manage(
+    shown = manage(
         {**env, "DJANGO_HTTPS": "1", "DJANGO_HSTS_SECONDS": "300"},
         "shell",
         "-v",

@@ -65,7 +65,13 @@ def test_an_equal_candidate_is_ramped_up_to_completion(
     rollout.refresh_from_db()
     assert rollout.status == "completed"
     channel.refresh_from_db()
-    assert (channel.target, channel.variants) == ({"version": 2}, None)
+    # The baseline was `released`: it moved to the candidate, which the channel
+    # keeps following, so `released` says what production serves.
+    assert (channel.target, channel.variants) == ("released", None)
+    assert channel.agent.released_version == v2
+    event = channel.agent.release_events.first()
+    assert (event.version, event.approval_bypass) == (v2, "rollout")
+    assert event.note == f"Rollout {rollout.public_id} completed on {channel.name}"
     kinds = [e.kind for e in rollout.events.all()]
     assert kinds == ["started", "advanced", "completed"]
     weights = [

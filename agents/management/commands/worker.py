@@ -17,13 +17,15 @@ from django.db import connection
 from django_tasks_db.management.commands import db_worker
 
 from agents import services
+from agents.models import PendingPurge
 
 logger = logging.getLogger("agents.worker")
 
 
 class Sweeper(threading.Thread):
     """Sweeps once at start (a restarted worker picks up what its predecessor
-    left), then every JOB_SWEEP_SECONDS, with jitter so workers spread out."""
+    left), then every JOB_SWEEP_SECONDS, with jitter so workers spread out; each
+    sweep also purges the cache entries writes could not refresh."""
 
     def __init__(self, interval: float) -> None:
         super().__init__(name="job-sweeper", daemon=True)
@@ -35,6 +37,7 @@ class Sweeper(threading.Thread):
             try:
                 for line in services.recover_stalled_jobs():
                     logger.warning("recovered: %s", line)
+                PendingPurge.objects.flush()  # writes that could not reach Redis
             except Exception:
                 logger.exception("the job sweep failed; it runs again shortly")
             finally:
