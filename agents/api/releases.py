@@ -84,9 +84,7 @@ def delete_label(request, agent_id: str, name: str, break_glass: str | None = No
     approvals, only for a superuser's `break_glass` reason (409 `approval_required`)."""
     principal = require(request, EDIT_DRAFT, RELEASE)
     agent = selectors.versioned_for_page(agent_id)
-    services.delete_label(
-        agent=agent, name=name, user=principal.user, break_glass=break_glass
-    )
+    services.delete_label(agent=agent, name=name, user=principal.user, break_glass=break_glass)
     return HttpResponse(status=204)
 
 

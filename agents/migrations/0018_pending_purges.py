@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agents', '0017_schedule_cancellation'),
+        ("agents", "0017_schedule_cancellation"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingPurge',
+            name="PendingPurge",
             fields=[
-                ('key', models.CharField(max_length=250, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("key", models.CharField(max_length=250, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'pending cache purge',
+                "verbose_name": "pending cache purge",
             },
         ),
     ]

@@ -66,3 +66,6 @@ class PendingPurge(models.Model):
 
     class Meta:
         verbose_name = "pending cache purge"
+
+    def __str__(self) -> str:
+        return self.key

@@ -37,10 +37,10 @@ from agents.models import (
 )
 from agents.selectors.labels import label_target
 from agents.selectors.rollouts import rollouts_in_flight, step_arms
+from agents.services import gate
 from agents.services.base import User, actor, debounced
 from agents.services.channels import update_channel
 from agents.services.conversations import conversation_ended
-from agents.services import gate
 from agents.services.gate import can_release
 from agents.services.releases import move_pointer
 

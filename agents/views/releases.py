@@ -17,8 +17,8 @@ from agents.domain import moments
 from agents.domain.diff import diff as diff_documents
 from agents.domain.exceptions import AgentConsoleError, ApprovalRequired
 from agents.models import RELEASED
-from agents.selectors import gate
 from agents.permissions import EDIT_DRAFT, RELEASE, VIEW_AGENT, Abilities, require
+from agents.selectors import gate
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
 from agents.views.htmx import (

@@ -59,7 +59,7 @@ def refused(response, agent, before, code="approval_required"):
 
 
 def test_every_walk_around_is_refused(guarded, releaser, make_api):
-    agent, (v1, v2, _v3), main, follower = guarded
+    agent, (_v1, v2, _v3), main, follower = guarded
     pid, before = agent.public_id, served(agent)
     # 1. A protected label can be neither deleted, unprotected nor re-created
     #    protected at a version never approved.
@@ -106,7 +106,7 @@ def test_every_walk_around_is_refused(guarded, releaser, make_api):
 
 
 def test_what_a_releaser_may_do_alone(guarded, releaser, make_version, user):
-    agent, (v1, v2, _v3), main, follower = guarded
+    agent, (_v1, _v2, _v3), main, follower = guarded
     pid = agent.public_id
     # Pinning a channel to what is released, or to a version that served before.
     assert (
@@ -125,7 +125,7 @@ def test_what_a_releaser_may_do_alone(guarded, releaser, make_version, user):
 
 
 def test_requests_carry_label_moves_rollouts_and_raised_rules(guarded, api, releaser, reviewer):
-    agent, (v1, v2, _v3), main, follower = guarded
+    agent, (_v1, v2, _v3), main, _follower = guarded
     pid = agent.public_id
     # A followed label moves through an approved request.
     asked = api.post(f"/agents/{pid}/release-requests", {"version": 2, "label": "staging"})
