@@ -1,14 +1,14 @@
 """`make bench`: run the benchmarks and print a Markdown report.
 
 `python -m bench [name ...]` runs only the named ones (agent_page, diff, revisions,
-rollouts, webhooks, api_hot_path).
+rollouts, webhooks, bundles, api_hot_path).
 """
 
 from __future__ import annotations
 
 import sys
 
-from bench import agent_page, api_hot_path, diff, revisions, rollouts, webhooks
+from bench import agent_page, api_hot_path, bundles, diff, revisions, rollouts, webhooks
 from bench.harness import django_database, machine
 
 IN_PROCESS = {
@@ -17,6 +17,7 @@ IN_PROCESS = {
     "revisions": revisions,
     "rollouts": rollouts,
     "webhooks": webhooks,
+    "bundles": bundles,
 }  # share one throwaway test database
 SERVED = {"api_hot_path": api_hot_path}  # start their own servers and databases
 

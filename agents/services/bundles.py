@@ -3,21 +3,24 @@ its labels where they were; all or nothing."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from agents.domain import documents
 from agents.domain.bundles import check_bundle
-from agents.domain.exceptions import InvalidInput
-from agents.models import RELEASED, Agent, Draft, Label, PublishedVersion
+from agents.domain.exceptions import ConfigInvalid, InvalidInput
+from agents.domain.text import clean_metadata
+from agents.models import RELEASED, Agent, Draft, Label, PromptUse, PublishedVersion
 from agents.services.agents import create_agent
-from agents.services.base import User
+from agents.services.base import User, actor
 from agents.services.drafts import update_draft
 from agents.services.labels import move_label
+from agents.services.prompt_links import check_links, prompt_uses
 from agents.services.releases import release_version
-from agents.services.versions import save_version
 
 CREATE_PERMISSION = "agents.add_agent"  # agents.permissions.CREATE_AGENT
 EDIT_PERMISSION = "agents.edit_draft"  # agents.permissions.EDIT_DRAFT
@@ -42,12 +45,7 @@ def import_bundle(*, bundle: Any, user: User) -> Agent:
             agent = create_agent(user=user, config=first, **cleaned["agent"])
         except InvalidInput as exc:
             raise InvalidInput(_under("agent", exc)) from None
-        saved = []
-        for index, version in enumerate(cleaned["versions"]):
-            try:
-                saved.append(_save(agent, version, user))
-            except InvalidInput as exc:
-                raise InvalidInput(_under(f"versions[{index}]", exc)) from None
+        saved = _save_all(agent, cleaned["versions"], user)
         _move_labels(agent, cleaned["labels"], saved, user)
         update_draft(agent=agent, config=cleaned["draft"], user=user)
     return agent
@@ -99,9 +97,9 @@ def sync_bundle(*, bundle: Any, user: User) -> Synced:
                     }
                 ]
             )
-        for version in wanted[len(saved) :]:
-            saved.append(_save(agent, version, user))
-            changes.append(f"saved {saved[-1].label}")
+        for version in _save_all(agent, wanted[len(saved) :], user, first_index=len(saved)):
+            saved.append(version)
+            changes.append(f"saved {version.label}")
         changes += _move_labels(agent, cleaned["labels"], saved, user)
         before = Draft.objects.values_list("revision", flat=True).get(agent=agent)
         draft = update_draft(agent=agent, config=cleaned["draft"], user=user)
@@ -110,16 +108,53 @@ def sync_bundle(*, bundle: Any, user: User) -> Synced:
     return Synced(agent=agent, created=False, changes=changes)
 
 
-def _save(agent: Agent, version: dict[str, Any], user: User) -> PublishedVersion:
-    """A bundle's version saved in order: its configuration into the draft, then saved
-    (so its number and content hash are the bundle's)."""
-    update_draft(agent=agent, config=version["config"], user=user)
-    return save_version(
-        agent=agent,
-        name=version.get("name") or "",
-        description=version.get("description") or "",
-        user=user,
-    )
+def _save_all(
+    agent: Agent, versions: list[dict[str, Any]], user: User, *, first_index: int = 0
+) -> list[PublishedVersion]:
+    """A bundle's versions appended in order, so their numbers and content hashes are
+    the bundle's: one insert a version (each names the one before as its parent),
+    prompt links checked once per distinct set of links and indexed in one insert.
+    Thousands of versions take seconds (bench: `python -m bench bundles`). The draft
+    is the caller's to write, once, after them."""
+    locked = Agent.objects.select_for_update(no_key=True).get(pk=agent.pk)
+    latest = locked.versions.order_by("-number").first()
+    schema_version = documents.of(locked.kind).schema_version
+    checked: set[str] = set()
+    made: list[PublishedVersion] = []
+    uses: list[PromptUse] = []
+    for offset, version in enumerate(versions):
+        path = f"versions[{first_index + offset}]"
+        try:
+            meta = clean_metadata(version.get("name") or "", version.get("description") or "")
+        except InvalidInput as exc:
+            raise InvalidInput(_under(path, exc)) from None
+        config = version["config"]
+        if latest is not None and latest.content_hash == version["content_hash"]:
+            raise InvalidInput(
+                [{"path": f"{path}.content_hash", "message": f"the same as {latest.label}"}]
+            )
+        links = config.get("prompt_links") or []
+        if links and (key := json.dumps(links, sort_keys=True)) not in checked:
+            try:
+                check_links(config)
+            except ConfigInvalid as exc:
+                raise InvalidInput(_under(f"{path}.config", exc)) from None
+            checked.add(key)
+        latest = PublishedVersion.objects.create(
+            agent=locked,
+            number=(latest.number if latest else 0) + 1,
+            name=meta["name"],
+            description=meta["description"],
+            created_by=actor(user),
+            config=config,
+            content_hash=version["content_hash"],
+            schema_version=schema_version,
+            parent=latest,
+        )
+        made.append(latest)
+        uses += prompt_uses(locked, latest, config)
+    PromptUse.objects.bulk_create(uses)
+    return made
 
 
 def _match(cleaned: dict[str, Any]) -> Agent | None:

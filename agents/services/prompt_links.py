@@ -79,17 +79,24 @@ def check_links(document: dict[str, Any]) -> None:
 def record_uses(agent: Agent, version: PublishedVersion | None, document: dict[str, Any]) -> None:
     """Index the links of the agent's draft (version None: replacing the draft's rows)
     or of a version just saved. Call inside the write's transaction."""
-    links = document.get("prompt_links") or []
     if version is None:
         PromptUse.objects.filter(agent=agent, version__isnull=True).delete()
+    PromptUse.objects.bulk_create(prompt_uses(agent, version, document))
+
+
+def prompt_uses(
+    agent: Agent, version: PublishedVersion | None, document: dict[str, Any]
+) -> list[PromptUse]:
+    """The index rows of a document's links, unsaved (none without links)."""
+    links = document.get("prompt_links") or []
     if not links:
-        return
+        return []
     prompts = dict(
         Agent.objects.prompts()
         .filter(public_id__in={link["prompt"] for link in links})
         .values_list("public_id", "pk")
     )
-    PromptUse.objects.bulk_create(
+    return [
         PromptUse(
             prompt_id=prompts[link["prompt"]],
             agent=agent,
@@ -100,7 +107,7 @@ def record_uses(agent: Agent, version: PublishedVersion | None, document: dict[s
         )
         for link in links
         if link["prompt"] in prompts
-    )
+    ]
 
 
 def check_followers(prompt: Agent, version: PublishedVersion) -> None:
