@@ -8,7 +8,8 @@ optional default:
     {"text": "Hello {{customer_name}}, …",
      "variables": [{"name": "customer_name", "type": "string", "default": "there"}]}
 
-Every `{{name}}` in the text must be declared. An agent links a prompt with
+A `{{name}}` the variables do not declare is declared as it is read: a string
+without a default (declared ones keep their types). An agent links a prompt with
 values for its variables (`prompt_links[i].variables`); a value must have the
 declared type, and a variable without a default needs one. Both are checked when
 the link is written and when the text is rendered.
@@ -34,6 +35,7 @@ from agents.domain.exceptions import ConfigInvalid
 
 SCHEMA_VERSION = 1
 TEXT_MAX = 100_000
+MAX_VARIABLES = 50
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]{0,63})\s*\}\}")
 VariableType = Literal["string", "number", "boolean"]
 Value = str | int | float | bool
@@ -66,7 +68,7 @@ class Variable(Section):
 
 class PromptDocument(Section):
     text: Annotated[Text, Field(max_length=TEXT_MAX)] = ""
-    variables: list[Variable] = Field(default_factory=list, max_length=50)
+    variables: list[Variable] = Field(default_factory=list, max_length=MAX_VARIABLES)
 
     @field_validator("variables")
     @classmethod
@@ -95,11 +97,13 @@ def normalize(raw: Any) -> dict[str, Any]:
         raise ConfigInvalid(error_messages(exc)) from None
     declared = {variable["name"] for variable in document["variables"]}
     missing = [name for name in placeholders(document["text"]) if name not in declared]
-    if missing:
-        names = ", ".join("{{" + name + "}}" for name in missing)
+    if len(declared) + len(missing) > MAX_VARIABLES:
         raise ConfigInvalid(
-            [{"path": "text", "message": f"uses {names}: declare each in variables"}]
+            [{"path": "text", "message": f"uses more than {MAX_VARIABLES} variables"}]
         )
+    # A placeholder the variables do not declare is a string without a default
+    # (as Langfuse and PromptLayer read it); declared ones keep their types.
+    document["variables"] += [{"name": name, "type": "string", "default": None} for name in missing]
     if len(canonical_json(document)) > MAX_DOCUMENT_BYTES:
         raise ConfigInvalid(
             [{"path": "", "message": f"the prompt exceeds {MAX_DOCUMENT_BYTES} bytes"}]

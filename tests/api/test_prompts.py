@@ -56,10 +56,9 @@ def test_a_prompt_has_a_draft_versions_and_a_release(api, prompt):
 
 
 def test_bad_prompts_and_bad_links_are_422_by_path(api, prompt, agent):
-    body = {"name": "Bad", "text": "Hi {{who}}"}
-    assert (
-        error(api.post("/prompts", body), 422, "validation_error")["details"][0]["path"] == "text"
-    )
+    body = {"name": "Bad", "text": "Hi {{who}}", "variables": [{"name": "who", "type": "list"}]}
+    found = error(api.post("/prompts", body), 422, "validation_error")
+    assert found["details"][0]["path"] == "variables[0].type"
     bad = {"text": "x", "variables": [{"name": "n", "type": "number", "default": "two"}]}
     error(api.put(f"/prompts/{prompt}/draft", bad), 422, "validation_error")
     links = [{"prompt": prompt, "variables": {"company": 3}}]

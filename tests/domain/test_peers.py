@@ -78,3 +78,24 @@ def test_any_value_of_the_wrong_kind_is_refused_by_path_never_a_crash(name, sour
                 pass
     assert tried > 500
     assert unnamed == []
+
+
+def test_a_vapi_end_call_tool_keeps_its_own_name():
+    """The assistant's prompt says "trigger `end_call_tool`": the tool keeps that name."""
+    assistant = {
+        "model": {
+            "messages": [{"role": "system", "content": "When done, trigger end_call_tool."}],
+            "tools": [
+                {
+                    "type": "endCall",
+                    "function": {"name": "end_call_tool", "description": "Hang up politely."},
+                },
+                {"type": "endCall"},
+            ],
+        }
+    }
+    tools = peers.read("vapi", assistant).config["tools"]
+    assert [(t["name"], t["type"], t["description"]) for t in tools] == [
+        ("end_call_tool", "end_call", "Hang up politely."),
+        ("end_call", "end_call", "End the call."),
+    ]

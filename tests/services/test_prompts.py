@@ -56,7 +56,7 @@ def test_a_prompt_is_versioned_by_the_same_core(prompt, user):
 @pytest.mark.parametrize(
     ("document", "path"),
     [
-        ({"text": "Hi {{name}}"}, "text"),
+        ({"text": " ".join("{{v%d}}" % n for n in range(51))}, "text"),
         ({"variables": [{"name": "n", "type": "number", "default": "two"}]}, "variables[0]"),
         ({"variables": [{"name": "n"}, {"name": "n"}]}, "variables"),
         ({"text": "x", "llm": {}}, "llm"),
@@ -68,6 +68,18 @@ def test_a_bad_prompt_is_refused_by_path_and_nothing_changes(prompt, user, docum
     assert path in {problem["path"] for problem in info.value.errors}
     prompt.draft.refresh_from_db()
     assert prompt.draft.revision == 1
+
+
+def test_a_placeholder_not_declared_is_a_string_without_default(prompt, user):
+    draft = services.update_draft(
+        agent=prompt,
+        config={"text": "Hi {{name}}, {{count}}", "variables": [{"name": "count", "type": "number"}]},
+        user=user,
+    )
+    assert draft.config["variables"] == [
+        {"name": "count", "type": "number", "default": None},
+        {"name": "name", "type": "string", "default": None},
+    ]
 
 
 def test_links_are_checked_against_the_library(agent, prompt, user):

@@ -192,3 +192,21 @@ def test_the_channel_routing_history_names_each_weight_change(line, user):
         f"Rollout {rollout.public_id} running: released 50% · v2 50%",
         f"Rollout {rollout.public_id} aborted: released only",
     ]
+
+
+def test_a_rollout_whose_baseline_label_is_gone_can_still_be_aborted(line, user):
+    """Labels a channel follows cannot be deleted any more; one deleted before that
+    rule (or by hand in the database) must not trap the channel in the rollout."""
+    channel, v1, v2 = line
+    agent = channel.agent
+    services.move_label(agent=agent, name="stable", version=v1, user=user)
+    services.update_channel(channel=channel, user=user, target={"label": "stable"})
+    rollout = start(channel, v2, user)
+    agent.labels.filter(name="stable").delete()  # around the services
+    aborted = services.abort_rollout(rollout=rollout, user=user, reason="baseline gone")
+    assert aborted.status == "aborted"
+    channel.refresh_from_db()
+    assert (channel.target, channel.variants) == ("released", None)
+    reason = channel.history.first().history_change_reason
+    assert "released only (stable no longer exists)" in reason
+    services.update_channel(channel=channel, user=user, target={"version": 1})

@@ -61,11 +61,18 @@ def test_the_prompt_editor_is_derived_from_its_schema(client, user, prompt):
     assert response.status_code == 200
     prompt.draft.refresh_from_db()
     assert prompt.draft.config["variables"][1] == {"name": "count", "type": "number", "default": 3}
-    bad = {**form, "revision": "2", "text": "Hi {{nobody}}"}
-    page = client.post(url, bad, **HTMX).content.decode()
-    assert "declare each in variables" in page
+    # A placeholder not declared is declared as it is read: a string without a default.
+    page = client.get(reverse("agents:prompt", args=[prompt.public_id])).content.decode()
+    assert "is added as a string variable without a default" in page
+    undeclared = {**form, "revision": "2", "text": "Hi {{nobody}}, {{count}} times."}
+    assert client.post(url, undeclared, **HTMX).status_code == 200
     prompt.draft.refresh_from_db()
-    assert prompt.draft.revision == 2
+    assert prompt.draft.revision == 3
+    assert prompt.draft.config["variables"][2] == {
+        "name": "nobody",
+        "type": "string",
+        "default": None,
+    }
 
 
 def test_the_release_dialog_lists_what_changes(client, user, prompt, agent):

@@ -83,7 +83,10 @@ def _tools(src: Source) -> list[dict[str, Any]]:
         kind = tool.get("type") if isinstance(tool, dict) else None
         if kind == "endCall":
             src.get(f"{at}.type")
-            tools.append({"name": "end_call", "type": "end_call", "description": "End the call."})
+            # The tool's own function name, which the assistant's prompt may name.
+            name = identifier(src.get(f"{at}.function.name") or "end_call", "end_call")
+            description = str(src.get(f"{at}.function.description", "") or "End the call.")
+            tools.append({"name": name, "type": "end_call", "description": description[:2_000]})
         elif kind == "transferCall":
             src.get(f"{at}.type")
             tools.append(_transfer(src, at))
