@@ -66,6 +66,8 @@ class Change:
     old: Any = None
     new: Any = None
     lines: list[Line] | None = None  # text changes: side-by-side rows
+    # A short one-line text change: (old, new) with the changed words marked.
+    words: tuple[tuple[Segment, ...], tuple[Segment, ...]] | None = None
 
     @property
     def section(self) -> str:
@@ -138,6 +140,9 @@ def _walk(old: Any, new: Any, path: str, schema_path: str, out: list[Change], bu
         return
     if isinstance(old, str) and isinstance(new, str) and _is_long_text(old, new):
         out.append(Change(path, "changed", old=old, new=new, lines=text_lines(old, new, budget)))
+        return
+    if isinstance(old, str) and isinstance(new, str):
+        out.append(Change(path, "changed", old=old, new=new, words=_intraline(old, new, budget)))
         return
     out.append(Change(path, "changed", old=old, new=new))
 

@@ -143,6 +143,21 @@ def _claim(delivery_id: int, now: datetime) -> Delivery | str:
     )
     if not claimed:
         return "claimed by another worker"
+    if found.lease_until is not None and found.attempts:
+        # The lease ran out with no try recorded: its worker stopped mid-send. The
+        # receiver may have had it (this is at-least-once); the log says so.
+        DeliveryAttempt.objects.bulk_create(
+            [
+                DeliveryAttempt(
+                    delivery=found,
+                    number=found.attempts,
+                    at=found.lease_until - LEASE,
+                    error="interrupted: the worker stopped before the answer was recorded "
+                    "(the receiver may have had it); sent again",
+                )
+            ],
+            ignore_conflicts=True,
+        )
     found.attempts += 1
     return found
 

@@ -187,6 +187,9 @@ def test_a_worker_killed_mid_send_is_recovered_by_the_sweep(agent, user, hook, r
     delivery.refresh_from_db()
     assert delivery.status == "delivered"
     assert delivery.attempts == 2
+    tries = list(delivery.tries.order_by("number"))
+    assert [(t.number, t.response_code) for t in tries] == [(1, None), (2, 200)]
+    assert tries[0].error.startswith("interrupted")
 
 
 def test_test_events_and_redeliveries(user, hook, receiver):

@@ -262,3 +262,11 @@ def test_a_label_with_dashes_is_compared_by_its_address(client_in, agent, versio
     response = client_in.get(compare_url(agent, "xss-lbl", "draft"))
     assert response.status_code == 200
     assert "xss-lbl (v1)" in response.content.decode()
+
+
+def test_a_short_one_line_change_marks_the_words_that_changed(client_in, agent, make_version):
+    make_version(agent, {"prompt": {"welcome_message": "Please move the call."}})
+    make_version(agent, {"prompt": {"welcome_message": "Please reschedule the call."}})
+    html = client_in.get(compare_url(agent, "1", "2")).content.decode()
+    assert '<pre>"Please <del>move</del> the call."</pre>' in html
+    assert '<pre>"Please <ins>reschedule</ins> the call."</pre>' in html
