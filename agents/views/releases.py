@@ -140,6 +140,7 @@ def release_request_page(request: HtmxHttpRequest, request_id: str) -> HttpRespo
         "stale": found.status in ("open", "approved") and selectors.is_stale(found),
         "can": can,
         "mine": found.requested_by_id == request.user.pk,
+        "need": max(gate.approvals_required(agent, found.label), 1),
         "schedules": list(
             selectors.scheduled_releases(agent, pending_only=True).filter(request=found)
         ),

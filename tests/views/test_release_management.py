@@ -199,3 +199,34 @@ def test_an_unreadable_browser_offset_is_an_error_beside_the_time(client, two, u
     assert response.status_code == 200
     assert "time zone is not readable" in response.content.decode()
     assert not ScheduledRelease.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_raised_rule_reopens_a_request_and_its_page_says_what_it_waits_for(
+    client, two, user, make_user
+):
+    services.update_agent(agent=two, user=user, approvals_required=1)
+    editor = make_user("Editor")
+    asked = services.request_release(agent=two, version=two.versions.get(number=2), user=editor)
+    services.approve_request(request=asked, user=make_user("Releaser"))
+    services.update_agent(agent=two, user=user, approvals_required=2)
+    page = login(client, user).get(reverse("agents:release-request", args=[asked.public_id]))
+    html = page.content.decode()
+    assert 'data-testid="approval-count">1 of 2<' in html
+    assert "the rule asks for 2" in html
+    assert reverse("agents:review-request", args=[asked.public_id, "approve"]) in html
+
+
+@pytest.mark.django_db
+def test_the_label_dialog_names_the_channels_following_and_offers_a_request(client, two, user):
+    v1 = two.versions.get(number=1)
+    services.move_label(agent=two, name="staging", version=v1, user=user)
+    services.create_channel(
+        name="EU line", kind="phone", agent=two, user=user, target={"label": "staging"}
+    )
+    services.update_agent(agent=two, user=user, approvals_required=1)
+    url = reverse("agents:move-label", args=[two.public_id, 2])
+    html = login(client, user).post(url, {"name": "staging"}, **HTMX).content.decode()
+    assert "Followed by EU line" in html
+    assert "Request this move" in html
+    assert Label.objects.get(agent=two, name="staging").version == v1
