@@ -18,6 +18,7 @@ from agents.api.bundles import bundles
 from agents.api.channels import channels
 from agents.api.docs import Reference
 from agents.api.evals import agent_suites, runs, suites
+from agents.api.openapi import document_text_rules
 from agents.api.prompts import prompts
 from agents.api.releases import agent_releases, requests_router, schedules_router
 from agents.api.revisions import revisions
@@ -38,6 +39,11 @@ class StrictParser(Parser):
 
 
 class AgentConsoleAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return document_text_rules(
+            super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        )
+
     def get_openapi_operation_id(self, operation) -> str:
         """Operation ids as clients know them (`agents_api_release`,
         `agents_api_evals_get_run`), wherever the endpoint's code lives."""

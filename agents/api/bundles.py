@@ -54,6 +54,24 @@ class DraftImportQuery(Schema):
     "/{agent_id}/export",
     response={200: dict[str, Any], **ERRORS_READ},
     summary="The agent as a bundle: metadata, draft, versions, labels, release log",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The bundle as JSON; with `format=yaml`, the same bundle as "
+                "a YAML document (`application/yaml; charset=utf-8`).",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "additionalProperties": True,
+                            "title": "Response",
+                            "type": "object",
+                        }
+                    },
+                    "application/yaml": {"schema": {"type": "string"}},
+                },
+            }
+        }
+    },
 )
 def export(request, agent_id: str, format: Literal["json", "yaml"] = "json"):
     """`?format=yaml` gives the same bundle as YAML (keys in bundle order, multi-line

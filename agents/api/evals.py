@@ -20,6 +20,7 @@ from agents.api.idempotency import idempotent
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut, Name, Paging
 from agents.api.shapes import username
 from agents.domain.checks import CheckType, Role
+from agents.domain.json_input import WholeInt
 from agents.models import EvalCase, EvalResult, EvalRun, EvalSuite
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT
 
@@ -119,7 +120,9 @@ class SuiteList(Schema):
 
 class RunIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
-    target: int | str = Field("draft", description="`draft`, `released`, a version number or `v3`.")
+    target: WholeInt | str = Field(
+        "draft", description="`draft`, `released`, a version number or `v3`."
+    )
 
 
 class CheckResultOut(Schema):

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from agents.api.schemas import DraftInfo, ReleaseOut, VersionSummary
+from agents.domain.json_input import whole_int
 
 VariableType = Literal["string", "number", "boolean"]
 
@@ -50,7 +51,7 @@ class PromptPatch(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = None
-    approvals_required: int | None = Field(None, ge=0, le=2)
+    approvals_required: whole_int(ge=0, le=2) | None = None
 
 
 class PromptDraftIn(Schema):

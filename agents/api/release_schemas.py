@@ -8,6 +8,8 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from agents.domain.json_input import WholeInt
+
 
 class LabelOut(Schema):
     name: str
@@ -23,7 +25,7 @@ class LabelList(Schema):
 
 class LabelPut(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
-    version: int = Field(..., ge=1)
+    version: WholeInt = Field(..., ge=1)
     note: str = Field("", max_length=2000)
     protected: bool | None = Field(
         None, description="Make the label protected (or not): Releasers only."
@@ -39,7 +41,7 @@ class ReviewOut(Schema):
 
 class ReleaseRequestIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
-    version: int = Field(..., ge=1)
+    version: WholeInt = Field(..., ge=1)
     label: str = Field("released", max_length=32)
     note: str = Field("", max_length=2000)
 

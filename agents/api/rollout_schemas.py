@@ -8,6 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from agents.domain.json_input import WholeInt
 from agents.domain.routing import LabelTargetIO, TargetIO, VersionTargetIO
 
 Metric = Literal["completion_rate", "automation_rate", "transfer_rate", "failure_rate"]
@@ -23,9 +24,9 @@ class RolloutIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
     # A label is read once, when the rollout starts: the rollout ramps up that version.
     candidate: VersionTargetIO | LabelTargetIO
-    steps: list[int] = Field([5, 25, 50, 100], min_length=1, max_length=20)
-    min_conversations: int = Field(200, ge=1, le=1_000_000)
-    min_minutes: int = Field(30, ge=0, le=43_200)
+    steps: list[WholeInt] = Field([5, 25, 50, 100], min_length=1, max_length=20)
+    min_conversations: WholeInt = Field(200, ge=1, le=1_000_000)
+    min_minutes: WholeInt = Field(30, ge=0, le=43_200)
     guard: GuardIO = Field(default_factory=GuardIO)
 
 

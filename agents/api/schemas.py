@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict, model_validator
 
+from agents.domain.json_input import WholeInt, whole_int
 from agents.domain.routing import TargetIO, VariantIO
 
 # What a configuration resolved to: a version number, "draft", or a revision ("r12").
@@ -80,8 +81,8 @@ class AgentPatch(Schema):
     require_passing_eval: bool | None = Field(
         None, description="The release gate; changing it needs the Releaser role."
     )
-    approvals_required: int | None = Field(
-        None, ge=0, le=2, description="0, 1 or 2 approvals per release (Releaser role)."
+    approvals_required: whole_int(ge=0, le=2) | None = Field(
+        None, description="0, 1 or 2 approvals per release (Releaser role)."
     )
 
 
@@ -152,12 +153,12 @@ class VersionCreate(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
     name: str = Name
     description: str = ""
-    expected_draft_revision: int | None = None
+    expected_draft_revision: WholeInt | None = None
 
 
 class ReleaseIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
-    version: int = Field(..., ge=1)
+    version: WholeInt = Field(..., ge=1)
     note: str = Field("", max_length=2000)
     gate_override_note: str | None = Field(
         None,
@@ -191,8 +192,10 @@ class ReleaseEventOut(Schema):
     gate_override_note: str
     label: str = Field("released", description="The pointer that moved: released or a label.")
     request: str | None = Field(None, description="The approved release request (rr_…).")
-    approval_bypass: Literal["", "undo", "break_glass"] = Field(
-        "", description="A recorded exception to the approval rule, if one was used."
+    approval_bypass: Literal["", "undo", "break_glass", "rollout"] = Field(
+        "",
+        description="A recorded exception to the approval rule, if one was used: "
+        "`rollout` when a completing rollout moved the pointer to its candidate.",
     )
     break_glass_note: str = ""
 
@@ -211,9 +214,9 @@ class RestoreIn(Schema):
     """Restore a version (`version`) or a draft revision (`revision`): exactly one."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
-    version: int | None = Field(None, ge=1)
-    revision: int | None = Field(None, ge=1)
-    expected_draft_revision: int | None = None
+    version: whole_int(ge=1) | None = None
+    revision: whole_int(ge=1) | None = None
+    expected_draft_revision: WholeInt | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> RestoreIn:

@@ -20,7 +20,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
 
 from agents.domain.config import error_path
 from agents.domain.exceptions import InvalidInput
@@ -132,3 +134,21 @@ def check(document: Any) -> Any:
     if problems:
         raise InvalidInput(sorted(problems, key=lambda p: p["path"]))
     return document
+
+
+def _whole(value: Any) -> Any:
+    """`2.0` read as `2`: JSON has one kind of number, and JSON Schema's integers
+    include the ones written with a fraction of zero (what some clients send)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    return value
+
+
+# An integer of a request body: `2` or `2.0` (never `true` or `"2"`).
+WholeInt = Annotated[int, BeforeValidator(_whole)]
+
+
+def whole_int(**constraints: Any) -> Any:
+    """WholeInt with bounds (`ge=`, `le=`) that the JSON Schema states also where the
+    field is optional (bounds given after the validator would not show there)."""
+    return Annotated[int, Field(**constraints), BeforeValidator(_whole)]

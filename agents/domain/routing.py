@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from agents.domain import references
 from agents.domain.config import error_path
 from agents.domain.exceptions import InvalidInput
+from agents.domain.json_input import WholeInt
 
 # The wire form of a target and a variant. The API documents these very
 # models, so their names are the OpenAPI components clients already know.
@@ -31,7 +32,7 @@ from agents.domain.exceptions import InvalidInput
 
 class VersionTargetIO(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    version: int = Field(..., ge=1)
+    version: WholeInt = Field(..., ge=1)
 
 
 class LabelTargetIO(BaseModel):
@@ -54,7 +55,7 @@ TargetIO = Literal["released", "draft"] | VersionTargetIO | LabelTargetIO
 class VariantIO(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     target: TargetIO
-    weight: int = Field(..., ge=1, le=100)
+    weight: WholeInt = Field(..., ge=1, le=100)
 
 
 class Routing(BaseModel):

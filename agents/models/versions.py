@@ -76,7 +76,8 @@ class ReleaseEvent(ImmutableModel):
         "ReleaseRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     break_glass_note = models.TextField(blank=True)
-    approval_bypass = models.CharField(max_length=12, blank=True)  # "", "undo", "break_glass"
+    # "", "undo", "break_glass", "rollout" (a completing rollout moved the pointer)
+    approval_bypass = models.CharField(max_length=12, blank=True)
 
     class Meta:
         ordering = ["-released_at", "-id"]

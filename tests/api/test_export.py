@@ -152,3 +152,10 @@ def test_yaml_aliases_are_refused_and_viewers_cannot_import(api, make_api, histo
         assert nested["message"].startswith("not readable as YAML")
     bundle = api.get(f"/agents/{history.public_id}/export").json()
     error(make_api("Viewer").post("/agents/import", bundle), 403, "permission_denied")
+
+
+def test_the_document_states_the_yaml_answer(client):
+    document = client.get("/api/v1/openapi.json").json()
+    answer = document["paths"]["/api/v1/agents/{agent_id}/export"]["get"]["responses"]["200"]
+    assert set(answer["content"]) == {"application/json", "application/yaml"}
+    assert answer["content"]["application/yaml"]["schema"] == {"type": "string"}

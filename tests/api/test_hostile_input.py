@@ -61,7 +61,7 @@ def test_json_bodies_need_a_json_content_type(api, released):
     [
         ("/release", {"version": True}),
         ("/release", {"version": "1"}),
-        ("/release", {"version": 1.0}),
+        ("/release", {"version": 1.5}),
         ("/restore", {"version": 1, "expected_draft_revision": False}),
         ("/restore", {"version": 1, "expected_draft_revision": "2"}),
         ("/versions", {"name": "x", "expected_draft_revision": True}),
@@ -71,6 +71,35 @@ def test_types_are_strict(api, released, path, body):
     before = Draft.objects.get(agent=released).revision
     error(api.post(f"/agents/{released.public_id}{path}", body), 422, "validation_error")
     assert Draft.objects.get(agent=released).revision == before
+
+
+def test_integers_written_with_a_zero_fraction_are_integers(api, released, make_version):
+    """JSON Schema's integers include `2.0`: the document promises them, so they are
+    taken (`true` and `"2"` still are not)."""
+    make_version(released)
+    pid = released.public_id
+    assert api.put(f"/agents/{pid}/labels/staging", {"version": 2.0}).status_code == 200
+    assert api.patch(f"/agents/{pid}", {"approvals_required": 0.0}).status_code == 200
+    restored = api.post(f"/agents/{pid}/restore", {"version": 1.0})
+    assert restored.status_code == 200, restored.content
+    channel = api.post("/channels", {"name": "Line", "kind": "web", "agent": pid})
+    started = api.post(
+        f"/channels/{channel.json()['id']}/rollouts",
+        {"candidate": {"version": 2.0}, "steps": [50.0, 100], "min_conversations": 10.0},
+    )
+    assert started.status_code == 201, started.content
+    assert started.json()["steps"] == [50, 100]
+
+
+def test_the_document_states_the_text_rules(client):
+    """Names, notes and comments refuse control characters; every request string NUL."""
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    name = schemas["AgentCreate"]["properties"]["name"]
+    assert name["pattern"] == "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+    url = schemas["WebhookIn"]["properties"]["url"]
+    assert url["pattern"] == "^[^\\x00]*$"
+    assert "pattern" not in schemas["AgentOut"]["properties"]["name"]  # answers are as stored
 
 
 @pytest.mark.parametrize("header", ['"²"', '"¹"', '"' + "9" * 5000 + '"', '"-1"', "false"])
