@@ -1,5 +1,7 @@
 """Importing bundles: thousands of versions append in bounded queries, in order."""
 
+import itertools
+
 import pytest
 
 from agents import services
@@ -16,7 +18,7 @@ def test_a_long_history_imports_with_two_queries_a_version(user, django_assert_m
         agent = services.import_bundle(bundle=_bundle(count), user=user)
     versions = list(agent.versions.order_by("number"))
     assert [v.number for v in versions] == list(range(1, count + 1))
-    assert all(v.parent_id == p.pk for p, v in zip(versions, versions[1:], strict=False))
+    assert all(v.parent_id == p.pk for p, v in itertools.pairwise(versions))
     agent.refresh_from_db()
     assert agent.released_version.number == count
     assert agent.draft.content_hash == versions[-1].content_hash

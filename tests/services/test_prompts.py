@@ -56,7 +56,7 @@ def test_a_prompt_is_versioned_by_the_same_core(prompt, user):
 @pytest.mark.parametrize(
     ("document", "path"),
     [
-        ({"text": " ".join("{{v%d}}" % n for n in range(51))}, "text"),
+        ({"text": " ".join("{{v" + str(n) + "}}" for n in range(51))}, "text"),
         ({"variables": [{"name": "n", "type": "number", "default": "two"}]}, "variables[0]"),
         ({"variables": [{"name": "n"}, {"name": "n"}]}, "variables"),
         ({"text": "x", "llm": {}}, "llm"),
@@ -73,7 +73,10 @@ def test_a_bad_prompt_is_refused_by_path_and_nothing_changes(prompt, user, docum
 def test_a_placeholder_not_declared_is_a_string_without_default(prompt, user):
     draft = services.update_draft(
         agent=prompt,
-        config={"text": "Hi {{name}}, {{count}}", "variables": [{"name": "count", "type": "number"}]},
+        config={
+            "text": "Hi {{name}}, {{count}}",
+            "variables": [{"name": "count", "type": "number"}],
+        },
         user=user,
     )
     assert draft.config["variables"] == [
