@@ -138,3 +138,28 @@ def test_a_second_identical_request_is_refused_in_the_dialog_naming_the_first(
     expect(dialog.get_by_role("alert")).to_contain_text(first.public_id)
     assert ReleaseRequest.objects.filter(agent=agent).count() == 1
     assert page.console_errors == []
+
+
+def test_a_label_a_channel_follows_moves_only_through_a_request(new_page, user, make_version):
+    agent = _agent_needing_approval(user, make_version)
+    v1 = agent.versions.get(number=1)
+    services.move_label(agent=agent, name="staging", version=v1, user=user)
+    services.create_channel(
+        name="EU line", kind="phone", agent=agent, user=user, target={"label": "staging"}
+    )
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    page.get_by_role("link", name="Label… for v2").click()
+    dialog = page.locator("#dialog")
+    dialog.get_by_label("Label").fill("staging")
+    dialog.get_by_label("Label").press("Tab")  # the preview redraws for the name
+    expect(dialog.get_by_test_id("label-followers")).to_contain_text("Followed by EU line")
+    dialog.get_by_role("button", name="Move label").click()
+    expect(dialog.locator(".form-error, .error").first).to_contain_text("needs 1 approval")
+    dialog.get_by_role("link", name="Request this move").click()
+    expect(dialog.get_by_role("heading", name="Request release of v2")).to_be_visible()
+    dialog.get_by_role("button", name="Request release").click()
+    expect(dialog).to_be_hidden()
+    asked = ReleaseRequest.objects.get()
+    assert (asked.label, asked.version.number) == ("staging", 2)
+    assert agent.labels.get(name="staging").version == v1
