@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.api.conftest import REDIS_URL, _redis_up
+from tests.api.conftest import REDIS_URL, require_redis
 from tests.servers import fetch_json, gunicorn, manage
 
 SETUP = textwrap.dedent(
@@ -40,10 +40,7 @@ RELEASE_V2 = (
 
 @pytest.fixture
 def node_env(tmp_path):
-    if not _redis_up():
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(f"REQUIRE_REDIS=1 but Redis is not reachable at {REDIS_URL}")
-        pytest.skip(f"needs Redis at {REDIS_URL}")
+    require_redis()
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",

@@ -4,12 +4,11 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.servers import fetch, free_port, manage
+from tests.servers import fetch, gunicorn, manage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,41 +35,13 @@ def production_env(tmp_path):
 def test_gunicorn_serves_the_app_and_whitenoise_its_static_files(production_env, tmp_path):
     manifest = tmp_path / "static" / "staticfiles.json"
     assert manifest.exists()
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "console.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],
-        cwd=ROOT,
-        env=production_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                status, _, body = fetch(f"{base}/admin/login/")
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("gunicorn did not start: " + server.stdout.read1().decode())
+    with gunicorn(production_env, probe="/admin/login/") as base:
+        status, _, body = fetch(f"{base}/admin/login/")
         assert status == 200
         assert b"Django administration" in body or b"Log in" in body
         status, headers, _ = fetch(f"{base}/static/admin/css/base.css")
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_https_settings_pass_the_deploy_check(production_env):
