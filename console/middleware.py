@@ -153,12 +153,21 @@ def _read_json_body(request: HttpRequest) -> None:
             request.json_body = json_input.loads(json.dumps(data, allow_nan=True))
         except (ValueError, TypeError) as exc:
             raise json_input.MalformedJSON(str(exc)) from None
+        _an_object(request.json_body)
         return
     if content_type not in JSON_TYPES:
         raise json_input.MalformedJSON(
             f"Send the body as JSON with Content-Type: application/json (got {content_type!r})."
         )
     request.json_body = json_input.loads(request.body)
+    _an_object(request.json_body)
+
+
+def _an_object(body) -> None:
+    """Every body the API takes is an object; a list would otherwise be read as an
+    object with none of its (optional) fields set."""
+    if not isinstance(body, dict):
+        raise InvalidInput([{"path": "", "message": "the body must be a JSON object"}])
 
 
 def _bad_request(api: bool, message: str) -> HttpResponse:

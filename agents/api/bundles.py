@@ -67,7 +67,13 @@ class DraftImportQuery(Schema):
                             "type": "object",
                         }
                     },
-                    "application/yaml": {"schema": {"type": "string"}},
+                    "application/yaml": {
+                        "schema": {
+                            "additionalProperties": True,
+                            "description": "The same bundle, as a YAML document.",
+                            "type": "object",
+                        }
+                    },
                 },
             }
         }

@@ -18,6 +18,7 @@ from agents.api.schemas import (
     ChannelList,
     ChannelOut,
     ChannelPatch,
+    ErrorOut,
     Paging,
 )
 from agents.api.shapes import channel_out
@@ -41,7 +42,9 @@ def list_channels(
     return page(request, rows, paging, channel_out)
 
 
-@channels.post("", response={201: ChannelOut, **ERRORS_WRITE}, summary="Create a channel")
+@channels.post(
+    "", response={201: ChannelOut, 409: ErrorOut, **ERRORS_WRITE}, summary="Create a channel"
+)
 def create_channel(request, payload: ChannelIn):
     """A pinned version must belong to the channel's agent; variant weights sum to 100."""
     principal = require(request, MANAGE_CHANNELS)
@@ -59,7 +62,7 @@ def get_channel(request, channel_id: str):
 
 @channels.patch(
     "/{channel_id}",
-    response={200: ChannelOut, **ERRORS_WRITE},
+    response={200: ChannelOut, 409: ErrorOut, **ERRORS_WRITE},
     summary="Rename, repoint or re-split a channel",
 )
 def patch_channel(request, channel_id: str, payload: ChannelPatch):

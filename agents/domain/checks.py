@@ -13,6 +13,7 @@ checks on the model's reply to it:
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol, get_args
 
@@ -23,6 +24,7 @@ from agents.domain.text import clean_text
 # The grammar of a case, shared with the API's schemas (which only shape it;
 # `clean_case` below is the one validation).
 Role = Literal["user", "assistant"]
+MAX_LATENCY_MS = 3_600_000
 CheckType = Literal["contains", "not_contains", "regex", "output_schema", "latency_ms"]
 CHECK_TYPES: dict[CheckType, str] = {
     "contains": "Reply contains",
@@ -100,9 +102,19 @@ def clean_checks(value: Any, problems: list[dict[str, str]]) -> list[dict[str, A
             except patterns.PatternError as exc:
                 problems.append({"path": f"{path}.value", "message": f"not a valid regex: {exc}"})
         elif kind == "latency_ms":
-            valid = isinstance(raw, int | float) and not isinstance(raw, bool) and raw > 0
+            valid = (
+                isinstance(raw, int | float)
+                and not isinstance(raw, bool)
+                and math.isfinite(raw)
+                and 0 < raw <= MAX_LATENCY_MS
+            )
             if not valid:
-                problems.append({"path": f"{path}.value", "message": "must be a number above 0"})
+                problems.append(
+                    {
+                        "path": f"{path}.value",
+                        "message": "must be a number of ms above 0, at most 1 hour",
+                    }
+                )
             value_out = raw
         else:  # output_schema: the version's own schema decides; no value
             if raw not in (None, True):

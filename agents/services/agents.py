@@ -22,8 +22,8 @@ from agents.services.base import (
     actor,
     record,
 )
+from agents.services.gate import can_release
 from agents.services.prompt_links import check_links, record_uses
-from agents.services.releases import can_release
 from agents.services.revisions import write_revision
 
 

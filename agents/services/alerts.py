@@ -24,7 +24,7 @@ from agents.models import Alert, ReleaseEvent
 from agents.selectors.alerts import release_arms, releases_to_watch
 from agents.services.base import User, actor, debounced
 from agents.services.conversations import conversation_ended
-from agents.services.releases import can_release
+from agents.services.gate import can_release
 
 REGRESSION_METRIC = "completion_rate"
 

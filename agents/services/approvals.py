@@ -24,8 +24,9 @@ from agents.models import (
 from agents.selectors import gate
 from agents.selectors.labels import is_stale, label_target
 from agents.services.base import User, actor, check_active, record
+from agents.services.gate import can_release
 from agents.services.labels import check_label_name
-from agents.services.releases import can_release, move_pointer
+from agents.services.releases import move_pointer
 
 EDIT_PERMISSION = "agents.edit_draft"
 Status = ReleaseRequest.Status

@@ -29,8 +29,6 @@ from agents.services.base import User, actor, check_active, record
 from agents.services.gate import can_release
 from agents.services.prompt_links import check_followers, check_links
 
-__all__ = ["can_release", "move_pointer", "release_version"]
-
 UNDO_PAST_THE_GATE = (
     "Rollback to a version that served production before: the gate does not block undoing "
     "a release."

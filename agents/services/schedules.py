@@ -17,8 +17,9 @@ from agents.domain.text import clean_text
 from agents.models import Agent, PublishedVersion, ReleaseRequest, ScheduledRelease
 from agents.selectors.releases import release_plan
 from agents.services.base import User, actor, check_active, record
+from agents.services.gate import can_release
 from agents.services.labels import check_label_name
-from agents.services.releases import can_release, move_pointer
+from agents.services.releases import move_pointer
 
 logger = logging.getLogger(__name__)
 Status = ScheduledRelease.Status

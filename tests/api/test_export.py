@@ -158,4 +158,4 @@ def test_the_document_states_the_yaml_answer(client):
     document = client.get("/api/v1/openapi.json").json()
     answer = document["paths"]["/api/v1/agents/{agent_id}/export"]["get"]["responses"]["200"]
     assert set(answer["content"]) == {"application/json", "application/yaml"}
-    assert answer["content"]["application/yaml"]["schema"] == {"type": "string"}
+    assert answer["content"]["application/yaml"]["schema"]["type"] == "object"

@@ -149,3 +149,12 @@ def test_a_channel_target_beyond_any_version_is_422(api, released):
 def test_a_query_parameter_given_twice_is_422(api):
     err = error(api.get("/agents?offset=1&offset=2"), 422, "validation_error")
     assert err["details"] == [{"path": "offset", "message": "given more than once"}]
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "[]", '"text"', "3", "null"])
+def test_a_body_that_is_no_object_is_422(api, released, body):
+    """A list was read as an object with none of its optional fields set (200)."""
+    pid = released.public_id
+    for path in (f"/agents/{pid}", f"/agents/{pid}/draft"):
+        found = error(api.call("PATCH", path, raw=body), 422, "validation_error")
+        assert found["details"] == [{"path": "", "message": "the body must be a JSON object"}]

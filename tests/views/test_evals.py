@@ -152,8 +152,23 @@ def test_a_bad_case_shows_the_error_by_its_field_and_saves_nothing(operator_clie
         **HTMX,
     ).content.decode()
     assert "not a valid regex" in page
-    assert "must be a number above 0" in page
+    assert "must be a number of ms above 0" in page
     assert "(unclosed" in page  # the input is kept
+    assert suite.cases.count() == 1
+
+
+@pytest.mark.parametrize("latency", ["nan", "inf", "-inf", "1e400", "99999999999"])
+def test_a_latency_that_is_no_finite_number_is_the_fields_error(
+    operator_client, agent, suite, latency
+):
+    """`nan` read as a number was stored as JSON no database accepts (a 500)."""
+    page = operator_client.post(
+        url("eval-case-new", agent, suite.public_id),
+        {"name": "slow", "messages": "Hi", "latency_ms": latency},
+        **HTMX,
+    )
+    assert page.status_code == 200
+    assert "must be a number of ms above 0" in page.content.decode()
     assert suite.cases.count() == 1
 
 
