@@ -33,14 +33,9 @@ class StrictParser(Parser):
     no NUL or lone surrogate, bounded depth); it has already parsed them."""
 
     def parse_body(self, request):
-        body = (
-            request.json_body if hasattr(request, "json_body") else json_input.loads(request.body)
-        )
-        if not isinstance(body, dict):
-            # Every body this API takes is an object; a list would otherwise be read
-            # as an object with none of its (optional) fields set.
-            raise InvalidInput([{"path": "", "message": "the body must be a JSON object"}])
-        return body
+        if hasattr(request, "json_body"):
+            return request.json_body
+        return json_input.loads(request.body)
 
 
 class AgentConsoleAPI(NinjaAPI):
