@@ -8,6 +8,8 @@ console, shape the response. Every error is `{"error": {"code", "message",
 
 from __future__ import annotations
 
+import inspect
+
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
@@ -38,6 +40,14 @@ class StrictParser(Parser):
         return json_input.loads(request.body)
 
 
+# The prompt endpoints named like the agents' (a prompt's draft, versions, release)
+# take their own prefix, so every operation id is unique.
+PROMPT_TWINS = frozenset(
+    {"get_draft", "put_draft", "patch_draft", "list_versions", "create_version", "get_version"}
+    | {"release", "restore"}
+)
+
+
 class AgentConsoleAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         return document_text_rules(
@@ -49,6 +59,11 @@ class AgentConsoleAPI(NinjaAPI):
         `agents_api_evals_get_run`), wherever the endpoint's code lives."""
         func = operation.view_func
         prefix = "agents_api_evals" if func.__module__ == "agents.api.evals" else "agents_api"
+        if (
+            inspect.unwrap(func).__module__ == "agents.api.prompts"
+            and func.__name__ in PROMPT_TWINS
+        ):
+            prefix = "agents_api_prompts"
         return f"{prefix}_{func.__name__}"
 
 

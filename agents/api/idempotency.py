@@ -54,6 +54,7 @@ def idempotent(handler):
         return result
 
     wrapper.__name__ = handler.__name__
+    wrapper.__wrapped__ = handler
     wrapper.__doc__ = handler.__doc__
     wrapper.__signature__ = inspect.signature(handler, eval_str=True)
     return wrapper

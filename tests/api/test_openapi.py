@@ -92,3 +92,17 @@ def test_the_api_conforms_to_its_schema_and_never_fails(case, token):
             schemathesis.checks.negative_data_rejection,
         ],
     )
+
+
+def test_every_operation_id_is_unique(openapi):
+    """Duplicates (the prompt endpoints named like the agents') made generated clients
+    and schemathesis's links pick the wrong operation."""
+    ids = [
+        operation["operationId"]
+        for path in openapi["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    ]
+    assert len(ids) == len(set(ids))
+    assert "agents_api_prompts_release" in ids
+    assert "agents_api_release" in ids

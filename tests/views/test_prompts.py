@@ -85,7 +85,7 @@ def test_the_release_dialog_lists_what_changes(client, user, prompt, agent):
     ).content.decode()
     assert 'data-testid="affected"' in dialog
     assert f"{agent.public_id}@draft" in dialog
-    assert "Be warmer." in dialog
+    assert "Be warm<ins>er</ins>." in dialog  # the changed letters marked
     agent_page = client.get(reverse("agents:detail", args=[agent.public_id])).content.decode()
     assert (
         f'<option value="{prompt.public_id}" selected>Brand voice ({prompt.public_id})</option>'
@@ -107,7 +107,7 @@ def test_compare_shows_the_linked_text_change_too(client, user, prompt, agent):
     ).content.decode()
     assert 'data-testid="linked-text-diff"' in page
     assert "Linked prompt text (resolved now)" in page
-    assert "warmer" in page
+    assert "warm<ins>er</ins>" in page
 
 
 def test_changing_a_links_prompt_redraws_the_editor_with_that_prompts_versions(
