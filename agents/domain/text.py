@@ -27,15 +27,15 @@ def clean_text(value: Any, *, path: str, required: bool, max_length: int | None)
         value = ""
     if not isinstance(value, str):
         raise InvalidInput([{"path": path, "message": "must be a string"}])
+    try:  # before stripping: a control character that strip() would drop is refused too
+        no_control_chars(value)
+    except ValueError as exc:
+        raise InvalidInput([{"path": path, "message": str(exc)}]) from None
     value = value.strip()
     if required and not value:
         raise InvalidInput([{"path": path, "message": "is required"}])
     if max_length is not None and len(value) > max_length:
         raise InvalidInput([{"path": path, "message": f"must be at most {max_length} characters"}])
-    try:
-        no_control_chars(value)
-    except ValueError as exc:
-        raise InvalidInput([{"path": path, "message": str(exc)}]) from None
     return value
 
 

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from agents.domain.exceptions import InvalidInput, InvalidState, SelfApproval, UnknownReference
@@ -136,14 +135,13 @@ def reopen_short_requests(agent: Agent, user: User) -> int:
     it asks now are open again (their history says why), awaiting the extra ones.
     Call inside the transaction that raises the rule; returns how many reopened."""
     need = max(gate.approvals_required(agent), 1)
-    short = (
-        ReleaseRequest.objects.select_for_update()
-        .filter(agent_id=agent.pk, status=Status.APPROVED)
-        .annotate(approvals=Count("reviews", filter=Q(reviews__verdict="approve")))
-        .filter(approvals__lt=need)
+    approved = ReleaseRequest.objects.select_for_update().filter(
+        agent_id=agent.pk, status=Status.APPROVED
     )
     reopened = 0
-    for found in short:
+    for found in approved:
+        if found.reviews.filter(verdict=ReleaseReview.Verdict.APPROVE).count() >= need:
+            continue
         found.status, found.decided_at = Status.OPEN, None
         record(found, user, f"Reopened: the agent now needs {need} approvals")
         found.save(update_fields=["status", "decided_at"])

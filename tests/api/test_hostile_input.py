@@ -158,3 +158,11 @@ def test_a_body_that_is_no_object_is_422(api, released, body):
     for path in (f"/agents/{pid}", f"/agents/{pid}/draft"):
         found = error(api.call("PATCH", path, raw=body), 422, "validation_error")
         assert found["details"] == [{"path": "", "message": "the body must be a JSON object"}]
+
+
+@pytest.mark.parametrize("name", ["\x0bSupport", "Support\x1f", "\x85Support"])
+def test_a_control_character_strip_would_drop_is_refused_too(api, name):
+    """The document says names hold no control character; one at either end was
+    stripped and accepted."""
+    found = error(api.post("/agents", {"name": name}), 422, "validation_error")
+    assert found["details"] == [{"path": "name", "message": "must not contain control characters"}]
