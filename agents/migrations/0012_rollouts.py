@@ -5,6 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import agents.models.alerts
 import agents.models.rollouts
 
 
@@ -34,7 +35,7 @@ class Migration(migrations.Migration):
                 (
                     "public_id",
                     models.CharField(
-                        default=agents.models.rollouts.new_alert_id,
+                        default=agents.models.alerts.new_alert_id,
                         editable=False,
                         max_length=16,
                         unique=True,

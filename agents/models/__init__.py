@@ -13,6 +13,7 @@ from agents.models.agents import (
     compute_status,
     new_agent_id,
 )
+from agents.models.alerts import Alert, new_alert_id
 from agents.models.base import (
     BoundConfiguration,
     ImmutableModel,
@@ -35,6 +36,7 @@ from agents.models.prompts import PromptUse
 from agents.models.releases import (
     RELEASED,
     Label,
+    ReleaseEvent,
     ReleaseRequest,
     ReleaseReview,
     ScheduledRelease,
@@ -42,16 +44,10 @@ from agents.models.releases import (
     new_schedule_id,
 )
 from agents.models.revisions import DraftRevision
-from agents.models.rollouts import (
-    Alert,
-    Rollout,
-    RolloutEvent,
-    new_alert_id,
-    new_rollout_id,
-)
+from agents.models.rollouts import Rollout, RolloutEvent, new_rollout_id
 from agents.models.runtime import PendingPurge
 from agents.models.tokens import ApiToken, IdempotencyRecord
-from agents.models.versions import ConfigSnapshot, PublishedVersion, ReleaseEvent
+from agents.models.versions import ConfigSnapshot, PublishedVersion
 from agents.models.webhooks import (
     EVENTS,
     TEST_EVENT,

@@ -1,5 +1,5 @@
-"""Release management: labels beside `released`, four-eyes release requests, and
-releases scheduled for a moment."""
+"""Releases: the release log (every move of `released` or a label), labels beside
+`released`, four-eyes release requests, and releases scheduled for a moment."""
 
 from __future__ import annotations
 
@@ -14,6 +14,56 @@ from agents.models.base import ImmutableModel, new_public_id, public_id_format
 from agents.models.versions import PublishedVersion
 
 RELEASED = "released"  # the built-in, protected label: Agent.released_version
+
+
+class ReleaseEvent(ImmutableModel):
+    """Append-only log of what was released, by whom and when."""
+
+    class Kind(models.TextChoices):
+        RELEASE = "release", "Release"
+        ROLLBACK = "rollback", "Rollback"
+
+    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="release_events")
+    version = models.ForeignKey(PublishedVersion, on_delete=models.PROTECT, related_name="+")
+    previous_version = models.ForeignKey(
+        PublishedVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    # When the agent requires a passing eval run: what was missing or failing at
+    # release time, and the Releaser's note when they released anyway.
+    gate_findings = models.JSONField(default=list, blank=True)
+    gate_override_note = models.TextField(blank=True)
+    # Which pointer moved: `released`, or a label such as `staging`.
+    label = models.CharField(max_length=32, default="released")
+    # How approvals were satisfied when the agent requires them: the request that
+    # was approved, or a recorded exception (an undo; a superuser's break glass).
+    request = models.ForeignKey(
+        "ReleaseRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    break_glass_note = models.TextField(blank=True)
+    # "", "undo", "break_glass", "rollout" (a completing rollout moved the pointer)
+    approval_bypass = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["-released_at", "-id"]
+        indexes = [
+            models.Index(fields=["agent", "-released_at"], name="release_agent_time"),
+            models.Index(fields=["agent", "label", "-released_at"], name="release_agent_label"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["release", "rollback"]), name="release_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        previous = f"v{self.previous_version.number}" if self.previous_version_id else "nothing"
+        return f"{self.get_kind_display()} {previous} → v{self.version.number}"
 
 
 def new_request_id() -> str:

@@ -1,4 +1,4 @@
-"""Published versions (immutable, numbered), the release log and frozen snapshots."""
+"""Published versions (immutable, numbered) and frozen snapshots."""
 
 from __future__ import annotations
 
@@ -44,56 +44,6 @@ class PublishedVersion(ImmutableModel):
     @property
     def label(self) -> str:
         return f"v{self.number}"
-
-
-class ReleaseEvent(ImmutableModel):
-    """Append-only log of what was released, by whom and when."""
-
-    class Kind(models.TextChoices):
-        RELEASE = "release", "Release"
-        ROLLBACK = "rollback", "Rollback"
-
-    agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="release_events")
-    version = models.ForeignKey(PublishedVersion, on_delete=models.PROTECT, related_name="+")
-    previous_version = models.ForeignKey(
-        PublishedVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    released_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
-    # When the agent requires a passing eval run: what was missing or failing at
-    # release time, and the Releaser's note when they released anyway.
-    gate_findings = models.JSONField(default=list, blank=True)
-    gate_override_note = models.TextField(blank=True)
-    # Which pointer moved: `released`, or a label such as `staging`.
-    label = models.CharField(max_length=32, default="released")
-    # How approvals were satisfied when the agent requires them: the request that
-    # was approved, or a recorded exception (an undo; a superuser's break glass).
-    request = models.ForeignKey(
-        "ReleaseRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    break_glass_note = models.TextField(blank=True)
-    # "", "undo", "break_glass", "rollout" (a completing rollout moved the pointer)
-    approval_bypass = models.CharField(max_length=12, blank=True)
-
-    class Meta:
-        ordering = ["-released_at", "-id"]
-        indexes = [
-            models.Index(fields=["agent", "-released_at"], name="release_agent_time"),
-            models.Index(fields=["agent", "label", "-released_at"], name="release_agent_label"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["release", "rollback"]), name="release_kind_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        previous = f"v{self.previous_version.number}" if self.previous_version_id else "nothing"
-        return f"{self.get_kind_display()} {previous} → v{self.version.number}"
 
 
 class ConfigSnapshot(ImmutableModel):
