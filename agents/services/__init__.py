@@ -40,6 +40,7 @@ from agents.services.labels import delete_label, move_label
 from agents.services.playground import send_playground_message, start_playground
 from agents.services.recovery import recover_stalled_jobs
 from agents.services.releases import move_pointer, release_version
+from agents.services.revisions import restore_revision
 from agents.services.rollouts import (
     abort_rollout,
     advance_rollout,
@@ -58,7 +59,6 @@ from agents.services.schedules import (
 from agents.services.simulation import simulate_traffic
 from agents.services.tokens import create_api_token, forget_tokens_of, revoke_api_token
 from agents.services.versions import (
-    restore_revision,
     restore_version,
     save_draft_and_version,
     save_version,

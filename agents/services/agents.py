@@ -22,9 +22,9 @@ from agents.services.base import (
     actor,
     record,
 )
+from agents.services.drafts import write_revision
 from agents.services.gate import can_release
 from agents.services.prompt_links import check_links, record_uses
-from agents.services.revisions import write_revision
 
 
 def _unused_public_id(kind: DocumentKind) -> str:

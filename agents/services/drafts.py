@@ -10,9 +10,10 @@ from django.utils import timezone
 from agents.domain import config as schema
 from agents.domain import documents
 from agents.domain.exceptions import DraftConflict
-from agents.models import Agent, Draft, PublishedVersion
+from agents.models import Agent, Draft, DraftRevision, PublishedVersion
 from agents.selectors import runtime
 from agents.services.base import (
+    REASON_MAX,
     User,
     actor,
     check_active,
@@ -21,7 +22,7 @@ from agents.services.base import (
     record,
 )
 from agents.services.prompt_links import check_links, record_uses
-from agents.services.revisions import write_revision
+from agents.services.snapshots import freeze
 
 _KEEP = object()
 
@@ -148,3 +149,32 @@ def patch_draft(
             if expected_revision is not None:
                 raise
     raise DraftConflict(expected_revision=base.revision, current_revision=base.revision + 1)
+
+
+def write_revision(
+    draft: Draft,
+    *,
+    user: User,
+    reason: str,
+    previous: dict[str, Any] | None,
+    restored_from_version: PublishedVersion | None = None,
+    restored_from_revision: int | None = None,
+) -> DraftRevision:
+    """Record what the draft holds now as revision `draft.revision` (call inside the
+    save's transaction, after the draft row is written)."""
+    if len(reason) > REASON_MAX:
+        reason = reason[: REASON_MAX - 1] + "…"
+    return DraftRevision.objects.create(
+        agent_id=draft.agent_id,
+        number=draft.revision,
+        snapshot=freeze(
+            draft.content_hash, draft.config, documents.of(draft.agent.kind).schema_version
+        ),
+        content_hash=draft.content_hash,
+        created_by=actor(user),
+        created_at=draft.updated_at,
+        reason=reason,
+        changed=schema.changed_paths(previous, draft.config) if previous is not None else [],
+        restored_from_version=restored_from_version,
+        restored_from_revision=restored_from_revision,
+    )

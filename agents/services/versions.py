@@ -8,7 +8,6 @@ from agents.domain import documents
 from agents.domain.exceptions import NoChanges
 from agents.domain.text import clean_metadata
 from agents.models import Agent, Draft, PublishedVersion
-from agents.selectors import revisions as revision_selectors
 from agents.services.base import (
     User,
     actor,
@@ -104,7 +103,7 @@ def restore_version(
     draft as it is is first saved as a version of that name, in the same
     transaction: both happen, or neither does.
     """
-    return _restore(
+    return restore_document(
         version.agent,
         document=documents.of(version.agent.kind).upgrade(version.config, version.schema_version),
         label=version.label,
@@ -115,32 +114,7 @@ def restore_version(
     )
 
 
-def restore_revision(
-    *,
-    agent: Agent,
-    number: int,
-    user: User,
-    expected_revision: int | None = None,
-    save_first_as: str | None = None,
-) -> Draft:
-    """Copy draft revision `rN` into the draft, exactly, as restore_version does; the
-    new revision records which one it came from."""
-    revision = revision_selectors.revision(agent, number)
-    return _restore(
-        agent,
-        document=documents.of(agent.kind).upgrade(
-            revision.snapshot.config, revision.snapshot.schema_version
-        ),
-        label=revision.label,
-        user=user,
-        expected_revision=expected_revision,
-        save_first_as=save_first_as,
-        restored_from=None,
-        restored_from_revision=revision.number,
-    )
-
-
-def _restore(
+def restore_document(
     agent: Agent,
     *,
     document: dict,
@@ -151,6 +125,9 @@ def _restore(
     restored_from: PublishedVersion | None,
     restored_from_revision: int | None = None,
 ) -> Draft:
+    """Put `document` (a version's or a revision's, upgraded) into the draft as "Restored
+    `label`"; with `save_first_as`, the draft as it is is saved as a version first, in
+    the same transaction."""
     with transaction.atomic():
         if save_first_as is not None:
             save_version(
