@@ -135,7 +135,7 @@ urlpatterns = [
         evals.eval_compare,
         name="eval-compare",
     ),
-    path("agents/<str:public_id>/versions/<int:number>/release/", versions.release, name="release"),
+    path("agents/<str:public_id>/versions/<int:number>/release/", releases.release, name="release"),
     path("agents/<str:public_id>/versions/<int:number>/restore/", versions.restore, name="restore"),
     path(
         "agents/<str:public_id>/versions/<int:number>/request/",

@@ -16,7 +16,7 @@ from agents import selectors, services
 from agents.domain import moments
 from agents.domain.diff import diff as diff_documents
 from agents.domain.exceptions import AgentConsoleError, ApprovalRequired
-from agents.models import RELEASED
+from agents.models import RELEASED, Agent
 from agents.permissions import EDIT_DRAFT, RELEASE, VIEW_AGENT, Abilities, require
 from agents.selectors import gate
 from agents.views.agents import agent_url
@@ -235,3 +235,104 @@ def cancel_schedule(request: HtmxHttpRequest, schedule_id: str) -> HttpResponse:
         return redirect(back)
     what = f"{found.agent.name}: {found.label} → {found.version.label}"
     return done(request, SCHEDULE_CHANGED, back, f"Cancelled the schedule of {what}.")
+
+
+# ------------------------------------------------------------------ the Release dialog
+
+
+def _release_context(request: HtmxHttpRequest, agent, version) -> dict[str, Any]:
+    """What the Release dialog shows: the plan (gate, approvals, undo), the diff against
+    what is live, and for a prompt the agents whose text would change."""
+    plan = selectors.release_plan(agent=agent, version=version)
+    context: dict[str, Any] = {
+        "agent": agent,
+        "version": version,
+        "plan": plan,
+        "current": plan.current,
+        "rollback": plan.rollback,
+        "errors": {},
+        "note": "",
+        "gate_on": plan.gate_on,
+        "gate": plan.findings,
+        "gate_blocks": plan.blocked,
+        "undo": plan.undo,
+        "needs_approval": plan.needs_approval,
+        "approvals_required": plan.approvals_required,
+        "break_glass_allowed": request.user.is_superuser,
+        "values": {"at": "", "when": "now", "break_glass": ""},
+    }
+    if agent.kind == Agent.Kind.PROMPT:
+        context["affected"] = [
+            (
+                found,
+                diff_context(
+                    diff_documents({"text": found.before or ""}, {"text": found.after or ""}),
+                    "Now",
+                    "After",
+                ),
+            )
+            for found in selectors.prompt_impact(agent, version)
+        ]
+    if plan.current is not None:
+        old_side = selectors.compare_side(agent, "released")
+        new_side = selectors.compare_side(agent, str(version.number))
+        context.update(
+            diff_context(selectors.config_diff(old_side, new_side), old_side.label, version.label)
+        )
+    return context
+
+
+def _release_now_or_later(request: HtmxHttpRequest, agent, version, context) -> HttpResponse:
+    """The dialog's answer: released (or scheduled) and a toast, or the form with why not."""
+    post = request.POST
+    context["note"] = note = post.get("note", "")
+    values = context["values"] = {
+        "when": "later" if post.get("when") == "later" else "now",
+        "at": post.get("at", ""),
+        "break_glass": post.get("break_glass", ""),
+    }
+    # One note: when the gate blocks, it is also the reason for releasing anyway.
+    override = post.get("gate_override_note", "").strip() or (
+        note.strip() if context["plan"].blocked else ""
+    )
+    try:
+        if values["when"] == "later":
+            at = moments.parse_local_moment(values["at"], post.get("tz_offset", ""), path="at")
+            scheduled = services.schedule_release(
+                agent=agent,
+                version=version,
+                at=at,
+                user=request.user,
+                note=note,
+                gate_override_note=override,
+            )
+            message = f"Scheduled {version.label} for {scheduled.at:%Y-%m-%d %H:%M} UTC."
+            return done(request, SCHEDULE_CHANGED, agent_url(agent), message)
+        event = services.release_version(
+            version=version,
+            user=request.user,
+            note=note,
+            gate_override_note=override or None,
+            break_glass=values["break_glass"].strip() or None,
+        )
+    except (AgentConsoleError, PermissionDenied) as exc:
+        context["errors"] = (
+            form_errors(exc) if isinstance(exc, AgentConsoleError) else {"": str(exc)}
+        )
+        return dialog(request, "agents/releases/_release_dialog.html", context)
+    verb = "Rolled back to" if event and event.kind == "rollback" else "Released"
+    message = f"{verb} {version.label}." if event else f"{version.label} was already released."
+    return done(request, VERSION_RELEASED, agent_url(agent), message)
+
+
+@require_http_methods(["GET", "POST"])
+def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
+    """The Release dialog (Releasers): now, or at a time; the gate and approvals say why
+    not, and offer a request instead."""
+    require(request.user, RELEASE)
+    agent = selectors.versioned_for_page(public_id)
+    version = selectors.get_version(agent, number)
+    context = _release_context(request, agent, version)
+    if request.method == "POST":
+        return _release_now_or_later(request, agent, version, context)
+    return dialog(request, "agents/releases/_release_dialog.html", context)

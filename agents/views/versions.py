@@ -6,32 +6,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
 from agents import selectors, services
-from agents.domain import moments
 from agents.domain.diff import diff as diff_documents
-from agents.domain.exceptions import AgentConsoleError, DraftConflict, InvalidInput, NoChanges
+from agents.domain.exceptions import DraftConflict, InvalidInput, NoChanges
 from agents.forms import editor
 from agents.models import Agent, PublishedVersion
-from agents.permissions import EDIT_DRAFT, RELEASE, SAVE_VERSION, require
+from agents.permissions import EDIT_DRAFT, SAVE_VERSION, require
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
 from agents.views.htmx import (
     DRAFT_REPLACED,
     DRAFT_RESTORED,
-    SCHEDULE_CHANGED,
-    VERSION_RELEASED,
     VERSION_SAVED,
     HtmxHttpRequest,
     dialog,
     done,
     errors_of,
-    form_errors,
     int_or,
 )
 
@@ -116,99 +111,6 @@ def _dialog_errors(errors: dict[str, str]) -> dict[str, str]:
             "Close this dialog and press Save draft to see each beside its field."
         )
     return own
-
-
-@require_http_methods(["GET", "POST"])
-def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
-    require(request.user, RELEASE)
-    agent = selectors.versioned_for_page(public_id)
-    version = selectors.get_version(agent, number)
-    plan = selectors.release_plan(agent=agent, version=version)
-    context: dict[str, Any] = {
-        "agent": agent,
-        "version": version,
-        "current": plan.current,
-        "rollback": plan.rollback,
-        "errors": {},
-        "note": "",
-        "gate_on": plan.gate_on,
-        "gate": plan.findings,
-        "gate_blocks": plan.blocked,
-        "undo": plan.undo,
-        "needs_approval": plan.needs_approval,
-        "approvals_required": plan.approvals_required,
-        "break_glass_allowed": request.user.is_superuser,
-        "values": {"at": "", "when": "now", "break_glass": ""},
-    }
-    if agent.kind == Agent.Kind.PROMPT:
-        context["affected"] = [
-            (
-                found,
-                diff_context(
-                    diff_documents({"text": found.before or ""}, {"text": found.after or ""}),
-                    "Now",
-                    "After",
-                ),
-            )
-            for found in selectors.prompt_impact(agent, version)
-        ]
-    if plan.current is not None:
-        old_side = selectors.compare_side(agent, "released")
-        new_side = selectors.compare_side(agent, str(version.number))
-        context.update(
-            diff_context(selectors.config_diff(old_side, new_side), old_side.label, version.label)
-        )
-    if request.method == "POST":
-        context["note"] = note = request.POST.get("note", "")
-        values = {
-            "when": "later" if request.POST.get("when") == "later" else "now",
-            "at": request.POST.get("at", ""),
-            "break_glass": request.POST.get("break_glass", ""),
-        }
-        context["values"] = values
-        # One note: when the gate blocks, it is also the reason for releasing anyway.
-        override = request.POST.get("gate_override_note", "").strip() or (
-            note.strip() if plan.blocked else ""
-        )
-        try:
-            if values["when"] == "later":
-                at = moments.parse_local_moment(
-                    values["at"], request.POST.get("tz_offset", ""), path="at"
-                )
-                scheduled = services.schedule_release(
-                    agent=agent,
-                    version=version,
-                    at=at,
-                    user=request.user,
-                    note=note,
-                    gate_override_note=override,
-                )
-                return done(
-                    request,
-                    SCHEDULE_CHANGED,
-                    agent_url(agent),
-                    f"Scheduled {version.label} for {scheduled.at:%Y-%m-%d %H:%M} UTC.",
-                )
-            event = services.release_version(
-                version=version,
-                user=request.user,
-                note=note,
-                gate_override_note=override or None,
-                break_glass=values["break_glass"].strip() or None,
-            )
-        except (AgentConsoleError, PermissionDenied) as exc:
-            context["errors"] = (
-                form_errors(exc) if isinstance(exc, AgentConsoleError) else {"": str(exc)}
-            )
-        else:
-            verb = "Rolled back to" if event and event.kind == "rollback" else "Released"
-            return done(
-                request,
-                VERSION_RELEASED,
-                agent_url(agent),
-                f"{verb} {version.label}." if event else f"{version.label} was already released.",
-            )
-    return dialog(request, "agents/versions/_release_dialog.html", context)
 
 
 @dataclass(frozen=True)
