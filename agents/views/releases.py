@@ -1,5 +1,6 @@
-"""Release management in the console: request a release, review it, move labels,
-and scheduled releases (the rules are the services'; these only ask and show)."""
+"""Releases in the console: the Release dialog (now or at a time), requests and their
+reviews, label moves, and scheduled releases (the rules are the services'; these
+only ask and show)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Save Version, Release and Restore dialogs (Restore serves revisions too)."""
+"""The Save Version and Restore dialogs (Restore serves revisions too)."""
 
 from __future__ import annotations
 
