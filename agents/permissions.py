@@ -6,14 +6,29 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
-EDIT_DRAFT = "agents.edit_draft"
-SAVE_VERSION = "agents.save_version"
-RELEASE = "agents.release_version"
-CREATE_AGENT = "agents.add_agent"
-CHANGE_AGENT = "agents.change_agent"
-VIEW_AGENT = "agents.view_agent"
-MANAGE_CHANNELS = "agents.manage_channels"
-MANAGE_WEBHOOKS = "agents.manage_webhooks"
+from agents.domain.permissions import (
+    CHANGE_AGENT,
+    CREATE_AGENT,
+    EDIT_DRAFT,
+    MANAGE_CHANNELS,
+    MANAGE_WEBHOOKS,
+    RELEASE,
+    SAVE_VERSION,
+    VIEW_AGENT,
+)
+
+__all__ = [
+    "CHANGE_AGENT",
+    "CREATE_AGENT",
+    "EDIT_DRAFT",
+    "MANAGE_CHANNELS",
+    "MANAGE_WEBHOOKS",
+    "RELEASE",
+    "SAVE_VERSION",
+    "VIEW_AGENT",
+    "Abilities",
+    "require",
+]
 
 
 @dataclass(frozen=True)

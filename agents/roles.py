@@ -3,30 +3,7 @@
 A user may hold several roles; superusers have every permission.
 """
 
-VIEW = [
-    "agents.view_agent",
-    "agents.view_draft",
-    "agents.view_publishedversion",
-    "agents.view_releaseevent",
-    "agents.view_channel",
-]
-
-ROLES: dict[str, list[str]] = {
-    "Viewer": VIEW,
-    "Editor": [
-        *VIEW,
-        "agents.add_agent",
-        "agents.change_agent",
-        "agents.edit_draft",
-        "agents.save_version",
-    ],
-    "Releaser": [
-        *VIEW,
-        "agents.release_version",
-        "agents.manage_channels",
-        "agents.manage_webhooks",
-    ],
-}
+from agents.domain.permissions import ROLES
 
 
 def sync_roles(apps) -> None:

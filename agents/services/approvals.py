@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agents.domain.exceptions import InvalidInput, InvalidState, SelfApproval, UnknownReference
+from agents.domain.permissions import EDIT_DRAFT
 from agents.domain.text import clean_text
 from agents.models import (
     RELEASED,
@@ -27,7 +28,6 @@ from agents.services.gate import can_release
 from agents.services.labels import check_label_name
 from agents.services.releases import move_pointer
 
-EDIT_PERMISSION = "agents.edit_draft"
 Status = ReleaseRequest.Status
 
 
@@ -37,7 +37,7 @@ def request_release(
     """Ask for `label` (production by default) to point at `version`. Editors and
     Releasers ask; the request remembers what it would replace, and goes stale if
     that stops being live."""
-    if user is None or not (user.has_perm(EDIT_PERMISSION) or can_release(user)):
+    if user is None or not (user.has_perm(EDIT_DRAFT) or can_release(user)):
         raise PermissionDenied("Editors and Releasers request releases.")
     label = check_label_name(label)
     note = clean_text(note, path="note", required=False, max_length=2_000)

@@ -13,6 +13,7 @@ from django.db import transaction
 from agents.domain import documents
 from agents.domain.bundles import check_bundle
 from agents.domain.exceptions import ConfigInvalid, InvalidInput
+from agents.domain.permissions import CREATE_AGENT, EDIT_DRAFT
 from agents.domain.text import clean_metadata
 from agents.models import RELEASED, Agent, Draft, Label, PromptUse, PublishedVersion
 from agents.services.agents import create_agent
@@ -21,9 +22,6 @@ from agents.services.drafts import update_draft
 from agents.services.labels import move_label
 from agents.services.prompt_links import check_links, prompt_uses
 from agents.services.releases import release_version
-
-CREATE_PERMISSION = "agents.add_agent"  # agents.permissions.CREATE_AGENT
-EDIT_PERMISSION = "agents.edit_draft"  # agents.permissions.EDIT_DRAFT
 
 
 def _under(path: str, exc: InvalidInput) -> list[dict[str, str]]:
@@ -34,7 +32,7 @@ def import_bundle(*, bundle: Any, user: User) -> Agent:
     """A new agent from an exported bundle: each version saved in order (so its number
     and content hash are the bundle's), `released` and the labels moved to theirs, the
     draft last. Any problem (by path) and nothing is created."""
-    if user is None or not user.has_perm(CREATE_PERMISSION):
+    if user is None or not user.has_perm(CREATE_AGENT):
         raise PermissionDenied("Editors import agents.")
     cleaned, problems = check_bundle(bundle)
     if problems:
@@ -70,7 +68,7 @@ def sync_bundle(*, bundle: Any, user: User) -> Synced:
     agent = _match(cleaned)
     if agent is None:
         return Synced(agent=import_bundle(bundle=bundle, user=user), created=True)
-    if user is None or not user.has_perm(EDIT_PERMISSION):
+    if user is None or not user.has_perm(EDIT_DRAFT):
         raise PermissionDenied("Editors import into drafts.")
     changes: list[str] = []
     with transaction.atomic():

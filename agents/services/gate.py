@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied
 
 from agents.domain import routing as routing_rules
 from agents.domain.exceptions import ApprovalRequired, LabelProtected, ReleaseGateFailed
+from agents.domain.permissions import RELEASE
 from agents.models import RELEASED, Agent, Label, PublishedVersion
 from agents.selectors import gate
 from agents.selectors.evals import gate_findings
@@ -34,11 +35,9 @@ from agents.selectors.labels import label_target
 from agents.selectors.releases import ReleasePlan
 from agents.services.base import User
 
-RELEASE_PERMISSION = "agents.release_version"
-
 
 def can_release(user: User) -> bool:
-    return user is not None and user.has_perm(RELEASE_PERMISSION)
+    return user is not None and user.has_perm(RELEASE)
 
 
 def _needs(agent: Agent, need: int, what: str) -> ApprovalRequired:

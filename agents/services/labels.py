@@ -7,19 +7,18 @@ from django.db import transaction
 
 from agents.domain import references
 from agents.domain.exceptions import InvalidInput, LabelProtected, UnknownReference
+from agents.domain.permissions import EDIT_DRAFT
 from agents.domain.text import clean_text
 from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent
 from agents.services import gate
 from agents.services.base import User, check_active, record
 from agents.services.releases import move_pointer
 
-EDIT_PERMISSION = "agents.edit_draft"
-
 
 def can_move_labels(user: User) -> bool:
     """Editors move the labels nothing serves; Releasers move every label (those a
     channel follows and protected ones only they)."""
-    return user is not None and (user.has_perm(EDIT_PERMISSION) or gate.can_release(user))
+    return user is not None and (user.has_perm(EDIT_DRAFT) or gate.can_release(user))
 
 
 def check_label_name(name: object) -> str:

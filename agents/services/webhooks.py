@@ -13,17 +13,16 @@ from django.db import transaction
 
 from agents.domain.exceptions import InvalidInput
 from agents.domain.network import first_private
+from agents.domain.permissions import MANAGE_WEBHOOKS
 from agents.domain.text import clean_text
 from agents.domain.webhooks import url_problems
 from agents.models import EVENTS, TEST_EVENT, Delivery, Webhook, new_event_id
 from agents.services.base import User, actor, record
 from agents.services.webhook_delivery import body, enqueue, resolve
 
-MANAGE = "agents.manage_webhooks"  # agents.permissions.MANAGE_WEBHOOKS: Releasers
-
 
 def _check(user: User) -> None:
-    if user is None or not user.has_perm(MANAGE):
+    if user is None or not user.has_perm(MANAGE_WEBHOOKS):
         raise PermissionDenied("Releasers manage webhooks.")
 
 
