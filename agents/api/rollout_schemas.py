@@ -8,6 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from agents.domain import stats
 from agents.domain.json_input import WholeInt
 from agents.domain.routing import LabelTargetIO, TargetIO, VersionTargetIO
 
@@ -16,17 +17,17 @@ Metric = Literal["completion_rate", "automation_rate", "transfer_rate", "failure
 
 class GuardIO(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
-    metric: Metric = "completion_rate"
-    max_drop: float = Field(0.05, ge=0, le=1, strict=False)
+    metric: Metric = stats.DEFAULT_METRIC
+    max_drop: float = Field(stats.DEFAULT_MAX_DROP, ge=0, le=1, strict=False)
 
 
 class RolloutIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
     # A label is read once, when the rollout starts: the rollout ramps up that version.
     candidate: VersionTargetIO | LabelTargetIO
-    steps: list[WholeInt] = Field([5, 25, 50, 100], min_length=1, max_length=20)
-    min_conversations: WholeInt = Field(200, ge=1, le=1_000_000)
-    min_minutes: WholeInt = Field(30, ge=0, le=43_200)
+    steps: list[WholeInt] = Field(list(stats.DEFAULT_STEPS), min_length=1, max_length=20)
+    min_conversations: WholeInt = Field(stats.DEFAULT_MIN_CONVERSATIONS, ge=1, le=1_000_000)
+    min_minutes: WholeInt = Field(stats.DEFAULT_MIN_MINUTES, ge=0, le=43_200)
     guard: GuardIO = Field(default_factory=GuardIO)
 
 

@@ -57,6 +57,13 @@ def wilson_interval(successes: int, total: int, z: float = 1.96) -> tuple[float,
 # rolling back for.
 
 METRICS = ("completion_rate", "automation_rate", "transfer_rate", "failure_rate")
+
+# A rollout's defaults, the same in the console's dialog, the API and the service.
+DEFAULT_STEPS = (5, 25, 50, 100)
+DEFAULT_MIN_CONVERSATIONS = 200
+DEFAULT_MIN_MINUTES = 30
+DEFAULT_METRIC = "completion_rate"
+DEFAULT_MAX_DROP = 0.05
 HIGHER_IS_WORSE = frozenset({"transfer_rate", "failure_rate"})
 ALPHA = 0.05
 MIN_EXPECTED = 5

@@ -1,8 +1,9 @@
 """The start-rollout form: candidate, steps, minimums and the guard, as typed.
 
-The defaults are the API's (5, 25, 50, 100; 200 conversations and 30 minutes per
-step; completion rate may drop 5 points). Parsing only turns text into values;
-the service judges them and names the field of each problem.
+The defaults are the API's and the service's (`domain/stats.py`: 5, 25, 50, 100;
+200 conversations and 30 minutes per step; completion rate may drop 5 points).
+Parsing only turns text into values; the service judges them and names the field
+of each problem.
 """
 
 from __future__ import annotations
@@ -10,16 +11,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from agents.domain import stats
 from agents.domain.exceptions import InvalidInput
 from agents.domain.stats import METRICS
 
 DEFAULTS = {
     "candidate": "",
-    "steps": "5, 25, 50, 100",
-    "min_conversations": "200",
-    "min_minutes": "30",
-    "metric": "completion_rate",
-    "max_drop": "5",
+    "steps": ", ".join(str(step) for step in stats.DEFAULT_STEPS),
+    "min_conversations": str(stats.DEFAULT_MIN_CONVERSATIONS),
+    "min_minutes": str(stats.DEFAULT_MIN_MINUTES),
+    "metric": stats.DEFAULT_METRIC,
+    "max_drop": f"{stats.DEFAULT_MAX_DROP * 100:g}",  # in points
 }
 METRIC_CHOICES = [(m, m.replace("_", " ").capitalize()) for m in METRICS]
 WHOLE = re.compile(r"[0-9]{1,9}")

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from agents.domain import stats
 from agents.domain.exceptions import (
     AgentConsoleError,
     InvalidInput,
@@ -75,13 +76,13 @@ def start_rollout(
     candidate: PublishedVersion,
     user: User,
     steps: list[int] | None = None,
-    min_conversations: int = 200,
-    min_minutes: int = 30,
-    metric: str = "completion_rate",
-    max_drop: float = 0.05,
+    min_conversations: int = stats.DEFAULT_MIN_CONVERSATIONS,
+    min_minutes: int = stats.DEFAULT_MIN_MINUTES,
+    metric: str = stats.DEFAULT_METRIC,
+    max_drop: float = stats.DEFAULT_MAX_DROP,
 ) -> Rollout:
     """Start ramping `candidate` up on `channel` against what it serves now."""
-    steps = [5, 25, 50, 100] if steps is None else steps
+    steps = list(stats.DEFAULT_STEPS) if steps is None else steps
     _check_settings(steps, min_conversations, min_minutes, metric, max_drop)
     if not can_release(user):
         raise PermissionDenied("Releasers start rollouts.")
