@@ -17,16 +17,14 @@ import http.client
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from contextlib import contextmanager
 
-from bench.harness import ROOT, free_port, manage, wait_for_port
+from bench.harness import ROOT, gunicorn, manage
 
 BENCH_DB = "agent_console_bench"
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -68,34 +66,12 @@ LOG = ROOT / "bench" / "results" / "gunicorn.log"
 
 @contextmanager
 def _gunicorn(env: dict):
-    port = free_port()
     LOG.parent.mkdir(exist_ok=True)
-    log = LOG.open("a")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "console.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    try:
-        wait_for_port(port)
+    with (
+        LOG.open("a") as log,
+        gunicorn(env, "--workers", str(WORKERS), "--log-level", "warning", output=log) as port,
+    ):
         yield port
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
-        log.close()
 
 
 def _wrk(url: str, token: str | None) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import socket
 import statistics
 import subprocess
@@ -115,3 +116,24 @@ def wait_for_port(port: int, attempts: int = 100) -> None:
                 return
         except OSError:
             time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@contextmanager
+def gunicorn(env: dict, *options: str, output=subprocess.DEVNULL) -> Iterator[int]:
+    """gunicorn serving the app with `env` on a free port (yields the port); stopped
+    with SIGTERM afterwards. `options` are gunicorn's (`--workers`, `--log-level`)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "console.wsgi", "--bind", f"127.0.0.1:{port}", *options],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=output,
+    )
+    try:
+        wait_for_port(port, attempts=150)
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)

@@ -9,7 +9,8 @@ import time
 import urllib.request
 from contextlib import contextmanager
 
-from bench.harness import ROOT, free_port
+from bench import harness
+from bench.harness import ROOT
 
 
 def fetch(url: str, token: str | None = None) -> tuple[int, dict, bytes]:
@@ -40,35 +41,14 @@ def manage(env: dict, *args: str, check: bool = False) -> subprocess.CompletedPr
 
 @contextmanager
 def gunicorn(env: dict, *, probe: str = "/healthz"):
-    """gunicorn serving the app with `env`; yields its base URL, stops it after."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "console.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
+    """gunicorn (one worker) serving the app with `env`; yields its base URL once
+    `probe` answers, stops it after."""
+    with harness.gunicorn(env, "--workers", "1") as port:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
             try:
                 fetch(f"{base}{probe}")
                 break
             except OSError:
                 time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not start: " + server.stdout.read1().decode())
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
