@@ -34,6 +34,7 @@ from agents.api.schemas import (
     VersionCreate,
 )
 from agents.api.shapes import agent_out, username, version_summary
+from agents.domain.exceptions import InvalidInput
 from agents.permissions import (
     CHANGE_AGENT,
     CREATE_AGENT,
@@ -242,11 +243,17 @@ def impact(request, prompt_id: str, version: int):
 @idempotent
 def release(request, prompt_id: str, payload: ReleaseIn):
     principal = require(request, RELEASE)
+    if payload.at is not None:
+        raise InvalidInput([{"path": "at", "message": "a prompt is released now: leave `at` out"}])
     prompt = _prompt(prompt_id)
     version = selectors.get_version(prompt, payload.version)
     affected = [affected_out(a) for a in selectors.prompt_impact(prompt, version)]
     event = services.release_version(
-        version=version, user=principal.user, note=payload.note, break_glass=payload.break_glass
+        version=version,
+        user=principal.user,
+        note=payload.note,
+        gate_override_note=payload.gate_override_note,
+        break_glass=payload.break_glass,
     )
     return {**release_body(version, event), "affected": affected if event else []}
 

@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from agents.api.schemas import Moment
 from agents.domain.json_input import WholeInt
 
 
@@ -82,7 +83,7 @@ class RejectIn(Schema):
 
 class RequestReleaseIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
-    at: datetime | None = Field(
+    at: Moment | None = Field(
         None, strict=False, description="Carry it out at this future moment (202)."
     )
     note: str = Field("", max_length=2000)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, model_validator
+from pydantic import BeforeValidator, ConfigDict, model_validator
 
 from agents.domain.json_input import WholeInt, whole_int
 from agents.domain.routing import TargetIO, VariantIO
@@ -156,6 +156,17 @@ class VersionCreate(Schema):
     expected_draft_revision: WholeInt | None = None
 
 
+def _iso_text(value: Any) -> Any:
+    """A moment is written as ISO 8601 text: a number (read as seconds since 1970 by
+    lax parsing) is refused, as the document says."""
+    if value is not None and not isinstance(value, str | datetime):
+        raise ValueError("an ISO 8601 date and time, as a string")
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_iso_text)]
+
+
 class ReleaseIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
     version: WholeInt = Field(..., ge=1)
@@ -172,7 +183,7 @@ class ReleaseIn(Schema):
         description="Superusers only: release without the approvals the agent requires, "
         "saying why (kept on the event, shown in the log).",
     )
-    at: datetime | None = Field(
+    at: Moment | None = Field(
         None,
         strict=False,
         description="A future moment (ISO 8601 with a zone): schedule instead (202).",

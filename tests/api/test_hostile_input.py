@@ -166,3 +166,21 @@ def test_a_control_character_strip_would_drop_is_refused_too(api, name):
     stripped and accepted."""
     found = error(api.post("/agents", {"name": name}), 422, "validation_error")
     assert found["details"] == [{"path": "name", "message": "must not contain control characters"}]
+
+
+def test_a_moment_is_iso_text_never_a_number(api, released, make_version):
+    """Lax parsing read `"at": 0` as 1970 (and a prompt's release ignored `at`)."""
+    make_version(released)
+    found = error(
+        api.post(f"/agents/{released.public_id}/release", {"version": 2, "at": 0}),
+        422,
+        "validation_error",
+    )
+    assert found["details"][0]["path"] == "at"
+    prompt = services.create_agent(name="Notice", user=released.created_by, kind="prompt")
+    services.save_version(agent=prompt, name="First", user=released.created_by)
+    at = "2030-01-01T06:00:00Z"
+    body = {"version": 1, "at": at}
+    found = error(api.post(f"/prompts/{prompt.public_id}/release", body), 422, "validation_error")
+    assert found["details"][0]["path"] == "at"
+    assert "released now" in found["details"][0]["message"]
