@@ -1,6 +1,5 @@
 """Support staff's view of rollouts (with their timelines) and alerts: read-only, but
-for acknowledging alerts, which goes through the service like the console's button.
-Registered by agents/admin.py."""
+for acknowledging alerts, which goes through the service like the console's button."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from agents import services
-from agents.admin_support import ReadOnlyAdmin, ReadOnlyMixin
+from agents.admin.support import ReadOnlyAdmin, ReadOnlyMixin
 from agents.domain.exceptions import AgentConsoleError
 from agents.models import Alert, Rollout, RolloutEvent
 from agents.permissions import RELEASE

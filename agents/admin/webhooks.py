@@ -1,6 +1,6 @@
 """Support staff's view of webhooks and their deliveries: read-only (the secret is
 never shown), with "Redeliver" and "Send test event" going through the services
-like the console's buttons. Registered by agents/admin.py."""
+like the console's buttons."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from agents import services
-from agents.admin_support import ReadOnlyAdmin, ReadOnlyMixin
+from agents.admin.support import ReadOnlyAdmin, ReadOnlyMixin
 from agents.domain.exceptions import AgentConsoleError
 from agents.models import Delivery, DeliveryAttempt, Webhook
 from agents.permissions import MANAGE_WEBHOOKS
