@@ -125,9 +125,14 @@ def _served(agent: Agent, target: Any) -> PublishedVersion | None:
     return None
 
 
-def check_version(agent: Agent, version: PublishedVersion | None, where: str) -> None:
-    """`version` may newly serve callers through a channel or a rollout (see the module)."""
-    cleared = gate.cleared_versions(agent) if agent.approvals_required else set()
+def check_version(
+    agent: Agent,
+    version: PublishedVersion | None,
+    where: str,
+    cleared: set[int] | None = None,
+) -> None:
+    """`version` may newly serve callers through a channel or a rollout (see the module).
+    `cleared`: the agent's cleared versions when the caller read them already."""
     if version is None:  # the draft
         if agent.approvals_required:
             raise _needs(agent, agent.approvals_required, f"{where} serves the draft")
@@ -137,7 +142,9 @@ def check_version(agent: Agent, version: PublishedVersion | None, where: str) ->
                 findings=["the draft has no eval run: save a version and run the evals"],
             )
         return
-    if agent.approvals_required and version.pk not in cleared:
+    if agent.approvals_required and version.pk not in (
+        gate.cleared_versions(agent) if cleared is None else cleared
+    ):
         raise _needs(agent, agent.approvals_required, f"{where} serves {version.label}")
     if agent.require_passing_eval and not gate.served_before(agent, version):
         findings = gate_findings(agent=agent, version=version)
@@ -151,12 +158,11 @@ def check_routing(
     """Each target a channel's new routing adds (not served by `before`, on the same
     agent) passes the gate; `released` always does (its moves are gated)."""
     kept = routing_rules.targets_of(before) if before else []
-    for target in routing_rules.targets_of(routing):
-        if target == RELEASED or target in kept:
-            continue
-        if target == "draft":
-            check_version(agent, None, where)
-            continue
-        version = _served(agent, target)
-        if version is not None:
-            check_version(agent, version, where)
+    added = [t for t in routing_rules.targets_of(routing) if t != RELEASED and t not in kept]
+    if "draft" in added:
+        check_version(agent, None, where)
+    served = [v for t in added if t != "draft" and (v := _served(agent, t)) is not None]
+    if served:  # read once for every arm
+        cleared = gate.cleared_versions(agent) if agent.approvals_required else set()
+        for version in served:
+            check_version(agent, version, where, cleared)
