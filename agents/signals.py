@@ -7,22 +7,22 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 
-from agents import services
+from agents.services import tokens
 
 
 def _user_saved(sender, instance, **kwargs) -> None:
-    services.forget_tokens_of([instance.pk])
+    tokens.forget_tokens_of([instance.pk])
 
 
 def _user_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     if not action.startswith("post_"):
         return
     if not reverse:  # user.groups / user.user_permissions changed
-        services.forget_tokens_of([instance.pk])
+        tokens.forget_tokens_of([instance.pk])
     elif pk_set:  # group.user_set / permission.user_set changed
-        services.forget_tokens_of(pk_set)
+        tokens.forget_tokens_of(pk_set)
     elif action == "post_clear":
-        services.forget_tokens_of(instance.user_set.values_list("pk", flat=True))
+        tokens.forget_tokens_of(instance.user_set.values_list("pk", flat=True))
 
 
 def _group_permissions_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
@@ -30,7 +30,7 @@ def _group_permissions_changed(sender, instance, action, reverse, pk_set, **kwar
         return
     groups = [instance.pk] if not reverse else list(pk_set or ())
     users = get_user_model().objects.filter(groups__in=groups).values_list("pk", flat=True)
-    services.forget_tokens_of(users)
+    tokens.forget_tokens_of(users)
 
 
 def connect() -> None:

@@ -1,4 +1,8 @@
-from django.urls import path, re_path
+"""The console's pages, one group per area; an agent's pages hang under
+`agents/<public_id>/` once. Every name lives in the `agents` namespace
+(`agents:release`), whichever group holds it."""
+
+from django.urls import include, path, re_path
 
 from agents.views import (
     agents,
@@ -20,144 +24,160 @@ from agents.views import (
 
 app_name = "agents"
 
-urlpatterns = [
-    path("", agents.agent_list, name="list"),
-    path("agents/new/", agents.agent_create, name="create"),
-    path("tokens/", tokens.api_tokens, name="api-tokens"),
-    path("channels/", channels.channel_list, name="channels"),
-    path("webhooks/", webhooks.webhook_list, name="webhooks"),
-    path("webhooks/<str:webhook_id>/", webhooks.webhook_detail, name="webhook"),
-    re_path(
-        r"^webhooks/(?P<webhook_id>[^/]+)/(?P<action>test|rotate|delete)/$",
-        webhooks.webhook_action,
-        name="webhook-action",
-    ),
-    path(
-        "webhooks/<str:webhook_id>/deliveries/<str:delivery_id>/redeliver/",
-        webhooks.redeliver,
-        name="redeliver",
-    ),
-    path("channels/new/", channels.channel_edit, name="channel-new"),
-    path("channels/<str:public_id>/", channels.channel_edit, name="channel"),
-    path("channels/<str:public_id>/rollouts/new/", rollouts.start_rollout, name="start-rollout"),
-    path("rollouts/<str:rollout_id>/", rollouts.rollout_page, name="rollout"),
-    path("rollouts/<str:rollout_id>/card/", rollouts.rollout_card, name="rollout-card"),
-    path("rollouts/<str:rollout_id>/live/", rollouts.rollout_live, name="rollout-live"),
-    re_path(
-        r"^rollouts/(?P<rollout_id>[^/]+)/(?P<action>pause|resume|advance|abort)/$",
-        rollouts.steer_rollout,
-        name="steer-rollout",
-    ),
-    path("alerts/", rollouts.alert_list, name="alerts"),
-    path("alerts/badge/", rollouts.alert_badge, name="alert-badge"),
-    path("alerts/<str:alert_id>/ack/", rollouts.ack_alert, name="ack-alert"),
-    path("tokens/<int:token_id>/revoke/", tokens.revoke_api_token, name="revoke-api-token"),
-    path("agents/<str:public_id>/", agents.agent_detail, name="detail"),
-    path("prompts/", prompts.prompt_list, name="prompts"),
-    path("prompts/new/", prompts.prompt_create, name="prompt-create"),
-    path("prompts/<str:public_id>/", agents.agent_detail, name="prompt"),
-    path("agents/<str:public_id>/header/", agents.agent_header, name="header"),
-    path("agents/<str:public_id>/export/", agents.agent_export, name="export"),
-    path(
-        "agents/<str:public_id>/conversations/",
-        monitoring.agent_conversations,
-        name="conversations",
-    ),
-    path(
-        "agents/<str:public_id>/conversations/<str:conversation_id>/",
-        monitoring.conversation_detail,
-        name="conversation",
-    ),
-    path("agents/<str:public_id>/analytics/", monitoring.agent_analytics, name="analytics"),
-    path("agents/<str:public_id>/details/", agents.agent_details, name="details"),
-    path("agents/<str:public_id>/draft/", drafts.draft_editor, name="draft"),
-    path("agents/<str:public_id>/draft/import/", config_import.draft_import, name="draft-import"),
-    path("agents/<str:public_id>/history/", agents.history_panel, name="history"),
-    path("agents/<str:public_id>/history/more/", agents.history_more, name="history-more"),
-    path("agents/<str:public_id>/releases/", agents.release_log, name="releases"),
-    path("agents/<str:public_id>/activity/", agents.draft_activity, name="activity"),
-    path("agents/<str:public_id>/revisions/more/", revisions.revisions_more, name="revisions-more"),
-    path(
-        "agents/<str:public_id>/revisions/<int:number>/restore/",
-        revisions.restore_revision,
-        name="revision-restore",
-    ),
+agent_pages = [
+    path("", agents.agent_detail, name="detail"),
+    path("header/", agents.agent_header, name="header"),
+    path("export/", agents.agent_export, name="export"),
+    path("details/", agents.agent_details, name="details"),
+    path("history/", agents.history_panel, name="history"),
+    path("history/more/", agents.history_more, name="history-more"),
+    path("releases/", agents.release_log, name="releases"),
+    path("activity/", agents.draft_activity, name="activity"),
+]
+
+draft_pages = [
+    path("", drafts.draft_editor, name="draft"),
+    path("import/", config_import.draft_import, name="draft-import"),
+]
+
+revision_pages = [
+    path("more/", revisions.revisions_more, name="revisions-more"),
+    path("<int:number>/restore/", revisions.restore_revision, name="revision-restore"),
+]
+
+compare_pages = [
+    path("", compare.compare_pick, name="compare-pick"),
     re_path(
         # a, b: draft | released | 3 | r12 | a label (`xss-lbl`: labels may hold dashes)
-        r"^agents/(?P<public_id>[^/]+)/compare/(?P<a>[A-Za-z0-9-]+)\.\.\.(?P<b>[A-Za-z0-9-]+)/$",
+        r"^(?P<a>[A-Za-z0-9-]+)\.\.\.(?P<b>[A-Za-z0-9-]+)/$",
         compare.compare,
         name="compare",
     ),
-    path("agents/<str:public_id>/compare/", compare.compare_pick, name="compare-pick"),
-    path("agents/<str:public_id>/versions/new/", versions.save_version, name="save-version"),
-    path("agents/<str:public_id>/playground/", playground.playground, name="playground"),
-    path(
-        "agents/<str:public_id>/playground/<str:conversation_id>/",
-        playground.playground_session,
-        name="playground-session",
-    ),
-    path("agents/<str:public_id>/evals/", evals.eval_suites, name="evals"),
-    path("agents/<str:public_id>/evals/gate/", evals.release_gate, name="release-gate"),
-    path("agents/<str:public_id>/evals/runs/<str:run_id>/", evals.eval_run, name="eval-run"),
-    path("agents/<str:public_id>/evals/<str:suite_id>/", evals.eval_suite, name="eval-suite"),
-    path(
-        "agents/<str:public_id>/evals/<str:suite_id>/runs/",
-        evals.start_run,
-        name="eval-start-run",
-    ),
-    path(
-        "agents/<str:public_id>/evals/<str:suite_id>/runs/panel/",
-        evals.eval_runs_panel,
-        name="eval-runs-panel",
-    ),
-    path(
-        "agents/<str:public_id>/evals/<str:suite_id>/cases/",
-        evals.cases_panel,
-        name="eval-cases-panel",
-    ),
-    path(
-        "agents/<str:public_id>/evals/<str:suite_id>/cases/new/",
-        evals.case_new,
-        name="eval-case-new",
-    ),
-    path(
-        "agents/<str:public_id>/evals/<str:suite_id>/cases/<str:case_id>/",
-        evals.case_edit,
-        name="eval-case",
-    ),
-    path(
-        "agents/<str:public_id>/evals/<str:suite_id>/cases/<str:case_id>/delete/",
-        evals.case_delete,
-        name="eval-case-delete",
-    ),
-    path(
-        "agents/<str:public_id>/evals/<str:suite_id>/compare/",
-        evals.eval_compare,
-        name="eval-compare",
-    ),
-    path("agents/<str:public_id>/versions/<int:number>/release/", releases.release, name="release"),
-    path("agents/<str:public_id>/versions/<int:number>/restore/", versions.restore, name="restore"),
-    path(
-        "agents/<str:public_id>/versions/<int:number>/request/",
-        releases.request_release,
-        name="request-release",
-    ),
-    path(
-        "agents/<str:public_id>/versions/<int:number>/label/",
-        releases.move_label,
-        name="move-label",
-    ),
-    path("requests/", releases.release_requests, name="release-requests"),
-    path("requests/<str:request_id>/", releases.release_request_page, name="release-request"),
+]
+
+version_pages = [
+    path("new/", versions.save_version, name="save-version"),
+    path("<int:number>/restore/", versions.restore, name="restore"),
+    path("<int:number>/release/", releases.release, name="release"),
+    path("<int:number>/request/", releases.request_release, name="request-release"),
+    path("<int:number>/label/", releases.move_label, name="move-label"),
+]
+
+conversation_pages = [
+    path("", monitoring.agent_conversations, name="conversations"),
+    path("<str:conversation_id>/", monitoring.conversation_detail, name="conversation"),
+]
+
+playground_pages = [
+    path("", playground.playground, name="playground"),
+    path("<str:conversation_id>/", playground.playground_session, name="playground-session"),
+]
+
+eval_pages = [
+    path("", evals.eval_suites, name="evals"),
+    path("gate/", evals.release_gate, name="release-gate"),
+    path("runs/<str:run_id>/", evals.eval_run, name="eval-run"),
+    path("<str:suite_id>/", evals.eval_suite, name="eval-suite"),
+    path("<str:suite_id>/runs/", evals.start_run, name="eval-start-run"),
+    path("<str:suite_id>/runs/panel/", evals.eval_runs_panel, name="eval-runs-panel"),
+    path("<str:suite_id>/cases/", evals.cases_panel, name="eval-cases-panel"),
+    path("<str:suite_id>/cases/new/", evals.case_new, name="eval-case-new"),
+    path("<str:suite_id>/cases/<str:case_id>/", evals.case_edit, name="eval-case"),
+    path("<str:suite_id>/cases/<str:case_id>/delete/", evals.case_delete, name="eval-case-delete"),
+    path("<str:suite_id>/compare/", evals.eval_compare, name="eval-compare"),
+]
+
+one_agent = [
+    path("", include(agent_pages)),
+    path("draft/", include(draft_pages)),
+    path("revisions/", include(revision_pages)),
+    path("compare/", include(compare_pages)),
+    path("versions/", include(version_pages)),
+    path("conversations/", include(conversation_pages)),
+    path("analytics/", monitoring.agent_analytics, name="analytics"),
+    path("playground/", include(playground_pages)),
+    path("evals/", include(eval_pages)),
+]
+
+prompt_pages = [
+    path("", prompts.prompt_list, name="prompts"),
+    path("new/", prompts.prompt_create, name="prompt-create"),
+    path("<str:public_id>/", agents.agent_detail, name="prompt"),
+]
+
+request_pages = [
+    path("", releases.release_requests, name="release-requests"),
+    path("<str:request_id>/", releases.release_request_page, name="release-request"),
     re_path(
-        r"^requests/(?P<request_id>[^/]+)/(?P<verdict>approve|reject)/$",
+        r"^(?P<request_id>[^/]+)/(?P<verdict>approve|reject)/$",
         releases.review_request,
         name="review-request",
     ),
     re_path(
-        r"^requests/(?P<request_id>[^/]+)/(?P<action>release|cancel)/$",
+        r"^(?P<request_id>[^/]+)/(?P<action>release|cancel)/$",
         releases.act_on_request,
         name="act-on-request",
     ),
-    path("schedules/<str:schedule_id>/cancel/", releases.cancel_schedule, name="cancel-schedule"),
+]
+
+schedule_pages = [
+    path("<str:schedule_id>/cancel/", releases.cancel_schedule, name="cancel-schedule"),
+]
+
+channel_pages = [
+    path("", channels.channel_list, name="channels"),
+    path("new/", channels.channel_edit, name="channel-new"),
+    path("<str:public_id>/", channels.channel_edit, name="channel"),
+    path("<str:public_id>/rollouts/new/", rollouts.start_rollout, name="start-rollout"),
+]
+
+rollout_pages = [
+    path("<str:rollout_id>/", rollouts.rollout_page, name="rollout"),
+    path("<str:rollout_id>/card/", rollouts.rollout_card, name="rollout-card"),
+    path("<str:rollout_id>/live/", rollouts.rollout_live, name="rollout-live"),
+    re_path(
+        r"^(?P<rollout_id>[^/]+)/(?P<action>pause|resume|advance|abort)/$",
+        rollouts.steer_rollout,
+        name="steer-rollout",
+    ),
+]
+
+alert_pages = [
+    path("", rollouts.alert_list, name="alerts"),
+    path("badge/", rollouts.alert_badge, name="alert-badge"),
+    path("<str:alert_id>/ack/", rollouts.ack_alert, name="ack-alert"),
+]
+
+webhook_pages = [
+    path("", webhooks.webhook_list, name="webhooks"),
+    path("<str:webhook_id>/", webhooks.webhook_detail, name="webhook"),
+    re_path(
+        r"^(?P<webhook_id>[^/]+)/(?P<action>test|rotate|delete)/$",
+        webhooks.webhook_action,
+        name="webhook-action",
+    ),
+    path(
+        "<str:webhook_id>/deliveries/<str:delivery_id>/redeliver/",
+        webhooks.redeliver,
+        name="redeliver",
+    ),
+]
+
+token_pages = [
+    path("", tokens.api_tokens, name="api-tokens"),
+    path("<int:token_id>/revoke/", tokens.revoke_api_token, name="revoke-api-token"),
+]
+
+urlpatterns = [
+    path("", agents.agent_list, name="list"),
+    path("agents/new/", agents.agent_create, name="create"),
+    path("agents/<str:public_id>/", include(one_agent)),
+    path("prompts/", include(prompt_pages)),
+    path("requests/", include(request_pages)),
+    path("schedules/", include(schedule_pages)),
+    path("channels/", include(channel_pages)),
+    path("rollouts/", include(rollout_pages)),
+    path("alerts/", include(alert_pages)),
+    path("webhooks/", include(webhook_pages)),
+    path("tokens/", include(token_pages)),
 ]

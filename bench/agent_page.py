@@ -8,20 +8,20 @@ TARGET_RATIO = 1.5
 
 
 def _agent_with_versions(name: str, count: int, user):
-    from agents import services
     from agents.domain.config import merge_patch
+    from agents.services import agents, drafts, releases, versions
 
-    agent = services.create_agent(name=name, user=user)
+    agent = agents.create_agent(name=name, user=user)
     for number in range(1, count + 1):
         agent.draft.refresh_from_db()
-        services.update_draft(
+        drafts.update_draft(
             agent=agent,
             user=user,
             config=merge_patch(agent.draft.config, {"prompt": {"welcome_message": f"Hi {number}"}}),
         )
-        version = services.save_version(agent=agent, name=f"Change {number}", user=user)
+        version = versions.save_version(agent=agent, name=f"Change {number}", user=user)
         if number % 50 == 0:
-            services.release_version(version=version, user=user)
+            releases.release_version(version=version, user=user)
     return agent
 
 

@@ -43,22 +43,23 @@ def _bundle(versions: int) -> dict:
 def run() -> dict:
     from django.contrib.auth import get_user_model
 
-    from agents import services
+    from agents.services import agents, bundles, drafts
+    from agents.services import versions as versions_services
 
     user = get_user_model().objects.create_superuser("bench-bundles", password="bench-password")
     bundle = _bundle(VERSIONS)
     size_kb = len(json.dumps(bundle)) / 1000
     started = time.perf_counter()
-    agent = services.import_bundle(bundle=bundle, user=user)
+    agent = bundles.import_bundle(bundle=bundle, user=user)
     bulk_s = time.perf_counter() - started
     assert agent.versions.count() == VERSIONS
 
-    one_by_one = services.create_agent(name="One by one", user=user)
+    one_by_one = agents.create_agent(name="One by one", user=user)
     sample = _bundle(SAMPLE)["versions"]
     started = time.perf_counter()
     for version in sample:
-        services.update_draft(agent=one_by_one, config=version["config"], user=user)
-        services.save_version(agent=one_by_one, name=version["name"], user=user)
+        drafts.update_draft(agent=one_by_one, config=version["config"], user=user)
+        versions_services.save_version(agent=one_by_one, name=version["name"], user=user)
     per_version_old = (time.perf_counter() - started) / SAMPLE
     per_version_new = bulk_s / VERSIONS
     return {

@@ -52,7 +52,7 @@ def run(repeat: int = 15) -> dict:
     from django.template.loader import render_to_string
 
     from agents.domain.diff import diff
-    from agents.views.compare import diff_context as _diff_context
+    from agents.views.compare import diff_context
 
     rng = random.Random(7)
     base = _prompt(1000, rng)
@@ -62,9 +62,7 @@ def run(repeat: int = 15) -> dict:
     result = diff(old_doc, new_doc)
     render = median_ms(
         timed(
-            lambda: render_to_string(
-                "agents/shared/_changes.html", _diff_context(result, "a", "b")
-            ),
+            lambda: render_to_string("agents/shared/_changes.html", diff_context(result, "a", "b")),
             repeat=repeat,
         )
     )

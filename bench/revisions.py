@@ -22,20 +22,20 @@ def _agent_with_revisions(name: str, count: int, user):
     prompt. The first saves go through the services; the bulk of a large history
     is written as the services would (one snapshot per content, one revision row
     each), in batches, since 10,000 service calls would take the benchmark's time."""
-    from agents import services
-    from agents.domain import config as schema
+    from agents.domain import config
     from agents.models import ConfigSnapshot, Draft, DraftRevision
+    from agents.services import agents, drafts
 
-    agent = services.create_agent(
+    agent = agents.create_agent(
         name=name, user=user, config={"prompt": {"system_prompt": _prompt(1)}}
     )
     through_services = min(count, 10)
     for n in range(2, through_services + 1):
         agent.draft.refresh_from_db()
-        services.update_draft(
+        drafts.update_draft(
             agent=agent,
             user=user,
-            config=schema.merge_patch(
+            config=config.merge_patch(
                 agent.draft.config, {"prompt": {"system_prompt": _prompt(n)}}
             ),
         )
@@ -45,9 +45,9 @@ def _agent_with_revisions(name: str, count: int, user):
     for start in range(through_services + 1, count + 1, BATCH):
         numbers = range(start, min(start + BATCH, count + 1))
         documents = {
-            n: schema.merge_patch(base, {"prompt": {"system_prompt": _prompt(n)}}) for n in numbers
+            n: config.merge_patch(base, {"prompt": {"system_prompt": _prompt(n)}}) for n in numbers
         }
-        hashes = {n: schema.content_hash(d) for n, d in documents.items()}
+        hashes = {n: config.content_hash(d) for n, d in documents.items()}
         snapshots = ConfigSnapshot.objects.bulk_create(
             ConfigSnapshot(content_hash=hashes[n], config=documents[n], schema_version=1)
             for n in numbers
@@ -67,7 +67,7 @@ def _agent_with_revisions(name: str, count: int, user):
         document = documents[numbers[-1]]
     if count > through_services:
         Draft.objects.filter(agent=agent).update(
-            revision=count, config=document, content_hash=schema.content_hash(document)
+            revision=count, config=document, content_hash=config.content_hash(document)
         )
     return agent
 
@@ -77,14 +77,14 @@ def run(rounds: int = 40) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from agents.services import create_api_token
+    from agents.services import tokens
 
     user = get_user_model().objects.create_superuser("bench-rev", password="bench-password")
     started = time.perf_counter()
     small = _agent_with_revisions("Ten revisions", 10, user)
     large = _agent_with_revisions("Ten thousand revisions", 10_000, user)
     built = time.perf_counter() - started
-    _, token = create_api_token(user=user, name="bench")
+    _, token = tokens.create_api_token(user=user, name="bench")
     client = Client()
     client.force_login(user)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")

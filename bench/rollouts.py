@@ -91,23 +91,24 @@ def _line(name: str, count: int, user):
     whose step began STEP_AGE ago, and `count` conversations of history."""
     from django.utils import timezone
 
-    from agents import services
     from agents.domain.config import merge_patch
     from agents.models import Rollout
+    from agents.services import agents, channels, drafts, releases, rollouts
+    from agents.services import versions as versions_services
 
-    agent = services.create_agent(name=name, user=user)
+    agent = agents.create_agent(name=name, user=user)
     versions = []
     for n in (1, 2):
         agent.draft.refresh_from_db()
-        services.update_draft(
+        drafts.update_draft(
             agent=agent,
             user=user,
             config=merge_patch(agent.draft.config, {"prompt": {"welcome_message": f"Hi {n}"}}),
         )
-        versions.append(services.save_version(agent=agent, name=f"v{n}", user=user))
-    services.release_version(version=versions[0], user=user)
-    channel = services.create_channel(user=user, name=name, kind="phone", agent=agent)
-    rollout = services.start_rollout(
+        versions.append(versions_services.save_version(agent=agent, name=f"v{n}", user=user))
+    releases.release_version(version=versions[0], user=user)
+    channel = channels.create_channel(user=user, name=name, kind="phone", agent=agent)
+    rollout = rollouts.start_rollout(
         channel=channel,
         candidate=versions[1],
         user=user,
@@ -144,9 +145,9 @@ def run(rounds: int = 40) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from agents import services
     from agents.models import ReleaseEvent, Rollout
     from agents.selectors.alerts import release_arms
+    from agents.services import releases, rollouts
 
     user = get_user_model().objects.create_superuser("bench-ro", password="bench-password")
     started = time.perf_counter()
@@ -155,17 +156,17 @@ def run(rounds: int = 40) -> dict:
     built = time.perf_counter() - started
 
     with CaptureQueriesContext(connection) as captured:
-        services.evaluate_rollout(large.pk)
+        rollouts.evaluate_rollout(large.pk)
     aggregates = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
     large.refresh_from_db()
     assert large.status == Rollout.Status.RUNNING, large.status
 
     # v2 released over v1 now: the check weighs v1's last 7 days against v2 since.
-    services.release_version(version=large.candidate, user=user)
+    releases.release_version(version=large.candidate, user=user)
     release = ReleaseEvent.objects.filter(agent_id=large.agent_id).first()
     cases = {
-        "evaluate 10k": lambda: services.evaluate_rollout(small.pk),
-        "evaluate 1M": lambda: services.evaluate_rollout(large.pk),
+        "evaluate 10k": lambda: rollouts.evaluate_rollout(small.pk),
+        "evaluate 1M": lambda: rollouts.evaluate_rollout(large.pk),
         "regression 1M": lambda: release_arms(release, metric="completion_rate", baseline_days=7),
     }
     old, new = release_arms(release, metric="completion_rate", baseline_days=7)

@@ -41,23 +41,24 @@ def run(rounds: int = 40) -> dict:
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from agents import services
     from agents.models import Delivery, Webhook
+    from agents.services import agents, drafts, releases, webhooks
+    from agents.services import versions as versions_services
     from agents.services.webhook_delivery import deliver
 
     settings.WEBHOOK_ALLOW_PRIVATE = True
     user = get_user_model().objects.create_superuser("bench-hooks", password="bench-password")
     server, url = _hanging_receiver()
-    quiet = services.create_agent(name="No webhooks", user=user)
-    loud = services.create_agent(name="Ten webhooks", user=user)
+    quiet = agents.create_agent(name="No webhooks", user=user)
+    loud = agents.create_agent(name="Ten webhooks", user=user)
     pairs = {}
     for agent in (quiet, loud):
         versions = []
         for n in (1, 2):
-            services.update_draft(
+            drafts.update_draft(
                 agent=agent, user=user, config={"prompt": {"welcome_message": f"Hi {n}"}}
             )
-            versions.append(services.save_version(agent=agent, name=f"v{n}", user=user))
+            versions.append(versions_services.save_version(agent=agent, name=f"v{n}", user=user))
         pairs[agent.pk] = versions
 
     def flip(agent):
@@ -65,13 +66,13 @@ def run(rounds: int = 40) -> dict:
 
         def release() -> None:
             version = pairs[agent.pk][state["next"]]
-            services.release_version(version=version, user=user, note="bench")
+            releases.release_version(version=version, user=user, note="bench")
             state["next"] = 1 - state["next"]
 
         return release
 
     for _ in range(HOOKS):
-        services.create_webhook(url=url, events=["release", "rollback"], user=user)
+        webhooks.create_webhook(url=url, events=["release", "rollback"], user=user)
     hooks = Webhook.objects.all()
 
     # Webhooks are installation-wide: they are switched off (untimed) for the release

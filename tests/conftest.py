@@ -9,7 +9,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from agents import services, triggers
+from agents import triggers
+from agents.services import agents, tokens, versions
 from tests.helpers import Api, edit
 
 
@@ -34,10 +35,10 @@ def _empty_cache():
     from django.core.cache import cache
 
     from agents.selectors import runtime
-    from agents.selectors import tokens as auth
+    from agents.selectors import tokens as tokens_selectors
 
     cache.clear()
-    auth._touched.clear()
+    tokens_selectors._touched.clear()
     runtime.clear_local()
     yield
     cache.clear()
@@ -117,7 +118,7 @@ def user(make_user):
 @pytest.fixture
 def make_agent(user):
     def make(name: str = "Support line", *, config: dict | None = None, by=None, **kwargs):
-        return services.create_agent(name=name, user=by or user, config=config, **kwargs)
+        return agents.create_agent(name=name, user=by or user, config=config, **kwargs)
 
     return make
 
@@ -138,7 +139,7 @@ def make_version(user):
             patch if patch is not None else {"prompt": {"welcome_message": f"Hi {n}"}},
             user=by or user,
         )
-        return services.save_version(agent=agent, name=name or f"Change {n}", user=by or user)
+        return versions.save_version(agent=agent, name=name or f"Change {n}", user=by or user)
 
     return make
 
@@ -150,7 +151,7 @@ def make_version(user):
 def make_api(client, make_user):
     def make(*roles, superuser=False):
         user = make_user(*roles, superuser=superuser)
-        _, secret = services.create_api_token(user=user, name="tests")
+        _, secret = tokens.create_api_token(user=user, name="tests")
         return Api(client, secret)
 
     return make

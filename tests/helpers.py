@@ -10,14 +10,14 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from agents import services
 from agents.domain.config import merge_patch
+from agents.services import conversations, drafts
 
 
 def edit(agent, patch: dict, *, user=None, **kwargs):
     """Apply a merge patch to the agent's current draft through update_draft."""
     agent.draft.refresh_from_db()
-    return services.update_draft(
+    return drafts.update_draft(
         agent=agent, config=merge_patch(agent.draft.config, patch), user=user, **kwargs
     )
 
@@ -62,13 +62,13 @@ def calls(agent, user, count: int, rate: float, *, failed="abandoned", commits=N
     (django_capture_on_commit_callbacks) each end commits as in production, so what
     listens for ended conversations runs."""
     for i in range(count):
-        conversation, _ = services.start_conversation(ref=agent.public_id, user=user)
+        conversation, _ = conversations.start_conversation(ref=agent.public_id, user=user)
         outcome = "completed" if (i % 10) < rate * 10 else failed
         if commits is None:
-            services.end_conversation(conversation=conversation, user=user, outcome=outcome)
+            conversations.end_conversation(conversation=conversation, user=user, outcome=outcome)
             continue
         with commits(execute=True):
-            services.end_conversation(conversation=conversation, user=user, outcome=outcome)
+            conversations.end_conversation(conversation=conversation, user=user, outcome=outcome)
 
 
 def draft_form(agent, **overrides):

@@ -8,7 +8,6 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils.html import format_html
 
-from agents import services
 from agents.admin.history import ConfigChangesContextHelper, HistoryAdmin
 from agents.admin.support import (
     ConfigJsonMedia,
@@ -20,7 +19,8 @@ from agents.models import (
     Agent,
     Draft,
 )
-from agents.selectors import filter_by_status
+from agents.selectors import agents as agents_selectors
+from agents.services import agents
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -31,7 +31,9 @@ class StatusFilter(admin.SimpleListFilter):
         return list(STATUS_LABELS.items())
 
     def queryset(self, request, queryset):
-        return filter_by_status(queryset, self.value()) if self.value() else queryset
+        return (
+            agents_selectors.filter_by_status(queryset, self.value()) if self.value() else queryset
+        )
 
 
 @admin.register(Agent)
@@ -115,14 +117,14 @@ class AgentAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.update_agent(
+            agents.update_agent(
                 agent=obj,
                 user=request.user,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
             )
             return
-        created = services.create_agent(
+        created = agents.create_agent(
             name=form.cleaned_data["name"],
             description=form.cleaned_data["description"],
             user=request.user,
@@ -138,13 +140,13 @@ class AgentAdmin(HistoryAdmin):
     @admin.action(description="Archive selected agents", permissions=["change"])
     def archive(self, request, queryset):
         for agent in queryset:
-            services.archive_agent(agent=agent, user=request.user)
+            agents.archive_agent(agent=agent, user=request.user)
         self.message_user(request, f"Archived {queryset.count()} agent(s).", messages.SUCCESS)
 
     @admin.action(description="Unarchive selected agents", permissions=["change"])
     def unarchive(self, request, queryset):
         for agent in queryset:
-            services.archive_agent(agent=agent, user=request.user, archived=False)
+            agents.archive_agent(agent=agent, user=request.user, archived=False)
         self.message_user(request, f"Unarchived {queryset.count()} agent(s).", messages.SUCCESS)
 
 

@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from agents.domain.diff import diff as diff_documents
+from agents.domain.diff import diff
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -50,7 +50,7 @@ class ConfigChangesContextHelper(HistoricalRecordContextHelper):
             if change.field != "config":
                 rows.extend(super().context_for_delta_changes(_only(delta, change)))
                 continue
-            for found in diff_documents(change.old or {}, change.new or {}).changes:
+            for found in diff(change.old or {}, change.new or {}).changes:
                 old, new = _sides(found)
                 rows.append({"field": f"config.{found.path}", "old": old, "new": new})
         return rows

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
-from agents import services
 from agents.admin.support import ReadOnlyAdmin, ReadOnlyMixin
 from agents.domain.exceptions import AgentConsoleError
 from agents.models import Alert, Rollout, RolloutEvent
 from agents.permissions import RELEASE
+from agents.services import alerts
 
 
 class RolloutEventInline(ReadOnlyMixin, admin.TabularInline):
@@ -45,7 +45,7 @@ class AlertAdmin(ReadOnlyAdmin):
         done = 0
         for alert in queryset.filter(acked_at__isnull=True):
             try:
-                services.ack_alert(alert=alert, user=request.user)
+                alerts.ack_alert(alert=alert, user=request.user)
             except (AgentConsoleError, PermissionDenied) as exc:
                 self.message_user(request, f"{alert.public_id}: {exc}", messages.ERROR)
             else:

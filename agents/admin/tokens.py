@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from agents import services
 from agents.admin.support import (
     ReadOnlyAdmin,
 )
 from agents.models import (
     ApiToken,
 )
+from agents.services import tokens
 
 
 @admin.register(ApiToken)
@@ -31,5 +31,5 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     @admin.action(description="Revoke selected tokens", permissions=["revoke"])
     def revoke(self, request, queryset):
         for token in queryset:
-            services.revoke_api_token(token=token, user=request.user)
+            tokens.revoke_api_token(token=token, user=request.user)
         self.message_user(request, f"Revoked {queryset.count()} token(s).", messages.SUCCESS)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from agents import services
 from agents.admin.support import (
     ConfigJsonMedia,
     ReadOnlyAdmin,
@@ -16,6 +15,7 @@ from agents.models import (
     PublishedVersion,
 )
 from agents.permissions import RELEASE
+from agents.services import releases
 
 
 @admin.register(PublishedVersion)
@@ -79,7 +79,7 @@ class PublishedVersionAdmin(ConfigJsonMedia, ReadOnlyAdmin):
                 },
             )
         try:
-            event = services.release_version(version=version, user=request.user)
+            event = releases.release_version(version=version, user=request.user)
         except AgentConsoleError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return

@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
-from agents import services
 from agents.admin.support import ReadOnlyAdmin, ReadOnlyMixin
 from agents.domain.exceptions import AgentConsoleError
 from agents.models import Delivery, DeliveryAttempt, Webhook
 from agents.permissions import MANAGE_WEBHOOKS
+from agents.services import webhooks
 
 
 class ManageWebhooks:
@@ -44,7 +44,7 @@ class WebhookAdmin(ManageWebhooks, ReadOnlyAdmin):
             request,
             queryset,
             "Test events queued:",
-            lambda hook: services.send_test_event(webhook=hook, user=request.user),
+            lambda hook: webhooks.send_test_event(webhook=hook, user=request.user),
         )
 
 
@@ -79,5 +79,5 @@ class DeliveryAdmin(ManageWebhooks, ReadOnlyAdmin):
             request,
             queryset,
             "Redeliveries queued:",
-            lambda delivery: services.redeliver(delivery=delivery, user=request.user),
+            lambda delivery: webhooks.redeliver(delivery=delivery, user=request.user),
         )

@@ -8,8 +8,6 @@ console, shape the response. Every error is `{"error": {"code", "message",
 
 from __future__ import annotations
 
-import inspect
-
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
@@ -40,14 +38,6 @@ class StrictParser(Parser):
         return json_input.loads(request.body)
 
 
-# The prompt endpoints named like the agents' (a prompt's draft, versions, release)
-# take their own prefix, so every operation id is unique.
-PROMPT_TWINS = frozenset(
-    {"get_draft", "put_draft", "patch_draft", "list_versions", "create_version", "get_version"}
-    | {"release", "restore"}
-)
-
-
 class AgentConsoleAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         return document_text_rules(
@@ -56,14 +46,9 @@ class AgentConsoleAPI(NinjaAPI):
 
     def get_openapi_operation_id(self, operation) -> str:
         """Operation ids as clients know them (`agents_api_release`,
-        `agents_api_evals_get_run`), wherever the endpoint's code lives."""
+        `agents_api_evals_get_run`); the document endpoints name theirs (`documents.py`)."""
         func = operation.view_func
         prefix = "agents_api_evals" if func.__module__ == "agents.api.evals" else "agents_api"
-        if (
-            inspect.unwrap(func).__module__ == "agents.api.prompts"
-            and func.__name__ in PROMPT_TWINS
-        ):
-            prefix = "agents_api_prompts"
         return f"{prefix}_{func.__name__}"
 
 

@@ -6,8 +6,9 @@ from typing import Literal
 
 from ninja import Query, Router, Status
 
-from agents import selectors, services
-from agents.api.common import expected_revision, if_match, page, require
+from agents.api import documents
+from agents.api.common import page, require
+from agents.api.documents import DocumentKind
 from agents.api.idempotency import idempotent
 from agents.api.release_schemas import ScheduledOut
 from agents.api.schemas import (
@@ -25,8 +26,6 @@ from agents.api.schemas import (
     ReleaseIn,
     ReleaseList,
     ReleaseOut,
-    RestoreIn,
-    VersionCreate,
     VersionList,
     VersionOut,
 )
@@ -36,16 +35,21 @@ from agents.api.shapes import (
     event_out,
     schedule_out,
     version_out,
-    version_summary,
 )
+from agents.models import Agent
 from agents.permissions import (
     CHANGE_AGENT,
     CREATE_AGENT,
-    EDIT_DRAFT,
     RELEASE,
-    SAVE_VERSION,
     VIEW_AGENT,
 )
+from agents.selectors import agents as agents_selectors
+from agents.selectors import compare, history
+from agents.selectors import schedules as schedules_selectors
+from agents.selectors import versions as versions_selectors
+from agents.services import agents as agents_services
+from agents.services import releases as releases_services
+from agents.services import schedules
 
 agents = Router(tags=["agents"])
 
@@ -58,26 +62,28 @@ def list_agents(
     status: Literal["", "unpublished", "published", "unpublished_changes"] = "",
 ):
     require(request, VIEW_AGENT)
-    return page(request, selectors.agent_list(search=search, status=status), paging, agent_out)
+    return page(
+        request, agents_selectors.agent_list(search=search, status=status), paging, agent_out
+    )
 
 
 @agents.post("", response={201: AgentOut, **ERRORS_WRITE}, summary="Create an agent")
 def create_agent(request, payload: AgentCreate):
     """A partial `config` is merged over the defaults like a JSON merge patch."""
     principal = require(request, CREATE_AGENT)
-    agent = services.create_agent(
+    agent = agents_services.create_agent(
         name=payload.name,
         description=payload.description,
         config=payload.config,
         user=principal.user,
     )
-    return Status(201, agent_out(selectors.agent_for_page(agent.public_id)))
+    return Status(201, agent_out(agents_selectors.agent_for_page(agent.public_id)))
 
 
 @agents.get("/{agent_id}", response={200: AgentOut, **ERRORS_READ}, summary="Get an agent")
 def get_agent(request, agent_id: str):
     require(request, VIEW_AGENT)
-    return agent_out(selectors.agent_for_page(agent_id))
+    return agent_out(agents_selectors.agent_for_page(agent_id))
 
 
 @agents.patch(
@@ -93,8 +99,8 @@ def patch_agent(request, agent_id: str, payload: AgentPatch):
         payload.approvals_required is not None
     )
     principal = require(request, RELEASE if settings_change else VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
-    services.update_agent(
+    agent = agents_selectors.agent_for_page(agent_id)
+    agents_services.update_agent(
         agent=agent,
         user=principal.user,
         name=payload.name,
@@ -102,106 +108,37 @@ def patch_agent(request, agent_id: str, payload: AgentPatch):
         require_passing_eval=payload.require_passing_eval,
         approvals_required=payload.approvals_required,
     )
-    return agent_out(selectors.agent_for_page(agent_id))
+    return agent_out(agents_selectors.agent_for_page(agent_id))
 
 
-# ------------------------------------------------------------------ draft
+# ------------------------------------------------------------------ draft and versions
 
-
-@agents.get("/{agent_id}/draft", response={200: DraftOut, **ERRORS_READ}, summary="Get the draft")
-def get_draft(request, agent_id: str):
-    require(request, VIEW_AGENT)
-    return draft_out(selectors.agent_for_page(agent_id).draft)
-
-
-DRAFT_WRITE_ERRORS = {409: ErrorOut, 412: ErrorOut, **ERRORS_WRITE}
-
-
-@agents.put(
-    "/{agent_id}/draft",
-    response={200: DraftOut, **DRAFT_WRITE_ERRORS},
-    summary="Replace the draft (omitted sections take their defaults)",
+AGENT = DocumentKind(
+    kind=Agent.Kind.AGENT,
+    id_param="agent_id",
+    operation_prefix="agents_api_",
+    draft_in=DraftIn,
+    draft_out_schema=DraftOut,
+    version_list_schema=VersionList,
+    version_out_schema=VersionOut,
+    read_draft_body=lambda payload: payload.config,
+    draft_out=draft_out,
+    version_out=version_out,
+    summaries={
+        "get_draft": "Get the draft",
+        "put_draft": "Replace the draft (omitted sections take their defaults)",
+        "patch_draft": "Merge-patch the draft (RFC 7386)",
+        "list_versions": "List versions, newest first",
+        "create_version": "Save the draft as the next version",
+        "get_version": "Get a version",
+        "restore": "Overwrite the draft with a version's or a revision's configuration",
+    },
+    descriptions={
+        "restore": """`{"version": 3}` or `{"revision": 12}`: the draft becomes exactly that
+    configuration, as a new revision recording where it came from.""",
+    },
 )
-def put_draft(request, agent_id: str, payload: DraftIn):
-    principal = require(request, EDIT_DRAFT)
-    agent = selectors.agent_for_page(agent_id)
-    draft = services.update_draft(
-        agent=agent,
-        config=payload.config,
-        user=principal.user,
-        expected_revision=if_match(request),
-    )
-    return draft_out(draft)
-
-
-@agents.patch(
-    "/{agent_id}/draft",
-    response={200: DraftOut, **DRAFT_WRITE_ERRORS},
-    summary="Merge-patch the draft (RFC 7386)",
-)
-def patch_draft(request, agent_id: str, payload: DraftIn):
-    principal = require(request, EDIT_DRAFT)
-    agent = selectors.agent_for_page(agent_id)
-    draft = services.patch_draft(
-        agent=agent, patch=payload.config, user=principal.user, expected_revision=if_match(request)
-    )
-    return draft_out(draft)
-
-
-# ------------------------------------------------------------------ versions
-
-
-@agents.get(
-    "/{agent_id}/versions",
-    response={200: VersionList, **ERRORS_READ},
-    summary="List versions, newest first",
-)
-def list_versions(
-    request,
-    paging: Query[Paging],
-    agent_id: str,
-):
-    require(request, VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
-    rows = selectors.version_list(agent)
-    return page(request, rows, paging, lambda v: version_summary(v, agent.released_version_id))
-
-
-@agents.post(
-    "/{agent_id}/versions",
-    response={201: VersionOut, 409: ErrorOut, 412: ErrorOut, **ERRORS_WRITE},
-    summary="Save the draft as the next version",
-)
-@idempotent
-def create_version(request, agent_id: str, payload: VersionCreate):
-    agent = selectors.agent_for_page(agent_id)
-    version = save_version_from(request, agent, payload)
-    return Status(201, version_out(version, agent.released_version_id))
-
-
-def save_version_from(request, agent, payload: VersionCreate):
-    """Save an agent's (or a prompt's) draft as a version, for POST …/versions."""
-    principal = require(request, SAVE_VERSION)
-    version = services.save_version(
-        agent=agent,
-        name=payload.name,
-        description=payload.description,
-        user=principal.user,
-        expected_revision=expected_revision(request, payload.expected_draft_revision),
-    )
-    agent.refresh_from_db(fields=["released_version"])
-    return selectors.get_version(agent, version.number)
-
-
-@agents.get(
-    "/{agent_id}/versions/{int:number}",
-    response={200: VersionOut, **ERRORS_READ},
-    summary="Get a version",
-)
-def get_version(request, agent_id: str, number: int):
-    require(request, VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
-    return version_out(selectors.get_version(agent, number), agent.released_version_id)
+documents.add_draft_and_version_endpoints(agents, AGENT)
 
 
 @agents.post(
@@ -219,10 +156,10 @@ def release(request, agent_id: str, payload: ReleaseIn):
     """Releasing the version that is already released is a no-op: `event` is null.
     With `at`, the release is scheduled instead: 202 `{"scheduled": …}`."""
     principal = require(request, RELEASE)
-    agent = selectors.agent_for_page(agent_id)
-    version = selectors.get_version(agent, payload.version)
+    agent = agents_selectors.agent_for_page(agent_id)
+    version = versions_selectors.get_version(agent, payload.version)
     if payload.at is not None:
-        scheduled = services.schedule_release(
+        scheduled = schedules.schedule_release(
             agent=agent,
             version=version,
             at=payload.at,
@@ -230,9 +167,9 @@ def release(request, agent_id: str, payload: ReleaseIn):
             note=payload.note,
             gate_override_note=payload.gate_override_note or "",
         )
-        found = selectors.scheduled_release(scheduled.public_id)
+        found = schedules_selectors.scheduled_release(scheduled.public_id)
         return Status(202, {"scheduled": schedule_out(found)})
-    event = services.release_version(
+    event = releases_services.release_version(
         version=version,
         user=principal.user,
         note=payload.note,
@@ -250,7 +187,7 @@ def release_body(version, event) -> dict:
             "previous_version": version.number,
             "event": None,
         }
-    event = selectors.release_event(event.pk)
+    event = versions_selectors.release_event(event.pk)
     return {
         "released_version": version.number,
         "previous_version": event.previous_version.number if event.previous_version else None,
@@ -262,32 +199,7 @@ def release_response(version, event) -> Status:
     return Status(200, release_body(version, event))
 
 
-@agents.post(
-    "/{agent_id}/restore",
-    response={200: DraftOut, 409: ErrorOut, 412: ErrorOut, **ERRORS_WRITE},
-    summary="Overwrite the draft with a version's or a revision's configuration",
-)
-@idempotent
-def restore(request, agent_id: str, payload: RestoreIn):
-    """`{"version": 3}` or `{"revision": 12}`: the draft becomes exactly that
-    configuration, as a new revision recording where it came from."""
-    return Status(
-        200, draft_out(restore_from(request, selectors.agent_for_page(agent_id), payload))
-    )
-
-
-def restore_from(request, agent, payload: RestoreIn):
-    """Restore a version or a revision into an agent's (or a prompt's) draft."""
-    principal = require(request, EDIT_DRAFT)
-    expected = expected_revision(request, payload.expected_draft_revision)
-    if payload.revision is not None:
-        return services.restore_revision(
-            agent=agent, number=payload.revision, user=principal.user, expected_revision=expected
-        )
-    version = selectors.get_version(agent, payload.version)
-    return services.restore_version(
-        version=version, user=principal.user, expected_revision=expected
-    )
+documents.add_restore_endpoint(agents, AGENT)
 
 
 @agents.get(
@@ -302,8 +214,8 @@ def releases(
     label: str | None = Query(None, max_length=32, description="Only moves of this label."),
 ):
     require(request, VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
-    log = selectors.release_log(agent, limit=limit, label=label)
+    agent = agents_selectors.agent_for_page(agent_id)
+    log = history.release_log(agent, limit=limit, label=label)
     return {"data": [event_out(e) for e in log]}
 
 
@@ -318,9 +230,9 @@ def diff(request, agent_id: str, from_: str = Query(..., alias="from"), to: str 
     """`from` and `to` are each a reference: `draft`, `released`, `3`/`v3` or `r12`.
     The response names what they resolved to (`released` → `v3`)."""
     require(request, VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
-    old, new = selectors.compare_side(agent, from_), selectors.compare_side(agent, to)
-    result = selectors.config_diff(old, new)
+    agent = agents_selectors.agent_for_page(agent_id)
+    old, new = compare.compare_side(agent, from_), compare.compare_side(agent, to)
+    result = compare.config_diff(old, new)
     summary = result.summary
     return {
         "from": old.resolved,

@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from agents.selectors import runtime
-from agents.selectors import tokens as auth
+from agents.selectors import runtime, tokens
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> auth.Principal | None:
+    def authenticate(self, request: HttpRequest, token: str) -> tokens.Principal | None:
         # On the resolve path, the token and the released pointer come in one round trip.
         match = request.resolver_match
         ref = match.kwargs.get("ref") if match else None
-        principal, request.prefetched = auth.authenticate_with(token, runtime.prefetch_keys(ref))
+        principal, request.prefetched = tokens.authenticate_with(token, runtime.prefetch_keys(ref))
         return principal

@@ -8,7 +8,6 @@ from typing import Any, Literal
 from django.http import HttpResponse
 from ninja import Body, Field, Query, Router, Schema, Status
 
-from agents import selectors, services
 from agents.api.common import if_match, require
 from agents.api.schemas import (
     ERRORS_READ,
@@ -22,6 +21,10 @@ from agents.api.schemas import (
 from agents.api.shapes import agent_out, draft_out
 from agents.domain.bundles import to_yaml
 from agents.permissions import CREATE_AGENT, EDIT_DRAFT, VIEW_AGENT
+from agents.selectors import agents
+from agents.selectors import bundles as bundles_selectors
+from agents.services import bundles as bundles_services
+from agents.services import draft_import
 
 bundles = Router(tags=["agents"])
 
@@ -83,7 +86,7 @@ def export(request, agent_id: str, format: Literal["json", "yaml"] = "json"):
     """`?format=yaml` gives the same bundle as YAML (keys in bundle order, multi-line
     texts as block scalars), for keeping agents in git."""
     require(request, VIEW_AGENT)
-    bundle = selectors.export_bundle(selectors.agent_for_page(agent_id))
+    bundle = bundles_selectors.export_bundle(agents.agent_for_page(agent_id))
     if format == "yaml":
         return HttpResponse(to_yaml(bundle), content_type="application/yaml; charset=utf-8")
     return bundle
@@ -100,8 +103,8 @@ def import_agent(request, payload: dict[str, Any] = BUNDLE_BODY):
     configuration is a 422 naming the path, and nothing is created. The body may be
     the YAML an export wrote (`Content-Type: application/yaml`)."""
     principal = require(request, CREATE_AGENT)
-    agent = services.import_bundle(bundle=payload, user=principal.user)
-    return Status(201, agent_out(selectors.agent_for_page(agent.public_id)))
+    agent = bundles_services.import_bundle(bundle=payload, user=principal.user)
+    return Status(201, agent_out(agents.agent_for_page(agent.public_id)))
 
 
 @bundles.post(
@@ -120,8 +123,8 @@ def import_draft(
     becomes the imported configuration (sections the file does not set take their
     defaults, as with PUT); `If-Match` is honoured on both."""
     principal = require(request, EDIT_DRAFT)
-    agent = selectors.agent_for_page(agent_id)
-    result = services.import_draft(
+    agent = agents.agent_for_page(agent_id)
+    result = draft_import.import_draft(
         agent=agent,
         data=payload,
         user=principal.user,

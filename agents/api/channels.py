@@ -8,7 +8,6 @@ from typing import Annotated
 from ninja import Query, Router, Status
 from pydantic import BeforeValidator
 
-from agents import selectors, services
 from agents.api.common import page, require
 from agents.api.schemas import (
     ERRORS_READ,
@@ -24,6 +23,8 @@ from agents.api.schemas import (
 from agents.api.shapes import channel_out
 from agents.domain import moments
 from agents.permissions import MANAGE_CHANNELS, VIEW_AGENT
+from agents.selectors import channels as channels_selectors
+from agents.services import channels as channels_services
 
 # ISO 8601 only (pydantic alone would also read `0.5` as a Unix time), made aware in UTC.
 Moment = Annotated[datetime, BeforeValidator(lambda v: moments.parse_moment(str(v), path="at"))]
@@ -38,7 +39,7 @@ def list_channels(
     agent: str | None = None,
 ):
     require(request, VIEW_AGENT)
-    rows = selectors.channel_list(agent=agent)
+    rows = channels_selectors.channel_list(agent=agent)
     return page(request, rows, paging, channel_out)
 
 
@@ -49,15 +50,15 @@ def create_channel(request, payload: ChannelIn):
     """A pinned version must belong to the channel's agent; variant weights sum to 100."""
     principal = require(request, MANAGE_CHANNELS)
     values = payload.model_dump(exclude_none=False)
-    values["agent"] = selectors.routable_agent(values["agent"])
-    channel = services.create_channel(user=principal.user, **values)
+    values["agent"] = channels_selectors.routable_agent(values["agent"])
+    channel = channels_services.create_channel(user=principal.user, **values)
     return Status(201, channel_out(channel))
 
 
 @channels.get("/{channel_id}", response={200: ChannelOut, **ERRORS_READ}, summary="Get a channel")
 def get_channel(request, channel_id: str):
     require(request, VIEW_AGENT)
-    return channel_out(selectors.channel(channel_id))
+    return channel_out(channels_selectors.channel(channel_id))
 
 
 @channels.patch(
@@ -70,9 +71,9 @@ def patch_channel(request, channel_id: str, payload: ChannelPatch):
     principal = require(request, MANAGE_CHANNELS)
     changes = payload.model_dump(exclude_unset=True)
     if "agent" in changes:
-        changes["agent"] = selectors.routable_agent(changes["agent"])
-    channel = services.update_channel(
-        channel=selectors.channel(channel_id), user=principal.user, **changes
+        changes["agent"] = channels_selectors.routable_agent(changes["agent"])
+    channel = channels_services.update_channel(
+        channel=channels_selectors.channel(channel_id), user=principal.user, **changes
     )
     return channel_out(channel)
 
@@ -84,5 +85,5 @@ def patch_channel(request, channel_id: str, payload: ChannelPatch):
 )
 def channel_as_of(request, channel_id: str, at: Moment):
     require(request, VIEW_AGENT)
-    channel = selectors.channel(channel_id)
-    return {"channel": channel.public_id, "at": at, **selectors.channel_as_of(channel, at)}
+    channel = channels_selectors.channel(channel_id)
+    return {"channel": channel.public_id, "at": at, **channels_selectors.channel_as_of(channel, at)}

@@ -11,12 +11,12 @@ from django.http import HttpRequest
 from ninja.errors import HttpError
 
 from agents.api.schemas import Paging
-from agents.selectors import tokens as auth
+from agents.selectors import tokens
 
 
-def require(request: HttpRequest, perm: str, *alternatives: str) -> auth.Principal:
+def require(request: HttpRequest, perm: str, *alternatives: str) -> tokens.Principal:
     """The request's principal when it holds `perm` (or one of `alternatives`)."""
-    principal: auth.Principal = request.auth
+    principal: tokens.Principal = request.auth
     if not any(principal.has_perm(p) for p in (perm, *alternatives)):
         wanted = " or ".join((perm, *alternatives))
         raise PermissionDenied(f"Your role lacks the permission {wanted}.")

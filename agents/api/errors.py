@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from agents.domain import config as schema
+from agents.domain import config
 from agents.domain.exceptions import (
     AgentConsoleError,
     AgentNotPublished,
@@ -42,7 +42,7 @@ def register(api: NinjaAPI) -> None:
 
     def _validation_path(loc) -> str:
         parts = [p for p in loc if p not in ("body", "query", "path", "header", "payload")]
-        return schema.error_path(parts)
+        return config.error_path(parts)
 
     @api.exception_handler(ValidationError)
     def _validation_error(request, exc: ValidationError):

@@ -14,7 +14,6 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from agents import selectors, services
 from agents.api.common import page, require
 from agents.api.idempotency import idempotent
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut, Name, Paging
@@ -23,6 +22,10 @@ from agents.domain.checks import CheckType, Role
 from agents.domain.json_input import WholeInt
 from agents.models import EvalCase, EvalResult, EvalRun, EvalSuite
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT
+from agents.selectors import agents
+from agents.selectors import compare as compare_selectors
+from agents.selectors import evals as evals_selectors
+from agents.services import evals
 
 # ------------------------------------------------------------------ schemas
 
@@ -235,7 +238,7 @@ def suite_out(suite: EvalSuite) -> dict[str, Any]:
 
 
 def _suite_detail(suite: EvalSuite) -> dict[str, Any]:
-    suite, cases = selectors.suite_with_cases(suite)
+    suite, cases = evals_selectors.suite_with_cases(suite)
     return {**suite_out(suite), "cases": [case_out(c) for c in cases]}
 
 
@@ -259,8 +262,8 @@ def list_suites(
     agent_id: str,
 ):
     require(request, VIEW_AGENT)
-    agent = selectors.agent_for_page(agent_id)
-    suites = selectors.eval_suites(agent)
+    agent = agents.agent_for_page(agent_id)
+    suites = evals_selectors.eval_suites(agent)
     for suite in suites:
         suite.agent = agent
     return page(request, suites, paging, suite_out)
@@ -273,8 +276,8 @@ def list_suites(
 )
 def create_suite(request, agent_id: str, payload: SuiteIn):
     principal = require(request, EDIT_DRAFT)
-    agent = selectors.agent_for_page(agent_id)
-    suite = services.create_eval_suite(
+    agent = agents.agent_for_page(agent_id)
+    suite = evals.create_eval_suite(
         agent=agent,
         name=payload.name,
         description=payload.description,
@@ -292,26 +295,26 @@ suites = Router(tags=["evals"])
 @suites.get("/{suite_id}", response={200: SuiteDetail, **ERRORS_READ}, summary="Get a suite")
 def get_suite(request, suite_id: str):
     require(request, VIEW_AGENT)
-    return _suite_detail(selectors.suite(suite_id))
+    return _suite_detail(evals_selectors.suite(suite_id))
 
 
 @suites.patch("/{suite_id}", response={200: SuiteDetail, **ERRORS_WRITE}, summary="Rename a suite")
 def patch_suite(request, suite_id: str, payload: SuitePatch):
     principal = require(request, EDIT_DRAFT)
-    suite = services.update_eval_suite(
-        suite=selectors.suite(suite_id),
+    suite = evals.update_eval_suite(
+        suite=evals_selectors.suite(suite_id),
         user=principal.user,
         name=payload.name,
         description=payload.description,
     )
-    return _suite_detail(selectors.suite(suite.public_id))
+    return _suite_detail(evals_selectors.suite(suite.public_id))
 
 
 @suites.post("/{suite_id}/cases", response={201: CaseOut, **ERRORS_WRITE}, summary="Add a case")
 def add_case(request, suite_id: str, payload: CaseIn):
     principal = require(request, EDIT_DRAFT)
-    case = services.add_eval_case(
-        suite=selectors.suite(suite_id),
+    case = evals.add_eval_case(
+        suite=evals_selectors.suite(suite_id),
         name=payload.name,
         messages=_dump(payload.messages),
         checks=_dump(payload.checks),
@@ -332,8 +335,10 @@ def patch_case(request, suite_id: str, case_id: str, payload: CasePatch):
         changes["messages"] = _dump(payload.messages)
     if payload.checks is not None:
         changes["checks"] = _dump(payload.checks)
-    case = services.update_eval_case(
-        case=selectors.case(selectors.suite(suite_id), case_id), user=principal.user, **changes
+    case = evals.update_eval_case(
+        case=evals_selectors.case(evals_selectors.suite(suite_id), case_id),
+        user=principal.user,
+        **changes,
     )
     return case_out(case)
 
@@ -345,8 +350,8 @@ def patch_case(request, suite_id: str, case_id: str, payload: CasePatch):
 )
 def delete_case(request, suite_id: str, case_id: str):
     principal = require(request, EDIT_DRAFT)
-    services.delete_eval_case(
-        case=selectors.case(selectors.suite(suite_id), case_id), user=principal.user
+    evals.delete_eval_case(
+        case=evals_selectors.case(evals_selectors.suite(suite_id), case_id), user=principal.user
     )
     return HttpResponse(status=204)
 
@@ -361,9 +366,9 @@ def delete_case(request, suite_id: str, case_id: str):
 @idempotent
 def start_run(request, suite_id: str, payload: RunIn):
     principal = require(request, EDIT_DRAFT)
-    suite = selectors.suite(suite_id)
-    run = services.start_eval_run(suite=suite, target=payload.target, user=principal.user)
-    return Status(202, run_summary(selectors.run(run.public_id)))
+    suite = evals_selectors.suite(suite_id)
+    run = evals.start_eval_run(suite=suite, target=payload.target, user=principal.user)
+    return Status(202, run_summary(evals_selectors.run(run.public_id)))
 
 
 @suites.get(
@@ -377,8 +382,8 @@ def list_runs(
     suite_id: str,
 ):
     require(request, VIEW_AGENT)
-    suite = selectors.suite(suite_id)
-    return page(request, selectors.suite_runs(suite), paging, run_summary)
+    suite = evals_selectors.suite(suite_id)
+    return page(request, evals_selectors.suite_runs(suite), paging, run_summary)
 
 
 @suites.get(
@@ -393,11 +398,11 @@ def list_runs(
 )
 def compare(request, suite_id: str, from_: str = Query(..., alias="from"), to: str = Query(...)):
     require(request, VIEW_AGENT)
-    suite = selectors.suite(suite_id)
-    agent = selectors.agent_for_page(suite.agent.public_id)
-    run_a = selectors.latest_run_on(suite, selectors.compare_side(agent, from_))
-    run_b = selectors.latest_run_on(suite, selectors.compare_side(agent, to))
-    rows = selectors.compare_runs(run_a, run_b)
+    suite = evals_selectors.suite(suite_id)
+    agent = agents.agent_for_page(suite.agent.public_id)
+    run_a = evals_selectors.latest_run_on(suite, compare_selectors.compare_side(agent, from_))
+    run_b = evals_selectors.latest_run_on(suite, compare_selectors.compare_side(agent, to))
+    rows = evals_selectors.compare_runs(run_a, run_b)
     return {
         "from": run_summary(run_a) if run_a else None,
         "to": run_summary(run_b) if run_b else None,
@@ -429,6 +434,6 @@ runs = Router(tags=["evals"])
 )
 def get_run(request, run_id: str):
     require(request, VIEW_AGENT)
-    run = selectors.run(run_id)
-    results = selectors.run_results(run)
+    run = evals_selectors.run(run_id)
+    results = evals_selectors.run_results(run)
     return {**run_summary(run), "results": [result_out(r) for r in results]}

@@ -11,9 +11,9 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Status
 from ninja.responses import NinjaJSONEncoder
 
-from agents import services
 from agents.domain.exceptions import InvalidInput
-from agents.selectors import tokens as auth
+from agents.selectors import tokens
+from agents.services import idempotency
 
 
 def idempotent(handler):
@@ -34,12 +34,12 @@ def idempotent(handler):
             return handler(request, *args, **kwargs)
         if len(key) > 200:
             raise InvalidInput([{"path": "Idempotency-Key", "message": "at most 200 characters"}])
-        principal: auth.Principal = request.auth
+        principal: tokens.Principal = request.auth
         fingerprint = hashlib.sha256(
             f"{request.method} {request.path}\n".encode() + request.body
         ).hexdigest()
         with transaction.atomic():
-            record = services.claim_idempotency_key(principal.user_id, key, fingerprint)
+            record = idempotency.claim_idempotency_key(principal.user_id, key, fingerprint)
             if record.status is not None:
                 response = JsonResponse(record.body, status=record.status, safe=False)
                 response["Idempotent-Replayed"] = "true"
@@ -50,7 +50,7 @@ def idempotent(handler):
                 return result
             # What the API's JSON renderer writes for this result.
             body = json.loads(json.dumps(result.value, cls=NinjaJSONEncoder))
-            services.record_idempotent_response(record, result.status_code, body)
+            idempotency.record_idempotent_response(record, result.status_code, body)
         return result
 
     wrapper.__name__ = handler.__name__

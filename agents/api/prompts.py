@@ -7,9 +7,10 @@ from typing import Literal
 
 from ninja import Query, Router, Status
 
-from agents import selectors, services
-from agents.api.agents import release_body, restore_from, save_version_from
-from agents.api.common import if_match, page, require
+from agents.api import documents
+from agents.api.agents import release_body
+from agents.api.common import page, require
+from agents.api.documents import DocumentKind
 from agents.api.idempotency import idempotent
 from agents.api.prompt_schemas import (
     PromptCreate,
@@ -30,18 +31,19 @@ from agents.api.schemas import (
     ErrorOut,
     Paging,
     ReleaseIn,
-    RestoreIn,
-    VersionCreate,
 )
 from agents.api.shapes import agent_out, username, version_summary
 from agents.domain.exceptions import InvalidInput
 from agents.permissions import (
     CHANGE_AGENT,
     CREATE_AGENT,
-    EDIT_DRAFT,
     RELEASE,
     VIEW_AGENT,
 )
+from agents.selectors import agents as agents_selectors
+from agents.selectors import prompts as prompts_selectors
+from agents.selectors import versions
+from agents.services import agents, releases
 
 prompts = Router(tags=["prompts"])
 PROMPT = "prompt"
@@ -49,7 +51,7 @@ DRAFT_WRITE = {409: ErrorOut, 412: ErrorOut, **ERRORS_WRITE}
 
 
 def _prompt(prompt_id: str):
-    return selectors.agent_for_page(prompt_id, kind=PROMPT)
+    return agents_selectors.agent_for_page(prompt_id, kind=PROMPT)
 
 
 def prompt_out(prompt) -> dict:
@@ -97,14 +99,14 @@ def list_prompts(
     status: Literal["", "unpublished", "published", "unpublished_changes"] = "",
 ):
     require(request, VIEW_AGENT)
-    rows = selectors.agent_list(search=search, status=status, kind=PROMPT)
+    rows = agents_selectors.agent_list(search=search, status=status, kind=PROMPT)
     return page(request, rows, paging, prompt_out)
 
 
 @prompts.post("", response={201: PromptOut, **ERRORS_WRITE}, summary="Create a prompt")
 def create_prompt(request, payload: PromptCreate):
     principal = require(request, CREATE_AGENT)
-    created = services.create_agent(
+    created = agents.create_agent(
         name=payload.name,
         description=payload.description,
         config={"text": payload.text, "variables": payload.variables},
@@ -127,7 +129,7 @@ def patch_prompt(request, prompt_id: str, payload: PromptPatch):
     if payload.name is not None or payload.description is not None:
         require(request, CHANGE_AGENT)
     principal = require(request, RELEASE if payload.approvals_required is not None else VIEW_AGENT)
-    services.update_agent(
+    agents.update_agent(
         agent=_prompt(prompt_id),
         user=principal.user,
         name=payload.name,
@@ -137,87 +139,33 @@ def patch_prompt(request, prompt_id: str, payload: PromptPatch):
     return prompt_out(_prompt(prompt_id))
 
 
-# ------------------------------------------------------------------ draft
+# ------------------------------------------------------------------ draft and versions
 
-
-@prompts.get(
-    "/{prompt_id}/draft", response={200: PromptDraftOut, **ERRORS_READ}, summary="The draft"
+PROMPT_KIND = DocumentKind(
+    kind=PROMPT,
+    id_param="prompt_id",
+    operation_prefix="agents_api_prompts_",
+    draft_in=PromptDraftIn,
+    draft_out_schema=PromptDraftOut,
+    version_list_schema=PromptVersionList,
+    version_out_schema=PromptVersionOut,
+    read_draft_body=lambda payload: payload.model_dump(exclude_none=True),
+    draft_out=draft_out,
+    version_out=version_out,
+    summaries={
+        "get_draft": "The draft",
+        "put_draft": "Replace the draft's text and variables",
+        "patch_draft": "Change the draft's text or variables",
+        "list_versions": "A prompt's versions, newest first",
+        "create_version": "Save the draft as the next version",
+        "get_version": "A version of a prompt",
+        "restore": "Overwrite the draft with a version or a draft revision",
+    },
+    descriptions={
+        "put_draft": """`If-Match: "<revision>"` refuses a stale write with 412, as for agents.""",
+    },
 )
-def get_draft(request, prompt_id: str):
-    require(request, VIEW_AGENT)
-    return draft_out(_prompt(prompt_id).draft)
-
-
-@prompts.put(
-    "/{prompt_id}/draft",
-    response={200: PromptDraftOut, **DRAFT_WRITE},
-    summary="Replace the draft's text and variables",
-)
-def put_draft(request, prompt_id: str, payload: PromptDraftIn):
-    """`If-Match: "<revision>"` refuses a stale write with 412, as for agents."""
-    principal = require(request, EDIT_DRAFT)
-    document = payload.model_dump(exclude_none=True)
-    draft = services.update_draft(
-        agent=_prompt(prompt_id),
-        config=document,
-        user=principal.user,
-        expected_revision=if_match(request),
-    )
-    return draft_out(draft)
-
-
-@prompts.patch(
-    "/{prompt_id}/draft",
-    response={200: PromptDraftOut, **DRAFT_WRITE},
-    summary="Change the draft's text or variables",
-)
-def patch_draft(request, prompt_id: str, payload: PromptDraftIn):
-    principal = require(request, EDIT_DRAFT)
-    draft = services.patch_draft(
-        agent=_prompt(prompt_id),
-        patch=payload.model_dump(exclude_none=True),
-        user=principal.user,
-        expected_revision=if_match(request),
-    )
-    return draft_out(draft)
-
-
-# ------------------------------------------------------------------ versions
-
-
-@prompts.get(
-    "/{prompt_id}/versions",
-    response={200: PromptVersionList, **ERRORS_READ},
-    summary="A prompt's versions, newest first",
-)
-def list_versions(request, paging: Query[Paging], prompt_id: str):
-    require(request, VIEW_AGENT)
-    prompt = _prompt(prompt_id)
-    rows = selectors.version_list(prompt)
-    return page(request, rows, paging, lambda v: version_summary(v, prompt.released_version_id))
-
-
-@prompts.post(
-    "/{prompt_id}/versions",
-    response={201: PromptVersionOut, 409: ErrorOut, 412: ErrorOut, **ERRORS_WRITE},
-    summary="Save the draft as the next version",
-)
-@idempotent
-def create_version(request, prompt_id: str, payload: VersionCreate):
-    prompt = _prompt(prompt_id)
-    version = save_version_from(request, prompt, payload)
-    return Status(201, version_out(version, prompt.released_version_id))
-
-
-@prompts.get(
-    "/{prompt_id}/versions/{int:number}",
-    response={200: PromptVersionOut, **ERRORS_READ},
-    summary="A version of a prompt",
-)
-def get_version(request, prompt_id: str, number: int):
-    require(request, VIEW_AGENT)
-    prompt = _prompt(prompt_id)
-    return version_out(selectors.get_version(prompt, number), prompt.released_version_id)
+documents.add_draft_and_version_endpoints(prompts, PROMPT_KIND)
 
 
 @prompts.get(
@@ -228,7 +176,7 @@ def get_version(request, prompt_id: str, number: int):
 def impact(request, prompt_id: str, version: int):
     require(request, VIEW_AGENT)
     prompt = _prompt(prompt_id)
-    found = selectors.prompt_impact(prompt, selectors.get_version(prompt, version))
+    found = prompts_selectors.impact(prompt, versions.get_version(prompt, version))
     return {"affected": [affected_out(a) for a in found]}
 
 
@@ -236,6 +184,7 @@ def impact(request, prompt_id: str, version: int):
     "/{prompt_id}/release",
     response={200: PromptReleaseOut, 403: ErrorOut, 409: ErrorOut, **ERRORS_WRITE},
     summary="Release a version of a prompt",
+    operation_id="agents_api_prompts_release",
     description="`affected` lists every agent reference following the prompt whose "
     "behaviour changes (the draft, `released`, labels), with the channels serving it and "
     "the rollouts running there. Approvals work as for agents (409 `approval_required`).",
@@ -246,9 +195,9 @@ def release(request, prompt_id: str, payload: ReleaseIn):
     if payload.at is not None:
         raise InvalidInput([{"path": "at", "message": "a prompt is released now: leave `at` out"}])
     prompt = _prompt(prompt_id)
-    version = selectors.get_version(prompt, payload.version)
-    affected = [affected_out(a) for a in selectors.prompt_impact(prompt, version)]
-    event = services.release_version(
+    version = versions.get_version(prompt, payload.version)
+    affected = [affected_out(a) for a in prompts_selectors.impact(prompt, version)]
+    event = releases.release_version(
         version=version,
         user=principal.user,
         note=payload.note,
@@ -258,14 +207,7 @@ def release(request, prompt_id: str, payload: ReleaseIn):
     return {**release_body(version, event), "affected": affected if event else []}
 
 
-@prompts.post(
-    "/{prompt_id}/restore",
-    response={200: PromptDraftOut, 409: ErrorOut, 412: ErrorOut, **ERRORS_WRITE},
-    summary="Overwrite the draft with a version or a draft revision",
-)
-@idempotent
-def restore(request, prompt_id: str, payload: RestoreIn):
-    return draft_out(restore_from(request, _prompt(prompt_id), payload))
+documents.add_restore_endpoint(prompts, PROMPT_KIND)
 
 
 @prompts.get(
@@ -275,7 +217,7 @@ def restore(request, prompt_id: str, payload: RestoreIn):
 )
 def usage(request, prompt_id: str):
     require(request, VIEW_AGENT)
-    found = selectors.prompt_usage(_prompt(prompt_id))
+    found = prompts_selectors.usage(_prompt(prompt_id))
     return {
         "data": [
             {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpResponse
 from ninja import Query, Router, Status
 
-from agents import selectors, services
 from agents.api.agents import release_response
 from agents.api.common import page, require
 from agents.api.idempotency import idempotent
@@ -25,6 +24,11 @@ from agents.api.release_schemas import (
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut, Paging, ReleaseOut
 from agents.api.shapes import label_out, request_out, schedule_out
 from agents.permissions import EDIT_DRAFT, RELEASE, VIEW_AGENT
+from agents.selectors import agents, versions
+from agents.selectors import approvals as approvals_selectors
+from agents.selectors import labels as labels_selectors
+from agents.selectors import schedules as schedules_selectors
+from agents.services import approvals, labels, schedules
 
 agent_releases = Router(tags=["releases"])
 requests_router = Router(tags=["releases"])
@@ -42,8 +46,8 @@ WRITE = {403: ErrorOut, 409: ErrorOut, **ERRORS_WRITE}
 def list_labels(request, agent_id: str):
     """`released` first (always present), then the agent's labels by name."""
     require(request, VIEW_AGENT)
-    agent = selectors.versioned_for_page(agent_id)
-    return {"data": [label_out(v) for v in selectors.labels_of(agent)]}
+    agent = agents.versioned_for_page(agent_id)
+    return {"data": [label_out(v) for v in labels_selectors.labels_of(agent)]}
 
 
 @agent_releases.put(
@@ -57,9 +61,9 @@ def put_label(request, agent_id: str, name: str, payload: LabelPut):
     agent requires them (409 `approval_required`). Editors and Releasers move labels;
     labels a channel follows and protected ones, Releasers only."""
     principal = require(request, EDIT_DRAFT, RELEASE)
-    agent = selectors.versioned_for_page(agent_id)
-    version = selectors.get_version(agent, payload.version)
-    services.move_label(
+    agent = agents.versioned_for_page(agent_id)
+    version = versions.get_version(agent, payload.version)
+    labels.move_label(
         agent=agent,
         name=name,
         version=version,
@@ -68,8 +72,8 @@ def put_label(request, agent_id: str, name: str, payload: LabelPut):
         protected=payload.protected,
         break_glass=payload.break_glass,
     )
-    agent = selectors.versioned_for_page(agent_id)
-    view = next(v for v in selectors.labels_of(agent) if v.name == name)
+    agent = agents.versioned_for_page(agent_id)
+    view = next(v for v in labels_selectors.labels_of(agent) if v.name == name)
     return label_out(view)
 
 
@@ -83,8 +87,8 @@ def delete_label(request, agent_id: str, name: str, break_glass: str | None = No
     elsewhere first); a protected one is for Releasers and, when the agent requires
     approvals, only for a superuser's `break_glass` reason (409 `approval_required`)."""
     principal = require(request, EDIT_DRAFT, RELEASE)
-    agent = selectors.versioned_for_page(agent_id)
-    services.delete_label(agent=agent, name=name, user=principal.user, break_glass=break_glass)
+    agent = agents.versioned_for_page(agent_id)
+    labels.delete_label(agent=agent, name=name, user=principal.user, break_glass=break_glass)
     return HttpResponse(status=204)
 
 
@@ -92,7 +96,7 @@ def delete_label(request, agent_id: str, name: str, break_glass: str | None = No
 
 
 def _request_body(found) -> dict:
-    return request_out(found, stale=found.status == "open" and selectors.is_stale(found))
+    return request_out(found, stale=found.status == "open" and approvals_selectors.is_stale(found))
 
 
 @agent_releases.post(
@@ -103,12 +107,12 @@ def _request_body(found) -> dict:
 @idempotent
 def create_request(request, agent_id: str, payload: ReleaseRequestIn):
     principal = require(request, VIEW_AGENT)
-    agent = selectors.versioned_for_page(agent_id)
-    version = selectors.get_version(agent, payload.version)
-    created = services.request_release(
+    agent = agents.versioned_for_page(agent_id)
+    version = versions.get_version(agent, payload.version)
+    created = approvals.request_release(
         agent=agent, version=version, user=principal.user, label=payload.label, note=payload.note
     )
-    return Status(201, _request_body(selectors.release_request(created.public_id)))
+    return Status(201, _request_body(approvals_selectors.release_request(created.public_id)))
 
 
 @agent_releases.get(
@@ -123,8 +127,8 @@ def list_requests(
     status: str | None = None,
 ):
     require(request, VIEW_AGENT)
-    agent = selectors.versioned_for_page(agent_id)
-    rows = selectors.release_requests(agent=agent, status=status)
+    agent = agents.versioned_for_page(agent_id)
+    rows = approvals_selectors.release_requests(agent=agent, status=status)
     return page(request, rows, paging, _request_body)
 
 
@@ -133,7 +137,7 @@ def list_requests(
 )
 def get_request(request, request_id: str):
     require(request, VIEW_AGENT)
-    return _request_body(selectors.release_request(request_id))
+    return _request_body(approvals_selectors.release_request(request_id))
 
 
 @requests_router.post(
@@ -143,9 +147,9 @@ def get_request(request, request_id: str):
 )
 def approve_request(request, request_id: str, payload: CommentIn):
     principal = require(request, RELEASE)
-    found = selectors.release_request(request_id)
-    services.approve_request(request=found, user=principal.user, comment=payload.comment)
-    return _request_body(selectors.release_request(request_id))
+    found = approvals_selectors.release_request(request_id)
+    approvals.approve_request(request=found, user=principal.user, comment=payload.comment)
+    return _request_body(approvals_selectors.release_request(request_id))
 
 
 @requests_router.post(
@@ -155,9 +159,9 @@ def approve_request(request, request_id: str, payload: CommentIn):
 )
 def reject_request(request, request_id: str, payload: RejectIn):
     principal = require(request, RELEASE)
-    found = selectors.release_request(request_id)
-    services.reject_request(request=found, user=principal.user, comment=payload.comment)
-    return _request_body(selectors.release_request(request_id))
+    found = approvals_selectors.release_request(request_id)
+    approvals.reject_request(request=found, user=principal.user, comment=payload.comment)
+    return _request_body(approvals_selectors.release_request(request_id))
 
 
 @requests_router.post(
@@ -167,9 +171,9 @@ def reject_request(request, request_id: str, payload: RejectIn):
 )
 def cancel_request(request, request_id: str):
     principal = require(request, VIEW_AGENT)
-    found = selectors.release_request(request_id)
-    services.cancel_request(request=found, user=principal.user)
-    return _request_body(selectors.release_request(request_id))
+    found = approvals_selectors.release_request(request_id)
+    approvals.cancel_request(request=found, user=principal.user)
+    return _request_body(approvals_selectors.release_request(request_id))
 
 
 @requests_router.post(
@@ -182,15 +186,16 @@ def carry_out_request(request, request_id: str, payload: RequestReleaseIn):
     """The eval gate still applies (409 `eval_gate_failed`); a request that is not
     approved, or stale, is 409 (`approval_required`, `invalid_state`)."""
     principal = require(request, RELEASE)
-    found = selectors.release_request(request_id)
+    found = approvals_selectors.release_request(request_id)
     if payload.at is not None:
-        scheduled = services.schedule_request(
+        scheduled = approvals.schedule_request(
             request=found, user=principal.user, at=payload.at, note=payload.note
         )
         return Status(
-            202, {"scheduled": schedule_out(selectors.scheduled_release(scheduled.public_id))}
+            202,
+            {"scheduled": schedule_out(schedules_selectors.scheduled_release(scheduled.public_id))},
         )
-    event = services.release_request(
+    event = approvals.release_request(
         request=found,
         user=principal.user,
         note=payload.note,
@@ -209,8 +214,8 @@ def carry_out_request(request, request_id: str, payload: RequestReleaseIn):
 )
 def list_schedules(request, agent_id: str, status: str | None = None):
     require(request, VIEW_AGENT)
-    agent = selectors.versioned_for_page(agent_id)
-    rows = selectors.scheduled_releases(agent)
+    agent = agents.versioned_for_page(agent_id)
+    rows = schedules_selectors.scheduled_releases(agent)
     if status:
         rows = rows.filter(status=status)
     return {"data": [schedule_out(s) for s in rows.select_related("agent")[:500]]}
@@ -221,5 +226,7 @@ def list_schedules(request, agent_id: str, status: str | None = None):
 )
 def cancel_schedule(request, schedule_id: str):
     principal = require(request, VIEW_AGENT)
-    services.cancel_schedule(schedule=selectors.scheduled_release(schedule_id), user=principal.user)
+    schedules.cancel_schedule(
+        schedule=schedules_selectors.scheduled_release(schedule_id), user=principal.user
+    )
     return HttpResponse(status=204)

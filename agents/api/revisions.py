@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from ninja import Query, Router
 
-from agents import selectors
 from agents.api.common import next_url, require
 from agents.api.schemas import ERRORS_READ, Paging, RevisionDetail, RevisionList
 from agents.api.shapes import revision_out
 from agents.permissions import VIEW_AGENT
+from agents.selectors import agents
+from agents.selectors import revisions as revisions_selectors
 
 revisions = Router(tags=["agents"])
 
@@ -22,8 +23,8 @@ def list_revisions(request, paging: Query[Paging], agent_id: str):
     """Every draft save is revision `rN`: who, when, why and which paths changed. The
     configurations are not included (open one revision for its `config`)."""
     require(request, VIEW_AGENT)
-    agent = selectors.versioned_for_page(agent_id)
-    rows, more = selectors.revision_rows(agent, start=paging.offset, count=paging.limit)
+    agent = agents.versioned_for_page(agent_id)
+    rows, more = revisions_selectors.revision_rows(agent, start=paging.offset, count=paging.limit)
     return {
         "data": [revision_out(row) for row in rows],
         "next": next_url(request, paging.offset, paging.limit, more),
@@ -38,8 +39,10 @@ def list_revisions(request, paging: Query[Paging], agent_id: str):
 def get_revision(request, agent_id: str, number: int):
     """Exactly what the draft held after that save; `content_hash` matches `config`."""
     require(request, VIEW_AGENT)
-    agent = selectors.versioned_for_page(agent_id)
-    found = selectors.revision(agent, number)
-    versions = tuple(f"v{n}" for n in selectors.versions_with_content(agent, found.content_hash))
-    row = selectors.RevisionRow(found, found.number == agent.draft.revision, versions)
+    agent = agents.versioned_for_page(agent_id)
+    found = revisions_selectors.revision(agent, number)
+    versions = tuple(
+        f"v{n}" for n in revisions_selectors.versions_with_content(agent, found.content_hash)
+    )
+    row = revisions_selectors.RevisionRow(found, found.number == agent.draft.revision, versions)
     return revision_out(row, config=found.snapshot.config)

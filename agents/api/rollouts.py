@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ninja import Router, Status
 
-from agents import selectors, services
 from agents.api.common import require
 from agents.api.idempotency import idempotent
 from agents.api.rollout_schemas import AlertList, AlertOut, RolloutIn, RolloutList, RolloutOut
@@ -13,6 +12,11 @@ from agents.api.shapes import username
 from agents.domain.routing import LabelTargetIO, target_label
 from agents.models import Alert
 from agents.permissions import RELEASE, VIEW_AGENT
+from agents.selectors import alerts as alerts_selectors
+from agents.selectors import channels, labels, versions
+from agents.selectors import rollouts as rollouts_selectors
+from agents.services import alerts
+from agents.services import rollouts as rollouts_services
 
 channel_rollouts = Router(tags=["rollouts"])
 rollouts_router = Router(tags=["rollouts"])
@@ -22,7 +26,7 @@ WRITE = {403: ErrorOut, 409: ErrorOut, **ERRORS_WRITE}
 
 def rollout_out(rollout, arms=None) -> dict:
     """The API's Rollout; `arms` when computed for a whole list at once (arms_of)."""
-    baseline, candidate = arms or selectors.step_arms(rollout)
+    baseline, candidate = arms or rollouts_selectors.step_arms(rollout)
     arms = {
         "baseline": (rollout.baseline, baseline),
         "candidate": (rollout.candidate.label, candidate),
@@ -75,12 +79,12 @@ def start(request, channel_id: str, payload: RolloutIn):
     (409 `rollout_running`). A candidate `{"label": "staging"}` is the version the
     label points at when the rollout starts."""
     principal = require(request, RELEASE)
-    channel = selectors.channel(channel_id)
+    channel = channels.channel(channel_id)
     if isinstance(payload.candidate, LabelTargetIO):
-        candidate = selectors.label_version(channel.agent, payload.candidate.label)
+        candidate = labels.label_version(channel.agent, payload.candidate.label)
     else:
-        candidate = selectors.get_version(channel.agent, payload.candidate.version)
-    rollout = services.start_rollout(
+        candidate = versions.get_version(channel.agent, payload.candidate.version)
+    rollout = rollouts_services.start_rollout(
         channel=channel,
         candidate=candidate,
         user=principal.user,
@@ -90,7 +94,7 @@ def start(request, channel_id: str, payload: RolloutIn):
         metric=payload.guard.metric,
         max_drop=payload.guard.max_drop,
     )
-    return Status(201, rollout_out(selectors.rollout(rollout.public_id)))
+    return Status(201, rollout_out(rollouts_selectors.rollout(rollout.public_id)))
 
 
 @channel_rollouts.get(
@@ -100,9 +104,9 @@ def start(request, channel_id: str, payload: RolloutIn):
 )
 def list_for_channel(request, channel_id: str):
     require(request, VIEW_AGENT)
-    channel = selectors.channel(channel_id)
-    rollouts = list(selectors.channel_rollouts(channel)[:50])
-    arms = selectors.arms_of(rollouts)
+    channel = channels.channel(channel_id)
+    rollouts = list(rollouts_selectors.channel_rollouts(channel)[:50])
+    arms = rollouts_selectors.arms_of(rollouts)
     return {"data": [rollout_out(r, arms[r.pk]) for r in rollouts]}
 
 
@@ -111,39 +115,39 @@ def list_for_channel(request, channel_id: str):
 )
 def get(request, rollout_id: str):
     require(request, VIEW_AGENT)
-    return rollout_out(selectors.rollout(rollout_id))
+    return rollout_out(rollouts_selectors.rollout(rollout_id))
 
 
 def _act(request, rollout_id: str, verb) -> dict:
     principal = require(request, RELEASE)
-    verb(rollout=selectors.rollout(rollout_id), user=principal.user)
-    return rollout_out(selectors.rollout(rollout_id))
+    verb(rollout=rollouts_selectors.rollout(rollout_id), user=principal.user)
+    return rollout_out(rollouts_selectors.rollout(rollout_id))
 
 
 @rollouts_router.post("/{rollout_id}/pause", response={200: RolloutOut, **WRITE}, summary="Pause")
 def pause(request, rollout_id: str):
     """The rule stops looking until it is resumed; the weights stay."""
-    return _act(request, rollout_id, services.pause_rollout)
+    return _act(request, rollout_id, rollouts_services.pause_rollout)
 
 
 @rollouts_router.post("/{rollout_id}/resume", response={200: RolloutOut, **WRITE}, summary="Resume")
 def resume(request, rollout_id: str):
     """The step starts again: its clock and counts begin now."""
-    return _act(request, rollout_id, services.resume_rollout)
+    return _act(request, rollout_id, rollouts_services.resume_rollout)
 
 
 @rollouts_router.post(
     "/{rollout_id}/advance", response={200: RolloutOut, **WRITE}, summary="Next step now"
 )
 def advance(request, rollout_id: str):
-    return _act(request, rollout_id, services.advance_rollout)
+    return _act(request, rollout_id, rollouts_services.advance_rollout)
 
 
 @rollouts_router.post(
     "/{rollout_id}/abort", response={200: RolloutOut, **WRITE}, summary="Stop; baseline only"
 )
 def abort(request, rollout_id: str):
-    return _act(request, rollout_id, services.abort_rollout)
+    return _act(request, rollout_id, rollouts_services.abort_rollout)
 
 
 def alert_out(alert: Alert) -> dict:
@@ -165,7 +169,7 @@ def alert_out(alert: Alert) -> dict:
 @alerts_router.get("", response={200: AlertList, **ERRORS_READ}, summary="Alerts, newest first")
 def list_alerts(request, agent: str | None = None, open: bool | None = None):
     require(request, VIEW_AGENT)
-    rows = selectors.alerts(agent=agent, open_only=bool(open))
+    rows = alerts_selectors.alerts(agent=agent, open_only=bool(open))
     return {"data": [alert_out(a) for a in rows[:200]]}
 
 
@@ -174,5 +178,5 @@ def list_alerts(request, agent: str | None = None, open: bool | None = None):
 )
 def ack(request, alert_id: str):
     principal = require(request, RELEASE)
-    alert = services.ack_alert(alert=selectors.alert(alert_id), user=principal.user)
-    return alert_out(selectors.alert(alert.public_id))
+    alert = alerts.ack_alert(alert=alerts_selectors.alert(alert_id), user=principal.user)
+    return alert_out(alerts_selectors.alert(alert.public_id))

@@ -7,7 +7,6 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Query, Router, Status
 
-from agents import selectors, services
 from agents.api.common import page, require
 from agents.api.idempotency import idempotent
 from agents.api.schemas import (
@@ -24,7 +23,11 @@ from agents.api.schemas import (
 from agents.api.shapes import conversation_out
 from agents.domain.exceptions import InvalidInput
 from agents.permissions import VIEW_AGENT
+from agents.selectors import channels as channels_selectors
+from agents.selectors import conversations as conversations_selectors
 from agents.selectors import runtime
+from agents.services import channels
+from agents.services import conversations as conversations_services
 
 runtime_router = Router(tags=["runtime"])
 
@@ -63,11 +66,13 @@ def start_conversation(request, payload: ConversationIn):
     if bool(payload.agent) == bool(payload.channel):
         raise InvalidInput([{"path": "agent", "message": "give exactly one of agent or channel"}])
     if payload.channel:
-        conversation, resolved = services.start_conversation_on_channel(
-            channel=selectors.channel(payload.channel), key=payload.key or "", user=principal
+        conversation, resolved = channels.start_conversation_on_channel(
+            channel=channels_selectors.channel(payload.channel),
+            key=payload.key or "",
+            user=principal,
         )
     else:
-        conversation, resolved = services.start_conversation(
+        conversation, resolved = conversations_services.start_conversation(
             ref=payload.agent, key=payload.key or "", user=principal
         )
     return Status(201, conversation_out(conversation, resolved.agent, resolved))
@@ -80,7 +85,7 @@ def start_conversation(request, payload: ConversationIn):
 )
 def get_conversation(request, conversation_id: str):
     require(request, VIEW_AGENT)
-    conversation = selectors.conversation(conversation_id)
+    conversation = conversations_selectors.conversation(conversation_id)
     return conversation_out(conversation, conversation.agent.public_id)
 
 
@@ -91,8 +96,8 @@ def get_conversation(request, conversation_id: str):
 )
 def end_conversation(request, conversation_id: str, payload: ConversationEnd):
     principal = require(request, VIEW_AGENT)
-    conversation = selectors.conversation(conversation_id)
-    ended = services.end_conversation(
+    conversation = conversations_selectors.conversation(conversation_id)
+    ended = conversations_services.end_conversation(
         conversation=conversation, user=principal, **payload.model_dump()
     )
     ended.agent, ended.version, ended.snapshot = (
@@ -116,7 +121,7 @@ def list_conversations(
 ):
     """`version` is a number (`3` or `v3`) or `draft`."""
     require(request, VIEW_AGENT)
-    rows = selectors.conversation_list(
+    rows = conversations_selectors.conversation_list(
         agent=agent, version=version, channel=channel, outcome=outcome
     )
     return page(request, rows, paging, lambda c: conversation_out(c, c.agent.public_id))

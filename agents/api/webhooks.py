@@ -8,11 +8,12 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from agents import selectors, services
 from agents.api.common import page, require
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, Paging
 from agents.models import EVENTS, Delivery, Webhook
 from agents.permissions import MANAGE_WEBHOOKS
+from agents.selectors import webhooks as webhooks_selectors
+from agents.services import webhooks as webhooks_services
 
 webhooks = Router(tags=["webhooks"])
 
@@ -149,7 +150,7 @@ def delivery_out(delivery: Delivery) -> dict:
 @webhooks.get("", response={200: WebhookList, **ERRORS_READ}, summary="List webhooks")
 def list_webhooks(request, paging: Query[Paging]):
     require(request, MANAGE_WEBHOOKS)
-    return page(request, selectors.webhook_list(), paging, webhook_out)
+    return page(request, webhooks_selectors.webhook_list(), paging, webhook_out)
 
 
 @webhooks.post(
@@ -162,14 +163,14 @@ def create_webhook(request, payload: WebhookIn):
     `X-Console-Event`, `X-Console-Delivery` and `X-Console-Signature: t=<unix>,v1=<hex
     HMAC-SHA256(secret, "<t>." + body)>`; retried with backoff until a 2xx."""
     principal = require(request, MANAGE_WEBHOOKS)
-    hook = services.create_webhook(user=principal.user, **payload.model_dump())
+    hook = webhooks_services.create_webhook(user=principal.user, **payload.model_dump())
     return Status(201, webhook_out(hook, secret=True))
 
 
 @webhooks.get("/{webhook_id}", response={200: WebhookOut, **ERRORS_READ}, summary="Get a webhook")
 def get_webhook(request, webhook_id: str):
     require(request, MANAGE_WEBHOOKS)
-    return webhook_out(selectors.webhook(webhook_id))
+    return webhook_out(webhooks_selectors.webhook(webhook_id))
 
 
 @webhooks.patch(
@@ -179,8 +180,8 @@ def get_webhook(request, webhook_id: str):
 )
 def patch_webhook(request, webhook_id: str, payload: WebhookPatch):
     principal = require(request, MANAGE_WEBHOOKS)
-    hook = services.update_webhook(
-        webhook=selectors.webhook(webhook_id), user=principal.user, **payload.model_dump()
+    hook = webhooks_services.update_webhook(
+        webhook=webhooks_selectors.webhook(webhook_id), user=principal.user, **payload.model_dump()
     )
     return webhook_out(hook, secret=payload.rotate_secret)
 
@@ -188,7 +189,9 @@ def patch_webhook(request, webhook_id: str, payload: WebhookPatch):
 @webhooks.delete("/{webhook_id}", response={204: None, **ERRORS_READ}, summary="Delete a webhook")
 def delete_webhook(request, webhook_id: str):
     principal = require(request, MANAGE_WEBHOOKS)
-    services.delete_webhook(webhook=selectors.webhook(webhook_id), user=principal.user)
+    webhooks_services.delete_webhook(
+        webhook=webhooks_selectors.webhook(webhook_id), user=principal.user
+    )
     return HttpResponse(status=204)
 
 
@@ -199,8 +202,10 @@ def delete_webhook(request, webhook_id: str):
 )
 def list_deliveries(request, webhook_id: str, filters: Query[DeliveryFilter]):
     require(request, MANAGE_WEBHOOKS)
-    rows = selectors.deliveries(
-        selectors.webhook(webhook_id), status=filters.status or "", event=filters.event or ""
+    rows = webhooks_selectors.deliveries(
+        webhooks_selectors.webhook(webhook_id),
+        status=filters.status or "",
+        event=filters.event or "",
     )
     return page(request, rows, filters, delivery_out)
 
@@ -212,8 +217,10 @@ def list_deliveries(request, webhook_id: str, filters: Query[DeliveryFilter]):
 )
 def redeliver(request, webhook_id: str, delivery_id: str):
     principal = require(request, MANAGE_WEBHOOKS)
-    hook = selectors.webhook(webhook_id)
-    again = services.redeliver(delivery=selectors.delivery(hook, delivery_id), user=principal.user)
+    hook = webhooks_selectors.webhook(webhook_id)
+    again = webhooks_services.redeliver(
+        delivery=webhooks_selectors.delivery(hook, delivery_id), user=principal.user
+    )
     return Status(201, delivery_out(again))
 
 
@@ -224,5 +231,7 @@ def redeliver(request, webhook_id: str, delivery_id: str):
 )
 def send_test_event(request, webhook_id: str):
     principal = require(request, MANAGE_WEBHOOKS)
-    delivery = services.send_test_event(webhook=selectors.webhook(webhook_id), user=principal.user)
+    delivery = webhooks_services.send_test_event(
+        webhook=webhooks_selectors.webhook(webhook_id), user=principal.user
+    )
     return Status(201, delivery_out(delivery))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents import selectors
 from agents.domain.exceptions import InvalidInput
 from agents.domain.routing import parse_target_label, target_label
+from agents.selectors import labels, versions
 
 VARIANT_ROWS = 4
 
@@ -72,12 +72,12 @@ def target_choices(agent, current: list[str]) -> list[tuple[str, str]]:
     lists do not hold (typed before the agent changed) are kept so nothing is lost."""
     choices = [("released", "Released"), ("draft", "Draft")]
     if agent is not None:
-        for view in selectors.labels_of(agent):
+        for view in labels.labels_of(agent):
             if view.name != "released" and view.version is not None:
                 choices.append((view.name, f"{view.name} (now {view.version.label})"))
         choices += [
             (version.label, f"{version.label} · {version.name}")
-            for version in selectors.version_list(agent)
+            for version in versions.version_list(agent)
         ]
     known = {value for value, _label in choices}
     for value in current:

@@ -10,8 +10,18 @@ import random
 
 from django.conf import settings
 
-from agents import services
 from agents.models import Agent, Channel, Rollout, Webhook
+from agents.services import (
+    agents,
+    channels,
+    draft_import,
+    drafts,
+    releases,
+    simulation,
+    versions,
+    webhooks,
+)
+from agents.services import rollouts as rollouts_services
 
 RECEPTIONIST = "Front Desk Receptionist"
 ORDER_STATUS = "Order Status Assistant"
@@ -27,7 +37,7 @@ def rollouts(user) -> str:
         return ""
     rng = random.Random(7)
     shop = Agent.objects.get(name=ORDER_STATUS)
-    widget = services.create_channel(
+    widget = channels.create_channel(
         name="Shop chat widget",
         kind="web",
         address="shop.example.com",
@@ -35,7 +45,7 @@ def rollouts(user) -> str:
         target={"version": 1},
         user=user,
     )
-    services.start_rollout(
+    rollouts_services.start_rollout(
         channel=widget,
         candidate=shop.versions.get(number=2),
         steps=[20, 50, 100],
@@ -45,10 +55,10 @@ def rollouts(user) -> str:
     )
     _until_decided(widget, user, {"v1": 0.78, "v2": 0.92}, rng)
     scheduler = Agent.objects.get(name=SCHEDULER)
-    evening = services.create_channel(
+    evening = channels.create_channel(
         name="Clinic evening line", kind="phone", agent=scheduler, user=user
     )
-    services.start_rollout(
+    rollouts_services.start_rollout(
         channel=evening,
         candidate=scheduler.versions.get(number=3),
         steps=[20, 50, 100],
@@ -72,7 +82,7 @@ def _until_decided(channel, user, rates, rng, batch: int = 50, most: int = 4_000
     callers get the candidate depends on the channel's random id, so how many calls
     that takes varies from one demo database to the next)."""
     for _ in range(most // batch):
-        tally = services.simulate_traffic(
+        tally = simulation.simulate_traffic(
             channel=channel, user=user, conversations=batch, rates=rates, rng=rng
         )
         if tally.rollout is None or tally.rollout.status != Rollout.Status.RUNNING:
@@ -84,7 +94,7 @@ def prompt_library(user) -> str:
     scheduler's draft: releasing v2 shows what changes."""
     if Agent.objects.prompts().exists():
         return ""
-    policy = services.create_agent(
+    policy = agents.create_agent(
         name="Cancellation policy",
         description="The clinic's cancellation terms, shared by every booking agent.",
         user=user,
@@ -98,10 +108,10 @@ def prompt_library(user) -> str:
             ],
         },
     )
-    v1 = services.save_version(agent=policy, name="24 hours", user=user)
-    services.release_version(version=v1, user=user, note="Current terms")
+    v1 = versions.save_version(agent=policy, name="24 hours", user=user)
+    releases.release_version(version=v1, user=user, note="Current terms")
     policy.draft.refresh_from_db()
-    services.update_draft(
+    drafts.update_draft(
         agent=policy,
         user=user,
         config={
@@ -109,12 +119,12 @@ def prompt_library(user) -> str:
             "text": policy.draft.config["text"].replace("may be charged", "are charged a fee"),
         },
     )
-    services.save_version(agent=policy, name="Firmer wording", user=user)
+    versions.save_version(agent=policy, name="Firmer wording", user=user)
     scheduler = Agent.objects.get(name=SCHEDULER)
     scheduler.draft.refresh_from_db()
     values = {"clinic": "Riverside Family Clinic"}
     links = [{"prompt": policy.public_id, "role": "policy", "variables": values}]
-    services.update_draft(
+    drafts.update_draft(
         agent=scheduler, user=user, config={**scheduler.draft.config, "prompt_links": links}
     )
     return (
@@ -129,25 +139,25 @@ def config_as_code(user) -> str:
     lines = []
     sample = settings.BASE_DIR / "tests" / "fixtures" / "peers" / "vapi_assistant.json"
     if sample.exists() and not Agent.objects.filter(name=DENTAL).exists():
-        dental = services.create_agent(
+        dental = agents.create_agent(
             name=DENTAL, description="Brought over from Vapi (its assistant JSON).", user=user
         )
-        result = services.import_draft(
+        result = draft_import.import_draft(
             agent=dental, data=json.loads(sample.read_text()), user=user, source="vapi"
         )
-        services.save_version(agent=dental, name="Imported from Vapi", user=user)
+        versions.save_version(agent=dental, name="Imported from Vapi", user=user)
         lines.append(
             f"Imported “{DENTAL}” from a Vapi assistant: {len(result.changes.changes)} "
             f"field(s) set, {len(result.unmapped)} not carried over."
         )
     if not Webhook.objects.exists():
-        hook = services.create_webhook(
+        hook = webhooks.create_webhook(
             url="https://hooks.example.com/agent-console",
             events=["release", "rollback", "alert"],
             description="Demo: point it at your own receiver",
             user=user,
         )
-        services.send_test_event(webhook=hook, user=user)
+        webhooks.send_test_event(webhook=hook, user=user)
         lines.append(
             "Webhook to https://hooks.example.com/agent-console (releases, rollbacks, "
             "alerts) with a test event queued; see Webhooks."

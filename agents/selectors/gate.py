@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Max
 
-from agents.domain import routing as routing_rules
+from agents.domain import routing as routing_domain
 from agents.models import (
     RELEASED,
     Agent,
@@ -31,7 +31,7 @@ def followers_of_labels(agent: Agent) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for channel in Channel.objects.filter(agent_id=agent.pk).only("name", "target", "variants"):
         routing = {"target": channel.target, "variants": channel.variants}
-        for name in sorted(routing_rules.labels_named(routing)):
+        for name in sorted(routing_domain.labels_named(routing)):
             found.setdefault(name, []).append(channel.name)
     return found
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import F
 
-from agents.domain import prompts as prompt_documents
+from agents.domain import prompts as prompts_domain
 from agents.domain.exceptions import ConfigInvalid
 from agents.domain.routing import target_label
 from agents.models import Agent, Channel, Label, PromptUse, PublishedVersion, Rollout
@@ -93,7 +93,7 @@ def _render(document: dict[str, Any] | None, values: dict[str, Any]) -> str | No
     if document is None:
         return None
     try:
-        return prompt_documents.render(document, values)
+        return prompts_domain.render(document, values)
     except ConfigInvalid:
         return None
 

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent
-from agents.selectors import gate
+from agents.models import (
+    RELEASED,
+    Agent,
+    Label,
+    PublishedVersion,
+    ReleaseEvent,
+    ReleaseRequest,
+    ScheduledRelease,
+)
+from agents.selectors import approvals, gate, labels, schedules
 from agents.selectors.evals import gate_findings
 
 
@@ -98,4 +106,22 @@ def release_plan(*, agent: Agent, version: PublishedVersion, label: str = RELEAS
         undo_last=undo_last,
         exists=exists,
         followers=followers,
+    )
+
+
+@dataclass(frozen=True)
+class ReleaseOverview:
+    """The agent page's Releases card: labels, requests in flight, pending schedules."""
+
+    labels: list[labels.LabelView]
+    requests: list[ReleaseRequest]
+    schedules: list[ScheduledRelease]
+
+
+def release_overview(agent: Agent) -> ReleaseOverview:
+    in_flight = approvals.release_requests(agent=agent).filter(status__in=["open", "approved"])
+    return ReleaseOverview(
+        labels=labels.labels_of(agent),
+        requests=list(in_flight[:10]),
+        schedules=list(schedules.scheduled_releases(agent, pending_only=True)[:10]),
     )

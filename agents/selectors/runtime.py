@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from agents.domain import prompts as prompt_documents
+from agents.domain import prompts as prompts_domain
 from agents.domain.exceptions import AgentNotPublished, InvalidInput, UnknownReference
 from agents.domain.references import parse_agent_ref
 from agents.models import Agent, Draft, DraftRevision, Label, PendingPurge, PublishedVersion
@@ -135,7 +135,7 @@ def linked_prompts(
                 "role": link["role"],
                 "sort_order": link["sort_order"],
                 "version": version.version,
-                "text": prompt_documents.render(version.config, link["variables"]),
+                "text": prompts_domain.render(version.config, link["variables"]),
             }
         )
     return found

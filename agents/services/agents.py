@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from agents.domain import config as schema
+from agents.domain import config as config_domain
 from agents.domain import documents
 from agents.domain.documents import DocumentKind
 from agents.domain.exceptions import InvalidInput
@@ -52,7 +52,9 @@ def create_agent(
     document_kind = documents.of(kind)
     if config is not None and not isinstance(config, dict):
         raise InvalidInput([{"path": "config", "message": "must be a JSON object"}])
-    document = document_kind.normalize(schema.merge_patch(document_kind.default(), config or {}))
+    document = document_kind.normalize(
+        config_domain.merge_patch(document_kind.default(), config or {})
+    )
     with transaction.atomic():
         check_links(document)
         agent = Agent(
@@ -66,7 +68,7 @@ def create_agent(
         draft = Draft(
             agent=agent,
             config=document,
-            content_hash=schema.content_hash(document),
+            content_hash=config_domain.content_hash(document),
             revision=1,
             updated_by=actor(user),
         )

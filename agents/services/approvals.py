@@ -22,7 +22,8 @@ from agents.models import (
     ScheduledRelease,
 )
 from agents.selectors import gate
-from agents.selectors.labels import is_stale, label_target
+from agents.selectors.approvals import is_stale
+from agents.selectors.labels import label_target
 from agents.services.base import User, actor, check_active, record
 from agents.services.gate import can_release
 from agents.services.labels import check_label_name

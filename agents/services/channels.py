@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from agents.domain import routing as routing_rules
+from agents.domain import routing as routing_domain
 from agents.domain.exceptions import InvalidInput, RolloutRunning
 from agents.domain.text import NAME_MAX, clean_text
 from agents.models import Agent, Channel, Conversation, Label, PublishedVersion
@@ -41,7 +41,7 @@ def clean_channel(values: dict[str, Any]) -> dict[str, Any]:
             {"path": "kind", "message": f"must be one of {', '.join(Channel.Kind.values)}"}
         )
     try:
-        routing = routing_rules.parse_routing(
+        routing = routing_domain.parse_routing(
             {"target": values.get("target", "released"), "variants": values.get("variants")}
         )
         cleaned.update(routing)
@@ -50,7 +50,7 @@ def clean_channel(values: dict[str, Any]) -> dict[str, Any]:
         routing = None
     agent = values.get("agent")
     if routing and agent is not None:
-        pinned = routing_rules.versions_named(routing)
+        pinned = routing_domain.versions_named(routing)
         existing = set(
             PublishedVersion.objects.filter(agent=agent, number__in=pinned).values_list(
                 "number", flat=True
@@ -60,7 +60,7 @@ def clean_channel(values: dict[str, Any]) -> dict[str, Any]:
             problems.append(
                 {"path": "target", "message": f"v{number} is not a version of “{agent.name}”"}
             )
-        followed = routing_rules.labels_named(routing)
+        followed = routing_domain.labels_named(routing)
         known = set(
             Label.objects.filter(agent_id=agent.pk, name__in=followed).values_list(
                 "name", flat=True
@@ -139,10 +139,10 @@ def start_conversation_on_channel(
     """Bind a conversation through a channel: its target, or the key's sticky variant."""
     target, variant = channel.target, ""
     if channel.variants:
-        chosen = channel.variants[routing_rules.assign(channel.public_id, key, channel.variants)]
-        target, variant = chosen["target"], routing_rules.target_label(chosen["target"])
+        chosen = channel.variants[routing_domain.assign(channel.public_id, key, channel.variants)]
+        target, variant = chosen["target"], routing_domain.target_label(chosen["target"])
     return start_conversation(
-        ref=routing_rules.target_ref(channel.agent.public_id, target),
+        ref=routing_domain.target_ref(channel.agent.public_id, target),
         user=user,
         key=key,
         channel_ref=channel.public_id,

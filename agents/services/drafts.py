@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from agents.domain import config as schema
+from agents.domain import config as config_domain
 from agents.domain import documents
 from agents.domain.exceptions import DraftConflict
 from agents.models import Agent, Draft, DraftRevision, PublishedVersion
@@ -43,7 +43,7 @@ def replace_draft(
     A stale `expected_revision` raises DraftConflict; the same content is a no-op.
     `restored_from` is kept from before unless given (a restore names its source).
     """
-    digest = schema.content_hash(document)
+    digest = config_domain.content_hash(document)
     with transaction.atomic():
         draft = locked_draft(agent)
         check_links(document)
@@ -141,7 +141,7 @@ def patch_draft(
         try:
             return update_draft(
                 agent=agent,
-                config=schema.merge_patch(base.config, patch),
+                config=config_domain.merge_patch(base.config, patch),
                 user=user,
                 expected_revision=base.revision,
             )
@@ -174,7 +174,7 @@ def write_revision(
         created_by=actor(user),
         created_at=draft.updated_at,
         reason=reason,
-        changed=schema.changed_paths(previous, draft.config) if previous is not None else [],
+        changed=config_domain.changed_paths(previous, draft.config) if previous is not None else [],
         restored_from_version=restored_from_version,
         restored_from_revision=restored_from_revision,
     )

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from agents.domain import checks as evals
+from agents.domain import checks
 from agents.domain.prompts import with_linked_texts
 from agents.models import EvalResult, EvalRun
 from agents.providers import Message, Provider, ProviderError, get_provider
@@ -79,14 +79,14 @@ def _run_case(
     except ProviderError as exc:
         fields = {"passed": False, "error": f"{exc.code}: {exc.message}"}
     else:
-        checked = evals.evaluate(case["checks"], completion, config)
+        checked = checks.evaluate(case["checks"], completion, config)
         fields = {
             "passed": all(c.passed for c in checked),
             "reply": completion.text,
             "latency_ms": completion.latency_ms,
             "prompt_tokens": completion.prompt_tokens,
             "completion_tokens": completion.completion_tokens,
-            "checks": evals.as_dicts(checked),
+            "checks": checks.as_dicts(checked),
         }
     _store_result(run, position, case, fields)
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from agents.domain import checks as evals
+from agents.domain import checks as checks_domain
 from agents.domain import references
 from agents.domain.exceptions import InvalidInput
 from agents.domain.references import agent_ref
@@ -48,7 +48,7 @@ def create_eval_suite(
     problems: list[dict[str, str]] = []
     for i, case in enumerate(cases or []):
         try:
-            cleaned.append(evals.clean_case(case if isinstance(case, dict) else {}))
+            cleaned.append(checks_domain.clean_case(case if isinstance(case, dict) else {}))
         except InvalidInput as exc:
             problems.extend({**p, "path": f"cases[{i}].{p['path']}"} for p in exc.errors)
     if problems:
@@ -89,7 +89,7 @@ def add_eval_case(
     user: User,
     checks: list[dict[str, Any]] | None = None,
 ) -> EvalCase:
-    cleaned = evals.clean_case({"name": name, "messages": messages, "checks": checks or []})
+    cleaned = checks_domain.clean_case({"name": name, "messages": messages, "checks": checks or []})
     with transaction.atomic():
         _bump_suite(suite, user, f"Added case “{cleaned['name']}”")
         case = EvalCase(suite=suite, **cleaned)
@@ -106,7 +106,7 @@ def update_eval_case(*, case: EvalCase, user: User, **changes: Any) -> EvalCase:
     with transaction.atomic():
         locked = EvalCase.objects.select_for_update().get(pk=case.pk)
         current = {"name": locked.name, "messages": locked.messages, "checks": locked.checks}
-        cleaned = evals.clean_case({**current, **changes})
+        cleaned = checks_domain.clean_case({**current, **changes})
         if cleaned == current:
             return locked
         _bump_suite(locked.suite, user, f"Edited case “{cleaned['name']}”")

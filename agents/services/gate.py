@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from agents.domain import routing as routing_rules
+from agents.domain import routing as routing_domain
 from agents.domain.exceptions import ApprovalRequired, LabelProtected, ReleaseGateFailed
 from agents.domain.permissions import RELEASE
 from agents.models import RELEASED, Agent, Label, PublishedVersion
@@ -157,8 +157,8 @@ def check_routing(
 ) -> None:
     """Each target a channel's new routing adds (not served by `before`, on the same
     agent) passes the gate; `released` always does (its moves are gated)."""
-    kept = routing_rules.targets_of(before) if before else []
-    added = [t for t in routing_rules.targets_of(routing) if t != RELEASED and t not in kept]
+    kept = routing_domain.targets_of(before) if before else []
+    added = [t for t in routing_domain.targets_of(routing) if t != RELEASED and t not in kept]
     if "draft" in added:
         check_version(agent, None, where)
     served = [v for t in added if t != "draft" and (v := _served(agent, t)) is not None]

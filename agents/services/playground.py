@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from agents.domain import checks as evals
-from agents.domain import references
+from agents.domain import checks, references
 from agents.domain.exceptions import ConversationEnded, ProviderFailed
 from agents.domain.prompts import with_linked_texts
 from agents.domain.references import agent_ref
@@ -46,7 +45,7 @@ def send_playground_message(
     The provider is called outside any transaction (it may take seconds); a
     ProviderError raises ProviderFailed and records nothing.
     """
-    text = clean_text(text, path="message", required=True, max_length=evals.MAX_TEXT)
+    text = clean_text(text, path="message", required=True, max_length=checks.MAX_TEXT)
     if conversation.ended_at is not None:
         raise ConversationEnded(f"{conversation.public_id} has ended; start a new session.")
     history = [Message(t.role, t.content) for t in conversation.turns.order_by("position")]

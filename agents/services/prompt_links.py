@@ -14,10 +14,10 @@ from typing import Any
 
 from django.db import transaction
 
-from agents.domain import prompts as prompt_documents
+from agents.domain import prompts as prompts_domain
 from agents.domain.exceptions import ConfigInvalid, InvalidInput
 from agents.models import Agent, PromptUse, PublishedVersion
-from agents.selectors.prompts import impact as prompt_impact
+from agents.selectors.prompts import impact
 
 
 def linked_documents(links: list[dict[str, Any]]) -> tuple[dict, list[dict[str, str]]]:
@@ -69,7 +69,7 @@ def check_links(document: dict[str, Any]) -> None:
         return
     resolved, problems = linked_documents(links)
     for index, (_prompt, version) in resolved.items():
-        problems += prompt_documents.value_problems(
+        problems += prompts_domain.value_problems(
             version.config, links[index]["variables"], f"prompt_links[{index}].variables"
         )
     if problems:
@@ -115,9 +115,9 @@ def check_followers(prompt: Agent, version: PublishedVersion) -> None:
     must render with it (a new required variable, a removed one, a changed type would
     break them). InvalidInput naming each reference and variable otherwise."""
     problems = []
-    for affected in prompt_impact(prompt, version):
+    for affected in impact(prompt, version):
         if affected.after is None:
-            problems += prompt_documents.value_problems(
+            problems += prompts_domain.value_problems(
                 version.config, affected.values, f"{affected.ref}.variables"
             )
     if problems:

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from agents.domain import config as schema
+from agents.domain import config as config_domain
 from agents.models import ConfigSnapshot
 
 
 def freeze(
-    content_hash: str, config: dict[str, Any], schema_version: int = schema.SCHEMA_VERSION
+    content_hash: str, config: dict[str, Any], schema_version: int = config_domain.SCHEMA_VERSION
 ) -> ConfigSnapshot:
     """The snapshot holding `config` (whose hash is `content_hash`, a document of
     `schema_version`), written if new. Safe when two writers freeze the same content

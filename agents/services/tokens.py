@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from agents.domain import tokens as secrets
+from agents.domain import tokens
 from agents.domain.exceptions import InvalidInput
 from agents.domain.text import clean_text
 from agents.models import ApiToken
@@ -21,12 +21,12 @@ def create_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     if actor(user) is None:
         raise InvalidInput([{"path": "user", "message": "tokens belong to a real user"}])
     name = clean_text(name, path="name", required=False, max_length=100)
-    secret = secrets.new_secret()
+    secret = tokens.new_secret()
     token = ApiToken.objects.create(
         user=user,
         name=name,
-        prefix=secret[: secrets.PREFIX_LENGTH],
-        token_hash=secrets.hash_secret(secret),
+        prefix=secret[: tokens.PREFIX_LENGTH],
+        token_hash=tokens.hash_secret(secret),
     )
     return token, secret
 

@@ -41,9 +41,9 @@ def iso(value) -> str:
 @register.filter
 def describe_check(check: dict) -> str:
     """An eval check in words: `Reply contains “Tuesday”`."""
-    from agents.domain.checks import describe_check as describe
+    from agents.domain import checks
 
-    return describe(check)
+    return checks.describe_check(check)
 
 
 @register.filter

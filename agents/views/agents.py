@@ -11,22 +11,24 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from agents import selectors, services
 from agents.domain.bundles import to_yaml
-from agents.domain.exceptions import InvalidInput
 from agents.forms import editor
 from agents.models import STATUS_LABELS, Agent
 from agents.permissions import CHANGE_AGENT, CREATE_AGENT, VIEW_AGENT, Abilities, require
+from agents.selectors import agents as agents_selectors
+from agents.selectors import alerts, bundles, prompts, releases, revisions
+from agents.selectors import history as history_selectors
+from agents.services import agents
 from agents.views.history import history_for
 from agents.views.htmx import (
     AGENT_UPDATED,
     HtmxHttpRequest,
     dialog,
     done,
-    errors_of,
     fragment_or_page,
     int_or,
     panel_views,
+    refused,
 )
 
 PAGE = "agents/agents/detail.html"
@@ -58,7 +60,7 @@ def versioned_list(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     require(request.user, VIEW_AGENT)
     search = request.GET.get("q", "")
     status = request.GET.get("status", "")
-    paginator = Paginator(selectors.agent_list(search=search, status=status, kind=kind), 25)
+    paginator = Paginator(agents_selectors.agent_list(search=search, status=status, kind=kind), 25)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -80,10 +82,10 @@ def versioned_create(request: HtmxHttpRequest, kind: str) -> HttpResponse:
             "name": request.POST.get("name", ""),
             "description": request.POST.get("description", ""),
         }
-        try:
-            agent = services.create_agent(user=request.user, kind=kind, **values)
-        except InvalidInput as exc:
-            context.update(errors=errors_of(exc), values=values)
+        with refused() as refusal:
+            agent = agents.create_agent(user=request.user, kind=kind, **values)
+        if refusal:
+            context.update(errors=refusal.errors, values=values)
         else:
             url = agent_url(agent)
             if request.htmx:
@@ -102,12 +104,12 @@ def agent_create(request: HtmxHttpRequest) -> HttpResponse:
     return versioned_create(request, Agent.Kind.AGENT)
 
 
-def prompt_choices(agent: Agent) -> selectors.LinkChoices:
+def prompt_choices(agent: Agent) -> prompts.LinkChoices:
     """The library prompts (and their versions) an agent's editor offers to link
     (none for a prompt)."""
     if agent.kind != Agent.Kind.AGENT:
-        return selectors.LinkChoices()
-    return selectors.link_choices()
+        return prompts.LinkChoices()
+    return prompts.link_choices()
 
 
 def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[str, Any]:
@@ -118,11 +120,11 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
         "draft": agent.draft,
         "can": can,
         "history": history_for(agent, can),
-        "draft_state": selectors.draft_state(agent),
-        "releases": selectors.release_activity(agent),
-        "overview": selectors.release_overview(agent),
-        "revisions": selectors.revisions_page(agent),
-        "alerts": list(selectors.alerts(agent=agent.public_id, open_only=True)[:5]),
+        "draft_state": agents_selectors.draft_state(agent),
+        "releases": history_selectors.release_activity(agent),
+        "overview": releases.release_overview(agent),
+        "revisions": revisions.revisions_page(agent),
+        "alerts": list(alerts.alerts(agent=agent.public_id, open_only=True)[:5]),
         "form_errors": {},
         "conflict": None,
         "saved": False,
@@ -139,26 +141,26 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
 @require_http_methods(["GET"])
 def agent_detail(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     require(request.user, VIEW_AGENT)
-    agent = selectors.versioned_for_page(public_id)
+    agent = agents_selectors.versioned_for_page(public_id)
     return render(request, PAGE, page_context(request, agent))
 
 
 def _panel_context(request: HtmxHttpRequest, partial: str, public_id: str):
     require(request.user, VIEW_AGENT)
-    agent = selectors.versioned_for_page(public_id)
+    agent = agents_selectors.versioned_for_page(public_id)
     can = Abilities.of(request.user)
     context: dict[str, Any] = {"agent": agent, "draft": agent.draft, "can": can}
-    context["draft_state"] = selectors.draft_state(agent)
+    context["draft_state"] = agents_selectors.draft_state(agent)
     if request.htmx:
         if partial == "history-panel":
             context["history"] = history_for(agent, can)
         elif partial == "release-log":
             label = request.GET.get("label", "").strip()[:32] or None
-            context["releases"] = selectors.release_activity(agent, label=label)
+            context["releases"] = history_selectors.release_activity(agent, label=label)
             context["log_label"] = label
-            context["overview"] = selectors.release_overview(agent)
+            context["overview"] = releases.release_overview(agent)
         elif partial == "draft-activity":
-            context["revisions"] = selectors.revisions_page(agent)
+            context["revisions"] = revisions.revisions_page(agent)
     return agent, agent_url(agent), context
 
 
@@ -173,7 +175,7 @@ draft_activity = _agent_panel("draft-activity")
 def history_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The next page of versions ("Load more"); without htmx, a full page of them."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.versioned_for_page(public_id)
+    agent = agents_selectors.versioned_for_page(public_id)
     can = Abilities.of(request.user)
     history = history_for(agent, can, page=int_or(request.GET.get("page"), 1))
     context = {"agent": agent, "draft": agent.draft, "can": can, "history": history}
@@ -186,7 +188,7 @@ def history_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Edit name and description: metadata, never a draft change or a version."""
     require(request.user, CHANGE_AGENT)
-    agent = selectors.versioned_for_page(public_id)
+    agent = agents_selectors.versioned_for_page(public_id)
     values = {"name": agent.name, "description": agent.description}
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -194,11 +196,10 @@ def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             "name": request.POST.get("name", ""),
             "description": request.POST.get("description", ""),
         }
-        try:
-            services.update_agent(agent=agent, user=request.user, **values)
-        except InvalidInput as exc:
-            errors = errors_of(exc)
-        else:
+        with refused() as refusal:
+            agents.update_agent(agent=agent, user=request.user, **values)
+        errors = refusal.errors
+        if not refusal:
             return done(request, AGENT_UPDATED, agent_url(agent), "Details saved.")
     return dialog(
         request,
@@ -211,9 +212,9 @@ def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 def agent_export(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The agent's bundle as a YAML download (what `manage.py export_agents` writes)."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
+    agent = agents_selectors.agent_for_page(public_id)
     response = HttpResponse(
-        to_yaml(selectors.export_bundle(agent)), content_type="application/yaml; charset=utf-8"
+        to_yaml(bundles.export_bundle(agent)), content_type="application/yaml; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{agent.public_id}.yaml"'
     return response

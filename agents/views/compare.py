@@ -9,24 +9,23 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from agents import selectors
-from agents.domain import config as schema
+from agents.domain import config as config_domain
+from agents.domain import diff as diff_domain
 from agents.domain import references
 from agents.domain.diff import Diff
-from agents.domain.diff import diff as diff_documents
-from agents.domain.exceptions import AgentConsoleError, AgentNotPublished, UnknownReference
 from agents.forms import editor
 from agents.models import Agent
 from agents.permissions import VIEW_AGENT, require
-from agents.selectors import runtime
-from agents.views.htmx import HtmxHttpRequest
+from agents.selectors import agents, runtime
+from agents.selectors import compare as compare_selectors
+from agents.views.htmx import HtmxHttpRequest, refused
 
 
 def diff_context(diff: Diff, old_label: str, new_label: str) -> dict[str, Any]:
     """What `agents/shared/_changes.html` renders: changes grouped under section titles."""
     groups: dict[str, list] = {}
     titles = {**editor.TITLES["prompt"], **editor.SECTION_TITLES, **LINKED_TITLES}
-    for section, changes in diff.by_section(schema.SECTIONS):
+    for section, changes in diff.by_section(config_domain.SECTIONS):
         groups.setdefault(titles.get(section, section), []).extend(changes)
     return {
         "diff": diff,
@@ -46,13 +45,13 @@ def linked_text_diff(old_config: dict, new_config: dict) -> dict[str, Any]:
         return {}
 
     def texts(config: dict) -> dict[str, Any]:
-        try:
+        with refused() as refusal:
             linked = runtime.linked_prompts(config)
-        except AgentConsoleError:
+        if refusal:
             return {}
         return {f"{p['role']} · {p['prompt']}": p["text"] for p in linked}
 
-    found = diff_documents(
+    found = diff_domain.diff(
         {"linked_prompts": texts(old_config)}, {"linked_prompts": texts(new_config)}
     )
     return {"linked": diff_context(found, "", "")} if found.changes else {}
@@ -61,17 +60,20 @@ def linked_text_diff(old_config: dict, new_config: dict) -> dict[str, Any]:
 def _compare(
     request: HtmxHttpRequest, agent: Agent, a: str, b: str, *, older_first: bool = False
 ) -> HttpResponse:
-    choices = selectors.compare_choices(agent)
-    try:
-        old, new = selectors.compare_side(agent, a), selectors.compare_side(agent, b)
-    except (UnknownReference, AgentNotPublished) as exc:
+    choices = compare_selectors.compare_choices(agent)
+    with refused() as refusal:
+        old, new = (
+            compare_selectors.compare_side(agent, a),
+            compare_selectors.compare_side(agent, b),
+        )
+    if refusal:
         if not request.htmx:
-            raise Http404(exc.message) from None
+            raise Http404(refusal.message)
         # htmx does not swap error responses: answer with the reason in the panel.
-        context = {"agent": agent, "error": exc.message, "choices": choices, "a": a, "b": b}
+        context = {"agent": agent, "error": refusal.message, "choices": choices, "a": a, "b": b}
         return render(request, "agents/compare/compare.html#compare-view", context)
     if older_first:
-        old, new = selectors.older_first(old, new)
+        old, new = compare_selectors.older_first(old, new)
     url = reverse("agents:compare", args=[agent.public_id, old.ref, new.ref])
     if not request.htmx and older_first:
         return redirect(url)
@@ -82,7 +84,7 @@ def _compare(
         "choices": _with_sides(choices, old, new),
         "a": old.ref,
         "b": new.ref,
-        **diff_context(selectors.config_diff(old, new), old.label, new.label),
+        **diff_context(compare_selectors.config_diff(old, new), old.label, new.label),
         **linked_text_diff(old.config, new.config),
     }
     if request.htmx:
@@ -94,15 +96,15 @@ def _compare(
     return render(request, "agents/compare/compare.html", context)
 
 
-def _with_sides(groups: list, old: selectors.Side, new: selectors.Side) -> list:
+def _with_sides(groups: list, old: compare_selectors.Side, new: compare_selectors.Side) -> list:
     """The pickers' choices, with each side shown among them even when it is older
     than the newest versions and revisions listed."""
     listed = {choice.ref for _title, choices in groups for choice in choices}
-    extra: list[selectors.Choice] = []
+    extra: list[compare_selectors.Choice] = []
     for side in (old, new):
         if side.ref not in listed:
             listed.add(side.ref)
-            extra.append(selectors.Choice(side.ref, side.label))
+            extra.append(compare_selectors.Choice(side.ref, side.label))
     return [*groups, ("Shown", extra)] if extra else groups
 
 
@@ -110,7 +112,7 @@ def _with_sides(groups: list, old: selectors.Side, new: selectors.Side) -> list:
 def compare(request: HtmxHttpRequest, public_id: str, a: str, b: str) -> HttpResponse:
     """`/agents/<id>/compare/<a>...<b>/` with a, b in draft | released | <number> | r<N>."""
     require(request.user, VIEW_AGENT)
-    return _compare(request, selectors.versioned_for_page(public_id), a, b)
+    return _compare(request, agents.versioned_for_page(public_id), a, b)
 
 
 @require_http_methods(["GET"])
@@ -119,7 +121,7 @@ def compare_pick(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     exchanges them, `&order=older` puts the older side on the left (links that
     compare two things in no particular order)."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.versioned_for_page(public_id)
+    agent = agents.versioned_for_page(public_id)
     a = request.GET.get("from", "").strip() or "released"
     b = request.GET.get("to", "").strip() or "draft"
     if request.GET.get("swap"):

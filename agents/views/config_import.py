@@ -9,14 +9,15 @@ from typing import Any
 from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from agents import selectors, services
 from agents.domain import json_input, peers
 from agents.domain.bundles import from_yaml
-from agents.domain.exceptions import AgentConsoleError, DraftConflict, InvalidInput
+from agents.domain.exceptions import DraftConflict, InvalidInput
 from agents.permissions import EDIT_DRAFT, require
+from agents.selectors import agents
+from agents.services import draft_import as draft_import_services
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
-from agents.views.htmx import DRAFT_RESTORED, HtmxHttpRequest, dialog, done, form_errors, int_or
+from agents.views.htmx import DRAFT_RESTORED, HtmxHttpRequest, dialog, done, int_or, refused
 
 MAX_FILE_BYTES = 1024 * 1024
 AUTO = "auto"
@@ -75,7 +76,7 @@ def draft_import(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """GET: the upload form. POST with a file: the preview (nothing written). POST with
     `config` (from the preview): write the draft, if it is still the one previewed."""
     require(request.user, EDIT_DRAFT)
-    agent = selectors.versioned_for_page(public_id)
+    agent = agents.versioned_for_page(public_id)
     chosen = request.POST.get("source", AUTO)
     context: dict[str, Any] = {
         "agent": agent,
@@ -89,7 +90,7 @@ def draft_import(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         upload = request.FILES.get("file")
         # A file chosen before stays chosen: its text comes back with the errors.
         kept = request.POST.get("kept_text", "") if upload is None else ""
-        try:
+        with refused() as refusal:
             if kept:
                 text, data = kept, read_text(kept)
                 context["file_name"] = request.POST.get("kept_name", "")[:200]
@@ -99,11 +100,11 @@ def draft_import(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             context["kept_text"] = text
             context["detected"] = _source_of(context["source"], data)
             context["detected_name"] = NAMES.get(context["detected"], context["detected"])
-            preview = services.import_draft(
+            preview = draft_import_services.import_draft(
                 agent=agent, data=data, user=request.user, source=context["detected"], dry_run=True
             )
-        except (AgentConsoleError, InvalidInput) as exc:
-            context["errors"] = form_errors(exc)
+        if refusal:
+            context["errors"] = refusal.errors
         else:
             context.update(_preview(agent, preview))
     return _dialog(request, context)
@@ -132,20 +133,19 @@ def _apply(request: HtmxHttpRequest, agent, context: dict[str, Any]) -> HttpResp
     revision = int_or(request.POST.get("revision"))
     try:
         config = json.loads(request.POST["config"])
-        result = services.import_draft(
-            agent=agent,
-            data={"config": config},
-            user=request.user,
-            expected_revision=revision,
-        )
     except ValueError:
         context["errors"] = {"": "The preview was damaged: upload the file again."}
-    except DraftConflict as exc:
+        return _dialog(request, context)
+    with refused() as refusal:
+        result = draft_import_services.import_draft(
+            agent=agent, data={"config": config}, user=request.user, expected_revision=revision
+        )
+    if isinstance(refusal.exc, DraftConflict):
         context["errors"] = {
-            "": f"{exc.message} Upload the file again to see the diff against the draft now."
+            "": f"{refusal.message} Upload the file again to see the diff against the draft now."
         }
-    except (AgentConsoleError, InvalidInput) as exc:
-        context["errors"] = form_errors(exc)
+    elif refusal:
+        context["errors"] = refusal.errors
     else:
         written = result.draft
         return done(

@@ -10,21 +10,22 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from agents import selectors, services
 from agents.domain import documents, json_input
-from agents.domain.diff import diff as diff_documents
+from agents.domain.diff import diff
 from agents.domain.exceptions import DraftConflict, InvalidInput
 from agents.forms import editor
 from agents.models import Agent
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
+from agents.selectors import agents
+from agents.services import drafts
 from agents.views.agents import PAGE, agent_url, page_context, prompt_choices
 from agents.views.compare import diff_context
 from agents.views.htmx import (
     DRAFT_CONFLICT,
     DRAFT_SAVED,
     HtmxHttpRequest,
-    errors_of,
     int_or,
+    refused,
     with_event,
 )
 
@@ -32,7 +33,7 @@ from agents.views.htmx import (
 @require_http_methods(["GET", "POST"])
 def draft_editor(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """GET: the editor with the stored draft. POST: save it, or add/remove a list row."""
-    agent = selectors.versioned_for_page(public_id)
+    agent = agents.versioned_for_page(public_id)
     if request.method == "GET":
         require(request.user, VIEW_AGENT)
         if not request.htmx:
@@ -61,14 +62,14 @@ def draft_editor(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         return _render_editor(request, agent, problems, document=document, revision=revision)
     if problems:
         return _render_editor(request, agent, problems, document=document, revision=revision)
-    try:
-        draft = services.update_draft(
+    with refused() as refusal:
+        draft = drafts.update_draft(
             agent=agent, config=document, user=request.user, expected_revision=revision
         )
-    except InvalidInput as exc:
-        return _render_editor(request, agent, errors_of(exc), document=document, revision=revision)
-    except DraftConflict:
+    if isinstance(refusal.exc, DraftConflict):
         return _render_conflict(request, agent, document)
+    if refusal:
+        return _render_editor(request, agent, refusal.errors, document=document, revision=revision)
     saved = f"Draft saved (revision {draft.revision})."
     if not request.htmx:
         messages.success(request, saved)
@@ -125,7 +126,7 @@ def _render_conflict(request: HtmxHttpRequest, agent: Agent, mine: dict[str, Any
         "revision": revision,
         "mine_json": json.dumps(mine, ensure_ascii=False),
         **diff_context(
-            diff_documents(theirs, documents.of(agent.kind).normalize(mine)),
+            diff(theirs, documents.of(agent.kind).normalize(mine)),
             f"Theirs (revision {revision})",
             "Mine",
         ),

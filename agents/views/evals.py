@@ -11,25 +11,27 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods
 
-from agents import selectors, services
-from agents.domain.exceptions import AgentConsoleError, InvalidInput
-from agents.forms import cases as case_form
+from agents.forms import cases
 from agents.models import EvalCase, EvalSuite
 from agents.permissions import EDIT_DRAFT, RELEASE, VIEW_AGENT, Abilities, require
+from agents.selectors import agents as agents_selectors
+from agents.selectors import compare
+from agents.selectors import evals as evals_selectors
+from agents.services import agents, evals
 from agents.views.htmx import (
     AGENT_UPDATED,
     CASE_SAVED,
     HtmxHttpRequest,
     dialog,
     done,
-    errors_of,
     fragment_or_page,
     panel_views,
+    refused,
 )
 
 
 def _suite(agent, suite_id: str) -> EvalSuite:
-    return selectors.suite(suite_id, agent=agent)
+    return evals_selectors.suite(suite_id, agent=agent)
 
 
 def suite_url(suite: EvalSuite) -> str:
@@ -39,22 +41,21 @@ def suite_url(suite: EvalSuite) -> str:
 @require_http_methods(["GET", "POST"])
 def eval_suites(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The agent's suites with their latest runs; POST creates a suite."""
-    agent = selectors.agent_for_page(public_id)
+    agent = agents_selectors.agent_for_page(public_id)
     require(request.user, VIEW_AGENT if request.method == "GET" else EDIT_DRAFT)
     values = {"name": "", "description": ""}
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in values}
-        try:
-            suite = services.create_eval_suite(agent=agent, user=request.user, **values)
-        except InvalidInput as exc:
-            errors = errors_of(exc)
-        else:
+        with refused() as refusal:
+            suite = evals.create_eval_suite(agent=agent, user=request.user, **values)
+        errors = refusal.errors
+        if not refusal:
             return redirect(suite_url(suite))
     context = {
         "agent": agent,
         "can": Abilities.of(request.user),
-        "suites": selectors.eval_suites(agent),
+        "suites": evals_selectors.eval_suites(agent),
         "values": values,
         "errors": errors,
     }
@@ -65,9 +66,9 @@ def eval_suites(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 def release_gate(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Turn "Require a passing eval run before release" on or off (Releasers)."""
     require(request.user, RELEASE)
-    agent = selectors.agent_for_page(public_id)
+    agent = agents_selectors.agent_for_page(public_id)
     wanted = request.POST.get("require_passing_eval") == "on"
-    services.update_agent(agent=agent, user=request.user, require_passing_eval=wanted)
+    agents.update_agent(agent=agent, user=request.user, require_passing_eval=wanted)
     state = "on" if wanted else "off"
     return done(
         request,
@@ -81,7 +82,7 @@ def release_gate(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 def _suite_context(request: HtmxHttpRequest, agent, suite: EvalSuite) -> dict[str, Any]:
     """Everything the suite page shows. Cases and targets are read only if rendered,
     so the runs panel, polled every second during a run, reads just the runs."""
-    runs = selectors.eval_runs(suite)
+    runs = evals_selectors.eval_runs(suite)
     return {
         "agent": agent,
         "suite": suite,
@@ -89,7 +90,7 @@ def _suite_context(request: HtmxHttpRequest, agent, suite: EvalSuite) -> dict[st
         "cases": suite.cases.order_by("id"),
         "runs": runs,
         "active": any(not run.finished and not run.stalled for run in runs),
-        "targets": SimpleLazyObject(lambda: selectors.run_targets(agent)),
+        "targets": SimpleLazyObject(lambda: evals_selectors.run_targets(agent)),
         "errors": {},
         "values": {"name": suite.name, "description": suite.description},
     }
@@ -98,16 +99,16 @@ def _suite_context(request: HtmxHttpRequest, agent, suite: EvalSuite) -> dict[st
 @require_http_methods(["GET", "POST"])
 def eval_suite(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpResponse:
     """A suite: its cases, a Run button and its runs. POST edits its name/description."""
-    agent = selectors.agent_for_page(public_id)
+    agent = agents_selectors.agent_for_page(public_id)
     suite = _suite(agent, suite_id)
     require(request.user, VIEW_AGENT if request.method == "GET" else EDIT_DRAFT)
     context = _suite_context(request, agent, suite)
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("name", "description")}
-        try:
-            services.update_eval_suite(suite=suite, user=request.user, **values)
-        except InvalidInput as exc:
-            context.update(errors=errors_of(exc), values=values)
+        with refused() as refusal:
+            evals.update_eval_suite(suite=suite, user=request.user, **values)
+        if refusal:
+            context.update(errors=refusal.errors, values=values)
         else:
             return redirect(suite_url(suite))
     return render(request, "agents/evals/suite.html", context)
@@ -115,7 +116,7 @@ def eval_suite(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpR
 
 def _suite_panel_context(request: HtmxHttpRequest, partial: str, public_id: str, suite_id: str):
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
+    agent = agents_selectors.agent_for_page(public_id)
     suite = _suite(agent, suite_id)
     context = _suite_context(request, agent, suite) if request.htmx else {}
     return suite, suite_url(suite), context
@@ -130,14 +131,14 @@ cases_panel = _suite_panel("cases-panel")
 @require_http_methods(["POST"])
 def start_run(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpResponse:
     require(request.user, EDIT_DRAFT)
-    agent = selectors.agent_for_page(public_id)
+    agent = agents_selectors.agent_for_page(public_id)
     suite = _suite(agent, suite_id)
     target = request.POST.get("target", "draft")
-    try:
-        run = services.start_eval_run(suite=suite, target=target, user=request.user)
-    except AgentConsoleError as exc:
+    with refused() as refusal:
+        run = evals.start_eval_run(suite=suite, target=target, user=request.user)
+    if refusal:
         context = _suite_context(request, agent, suite)
-        context["run_error"] = exc.message
+        context["run_error"] = refusal.message
         return fragment_or_page(request, "agents/evals/suite.html", "runs-panel", context)
     if request.htmx:
         return render(
@@ -152,23 +153,23 @@ def start_run(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpRe
 def _case_dialog(request, agent, suite, case: EvalCase | None) -> HttpResponse:
     """Add (case None) or edit a case: messages one per line, checks as form fields."""
     require(request.user, EDIT_DRAFT)
-    values = case_form.initial_values(case)
+    values = cases.initial_values(case)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values = case_form.values_from_post(request.POST)
-        checks = case_form.checks_from_form(values)
+        values = cases.values_from_post(request.POST)
+        checks = cases.checks_from_form(values)
         data = {
             "name": values["name"],
-            "messages": case_form.messages_from_text(values["messages"]),
+            "messages": cases.messages_from_text(values["messages"]),
             "checks": checks,
         }
-        try:
+        with refused() as refusal:
             if case is None:
-                services.add_eval_case(suite=suite, user=request.user, **data)
+                evals.add_eval_case(suite=suite, user=request.user, **data)
             else:
-                services.update_eval_case(case=case, user=request.user, **data)
-        except InvalidInput as exc:
-            errors = case_form.errors_by_field(exc, checks)
+                evals.update_eval_case(case=case, user=request.user, **data)
+        if refusal:
+            errors = cases.errors_by_field(refusal.exc, checks)
         else:
             return done(request, CASE_SAVED, suite_url(suite), f"Saved case “{data['name']}”.")
     return dialog(
@@ -180,24 +181,24 @@ def _case_dialog(request, agent, suite, case: EvalCase | None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_new(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpResponse:
-    agent = selectors.agent_for_page(public_id)
+    agent = agents_selectors.agent_for_page(public_id)
     return _case_dialog(request, agent, _suite(agent, suite_id), None)
 
 
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id: str):
-    agent = selectors.agent_for_page(public_id)
+    agent = agents_selectors.agent_for_page(public_id)
     suite = _suite(agent, suite_id)
-    case = selectors.case(suite, case_id)
+    case = evals_selectors.case(suite, case_id)
     return _case_dialog(request, agent, suite, case)
 
 
 @require_http_methods(["GET", "POST"])
 def case_delete(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id: str):
     require(request.user, EDIT_DRAFT)
-    agent = selectors.agent_for_page(public_id)
+    agent = agents_selectors.agent_for_page(public_id)
     suite = _suite(agent, suite_id)
-    case = selectors.case(suite, case_id)
+    case = evals_selectors.case(suite, case_id)
     if request.method == "GET":
         return dialog(
             request,
@@ -210,7 +211,7 @@ def case_delete(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id
                 "htmx": True,
             },
         )
-    services.delete_eval_case(case=case, user=request.user)
+    evals.delete_eval_case(case=case, user=request.user)
     return done(request, CASE_SAVED, suite_url(suite), f"Deleted case “{case.name}”.")
 
 
@@ -221,9 +222,9 @@ def case_delete(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id
 def eval_run(request: HtmxHttpRequest, public_id: str, run_id: str) -> HttpResponse:
     """A run's progress (polled while it runs) and its results, case by case."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
-    run = selectors.run(run_id, agent=agent)
-    results = selectors.run_results(run)
+    agent = agents_selectors.agent_for_page(public_id)
+    run = evals_selectors.run(run_id, agent=agent)
+    results = evals_selectors.run_results(run)
     totals = {
         "prompt": sum(r.prompt_tokens or 0 for r in results),
         "completion": sum(r.completion_tokens or 0 for r in results),
@@ -236,19 +237,19 @@ def eval_run(request: HtmxHttpRequest, public_id: str, run_id: str) -> HttpRespo
 def eval_compare(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpResponse:
     """The latest runs on two configurations side by side; regressions highlighted."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
+    agent = agents_selectors.agent_for_page(public_id)
     suite = _suite(agent, suite_id)
     default_from = "released" if agent.released_version_id else "draft"
     a = request.GET.get("from") or default_from
     b = request.GET.get("to") or "draft"
-    side_a, side_b = selectors.compare_side(agent, a), selectors.compare_side(agent, b)
-    run_a = selectors.latest_run_on(suite, side_a)
-    run_b = selectors.latest_run_on(suite, side_b)
-    rows = selectors.compare_runs(run_a, run_b)
+    side_a, side_b = compare.compare_side(agent, a), compare.compare_side(agent, b)
+    run_a = evals_selectors.latest_run_on(suite, side_a)
+    run_b = evals_selectors.latest_run_on(suite, side_b)
+    rows = evals_selectors.compare_runs(run_a, run_b)
     context = {
         "agent": agent,
         "suite": suite,
-        "targets": [("released", "Released"), *selectors.run_targets(agent)],
+        "targets": [("released", "Released"), *evals_selectors.run_targets(agent)],
         "a": side_a,
         "b": side_b,
         "run_a": run_a,

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from agents import selectors
 from agents.models import Agent
 from agents.permissions import Abilities
+from agents.selectors import history
 
 
-def history_for(agent: Agent, can: Abilities, page: int = 1) -> selectors.HistoryPage:
+def history_for(agent: Agent, can: Abilities, page: int = 1) -> history.HistoryPage:
     """A page of the history panel: Restore for editors and Release for releasers,
     on an agent that is not archived (a released version is not released again)."""
-    found = selectors.history_page(agent=agent, page=page)
+    found = history.history_page(agent=agent, page=page)
     active = agent.archived_at is None
     rows = [
         dataclasses.replace(

@@ -10,10 +10,12 @@ listen for, or redirects with a flash message without htmx.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -82,6 +84,37 @@ def form_errors(exc: Exception) -> dict[str, str]:
     if isinstance(exc, InvalidInput):
         return errors_of(exc)
     return {"": exc.message if isinstance(exc, AgentConsoleError) else str(exc)}
+
+
+class Refusal:
+    """What a service refused inside `with refused() as refusal:`: the exception, and
+    its errors per field ("" for the form's own). False when nothing was refused."""
+
+    def __init__(self) -> None:
+        self.exc: Exception | None = None
+        self.errors: dict[str, str] = {}
+
+    def __bool__(self) -> bool:
+        return self.exc is not None
+
+    @property
+    def message(self) -> str:
+        """The form's own error, else the first field's."""
+        return self.errors.get("") or next(iter(self.errors.values()), "")
+
+
+@contextmanager
+def refused() -> Iterator[Refusal]:
+    """The one place console views turn a refusal (any domain error, or
+    PermissionDenied from a service's own check) into errors a page shows, as
+    `api/errors.py` turns them into status codes for the API. A view keeps only what
+    is particular to its page: which template shows the errors."""
+    refusal = Refusal()
+    try:
+        yield refusal
+    except (AgentConsoleError, PermissionDenied) as exc:
+        refusal.exc = exc
+        refusal.errors = form_errors(exc)
 
 
 def with_event(response: HttpResponse, event: str, message: str, **detail: Any) -> HttpResponse:

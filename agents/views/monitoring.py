@@ -11,9 +11,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from agents import selectors
 from agents.models import Conversation
 from agents.permissions import VIEW_AGENT, require
+from agents.selectors import agents, conversations, versions
+from agents.selectors import channels as channels_selectors
 from agents.views.htmx import HtmxHttpRequest, fragment_or_page
 
 
@@ -21,7 +22,7 @@ from agents.views.htmx import HtmxHttpRequest, fragment_or_page
 def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Conversations of one agent: filter by version, channel, outcome and dates."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
+    agent = agents.agent_for_page(public_id)
     filters = {
         key: request.GET.get(key, "").strip()
         for key in ("version", "channel", "outcome", "since", "until")
@@ -39,7 +40,7 @@ def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     since, until = day("since", "From"), day("until", "To")
     if since and until and since > until:
         problems.append("“From” is after “To”: no conversation can match. Swap the dates.")
-    rows = selectors.conversations_page(
+    rows = conversations.conversations_page(
         agent,
         version=filters["version"],
         channel=filters["channel"],
@@ -48,7 +49,7 @@ def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpRespons
         until=until,
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    channels = selectors.agent_channels(agent)
+    channels = channels_selectors.agent_channels(agent)
     names = {channel.public_id: channel.name for channel in channels}
     for row in page.object_list:
         row.channel_name = names.get(row.channel_ref, row.channel_ref)
@@ -61,7 +62,7 @@ def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpRespons
         "outcomes": Conversation.Outcome.values,
         "channels": channels,
         "problems": problems,
-        "versions": selectors.recent_numbers(agent, limit=100),
+        "versions": versions.recent_numbers(agent, limit=100),
     }
     return fragment_or_page(
         request, "agents/monitoring/conversations.html", "conversation-table", context
@@ -72,10 +73,14 @@ def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpRespons
 def conversation_detail(request: HtmxHttpRequest, public_id: str, conversation_id: str):
     """One conversation: its transcript, what it was bound to, how it ended, its analysis."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
-    conversation = selectors.agent_conversation(agent, conversation_id)
+    agent = agents.agent_for_page(public_id)
+    conversation = conversations.agent_conversation(agent, conversation_id)
     channel = next(
-        (c for c in selectors.agent_channels(agent) if c.public_id == conversation.channel_ref),
+        (
+            c
+            for c in channels_selectors.agent_channels(agent)
+            if c.public_id == conversation.channel_ref
+        ),
         None,
     )
     return render(
@@ -84,7 +89,7 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str, conversation_i
         {
             "agent": agent,
             "conversation": conversation,
-            "turns": selectors.turns_of(conversation),
+            "turns": conversations.turns_of(conversation),
             "channel": channel,
         },
     )
@@ -140,8 +145,8 @@ def _chart(a, b) -> dict[str, Any]:
 def agent_analytics(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Per-version outcomes, and any two versions side by side with a chart."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.agent_for_page(public_id)
-    stats = selectors.version_stats(agent)
+    agent = agents.agent_for_page(public_id)
+    stats = conversations.version_stats(agent)
     by_label = {s.label: s for s in stats}
     released = agent.released_version.label if agent.released_version else None
     default_a = released if released in by_label else (stats[-1].label if stats else "")

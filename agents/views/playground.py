@@ -8,11 +8,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from agents import selectors, services
-from agents.domain.exceptions import AgentConsoleError
 from agents.models import Conversation
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
-from agents.views.htmx import HtmxHttpRequest
+from agents.selectors import agents, conversations, evals
+from agents.services import playground as playground_services
+from agents.views.htmx import HtmxHttpRequest, refused
 
 
 def _session_context(conversation: Conversation) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def _playground(request: HtmxHttpRequest, agent, context: dict[str, Any]) -> Htt
     context = {
         "agent": agent,
         "can": Abilities.of(request.user),
-        "targets": selectors.run_targets(agent),
+        "targets": evals.run_targets(agent),
         "errors": {},
         "session": None,
         "message": "",
@@ -52,16 +52,18 @@ def _playground(request: HtmxHttpRequest, agent, context: dict[str, Any]) -> Htt
 @require_http_methods(["GET", "POST"])
 def playground(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """GET: the playground (pick what to talk to). POST: start a session with it."""
-    agent = selectors.agent_for_page(public_id)
+    agent = agents.agent_for_page(public_id)
     if request.method == "GET":
         require(request.user, VIEW_AGENT)
         return _playground(request, agent, {})
     require(request.user, EDIT_DRAFT)
     target = request.POST.get("target", "draft")
-    try:
-        conversation = services.start_playground(agent=agent, target=target, user=request.user)
-    except AgentConsoleError as exc:
-        return _playground(request, agent, {"errors": {"": exc.message}, "target": target})
+    with refused() as refusal:
+        conversation = playground_services.start_playground(
+            agent=agent, target=target, user=request.user
+        )
+    if refusal:
+        return _playground(request, agent, {"errors": {"": refusal.message}, "target": target})
     if not request.htmx:
         return redirect("agents:playground-session", public_id, conversation.public_id)
     return _playground(request, agent, {**_session_context(conversation), "target": target})
@@ -70,16 +72,16 @@ def playground(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def playground_session(request: HtmxHttpRequest, public_id: str, conversation_id: str):
     """GET: a session's transcript. POST: send the operator's message, show the reply."""
-    agent = selectors.agent_for_page(public_id)
-    conversation = selectors.playground_session(agent, conversation_id)
+    agent = agents.agent_for_page(public_id)
+    conversation = conversations.playground_session(agent, conversation_id)
     require(request.user, VIEW_AGENT if request.method == "GET" else EDIT_DRAFT)
     extra: dict[str, Any] = {"target": conversation.bound_version}
     if request.method == "POST":
         text = request.POST.get("message", "")
-        try:
-            services.send_playground_message(
+        with refused() as refusal:
+            playground_services.send_playground_message(
                 conversation=conversation, text=text, user=request.user
             )
-        except AgentConsoleError as exc:
-            extra.update(errors={"": exc.message}, message=text)
+        if refusal:
+            extra.update(errors={"": refusal.message}, message=text)
     return _playground(request, agent, {**_session_context(conversation), **extra})

@@ -7,19 +7,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from agents import selectors, services
 from agents.domain import moments
-from agents.domain.diff import diff as diff_documents
-from agents.domain.exceptions import AgentConsoleError, ApprovalRequired
+from agents.domain.diff import diff
+from agents.domain.exceptions import ApprovalRequired
 from agents.models import RELEASED, Agent
 from agents.permissions import EDIT_DRAFT, RELEASE, VIEW_AGENT, Abilities, require
-from agents.selectors import gate
+from agents.selectors import agents, compare, gate, prompts, versions
+from agents.selectors import approvals as approvals_selectors
+from agents.selectors import labels as labels_selectors
+from agents.selectors import releases as releases_selectors
+from agents.selectors import schedules as schedules_selectors
+from agents.services import approvals, releases, schedules
+from agents.services import labels as labels_services
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
 from agents.views.htmx import (
@@ -30,19 +34,19 @@ from agents.views.htmx import (
     HtmxHttpRequest,
     dialog,
     done,
-    form_errors,
+    refused,
 )
 
 
 def _against_live(agent, version, label: str) -> dict[str, Any]:
     """The diff from what `label` points at now to `version` (nothing yet: none)."""
-    current = selectors.label_target(agent, label)
+    current = labels_selectors.label_target(agent, label)
     if current is None:
         return {"current": None}
     return {
         "current": current,
         **diff_context(
-            diff_documents(current.config, version.config),
+            diff(current.config, version.config),
             f"{label} now ({current.label})",
             version.label,
         ),
@@ -53,10 +57,10 @@ def _against_live(agent, version, label: str) -> dict[str, Any]:
 def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """Ask for a release (or a label's move) that Releasers other than you approve."""
     require(request.user, EDIT_DRAFT, RELEASE)
-    agent = selectors.versioned_for_page(public_id)
-    version = selectors.get_version(agent, number)
+    agent = agents.versioned_for_page(public_id)
+    version = versions.get_version(agent, number)
     label = request.POST.get("label") or request.GET.get("label") or RELEASED
-    labels = selectors.labels_of(agent)
+    labels = labels_selectors.labels_of(agent)
     if label not in {view.name for view in labels}:
         label = RELEASED
     context: dict[str, Any] = {
@@ -69,13 +73,12 @@ def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> Ht
         **_against_live(agent, version, label),
     }
     if request.method == "POST":
-        try:
-            created = services.request_release(
+        with refused() as refusal:
+            created = approvals.request_release(
                 agent=agent, version=version, user=request.user, label=label, note=context["note"]
             )
-        except (AgentConsoleError, PermissionDenied) as exc:
-            context["errors"] = form_errors(exc)
-        else:
+        context["errors"] = refusal.errors
+        if not refusal:
             return done(
                 request,
                 REQUEST_CHANGED,
@@ -89,10 +92,10 @@ def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> Ht
 def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """Point a label (`staging`) at this version: the diff is against where it is now."""
     require(request.user, EDIT_DRAFT, RELEASE)
-    agent = selectors.versioned_for_page(public_id)
-    version = selectors.get_version(agent, number)
+    agent = agents.versioned_for_page(public_id)
+    version = versions.get_version(agent, number)
     name = (request.POST.get("name") or request.GET.get("name") or "").strip().lower()
-    labels = [view for view in selectors.labels_of(agent) if view.name != RELEASED]
+    labels = [view for view in labels_selectors.labels_of(agent) if view.name != RELEASED]
     context: dict[str, Any] = {
         "agent": agent,
         "version": version,
@@ -103,14 +106,14 @@ def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRes
         "errors": {},
         "can": Abilities.of(request.user),
         "schedules": list(
-            selectors.scheduled_releases(agent, pending_only=True).exclude(label=RELEASED)
+            schedules_selectors.scheduled_releases(agent, pending_only=True).exclude(label=RELEASED)
         ),
         "followers": gate.label_followers(agent, name) if name else [],
         **(_against_live(agent, version, name) if name else {"current": None}),
     }
     if request.method == "POST":
-        try:
-            services.move_label(
+        with refused() as refusal:
+            labels_services.move_label(
                 agent=agent,
                 name=name,
                 version=version,
@@ -118,10 +121,9 @@ def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRes
                 note=context["note"],
                 protected=True if context["protected"] else None,
             )
-        except (AgentConsoleError, PermissionDenied) as exc:
-            context["errors"] = form_errors(exc)
-            context["needs_request"] = isinstance(exc, ApprovalRequired)
-        else:
+        context["errors"] = refusal.errors
+        context["needs_request"] = isinstance(refusal.exc, ApprovalRequired)
+        if not refusal:
             message = f"{agent.name}: label {name} moved to {version.label}."
             return done(request, LABEL_MOVED, agent_url(agent), message)
     return dialog(request, "agents/releases/_label_dialog.html", context)
@@ -131,19 +133,19 @@ def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRes
 def release_request_page(request: HtmxHttpRequest, request_id: str) -> HttpResponse:
     """One request: what it changes against what is live, its reviews, its actions."""
     require(request.user, VIEW_AGENT)
-    found = selectors.release_request(request_id)
-    agent = selectors.versioned_for_page(found.agent.public_id)
+    found = approvals_selectors.release_request(request_id)
+    agent = agents.versioned_for_page(found.agent.public_id)
     can = Abilities.of(request.user)
     context = {
         "agent": agent,
         "rr": found,
         "reviews": list(found.reviews.select_related("user").order_by("at", "id")),
-        "stale": found.status in ("open", "approved") and selectors.is_stale(found),
+        "stale": found.status in ("open", "approved") and approvals_selectors.is_stale(found),
         "can": can,
         "mine": found.requested_by_id == request.user.pk,
         "need": max(gate.approvals_required(agent, found.label), 1),
         "schedules": list(
-            selectors.scheduled_releases(agent, pending_only=True).filter(request=found)
+            schedules_selectors.scheduled_releases(agent, pending_only=True).filter(request=found)
         ),
         **_against_live(agent, found.version, found.label),
     }
@@ -154,7 +156,7 @@ def release_request_page(request: HtmxHttpRequest, request_id: str) -> HttpRespo
 def review_request(request: HtmxHttpRequest, request_id: str, verdict: str) -> HttpResponse:
     """Approve or reject (with a comment) — Releasers other than the requester."""
     require(request.user, RELEASE)
-    found = selectors.release_request(request_id)
+    found = approvals_selectors.release_request(request_id)
     approving = verdict == "approve"
     context: dict[str, Any] = {
         "rr": found,
@@ -163,12 +165,11 @@ def review_request(request: HtmxHttpRequest, request_id: str, verdict: str) -> H
         "errors": {},
     }
     if request.method == "POST":
-        act = services.approve_request if approving else services.reject_request
-        try:
+        act = approvals.approve_request if approving else approvals.reject_request
+        with refused() as refusal:
             act(request=found, user=request.user, comment=context["comment"])
-        except (AgentConsoleError, PermissionDenied) as exc:
-            context["errors"] = form_errors(exc)
-        else:
+        context["errors"] = refusal.errors
+        if not refusal:
             verb = "Approved" if approving else "Rejected"
             return done(
                 request,
@@ -182,25 +183,25 @@ def review_request(request: HtmxHttpRequest, request_id: str, verdict: str) -> H
 @require_http_methods(["POST"])
 def act_on_request(request: HtmxHttpRequest, request_id: str, action: str) -> HttpResponse:
     """Release an approved request now or at a time, or cancel it."""
-    found = selectors.release_request(request_id)
+    found = approvals_selectors.release_request(request_id)
     page = reverse("agents:release-request", args=[found.public_id])
-    try:
+    with refused() as refusal:
         if action == "cancel":
-            services.cancel_request(request=found, user=request.user)
+            approvals.cancel_request(request=found, user=request.user)
             message = f"Cancelled the request {found.title} ({found.public_id})."
             event = REQUEST_CHANGED
         elif request.POST.get("at"):
             at = moments.parse_local_moment(
                 request.POST["at"], request.POST.get("tz_offset", ""), path="at"
             )
-            scheduled = services.schedule_request(request=found, user=request.user, at=at)
+            scheduled = approvals.schedule_request(request=found, user=request.user, at=at)
             message = f"Scheduled {found.title} for {scheduled.at:%Y-%m-%d %H:%M} UTC."
             event = SCHEDULE_CHANGED
         else:
-            services.release_request(request=found, user=request.user)
+            approvals.release_request(request=found, user=request.user)
             message, event = f"Released {found.label} → {found.version.label}.", VERSION_RELEASED
-    except (AgentConsoleError, PermissionDenied) as exc:
-        messages.error(request, form_errors(exc).get("") or next(iter(form_errors(exc).values())))
+    if refusal:
+        messages.error(request, refusal.message)
         return redirect(page)
     return done(request, event, page, message)
 
@@ -212,27 +213,27 @@ def release_requests(request: HtmxHttpRequest) -> HttpResponse:
     can = Abilities.of(request.user)
     show = request.GET.get("show") or ("review" if can.release else "open")
     if show == "review":
-        rows = selectors.release_requests(reviewer=request.user)
+        rows = approvals_selectors.release_requests(reviewer=request.user)
     elif show in ("open", "approved", "released", "rejected", "cancelled"):
-        rows = selectors.release_requests(status=show)
+        rows = approvals_selectors.release_requests(status=show)
     else:
-        show, rows = "all", selectors.release_requests()
+        show, rows = "all", approvals_selectors.release_requests()
     context = {"rows": list(rows[:200]), "show": show, "can": can}
     return render(request, "agents/releases/requests.html", context)
 
 
 @require_http_methods(["POST"])
 def cancel_schedule(request: HtmxHttpRequest, schedule_id: str) -> HttpResponse:
-    found = selectors.scheduled_release(schedule_id)
+    found = schedules_selectors.scheduled_release(schedule_id)
     back = (
         reverse("agents:release-request", args=[found.request.public_id])
         if found.request
         else agent_url(found.agent)
     )
-    try:
-        services.cancel_schedule(schedule=found, user=request.user)
-    except (AgentConsoleError, PermissionDenied) as exc:
-        messages.error(request, next(iter(form_errors(exc).values())))
+    with refused() as refusal:
+        schedules.cancel_schedule(schedule=found, user=request.user)
+    if refusal:
+        messages.error(request, refusal.message)
         return redirect(back)
     what = f"{found.agent.name}: {found.label} → {found.version.label}"
     return done(request, SCHEDULE_CHANGED, back, f"Cancelled the schedule of {what}.")
@@ -244,7 +245,7 @@ def cancel_schedule(request: HtmxHttpRequest, schedule_id: str) -> HttpResponse:
 def _release_context(request: HtmxHttpRequest, agent, version) -> dict[str, Any]:
     """What the Release dialog shows: the plan (gate, approvals, undo), the diff against
     what is live, and for a prompt the agents whose text would change."""
-    plan = selectors.release_plan(agent=agent, version=version)
+    plan = releases_selectors.release_plan(agent=agent, version=version)
     context: dict[str, Any] = {
         "agent": agent,
         "version": version,
@@ -267,18 +268,18 @@ def _release_context(request: HtmxHttpRequest, agent, version) -> dict[str, Any]
             (
                 found,
                 diff_context(
-                    diff_documents({"text": found.before or ""}, {"text": found.after or ""}),
+                    diff({"text": found.before or ""}, {"text": found.after or ""}),
                     "Now",
                     "After",
                 ),
             )
-            for found in selectors.prompt_impact(agent, version)
+            for found in prompts.impact(agent, version)
         ]
     if plan.current is not None:
-        old_side = selectors.compare_side(agent, "released")
-        new_side = selectors.compare_side(agent, str(version.number))
+        old_side = compare.compare_side(agent, "released")
+        new_side = compare.compare_side(agent, str(version.number))
         context.update(
-            diff_context(selectors.config_diff(old_side, new_side), old_side.label, version.label)
+            diff_context(compare.config_diff(old_side, new_side), old_side.label, version.label)
         )
     return context
 
@@ -296,10 +297,10 @@ def _release_now_or_later(request: HtmxHttpRequest, agent, version, context) -> 
     override = post.get("gate_override_note", "").strip() or (
         note.strip() if context["plan"].blocked else ""
     )
-    try:
+    with refused() as refusal:
         if values["when"] == "later":
             at = moments.parse_local_moment(values["at"], post.get("tz_offset", ""), path="at")
-            scheduled = services.schedule_release(
+            scheduled = schedules.schedule_release(
                 agent=agent,
                 version=version,
                 at=at,
@@ -308,19 +309,19 @@ def _release_now_or_later(request: HtmxHttpRequest, agent, version, context) -> 
                 gate_override_note=override,
             )
             message = f"Scheduled {version.label} for {scheduled.at:%Y-%m-%d %H:%M} UTC."
-            return done(request, SCHEDULE_CHANGED, agent_url(agent), message)
-        event = services.release_version(
-            version=version,
-            user=request.user,
-            note=note,
-            gate_override_note=override or None,
-            break_glass=values["break_glass"].strip() or None,
-        )
-    except (AgentConsoleError, PermissionDenied) as exc:
-        context["errors"] = (
-            form_errors(exc) if isinstance(exc, AgentConsoleError) else {"": str(exc)}
-        )
+        else:
+            event = releases.release_version(
+                version=version,
+                user=request.user,
+                note=note,
+                gate_override_note=override or None,
+                break_glass=values["break_glass"].strip() or None,
+            )
+    if refusal:
+        context["errors"] = refusal.errors
         return dialog(request, "agents/releases/_release_dialog.html", context)
+    if values["when"] == "later":
+        return done(request, SCHEDULE_CHANGED, agent_url(agent), message)
     verb = "Rolled back to" if event and event.kind == "rollback" else "Released"
     message = f"{verb} {version.label}." if event else f"{version.label} was already released."
     return done(request, VERSION_RELEASED, agent_url(agent), message)
@@ -331,8 +332,8 @@ def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRespon
     """The Release dialog (Releasers): now, or at a time; the gate and approvals say why
     not, and offer a request instead."""
     require(request.user, RELEASE)
-    agent = selectors.versioned_for_page(public_id)
-    version = selectors.get_version(agent, number)
+    agent = agents.versioned_for_page(public_id)
+    version = versions.get_version(agent, number)
     context = _release_context(request, agent, version)
     if request.method == "POST":
         return _release_now_or_later(request, agent, version, context)

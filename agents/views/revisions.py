@@ -7,8 +7,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from agents import selectors, services
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
+from agents.selectors import agents
+from agents.selectors import revisions as revisions_selectors
+from agents.services import revisions
 from agents.templatetags.console import when
 from agents.views.agents import PAGE
 from agents.views.htmx import HtmxHttpRequest, int_or
@@ -19,12 +21,14 @@ from agents.views.versions import RestoreSource, restore_dialog
 def revisions_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The next page of revisions ("Load more"); without htmx, a full page of them."""
     require(request.user, VIEW_AGENT)
-    agent = selectors.versioned_for_page(public_id)
+    agent = agents.versioned_for_page(public_id)
     context = {
         "agent": agent,
         "draft": agent.draft,
         "can": Abilities.of(request.user),
-        "revisions": selectors.revisions_page(agent, page=int_or(request.GET.get("page"), 1)),
+        "revisions": revisions_selectors.revisions_page(
+            agent, page=int_or(request.GET.get("page"), 1)
+        ),
     }
     if request.htmx:
         return render(request, f"{PAGE}#revision-rows", context)
@@ -35,14 +39,14 @@ def revisions_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
 def restore_revision(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """Restore draft revision rN: the same dialog, warnings and save-first as a version."""
     require(request.user, EDIT_DRAFT)
-    agent = selectors.versioned_for_page(public_id)
-    revision = selectors.revision(agent, number)
+    agent = agents.versioned_for_page(public_id)
+    revision = revisions_selectors.revision(agent, number)
     who = revision.created_by.get_username() if revision.created_by else "system"
     source = RestoreSource(
         label=revision.label,
         name=f"({revision.reason or 'Changed'} by {who}, {when(revision.created_at)})",
         config=revision.snapshot.config,
         action=reverse("agents:revision-restore", args=[agent.public_id, number]),
-        restore=lambda **kw: services.restore_revision(agent=agent, number=number, **kw),
+        restore=lambda **kw: revisions.restore_revision(agent=agent, number=number, **kw),
     )
     return restore_dialog(request, agent, source)

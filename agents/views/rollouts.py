@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,18 +13,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from agents import selectors, services
-from agents.domain.exceptions import AgentConsoleError, InvalidInput
-from agents.forms import rollouts as rollout_form
+from agents.domain import references
+from agents.domain.exceptions import InvalidInput
+from agents.forms import rollouts as rollouts_forms
 from agents.models import Rollout
 from agents.permissions import RELEASE, VIEW_AGENT, Abilities, require
+from agents.selectors import alerts as alerts_selectors
+from agents.selectors import channels, labels, versions
+from agents.selectors import rollouts as rollouts_selectors
+from agents.services import alerts, rollouts
 from agents.views.htmx import (
     ALERT_ACKED,
     ROLLOUT_CHANGED,
     HtmxHttpRequest,
     dialog,
     done,
-    form_errors,
+    refused,
 )
 
 PAGE = "agents/rollouts/rollout.html"
@@ -36,25 +39,24 @@ Status = Rollout.Status
 def start_rollout(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The start dialog on a channel: candidate, steps and guard, with the defaults."""
     require(request.user, RELEASE)
-    channel = selectors.channel(public_id)
-    values = rollout_form.form_values(request.POST if request.method == "POST" else {})
+    channel = channels.channel(public_id)
+    values = rollouts_forms.form_values(request.POST if request.method == "POST" else {})
     errors: dict[str, str] = {}
     if request.method == "POST":
-        try:
+        with refused() as refusal:
             rollout = _start(request, channel, values)
-        except (AgentConsoleError, PermissionDenied) as exc:
-            errors = form_errors(exc)
-        else:
+        errors = refusal.errors
+        if not refusal:
             url = reverse("agents:rollout", args=[rollout.public_id])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     context = {
         "channel": channel,
         "values": values,
         "errors": errors,
-        "versions": selectors.version_list(channel.agent),
-        "labels": [view for view in selectors.labels_of(channel.agent) if view.name != "released"],
-        "metrics": rollout_form.METRIC_CHOICES,
-        "serving": selectors.channel_as_of(channel, timezone.now()),
+        "versions": versions.version_list(channel.agent),
+        "labels": [view for view in labels.labels_of(channel.agent) if view.name != "released"],
+        "metrics": rollouts_forms.METRIC_CHOICES,
+        "serving": channels.channel_as_of(channel, timezone.now()),
     }
     return dialog(request, "agents/rollouts/_start_dialog.html", context)
 
@@ -63,21 +65,21 @@ def _start(request: HtmxHttpRequest, channel, values: dict[str, str]) -> Rollout
     """Every problem of the form at once, then the service's own checks."""
     problems: list[dict[str, str]] = []
     candidate = None
-    choice = values["candidate"]
-    number = choice.removeprefix("v")
-    if choice.startswith("@"):  # a label: the version it points at now
-        candidate = selectors.label_target(channel.agent, choice[1:])
-    elif number.isascii() and number.isdigit() and len(number) <= 9:
-        candidate = channel.agent.versions.filter(number=int(number)).first()
+    # `v3`, or `@staging` for a label: the version it points at now
+    chosen = references.try_parse(values["candidate"].removeprefix("@"))
+    if chosen is not None and chosen.kind in ("label", "released"):
+        candidate = labels.label_target(channel.agent, chosen.label)
+    elif chosen is not None and chosen.kind == "version":
+        candidate = channel.agent.versions.filter(number=chosen.number).first()
     if candidate is None:
         problems.append({"path": "candidate", "message": "choose a version of the agent"})
     try:
-        arguments = rollout_form.start_arguments(values)
+        arguments = rollouts_forms.start_arguments(values)
     except InvalidInput as exc:
         problems += exc.errors
     if problems:
         raise InvalidInput(problems)
-    return services.start_rollout(
+    return rollouts.start_rollout(
         channel=channel, candidate=candidate, user=request.user, **arguments
     )
 
@@ -97,7 +99,7 @@ class ArmBar:
 CHART_LEFT, CHART_WIDTH, ROW = 180, 400, 46
 
 
-def _chart(progress: selectors.Progress, metric: str) -> dict[str, Any]:
+def _chart(progress: rollouts_selectors.Progress, metric: str) -> dict[str, Any]:
     """Both arms' rates as horizontal bars with their 95% intervals, and the line the
     candidate must not cross (the baseline's rate less the allowed drop)."""
     bars = []
@@ -134,14 +136,14 @@ def _chart(progress: selectors.Progress, metric: str) -> dict[str, Any]:
 
 
 def _context(request: HtmxHttpRequest, rollout: Rollout) -> dict[str, Any]:
-    progress = selectors.progress(rollout, now=timezone.now())
+    progress = rollouts_selectors.progress(rollout, now=timezone.now())
     steps = rollout.steps
     return {
         "rollout": rollout,
         "agent": rollout.channel.agent,
         "progress": progress,
         "chart": _chart(progress, rollout.metric),
-        "timeline": selectors.events_of(rollout),
+        "timeline": rollouts_selectors.events_of(rollout),
         "can": Abilities.of(request.user),
         "next_weight": steps[rollout.step + 1] if rollout.step + 1 < len(steps) else None,
         "baseline_label": progress.arms[0].label,
@@ -155,7 +157,7 @@ def _context(request: HtmxHttpRequest, rollout: Rollout) -> dict[str, Any]:
 @require_http_methods(["GET"])
 def rollout_page(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
     require(request.user, VIEW_AGENT)
-    rollout = selectors.rollout(rollout_id)
+    rollout = rollouts_selectors.rollout(rollout_id)
     return render(request, PAGE, _context(request, rollout))
 
 
@@ -163,7 +165,7 @@ def rollout_page(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
 def rollout_card(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
     """The whole card (status, actions, live part): after someone or the rule acted."""
     require(request.user, VIEW_AGENT)
-    rollout = selectors.rollout(rollout_id)
+    rollout = rollouts_selectors.rollout(rollout_id)
     if not request.htmx:
         return redirect("agents:rollout", rollout.public_id)
     return render(request, f"{PAGE}#rollout-card", _context(request, rollout))
@@ -175,7 +177,7 @@ def rollout_live(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
     timeline. When the rule moved it since the page drew it (`shown`), the response
     also tells the page to redraw the card, whose actions depend on the state."""
     require(request.user, VIEW_AGENT)
-    rollout = selectors.rollout(rollout_id)
+    rollout = rollouts_selectors.rollout(rollout_id)
     if not request.htmx:
         return redirect("agents:rollout", rollout.public_id)
     context = _context(request, rollout)
@@ -187,10 +189,10 @@ def rollout_live(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
 
 
 STEERING = {
-    "pause": services.pause_rollout,
-    "resume": services.resume_rollout,
-    "advance": services.advance_rollout,
-    "abort": services.abort_rollout,
+    "pause": rollouts.pause_rollout,
+    "resume": rollouts.resume_rollout,
+    "advance": rollouts.advance_rollout,
+    "abort": rollouts.abort_rollout,
 }
 
 
@@ -198,16 +200,15 @@ STEERING = {
 def steer_rollout(request: HtmxHttpRequest, rollout_id: str, action: str) -> HttpResponse:
     """Pause / Resume / Advance / Abort: a confirmation first, then the service."""
     require(request.user, RELEASE)
-    rollout = selectors.rollout(rollout_id)
+    rollout = rollouts_selectors.rollout(rollout_id)
     context = _context(request, rollout)
     context.update(action=action, reason=request.POST.get("reason", "").strip(), errors={})
     if request.method == "POST":
         extra = {"reason": context["reason"]} if action == "abort" else {}
-        try:
+        with refused() as refusal:
             after = STEERING[action](rollout=rollout, user=request.user, **extra)
-        except (AgentConsoleError, PermissionDenied) as exc:
-            context["errors"] = form_errors(exc)
-        else:
+        context["errors"] = refusal.errors
+        if not refusal:
             url = reverse("agents:rollout", args=[rollout.public_id])
             message = (
                 f"Rollout of {after.title}: {after.get_status_display().lower()}, {after.weight}%."
@@ -222,7 +223,7 @@ def alert_list(request: HtmxHttpRequest) -> HttpResponse:
     require(request.user, VIEW_AGENT)
     show = "all" if request.GET.get("show") == "all" else "open"
     agent = request.GET.get("agent", "").strip()[:40]
-    rows = selectors.alerts(agent=agent or None, open_only=show == "open")[:100]
+    rows = alerts_selectors.alerts(agent=agent or None, open_only=show == "open")[:100]
     context = {
         "alerts": list(rows),
         "show": show,
@@ -236,13 +237,14 @@ def alert_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def ack_alert(request: HtmxHttpRequest, alert_id: str) -> HttpResponse:
     require(request.user, RELEASE)
-    alert = selectors.alert(alert_id)
-    try:
-        services.ack_alert(alert=alert, user=request.user)
-    except AgentConsoleError as exc:
-        message = f"{alert.title} ({alert.public_id}): {exc.message}"
-    else:
-        message = f"Acknowledged {alert.title} ({alert.public_id})."
+    alert = alerts_selectors.alert(alert_id)
+    with refused() as refusal:
+        alerts.ack_alert(alert=alert, user=request.user)
+    message = (
+        f"{alert.title} ({alert.public_id}): {refusal.message}"
+        if refusal
+        else f"Acknowledged {alert.title} ({alert.public_id})."
+    )
     return done(request, ALERT_ACKED, reverse("agents:alerts"), message)
 
 
@@ -250,7 +252,7 @@ def ack_alert(request: HtmxHttpRequest, alert_id: str) -> HttpResponse:
 def alert_badge(request: HtmxHttpRequest) -> HttpResponse:
     """The top bar's count of open alerts (redrawn when one is acknowledged)."""
     require(request.user, VIEW_AGENT)
-    context = {"alert_count": selectors.open_alert_count()}
+    context = {"alert_count": alerts_selectors.open_alert_count()}
     return render(request, "agents/rollouts/_alert_badge.html", context)
 
 
@@ -258,4 +260,4 @@ def open_alerts(request) -> dict[str, Any]:
     """Context processor: `open_alert_count` for the top bar, counted only if shown."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    return {"open_alert_count": selectors.open_alert_count}
+    return {"open_alert_count": alerts_selectors.open_alert_count}

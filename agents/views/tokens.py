@@ -7,10 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from agents import services
 from agents.domain.exceptions import InvalidInput
 from agents.selectors import tokens
-from agents.views.htmx import HtmxHttpRequest, dialog, errors_of
+from agents.services import tokens as tokens_services
+from agents.views.htmx import HtmxHttpRequest, dialog, refused
 
 
 @require_http_methods(["GET", "POST"])
@@ -20,12 +20,11 @@ def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         name = request.POST.get("name", "")
-        try:
+        with refused() as refusal:
             if not name.strip():  # the console asks what each token is for
                 raise InvalidInput([{"path": "name", "message": "say what the token is for"}])
-            _, created_secret = services.create_api_token(user=request.user, name=name)
-        except InvalidInput as exc:
-            errors = errors_of(exc)
+            _, created_secret = tokens_services.create_api_token(user=request.user, name=name)
+        errors = refusal.errors
     return render(
         request,
         "agents/tokens/api_tokens.html",
@@ -53,6 +52,6 @@ def revoke_api_token(request: HtmxHttpRequest, token_id: int) -> HttpResponse:
                 "confirm_label": "Revoke token",
             },
         )
-    services.revoke_api_token(token=token, user=request.user)
+    tokens_services.revoke_api_token(token=token, user=request.user)
     messages.success(request, f"Revoked {token.prefix}… — it is refused from now on.")
     return redirect("agents:api-tokens")

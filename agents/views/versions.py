@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
-from agents import selectors, services
-from agents.domain.diff import diff as diff_documents
-from agents.domain.exceptions import DraftConflict, InvalidInput, NoChanges
+from agents.domain.diff import diff
+from agents.domain.exceptions import InvalidInput
 from agents.forms import editor
 from agents.models import Agent, PublishedVersion
 from agents.permissions import EDIT_DRAFT, SAVE_VERSION, require
+from agents.selectors import agents, history
+from agents.selectors import versions as versions_selectors
+from agents.services import versions
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
 from agents.views.htmx import (
@@ -26,16 +28,16 @@ from agents.views.htmx import (
     HtmxHttpRequest,
     dialog,
     done,
-    errors_of,
     int_or,
+    refused,
 )
 
 
 @require_http_methods(["GET", "POST"])
 def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     require(request.user, SAVE_VERSION)
-    agent = selectors.versioned_for_page(public_id)
-    latest = selectors.latest_version(agent)
+    agent = agents.versioned_for_page(public_id)
+    latest = versions_selectors.latest_version(agent)
     context: dict[str, Any] = {
         "agent": agent,
         "draft": agent.draft,
@@ -46,9 +48,7 @@ def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         "next_number": (latest.number if latest else 0) + 1,
     }
     if latest is not None:
-        context.update(
-            diff_context(diff_documents(latest.config, agent.draft.config), latest.label, "Draft")
-        )
+        context.update(diff_context(diff(latest.config, agent.draft.config), latest.label, "Draft"))
     if request.method == "POST":
         values = {
             "name": request.POST.get("name", ""),
@@ -56,20 +56,17 @@ def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         }
         context.update(values=values, revision=int_or(request.POST.get("revision")))
         with_draft = request.POST.get("_action") == "save_draft"
-        try:
+        with refused() as refusal:
             if with_draft:  # the editor's unsaved form came along: save it first
                 version = _save_form_and_version(request, agent, values, context["revision"])
             else:
-                version = services.save_version(
+                version = versions.save_version(
                     agent=agent, user=request.user, expected_revision=context["revision"], **values
                 )
-        except InvalidInput as exc:
-            context["errors"] = _dialog_errors(errors_of(exc))
-        except (NoChanges, DraftConflict) as exc:
-            context["errors"] = {"": exc.message}
-            context["revision"] = agent.draft.revision
-            if isinstance(exc, DraftConflict):
-                context["revision"] = exc.current_revision
+        if refusal:
+            context["errors"] = _dialog_errors(refusal.errors)
+            if not isinstance(refusal.exc, InvalidInput):  # try again against the draft now
+                context["revision"] = getattr(refusal.exc, "current_revision", agent.draft.revision)
         else:
             return done(
                 request,
@@ -90,7 +87,7 @@ def _save_form_and_version(
     document, problems = editor.parse_form(request.POST, agent.kind)
     if problems:
         raise InvalidInput(_as_errors(problems))
-    return services.save_draft_and_version(
+    return versions.save_draft_and_version(
         agent=agent, config=document, user=request.user, expected_revision=revision, **values
     )
 
@@ -127,14 +124,14 @@ class RestoreSource:
 @require_http_methods(["GET", "POST"])
 def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     require(request.user, EDIT_DRAFT)
-    agent = selectors.versioned_for_page(public_id)
-    version = selectors.get_version(agent, number)
+    agent = agents.versioned_for_page(public_id)
+    version = versions_selectors.get_version(agent, number)
     source = RestoreSource(
         label=version.label,
         name=f"“{version.name}”",
         config=version.config,
         action=reverse("agents:restore", args=[agent.public_id, version.number]),
-        restore=lambda **kw: services.restore_version(version=version, **kw),
+        restore=lambda **kw: versions.restore_version(version=version, **kw),
     )
     return restore_dialog(request, agent, source)
 
@@ -146,14 +143,12 @@ def restore_dialog(request: HtmxHttpRequest, agent, source: RestoreSource) -> Ht
         "agent": agent,
         "source": source,
         "draft": agent.draft,
-        "unsaved": not selectors.draft_in_some_version(agent),
+        "unsaved": not history.draft_in_some_version(agent),
         "revision": agent.draft.revision,
         "errors": {},
         "values": {"save_first": False, "save_name": ""},
         # What the draft will lose: from the draft as it is to the source.
-        **diff_context(
-            diff_documents(agent.draft.config, source.config), "Draft now", source.label
-        ),
+        **diff_context(diff(agent.draft.config, source.config), "Draft now", source.label),
     }
     if request.method == "POST":
         revision = int_or(request.POST.get("revision"))
@@ -162,16 +157,14 @@ def restore_dialog(request: HtmxHttpRequest, agent, source: RestoreSource) -> Ht
         context.update(revision=revision, values={"save_first": save_first, "save_name": save_name})
         if save_first:
             require(request.user, SAVE_VERSION)
-        try:
+        with refused() as refusal:
             source.restore(
                 user=request.user,
                 expected_revision=revision,
                 save_first_as=save_name if save_first else None,
             )
-        except InvalidInput as exc:
-            context["errors"] = {f"save_{k}" if k else k: v for k, v in errors_of(exc).items()}
-        except (NoChanges, DraftConflict) as exc:
-            context["errors"] = {"": exc.message}
+        if refusal:
+            context["errors"] = {f"save_{k}" if k else k: v for k, v in refusal.errors.items()}
         else:
             response = done(
                 request,

@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from agents import selectors, services
-from agents.domain.exceptions import AgentConsoleError, InvalidInput
 from agents.models import EVENTS, Delivery, Webhook
 from agents.permissions import MANAGE_WEBHOOKS, require
-from agents.views.htmx import HtmxHttpRequest, dialog, form_errors, fragment_or_page, int_or
+from agents.selectors import webhooks as webhooks_selectors
+from agents.services import webhooks
+from agents.views.htmx import HtmxHttpRequest, dialog, fragment_or_page, int_or, refused
 
 PAGE_SIZE = 25
 EVENT_HELP = {
@@ -48,12 +48,11 @@ def webhook_list(request: HtmxHttpRequest) -> HttpResponse:
     created: Webhook | None = None
     if request.method == "POST":
         values = _values(request.POST)
-        try:
-            created = services.create_webhook(user=request.user, **values)
-        except (AgentConsoleError, InvalidInput) as exc:
-            errors = form_errors(exc)
+        with refused() as refusal:
+            created = webhooks.create_webhook(user=request.user, **values)
+        errors = refusal.errors
     context = {
-        "rows": list(selectors.webhook_list()),
+        "rows": list(webhooks_selectors.webhook_list()),
         "values": values if created is None else {"url": "", "events": [], "description": ""},
         "errors": errors,
         "created": created,
@@ -65,18 +64,17 @@ def webhook_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def webhook_detail(request: HtmxHttpRequest, webhook_id: str) -> HttpResponse:
     require(request.user, MANAGE_WEBHOOKS)
-    hook = selectors.webhook(webhook_id)
+    hook = webhooks_selectors.webhook(webhook_id)
     errors: dict[str, str] = {}
     values = {"url": hook.url, "events": hook.events, "description": hook.description}
     if request.method == "POST":
         values = _values(request.POST)
-        try:
-            hook = services.update_webhook(
+        with refused() as refusal:
+            hook = webhooks.update_webhook(
                 webhook=hook, user=request.user, active="active" in request.POST, **values
             )
-        except (AgentConsoleError, InvalidInput) as exc:
-            errors = form_errors(exc)
-        else:
+        errors = refusal.errors
+        if not refusal:
             messages.success(request, "Saved the webhook.")
             return redirect("agents:webhook", hook.public_id)
     return _page(request, hook, values=values, errors=errors)
@@ -85,7 +83,7 @@ def webhook_detail(request: HtmxHttpRequest, webhook_id: str) -> HttpResponse:
 def _page(request, hook: Webhook, **extra: Any) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in Delivery.Status.values else ""
-    paginator = Paginator(selectors.deliveries(hook, status=status), PAGE_SIZE)
+    paginator = Paginator(webhooks_selectors.deliveries(hook, status=status), PAGE_SIZE)
     page = paginator.get_page(int_or(request.GET.get("page"), 1))
     soon = timezone.now() + timedelta(seconds=15)
     context = {
@@ -124,7 +122,7 @@ CONFIRM = {
 def webhook_action(request: HtmxHttpRequest, webhook_id: str, action: str) -> HttpResponse:
     """The buttons of a webhook's page: test; rotate and delete (GET asks to confirm)."""
     require(request.user, MANAGE_WEBHOOKS)
-    hook = selectors.webhook(webhook_id)
+    hook = webhooks_selectors.webhook(webhook_id)
     if request.method == "GET":
         if action not in CONFIRM:
             return redirect("agents:webhook", hook.public_id)
@@ -137,13 +135,13 @@ def webhook_action(request: HtmxHttpRequest, webhook_id: str, action: str) -> Ht
         }
         return dialog(request, "agents/shared/_confirm_dialog.html", context)
     if action == "test":
-        delivery = services.send_test_event(webhook=hook, user=request.user)
+        delivery = webhooks.send_test_event(webhook=hook, user=request.user)
         messages.success(request, f"Test event queued ({delivery.public_id}).")
     elif action == "rotate":
-        hook = services.update_webhook(webhook=hook, user=request.user, rotate_secret=True)
+        hook = webhooks.update_webhook(webhook=hook, user=request.user, rotate_secret=True)
         return _page(request, hook, secret=hook.secret)
     elif action == "delete":
-        services.delete_webhook(webhook=hook, user=request.user)
+        webhooks.delete_webhook(webhook=hook, user=request.user)
         messages.success(request, f"Deleted the webhook to {hook.url}.")
         return redirect("agents:webhooks")
     return redirect("agents:webhook", hook.public_id)
@@ -152,7 +150,9 @@ def webhook_action(request: HtmxHttpRequest, webhook_id: str, action: str) -> Ht
 @require_http_methods(["POST"])
 def redeliver(request: HtmxHttpRequest, webhook_id: str, delivery_id: str) -> HttpResponse:
     require(request.user, MANAGE_WEBHOOKS)
-    hook = selectors.webhook(webhook_id)
-    again = services.redeliver(delivery=selectors.delivery(hook, delivery_id), user=request.user)
+    hook = webhooks_selectors.webhook(webhook_id)
+    again = webhooks.redeliver(
+        delivery=webhooks_selectors.delivery(hook, delivery_id), user=request.user
+    )
     messages.success(request, f"Redelivery queued ({again.public_id}).")
     return redirect("agents:webhook", hook.public_id)

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from agents import services
 from agents.models import Agent, PublishedVersion, ReleaseEvent
+from agents.services import approvals, eval_runner, evals, labels, playground, releases, versions
 from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,8 @@ def admin_client(client, staff):
 def history(agent, make_version, user):
     v1 = make_version(agent, {"llm": {"temperature": 0.2}})
     v2 = make_version(agent, {"llm": {"temperature": 0.9}})
-    services.release_version(version=v2, user=user)
-    services.restore_version(version=v1, user=user)
+    releases.release_version(version=v2, user=user)
+    versions.restore_version(version=v1, user=user)
     return v1, v2
 
 
@@ -202,20 +202,20 @@ def test_editing_draft_through_the_admin_is_not_possible(admin_client, agent, us
 
 
 def test_eval_runs_and_playground_transcripts_are_readable_in_the_admin(admin_client, agent, user):
-    suite = services.create_eval_suite(
+    suite = evals.create_eval_suite(
         agent=agent,
         name="Smoke",
         user=user,
         cases=[{"name": "answers", "messages": [{"role": "user", "content": "hi"}]}],
     )
-    run = services.start_eval_run(suite=suite, target="draft", user=user)
-    services.execute_eval_run(run_id=run.pk)
+    run = evals.start_eval_run(suite=suite, target="draft", user=user)
+    eval_runner.execute_eval_run(run_id=run.pk)
     page = admin_client.get(reverse("admin:agents_evalrun_change", args=[run.pk]))
     assert "You said: hi" in page.content.decode()
     page = admin_client.get(reverse("admin:agents_evalsuite_change", args=[suite.pk]))
     assert "answers" in page.content.decode()
-    conversation = services.start_playground(agent=agent, target="draft", user=user)
-    services.send_playground_message(conversation=conversation, text="hello there", user=user)
+    conversation = playground.start_playground(agent=agent, target="draft", user=user)
+    playground.send_playground_message(conversation=conversation, text="hello there", user=user)
     page = admin_client.get(reverse("admin:agents_conversation_change", args=[conversation.pk]))
     assert "You said: hello there" in page.content.decode()
     assert (
@@ -309,8 +309,8 @@ def test_release_management_is_visible_read_only_in_the_admin(
     from agents.models import ReleaseRequest
 
     v1 = make_version(agent)
-    services.move_label(agent=agent, name="staging", version=v1, user=user)
-    request = services.request_release(agent=agent, version=v1, user=user)
+    labels.move_label(agent=agent, name="staging", version=v1, user=user)
+    request = approvals.request_release(agent=agent, version=v1, user=user)
     for name in ("label", "releaserequest", "scheduledrelease"):
         page = admin_client.get(reverse(f"admin:agents_{name}_changelist"))
         assert page.status_code == 200

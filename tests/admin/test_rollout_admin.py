@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from agents import services
 from agents.models import Alert, Rollout
+from agents.services import channels, releases, rollouts
 
 pytestmark = pytest.mark.django_db
 
@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rolled_back(agent, make_version, user):
     v1, v2 = make_version(agent), make_version(agent)
-    services.release_version(version=v1, user=user)
-    channel = services.create_channel(user=user, name="Main line", kind="phone", agent=agent)
-    rollout = services.start_rollout(channel=channel, candidate=v2, user=user)
-    services.abort_rollout(rollout=rollout, user=user, reason="sounds off")
+    releases.release_version(version=v1, user=user)
+    channel = channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)
+    rollout = rollouts.start_rollout(channel=channel, candidate=v2, user=user)
+    rollouts.abort_rollout(rollout=rollout, user=user, reason="sounds off")
     return Alert.objects.create(
         agent=agent,
         kind="rollout_rolled_back",

@@ -3,17 +3,17 @@
 import pytest
 from django.urls import reverse
 
-from agents import services
 from agents.models import Delivery
+from agents.services import webhooks
 
 pytestmark = pytest.mark.django_db
 
 
 def test_webhooks_and_deliveries_are_listed_read_only_without_the_secret(client, make_user, user):
-    hook = services.create_webhook(
+    hook = webhooks.create_webhook(
         url="https://hooks.example.com/in", events=["release"], user=user
     )
-    ping = services.send_test_event(webhook=hook, user=user)
+    ping = webhooks.send_test_event(webhook=hook, user=user)
     client.force_login(make_user(superuser=True))
     for name in ("webhook", "delivery"):
         assert client.get(reverse(f"admin:agents_{name}_changelist")).status_code == 200

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.core.cache import cache
 
-from agents import services
+from agents.services import releases
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -48,5 +48,5 @@ def with_redis(settings):
 def released(agent, make_version, user):
     v1 = make_version(agent, {"llm": {"temperature": 0.1}})
     v2 = make_version(agent, {"llm": {"temperature": 0.2}})
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     return agent, v1, v2

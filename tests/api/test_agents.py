@@ -3,7 +3,6 @@
 import pytest
 from django.core.management import call_command
 
-from agents import services
 from agents.models import (
     ApiToken,
     ConfigSnapshot,
@@ -13,6 +12,7 @@ from agents.models import (
     PublishedVersion,
     ReleaseEvent,
 )
+from agents.services import releases, tokens
 from tests.helpers import Api, edit, error
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def live(agent, make_version, user):
     """An agent with v1 released, v2 saved, and a draft with unpublished changes."""
     v1 = make_version(agent, {"llm": {"temperature": 0.1}})
     v2 = make_version(agent, {"llm": {"temperature": 0.2}})
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     edit(agent, {"llm": {"temperature": 0.3}}, user=user)
     return agent, v1, v2
 
@@ -37,7 +37,7 @@ def test_missing_invalid_and_revoked_tokens_are_401(api, user, django_capture_on
     assert api.get("/agents").status_code == 200
     token = ApiToken.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke_api_token(token=token, user=user)
+        tokens.revoke_api_token(token=token, user=user)
     error(api.get("/agents"), 401, "unauthenticated")
 
 
@@ -363,7 +363,7 @@ def test_a_conversation_keeps_its_binding_across_releases_and_edits(api, live, u
     assert started.status_code == 201
     conversation = started.json()
     assert (conversation["version"], conversation["content_hash"]) == (1, v1.content_hash)
-    services.release_version(version=v2, user=user)
+    releases.release_version(version=v2, user=user)
     later = api.get(f"/conversations/{conversation['id']}").json()
     assert later["version"] == 1
     assert later["config"] == v1.config

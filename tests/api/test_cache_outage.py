@@ -8,9 +8,9 @@ import redis
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
-from agents import services
 from agents.models import ApiToken
 from agents.selectors import runtime
+from agents.services import releases, tokens
 from tests.api.conftest import REDIS_URL
 from tests.helpers import Api
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(client, make_user):
-    _, secret = services.create_api_token(user=make_user("Editor", "Releaser"), name="outage")
+    _, secret = tokens.create_api_token(user=make_user("Editor", "Releaser"), name="outage")
     return Api(client, secret)
 
 
@@ -71,7 +71,7 @@ def test_writes_made_while_redis_was_down_are_not_served_stale_after(
     with monkeypatch.context() as outage:
         outage.setattr(redis.Redis, "execute_command", unreachable)
         with django_capture_on_commit_callbacks(execute=True):
-            services.release_version(version=v2, user=user)
+            releases.release_version(version=v2, user=user)
         assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 2
 
     # Redis is back, still holding the pointer to v1 that the release could not replace.

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from agents import services
 from agents.models import Channel, Conversation
+from agents.services import releases, tokens
 from tests.helpers import Api, error
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(client, make_user):
-    _, secret = services.create_api_token(user=make_user("Editor", "Releaser"), name="channels")
+    _, secret = tokens.create_api_token(user=make_user("Editor", "Releaser"), name="channels")
     return Api(client, secret)
 
 
@@ -20,7 +20,7 @@ def api(client, make_user):
 def versions(agent, make_version, user):
     v1 = make_version(agent, {"llm": {"temperature": 0.1}})
     v2 = make_version(agent, {"llm": {"temperature": 0.2}})
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     return v1, v2
 
 
@@ -65,7 +65,7 @@ def test_invalid_routing_is_422_with_paths_and_saves_nothing(api, agent, make_ag
 
 
 def test_only_releasers_manage_channels(client, make_user, agent, versions):
-    _, secret = services.create_api_token(user=make_user("Editor"), name="editor")
+    _, secret = tokens.create_api_token(user=make_user("Editor"), name="editor")
     editor = Api(client, secret)
     error(new_channel(editor, agent), 403, "permission_denied")
     assert editor.get("/channels").status_code == 200
@@ -122,7 +122,7 @@ def test_which_version_served_a_channel_at_a_time(api, agent, versions, user):
     before = timezone.now()
     channel = new_channel(api, agent).json()
     after_create = timezone.now()
-    services.release_version(version=v2, user=user)
+    releases.release_version(version=v2, user=user)
     now = timezone.now()
 
     def as_of(moment):

@@ -7,9 +7,10 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from agents import selectors, services
 from agents.domain.config import default_config
 from agents.models import Agent, DraftRevision, PublishedVersion
+from agents.selectors import agents
+from agents.services import releases
 from tests.helpers import edit, error
 
 pytestmark = pytest.mark.django_db
@@ -154,9 +155,9 @@ def test_import_agents_refuses_a_diverged_or_tampered_file_and_says_why(api, his
 @pytest.fixture
 def history_dir(agent, make_version, user, tmp_path):
     v1 = make_version(agent, {"prompt": {"system_prompt": "First\nSecond line"}})
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     make_version(agent, {"llm": {"temperature": 0.2}})
     edit(agent, {"llm": {"temperature": 0.3}}, user=user)
     call_command("export_agents", str(tmp_path))
-    assert selectors.agent_for_page(agent.public_id)
+    assert agents.agent_for_page(agent.public_id)
     return tmp_path, agent

@@ -2,8 +2,8 @@
 
 import pytest
 
-from agents import services
 from agents.models import EvalCase, EvalRun, EvalSuite, ReleaseEvent
+from agents.services import agents, evals
 from tests.helpers import edit, error, run_worker
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +193,7 @@ def test_a_gated_release_is_409_with_findings_until_overridden(
 
 def test_a_passing_run_opens_the_gate(api, agent, user, suite_id, make_version):
     version = make_version(agent, BOOKING)
-    services.update_agent(agent=agent, user=user, require_passing_eval=True)
+    agents.update_agent(agent=agent, user=user, require_passing_eval=True)
     api.post(f"/suites/{suite_id}/runs", {"target": f"v{version.number}"})
     run_worker()
     released = api.post(f"/agents/{agent.public_id}/release", {"version": version.number})
@@ -204,17 +204,15 @@ def test_a_passing_run_opens_the_gate(api, agent, user, suite_id, make_version):
 def test_listing_suites_costs_the_same_queries_for_few_and_many(
     api, agent, user, suite_id, django_assert_max_num_queries
 ):
-    services.start_eval_run(
-        suite=EvalSuite.objects.get(public_id=suite_id), target="draft", user=user
-    )
+    evals.start_eval_run(suite=EvalSuite.objects.get(public_id=suite_id), target="draft", user=user)
     with django_assert_max_num_queries(10) as few:
         api.get(f"/agents/{agent.public_id}/suites")
     for i in range(5):
-        suite = services.create_eval_suite(agent=agent, name=f"Suite {i}", user=user)
+        suite = evals.create_eval_suite(agent=agent, name=f"Suite {i}", user=user)
         if i % 2:
-            services.add_eval_case(
+            evals.add_eval_case(
                 suite=suite, name="c", messages=[{"role": "user", "content": "x"}], user=user
             )
-            services.start_eval_run(suite=suite, target="draft", user=user)
+            evals.start_eval_run(suite=suite, target="draft", user=user)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api.get(f"/agents/{agent.public_id}/suites").json()["data"]) == 6

@@ -6,8 +6,8 @@ import yaml
 from django.core.management import call_command
 from django.urls import reverse
 
-from agents import services
 from agents.domain.config import content_hash
+from agents.services import agents, labels, releases, versions
 from tests.helpers import edit, error
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +18,10 @@ LONG_PROMPT = "You are the receptionist.\nConfirm names.\nNever guess dates."
 @pytest.fixture
 def history(agent, make_version, user):
     edit(agent, {"prompt": {"system_prompt": LONG_PROMPT}}, user=user)
-    v1 = services.save_version(agent=agent, name="Receptionist", user=user)
-    services.release_version(version=v1, user=user, note="Launch")
+    v1 = versions.save_version(agent=agent, name="Receptionist", user=user)
+    releases.release_version(version=v1, user=user, note="Launch")
     v2 = make_version(agent, {"llm": {"temperature": 0.2}}, name="Cooler")
-    services.move_label(agent=agent, name="staging", version=v2, user=user)
+    labels.move_label(agent=agent, name="staging", version=v2, user=user)
     edit(agent, {"llm": {"temperature": 0.3}}, user=user)
     return agent
 
@@ -73,7 +73,7 @@ def test_the_console_downloads_it_and_the_command_writes_one_file_per_agent(
 def test_viewers_may_export_and_prompts_are_not_agents(make_api, history, user):
     viewer = make_api("Viewer")
     assert viewer.get(f"/agents/{history.public_id}/export").status_code == 200
-    prompt = services.create_agent(name="Shared", user=user, kind="prompt")
+    prompt = agents.create_agent(name="Shared", user=user, kind="prompt")
     assert viewer.get(f"/agents/{prompt.public_id}/export").status_code == 404
 
 

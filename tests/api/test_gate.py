@@ -6,8 +6,8 @@ channel back to `released`, aborting a rollout, undoing the last release."""
 
 import pytest
 
-from agents import services
 from agents.models import Agent, Channel, ReleaseEvent, ReleaseRequest
+from agents.services import agents, channels, labels, releases, versions
 from tests.helpers import edit, error
 
 pytestmark = pytest.mark.django_db
@@ -19,14 +19,14 @@ def guarded(agent, make_version, user):
     channel following `released` and one following the unprotected label `staging`;
     then releases need one approval."""
     v1, v2, v3 = (make_version(agent) for _ in range(3))
-    services.release_version(version=v1, user=user)
-    services.move_label(agent=agent, name="prod-eu", version=v1, user=user, protected=True)
-    services.move_label(agent=agent, name="staging", version=v1, user=user)
-    main = services.create_channel(name="Main line", kind="phone", agent=agent, user=user)
-    follower = services.create_channel(
+    releases.release_version(version=v1, user=user)
+    labels.move_label(agent=agent, name="prod-eu", version=v1, user=user, protected=True)
+    labels.move_label(agent=agent, name="staging", version=v1, user=user)
+    main = channels.create_channel(name="Main line", kind="phone", agent=agent, user=user)
+    follower = channels.create_channel(
         name="EU line", kind="phone", agent=agent, user=user, target={"label": "staging"}
     )
-    services.update_agent(agent=agent, user=user, approvals_required=1)
+    agents.update_agent(agent=agent, user=user, approvals_required=1)
     agent.refresh_from_db()
     return agent, (v1, v2, v3), main, follower
 
@@ -84,7 +84,7 @@ def test_every_walk_around_is_refused(guarded, releaser, make_api):
         {"target": {"label": "fresh"}},
     ):
         if routing.get("target") == {"label": "fresh"}:
-            services.move_label(agent=agent, name="fresh", version=v2, user=agent.created_by)
+            labels.move_label(agent=agent, name="fresh", version=v2, user=agent.created_by)
             before = served(agent)
         refused(releaser.patch(f"/channels/{main.public_id}", routing), agent, before)
         body = {"name": "New line", "kind": "web", "agent": pid, **routing}
@@ -168,18 +168,18 @@ def test_a_prompt_release_takes_its_strictest_followers_approvals(
     guarded, user, make_user, reviewer, api
 ):
     agent = guarded[0]
-    prompt = services.create_agent(
+    prompt = agents.create_agent(
         name="Greeting", user=user, kind="prompt", config={"text": "Hello."}
     )
-    p1 = services.save_version(agent=prompt, name="First", user=user)
-    services.release_version(version=p1, user=user)
-    services.update_agent(agent=agent, user=user, approvals_required=0)
+    p1 = versions.save_version(agent=prompt, name="First", user=user)
+    releases.release_version(version=p1, user=user)
+    agents.update_agent(agent=agent, user=user, approvals_required=0)
     edit(agent, {"prompt_links": [{"prompt": prompt.public_id, "version": None}]}, user=user)
-    linked = services.save_version(agent=agent, name="Linked", user=user)
-    services.release_version(version=linked, user=user)
-    services.update_agent(agent=agent, user=user, approvals_required=1)
+    linked = versions.save_version(agent=agent, name="Linked", user=user)
+    releases.release_version(version=linked, user=user)
+    agents.update_agent(agent=agent, user=user, approvals_required=1)
     edit(prompt, {"text": "Hi there."}, user=user)
-    services.save_version(agent=prompt, name="Warmer", user=user)
+    versions.save_version(agent=prompt, name="Warmer", user=user)
     error(
         api.post(f"/prompts/{prompt.public_id}/release", {"version": 2}), 409, "approval_required"
     )

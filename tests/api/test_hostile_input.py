@@ -2,8 +2,8 @@
 
 import pytest
 
-from agents import services
 from agents.models import Agent, Draft
+from agents.services import agents, channels, releases, versions
 from tests.helpers import error
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def released(agent, make_version, user):
     version = make_version(agent)
-    services.release_version(version=version, user=user)
+    releases.release_version(version=version, user=user)
     return agent
 
 
@@ -134,7 +134,7 @@ def test_hostile_queries_and_paths_are_422_or_404(api, released, query):
     ["2026-01-01T00:00:00%2B25:00", "9999-12-31T23:59:59-23:59", "2026-13-45T00:00:00Z", "0.5"],
 )
 def test_moments_out_of_range_are_422(api, released, user, at):
-    channel = services.create_channel(user=user, name="Main", kind="web", agent=released)
+    channel = channels.create_channel(user=user, name="Main", kind="web", agent=released)
     response = api.get(f"/channels/{channel.public_id}/as-of?at={at}")
     error(response, 422, "validation_error")
 
@@ -177,8 +177,8 @@ def test_a_moment_is_iso_text_never_a_number(api, released, make_version):
         "validation_error",
     )
     assert found["details"][0]["path"] == "at"
-    prompt = services.create_agent(name="Notice", user=released.created_by, kind="prompt")
-    services.save_version(agent=prompt, name="First", user=released.created_by)
+    prompt = agents.create_agent(name="Notice", user=released.created_by, kind="prompt")
+    versions.save_version(agent=prompt, name="First", user=released.created_by)
     at = "2030-01-01T06:00:00Z"
     body = {"version": 1, "at": at}
     found = error(api.post(f"/prompts/{prompt.public_id}/release", body), 422, "validation_error")

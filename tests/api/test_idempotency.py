@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from agents import services
 from agents.models import IdempotencyRecord, PublishedVersion
+from agents.services import tokens, versions
 from tests.helpers import Api, edit
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +25,14 @@ def changed(agent, user):
 def test_a_request_killed_mid_way_leaves_no_claim_and_the_retry_runs(api, changed):
     url = f"/agents/{changed.public_id}/versions"
     headers = {"Idempotency-Key": "killed"}
-    real_save = services.save_version
+    real_save = versions.save_version
 
     def save_then_die(**kwargs):
         real_save(**kwargs)
         raise SystemExit("the process is going away")
 
     with (
-        mock.patch("agents.api.agents.services.save_version", save_then_die),
+        mock.patch("agents.services.versions.save_version", save_then_die),
         pytest.raises(SystemExit),
     ):
         api.post(url, {"name": "Once"}, headers=headers)
@@ -68,7 +68,7 @@ def _fingerprint(path, body):
 @pytest.mark.postgres
 def test_concurrent_retries_with_one_key_act_once_and_replay(transactional_db, make_user, agent):
     user = make_user("Editor", "Releaser")
-    _, secret = services.create_api_token(user=user, name="race")
+    _, secret = tokens.create_api_token(user=user, name="race")
     edit(agent, {"llm": {"temperature": 1.2}}, user=user)
     url = f"/agents/{agent.public_id}/versions"
     barrier = threading.Barrier(8)

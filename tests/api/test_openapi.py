@@ -5,7 +5,7 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 
-from agents import services
+from agents.services import releases, tokens
 from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
@@ -66,9 +66,9 @@ def token(make_user, agent, make_version, user):
     """A superuser's token, and an agent with history for the generated requests to hit."""
     v1 = make_version(agent)
     make_version(agent)
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     edit(agent, {"llm": {"temperature": 1.3}}, user=user)
-    _, secret = services.create_api_token(user=make_user(superuser=True), name="fuzz")
+    _, secret = tokens.create_api_token(user=make_user(superuser=True), name="fuzz")
     return secret
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from agents import services
 from agents.models import Agent, Label, ReleaseEvent, ReleaseRequest, ScheduledRelease
+from agents.services import releases
 from tests.helpers import error
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two(agent, make_version, user):
     v1, _v2 = make_version(agent), make_version(agent)
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     return agent
 
 

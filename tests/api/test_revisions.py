@@ -2,8 +2,8 @@
 
 import pytest
 
-from agents import services
 from agents.models import Conversation, DraftRevision
+from agents.services import versions
 from tests.helpers import edit, error, run_worker
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_one_revision_holds_exactly_what_the_draft_held(api, edited):
     body = api.get(f"/agents/{pid}/revisions/2").json()
     assert body["config"]["llm"]["temperature"] == 0.2
     assert body["content_hash"] == DraftRevision.objects.get(agent=edited, number=2).content_hash
-    services.save_version(agent=edited, name="Now", user=edited.created_by)
+    versions.save_version(agent=edited, name="Now", user=edited.created_by)
     assert api.get(f"/agents/{pid}/revisions/3").json()["versions"] == [1]
     error(api.get(f"/agents/{pid}/revisions/9"), 404, "not_found")
     error(api.get(f"/agents/{pid}/revisions/0"), 404, "not_found")

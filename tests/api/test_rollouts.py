@@ -2,8 +2,8 @@
 
 import pytest
 
-from agents import services
 from agents.models import Rollout
+from agents.services import alerts, channels, labels, releases, rollouts
 from tests.helpers import calls, error
 
 pytestmark = pytest.mark.django_db
@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 def line(agent, make_version, user, settings):
     settings.ROLLOUT_EVAL_DEBOUNCE_S = 0
     v1, _v2 = make_version(agent), make_version(agent)
-    services.release_version(version=v1, user=user)
-    return services.create_channel(user=user, name="Main line", kind="phone", agent=agent)
+    releases.release_version(version=v1, user=user)
+    return channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)
 
 
 def test_a_rollout_is_started_steered_and_read(api, line):
@@ -71,7 +71,7 @@ def test_bad_rollouts_are_refused_and_start_nothing(api, make_api, line):
 def test_alerts_are_listed_and_acknowledged_by_releasers(api, make_api, line, user):
     from agents.models import Alert
 
-    rollout = services.start_rollout(
+    rollout = rollouts.start_rollout(
         channel=line, candidate=line.agent.versions.get(number=2), user=user
     )
     alert = Alert.objects.create(
@@ -93,7 +93,7 @@ def test_alerts_are_listed_and_acknowledged_by_releasers(api, make_api, line, us
 
 @pytest.mark.parametrize("verb", ["pause", "advance", "abort"])
 def test_only_releasers_steer_a_rollout_and_viewers_can_read_it(api, make_api, line, user, verb):
-    rollout = services.start_rollout(
+    rollout = rollouts.start_rollout(
         channel=line, candidate=line.agent.versions.get(number=2), user=user
     )
     viewer, editor = make_api("Viewer"), make_api("Editor")
@@ -110,9 +110,9 @@ def test_a_release_regression_is_listed_with_both_versions(api, line, user, sett
     settings.REGRESSION_MIN_CONVERSATIONS = 20
     agent = line.agent
     calls(agent, user, 40, 0.9, failed="failed")
-    services.release_version(version=agent.versions.get(number=2), user=user)
+    releases.release_version(version=agent.versions.get(number=2), user=user)
     calls(agent, user, 40, 0.4, failed="failed")
-    services.run_regression_checks()
+    alerts.run_regression_checks()
     [alert] = api.get(f"/alerts?agent={agent.public_id}&open=true").json()["data"]
     assert (alert["kind"], alert["version"], alert["baseline_version"]) == (
         "version_regression",
@@ -130,9 +130,9 @@ def test_a_channels_rollouts_cost_the_same_queries_for_1_or_12(
     url = f"/channels/{line.public_id}/rollouts"
 
     def another():
-        rollout = services.start_rollout(channel=line, candidate=v2, user=user)
-        services.pause_rollout(rollout=rollout, user=user)
-        services.abort_rollout(rollout=rollout, user=user)
+        rollout = rollouts.start_rollout(channel=line, candidate=v2, user=user)
+        rollouts.pause_rollout(rollout=rollout, user=user)
+        rollouts.abort_rollout(rollout=rollout, user=user)
 
     another()
     with django_assert_max_num_queries(12) as one:
@@ -147,11 +147,11 @@ def test_evaluating_a_rollout_is_one_aggregate_query(line, user):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    rollout = services.start_rollout(
+    rollout = rollouts.start_rollout(
         channel=line, candidate=line.agent.versions.get(number=2), user=user
     )
     with CaptureQueriesContext(connection) as captured:
-        services.evaluate_rollout(rollout.pk)
+        rollouts.evaluate_rollout(rollout.pk)
     aggregates = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(aggregates) == 1
     assert len(captured) <= 5
@@ -159,7 +159,7 @@ def test_evaluating_a_rollout_is_one_aggregate_query(line, user):
 
 def test_a_label_names_the_candidate_when_the_rollout_starts(api, line, user):
     v2 = line.agent.versions.get(number=2)
-    services.move_label(agent=line.agent, name="staging", version=v2, user=user)
+    labels.move_label(agent=line.agent, name="staging", version=v2, user=user)
     url = f"/channels/{line.public_id}/rollouts"
     error(api.post(url, {"candidate": {"label": "nightly"}}), 404, "not_found")
     started = api.post(url, {"candidate": {"label": "staging"}})

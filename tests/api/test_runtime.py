@@ -5,10 +5,10 @@ import time
 import pytest
 from django.core.cache import cache
 
-from agents import services
 from agents.models import ApiToken
 from agents.selectors import runtime
-from agents.selectors import tokens as auth
+from agents.selectors import tokens as tokens_selectors
+from agents.services import releases, tokens, versions
 from tests.helpers import Api, edit
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(client, make_user):
-    _, secret = services.create_api_token(user=make_user("Viewer"), name="runtime")
+    _, secret = tokens.create_api_token(user=make_user("Viewer"), name="runtime")
     return Api(client, secret)
 
 
@@ -51,7 +51,7 @@ def test_with_local_memory_starting_a_conversation_costs_pointer_and_insert(
 def test_with_local_memory_a_release_is_seen_at_once(api, released, user):
     agent, _v1, v2 = released
     assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 1
-    services.release_version(version=v2, user=user)
+    releases.release_version(version=v2, user=user)
     assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 2
     edit(agent, {"llm": {"temperature": 1.7}}, user=user)
     assert (
@@ -79,14 +79,14 @@ def test_with_redis_releases_and_edits_are_never_served_stale(
     assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 1
     assert api.get(f"/resolve/{agent.public_id}@draft").json()["content_hash"] == v2.content_hash
     with django_capture_on_commit_callbacks(execute=True):
-        services.release_version(version=v2, user=user)
+        releases.release_version(version=v2, user=user)
     assert api.get(f"/resolve/{agent.public_id}").json()["version"] == 2
     with django_capture_on_commit_callbacks(execute=True):
         edit(agent, {"prompt": {"welcome_message": "New words"}}, user=user)
     draft = api.get(f"/resolve/{agent.public_id}@draft").json()
     assert draft["config"]["prompt"]["welcome_message"] == "New words"
     with django_capture_on_commit_callbacks(execute=True):
-        services.restore_version(version=v1, user=user)
+        versions.restore_version(version=v1, user=user)
     assert api.get(f"/resolve/{agent.public_id}@draft").json()["content_hash"] == v1.content_hash
 
 
@@ -95,7 +95,7 @@ def test_with_redis_a_reader_that_raced_a_write_cannot_poison_the_cache(with_red
     readers only `add`, and the write refreshed the entry after committing."""
     agent, _v1, v2 = released
     stale = runtime._released_entry(agent.public_id)
-    services.release_version(version=v2, user=user)
+    releases.release_version(version=v2, user=user)
     runtime.refresh(agent.public_id)  # what on_commit runs
     cache.add(f"{runtime.KEY}:rel:{agent.public_id}", stale, 3600)
     assert runtime.resolve(agent.public_id).version == 2
@@ -104,7 +104,7 @@ def test_with_redis_a_reader_that_raced_a_write_cannot_poison_the_cache(with_red
 def test_with_redis_a_refresh_overwrites_what_a_reader_stored_first(with_redis, released, user):
     agent, _v1, v2 = released
     assert runtime.resolve(agent.public_id).version == 1  # cached
-    services.release_version(version=v2, user=user)
+    releases.release_version(version=v2, user=user)
     assert runtime.resolve(agent.public_id).version == 1  # not committed-and-refreshed yet
     runtime.refresh(agent.public_id)
     assert runtime.resolve(agent.public_id).version == 2
@@ -115,7 +115,7 @@ def test_with_redis_a_revoked_token_is_refused_at_once(
 ):
     assert api.get("/resolve/ag_aaaaaaaaaa").status_code == 404  # cached as valid
     with django_capture_on_commit_callbacks(execute=True):
-        services.revoke_api_token(token=ApiToken.objects.get(), user=user)
+        tokens.revoke_api_token(token=ApiToken.objects.get(), user=user)
     assert api.get("/resolve/ag_aaaaaaaaaa").status_code == 401
 
 
@@ -141,8 +141,8 @@ def test_an_inactive_user_s_token_is_refused(api, make_user):
 
 
 def test_authenticate_ignores_things_that_are_not_tokens():
-    assert auth.authenticate("Basic abc") is None
-    assert auth.authenticate("ac_" + "x" * 500) is None
+    assert tokens_selectors.authenticate("Basic abc") is None
+    assert tokens_selectors.authenticate("ac_" + "x" * 500) is None
 
 
 def test_healthz_touches_no_database(client, django_assert_num_queries):

@@ -5,7 +5,16 @@ import shutil
 
 import pytest
 
-from agents import services
+from agents.services import (
+    agents,
+    channels,
+    eval_runner,
+    evals,
+    releases,
+    rollouts,
+    versions,
+    webhooks,
+)
 from tests.helpers import edit
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
@@ -102,25 +111,25 @@ def no_script_page(browser, live_server):
 def world(user, make_version):
     """An agent with every kind of page filled: versions, a release, a channel, an eval
     run, a linked library prompt, a rollout running on the channel and a webhook."""
-    agent = services.create_agent(
+    agent = agents.create_agent(
         name="Clinic line",
         user=user,
         config={"tools": [{"name": "crm", "url": "https://crm.example.com/"}]},
     )
     v1 = make_version(agent)
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     make_version(agent)
     edit(agent, {"prompt": {"welcome_message": "Hello there"}}, user=user)
-    channel = services.create_channel(user=user, name="Main", kind="web", agent=agent)
-    suite = services.create_eval_suite(
+    channel = channels.create_channel(user=user, name="Main", kind="web", agent=agent)
+    suite = evals.create_eval_suite(
         agent=agent,
         name="Smoke",
         user=user,
         cases=[{"name": "hi", "messages": [{"role": "user", "content": "hi"}]}],
     )
-    run = services.start_eval_run(suite=suite, target="draft", user=user)
-    services.execute_eval_run(run_id=run.pk)
-    prompt = services.create_agent(
+    run = evals.start_eval_run(suite=suite, target="draft", user=user)
+    eval_runner.execute_eval_run(run_id=run.pk)
+    prompt = agents.create_agent(
         name="Brand voice",
         user=user,
         kind="prompt",
@@ -129,15 +138,15 @@ def world(user, make_version):
             "variables": [{"name": "name", "default": "you"}],
         },
     )
-    services.release_version(
-        version=services.save_version(agent=prompt, name="Warm", user=user), user=user
+    releases.release_version(
+        version=versions.save_version(agent=prompt, name="Warm", user=user), user=user
     )
     edit(agent, {"prompt_links": [{"prompt": prompt.public_id}]}, user=user)
-    rollout = services.start_rollout(
+    rollout = rollouts.start_rollout(
         channel=channel, candidate=agent.versions.get(number=2), user=user
     )
-    webhook = services.create_webhook(
+    webhook = webhooks.create_webhook(
         url="https://hooks.example.com/in", events=["release"], user=user
     )
-    services.send_test_event(webhook=webhook, user=user)
+    webhooks.send_test_event(webhook=webhook, user=user)
     return agent, channel, suite, run, prompt, rollout, webhook

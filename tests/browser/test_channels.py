@@ -4,17 +4,17 @@ and its error on the weights, and a rollout that says why it cannot start."""
 import pytest
 from playwright.sync_api import expect
 
-from agents import services
 from agents.models import Channel
+from agents.services import agents, channels, releases
 
 
 @pytest.fixture
 def split(user, make_version):
-    agent = services.create_agent(name="Clinic line", user=user)
+    agent = agents.create_agent(name="Clinic line", user=user)
     v1 = make_version(agent)
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     make_version(agent)
-    return services.create_channel(
+    return channels.create_channel(
         user=user,
         name="AB widget",
         kind="web",

@@ -6,15 +6,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from agents import services
 from agents.models import Draft
+from agents.services import agents, channels, conversations, drafts, releases, versions
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
 def agent(user):
-    return services.create_agent(
+    return agents.create_agent(
         name="Clinic line", user=user, config={"prompt": {"system_prompt": "Original prompt."}}
     )
 
@@ -174,7 +174,7 @@ def test_two_operators_editing_at_once_see_both_sides(new_page, agent, make_user
 
 
 def test_restore_offers_to_save_unversioned_changes_first(new_page, agent, user):
-    services.save_version(agent=agent, name="Base", user=user)
+    versions.save_version(agent=agent, name="Base", user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
     page.get_by_label("Model").fill("gpt-4.1")
@@ -207,9 +207,9 @@ def test_the_console_works_without_javascript(no_script_page, agent, user):
 
 
 def test_compare_opens_in_the_history_panel_without_a_reload(new_page, agent, user):
-    services.save_version(agent=agent, name="Original", user=user)
+    versions.save_version(agent=agent, name="Original", user=user)
     draft = Draft.objects.get(agent=agent)
-    services.update_draft(
+    drafts.update_draft(
         agent=agent,
         user=user,
         config={
@@ -217,7 +217,7 @@ def test_compare_opens_in_the_history_panel_without_a_reload(new_page, agent, us
             "prompt": {**draft.config["prompt"], "system_prompt": "Original prompt.\nNow longer."},
         },
     )
-    services.save_version(agent=agent, name="Longer", user=user)
+    versions.save_version(agent=agent, name="Longer", user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
     page.evaluate("window.__noReload = true")
@@ -245,7 +245,7 @@ def test_compare_opens_in_the_history_panel_without_a_reload(new_page, agent, us
 def test_restoring_over_unsaved_changes_stays_within_the_content_security_policy(
     new_page, agent, user
 ):
-    services.save_version(agent=agent, name="Base", user=user)
+    versions.save_version(agent=agent, name="Base", user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
     page.get_by_label("Temperature").fill("1.2")
@@ -265,15 +265,15 @@ def test_restoring_over_unsaved_changes_stays_within_the_content_security_policy
 def test_an_ab_channel_made_in_the_console_shows_its_versions_in_analytics(new_page, agent, user):
     from agents.models import Channel
 
-    services.save_version(agent=agent, name="Base", user=user)
+    versions.save_version(agent=agent, name="Base", user=user)
     draft = Draft.objects.get(agent=agent)
-    services.update_draft(
+    drafts.update_draft(
         agent=agent,
         user=user,
         config={**draft.config, "llm": {**draft.config["llm"], "temperature": 1.1}},
     )
-    v2 = services.save_version(agent=agent, name="Warmer", user=user)
-    services.release_version(version=agent.versions.get(number=1), user=user)
+    v2 = versions.save_version(agent=agent, name="Warmer", user=user)
+    releases.release_version(version=agent.versions.get(number=1), user=user)
 
     page = new_page(user.username)
     page.get_by_role("link", name="Channels").click()
@@ -298,10 +298,10 @@ def test_an_ab_channel_made_in_the_console_shows_its_versions_in_analytics(new_p
 
     channel = Channel.objects.get(name="Booking widget")
     for i in range(30):
-        conversation, _ = services.start_conversation_on_channel(
+        conversation, _ = channels.start_conversation_on_channel(
             channel=channel, user=user, key=f"caller-{i}"
         )
-        services.end_conversation(
+        conversations.end_conversation(
             conversation=conversation, user=user, outcome="completed", duration_s=60 + i
         )
 

@@ -3,14 +3,14 @@
 import pytest
 from playwright.sync_api import expect
 
-from agents import services
 from agents.models import EvalRun
+from agents.services import agents
 from tests.helpers import run_worker
 
 
 @pytest.fixture
 def agent(user):
-    return services.create_agent(
+    return agents.create_agent(
         name="Clinic line",
         user=user,
         config={

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import yaml
 
-from agents import services
+from agents.services import releases, versions
 
 
 def test_export_downloads_the_bundle(new_page, agent, user):
-    services.release_version(
-        version=services.save_version(agent=agent, name="First", user=user), user=user
+    releases.release_version(
+        version=versions.save_version(agent=agent, name="First", user=user), user=user
     )
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")

@@ -7,14 +7,14 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from agents import services
 from agents.models import EvalRun
+from agents.services import agents, evals, versions
 from tests.helpers import edit
 
 
 @pytest.fixture
 def agent(user):
-    return services.create_agent(
+    return agents.create_agent(
         name="Back office",
         user=user,
         config={"tools": [{"name": "crm", "url": "http://10.0.0.5/crm"}]},
@@ -47,13 +47,13 @@ def test_a_locked_out_login_says_why(browser, live_server, make_user, settings):
 
 
 def test_a_run_that_stopped_moving_is_not_polled_and_says_so(new_page, agent, user):
-    suite = services.create_eval_suite(
+    suite = evals.create_eval_suite(
         agent=agent,
         name="Smoke",
         user=user,
         cases=[{"name": "hi", "messages": [{"role": "user", "content": "hi"}]}],
     )
-    run = services.start_eval_run(suite=suite, target="draft", user=user)
+    run = evals.start_eval_run(suite=suite, target="draft", user=user)
     EvalRun.objects.filter(pk=run.pk).update(
         status="running", heartbeat_at=timezone.now() - timedelta(minutes=10)
     )
@@ -68,7 +68,7 @@ def test_a_run_that_stopped_moving_is_not_polled_and_says_so(new_page, agent, us
 
 
 def test_unsaved_edits_are_marked_warned_about_and_named_by_restore(new_page, agent, user):
-    v1 = services.save_version(agent=agent, name="First", user=user)
+    v1 = versions.save_version(agent=agent, name="First", user=user)
     edit(agent, {"prompt": {"welcome_message": "Saved, in no version"}}, user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
@@ -139,7 +139,7 @@ def test_a_new_token_can_be_copied_and_revoking_it_asks_first(new_page, user):
 
 
 def test_compare_from_the_history_comes_into_view_and_close_returns_focus(new_page, agent, user):
-    services.save_version(agent=agent, name="First", user=user)
+    versions.save_version(agent=agent, name="First", user=user)
     edit(agent, {"prompt": {"welcome_message": "Changed"}}, user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
@@ -154,9 +154,9 @@ def test_compare_from_the_history_comes_into_view_and_close_returns_focus(new_pa
 
 
 def test_the_compare_page_keeps_the_pair_in_the_address(new_page, agent, user):
-    services.save_version(agent=agent, name="First", user=user)
+    versions.save_version(agent=agent, name="First", user=user)
     edit(agent, {"prompt": {"welcome_message": "Changed"}}, user=user)
-    services.save_version(agent=agent, name="Second", user=user)
+    versions.save_version(agent=agent, name="Second", user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/compare/1...2/")
     expect(page.locator("#compare-from")).to_have_value("1")
@@ -177,7 +177,7 @@ def test_the_compare_page_keeps_the_pair_in_the_address(new_page, agent, user):
 def test_comparing_on_the_agent_page_puts_the_pair_in_the_address_and_back_works(
     new_page, agent, user
 ):
-    services.save_version(agent=agent, name="First", user=user)
+    versions.save_version(agent=agent, name="First", user=user)
     edit(agent, {"prompt": {"welcome_message": "Changed"}}, user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")

@@ -3,13 +3,13 @@
 import pytest
 from playwright.sync_api import expect
 
-from agents import services
 from agents.models import Draft
+from agents.services import agents
 
 
 @pytest.fixture
 def agent(user):
-    return services.create_agent(
+    return agents.create_agent(
         name="Clinic line", user=user, config={"prompt": {"system_prompt": "One.\nTwo."}}
     )
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from agents import services
+from agents.services import agents, versions
 from fuzz.console import page_urls
 from tests.helpers import edit
 
@@ -12,7 +12,7 @@ PHONE = {"width": 375, "height": 812}
 
 @pytest.fixture
 def agent(user):
-    return services.create_agent(
+    return agents.create_agent(
         name="Front desk",
         user=user,
         config={
@@ -100,7 +100,7 @@ def _text_row(page):
 
 
 def test_diffs_mark_whole_words_with_signs_and_stack_on_a_phone(new_page, agent, user):
-    services.save_version(agent=agent, name="First", user=user)
+    versions.save_version(agent=agent, name="First", user=user)
     edit(
         agent,
         {"prompt": {"system_prompt": "Greet the caller.\nOffer to reschedule the appointment.\n"}},
@@ -159,7 +159,7 @@ def test_after_a_save_focus_lands_on_the_editor_not_the_page(new_page, agent, us
 def test_load_more_moves_focus_to_the_first_new_row(new_page, agent, user):
     for i in range(22):
         edit(agent, {"prompt": {"welcome_message": f"Hello {i}"}}, user=user)
-        services.save_version(agent=agent, name=f"V{i + 1}", user=user)
+        versions.save_version(agent=agent, name=f"V{i + 1}", user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
     more = page.locator("#history-panel").get_by_role("link", name="Load more")
@@ -170,7 +170,7 @@ def test_load_more_moves_focus_to_the_first_new_row(new_page, agent, user):
 
 
 def test_after_a_dialog_acts_focus_stays_in_the_updated_panel(new_page, agent, user):
-    services.save_version(agent=agent, name="First", user=user)
+    versions.save_version(agent=agent, name="First", user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
     page.locator('#history-panel [hx-get$="/versions/1/release/"]').click()

@@ -5,8 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
-from agents import services
 from agents.models import Agent
+from agents.services import agents, channels, releases, versions
 from tests.browser.test_accessibility import violations
 from tests.helpers import edit
 
@@ -18,7 +18,7 @@ def history_row(page, label):
 
 
 def _library(user):
-    prompt = services.create_agent(
+    prompt = agents.create_agent(
         name="Cancellation policy",
         user=user,
         kind="prompt",
@@ -27,10 +27,10 @@ def _library(user):
             "variables": [{"name": "clinic", "type": "string", "default": "the clinic"}],
         },
     )
-    services.release_version(
-        version=services.save_version(agent=prompt, name="24 hours", user=user), user=user
+    releases.release_version(
+        version=versions.save_version(agent=prompt, name="24 hours", user=user), user=user
     )
-    agent = services.create_agent(
+    agent = agents.create_agent(
         name="Front desk",
         user=user,
         config={"prompt": {"system_prompt": "Answer briefly."}},
@@ -40,10 +40,10 @@ def _library(user):
         {"prompt_links": [{"prompt": prompt.public_id, "variables": {"clinic": "Northside"}}]},
         user=user,
     )
-    services.release_version(
-        version=services.save_version(agent=agent, name="With the policy", user=user), user=user
+    releases.release_version(
+        version=versions.save_version(agent=agent, name="With the policy", user=user), user=user
     )
-    services.create_channel(user=user, name="Main line", kind="phone", agent=agent)
+    channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)
     return prompt, agent
 
 

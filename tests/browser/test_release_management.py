@@ -5,17 +5,17 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from agents import services
 from agents.models import Agent, ReleaseRequest, ScheduledRelease
+from agents.services import agents, approvals, channels, labels, releases
 from tests.browser.test_accessibility import violations
 
 
 def _agent_needing_approval(user, make_version):
-    agent = services.create_agent(name="Front desk", user=user)
+    agent = agents.create_agent(name="Front desk", user=user)
     v1 = make_version(agent)
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     make_version(agent)
-    services.update_agent(agent=agent, user=user, approvals_required=1)
+    agents.update_agent(agent=agent, user=user, approvals_required=1)
     return agent
 
 
@@ -61,9 +61,9 @@ def test_request_approve_by_someone_else_then_release(new_page, user, make_user,
 
 def open_release_of_v2(new_page, user, make_version, name):
     """An agent with v1 released and v2 saved, its page open on v2's Release dialog."""
-    agent = services.create_agent(name=name, user=user)
+    agent = agents.create_agent(name=name, user=user)
     v1 = make_version(agent)
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     make_version(agent)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
@@ -126,11 +126,11 @@ def test_the_release_dialog_by_keyboard_tabs_past_the_time_and_enter_releases_no
 def test_a_second_identical_request_is_refused_in_the_dialog_naming_the_first(
     new_page, user, make_version
 ):
-    agent = services.create_agent(name="Guarded line", user=user)
-    services.release_version(version=make_version(agent), user=user)
+    agent = agents.create_agent(name="Guarded line", user=user)
+    releases.release_version(version=make_version(agent), user=user)
     v2 = make_version(agent)
-    services.update_agent(agent=agent, user=user, approvals_required=1)
-    first = services.request_release(agent=agent, version=v2, user=user)
+    agents.update_agent(agent=agent, user=user, approvals_required=1)
+    first = approvals.request_release(agent=agent, version=v2, user=user)
     page = new_page(user.username)
     page.goto(f"/agents/{agent.public_id}/")
     page.locator('#history-panel [hx-get$="/versions/2/release/"]').click()
@@ -145,8 +145,8 @@ def test_a_second_identical_request_is_refused_in_the_dialog_naming_the_first(
 def test_a_label_a_channel_follows_moves_only_through_a_request(new_page, user, make_version):
     agent = _agent_needing_approval(user, make_version)
     v1 = agent.versions.get(number=1)
-    services.move_label(agent=agent, name="staging", version=v1, user=user)
-    services.create_channel(
+    labels.move_label(agent=agent, name="staging", version=v1, user=user)
+    channels.create_channel(
         name="EU line", kind="phone", agent=agent, user=user, target={"label": "staging"}
     )
     page = new_page(user.username)

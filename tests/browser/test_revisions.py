@@ -2,11 +2,11 @@
 
 from playwright.sync_api import expect
 
-from agents import services
+from agents.services import agents
 
 
 def test_edit_twice_compare_r1_with_the_draft_and_restore_it(new_page, user):
-    agent = services.create_agent(
+    agent = agents.create_agent(
         name="Front desk", user=user, config={"prompt": {"welcome_message": "Hello"}}
     )
     page = new_page(user.username)

@@ -4,17 +4,17 @@ callers come in, rolled back by its rule — seen without reloading."""
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from agents import services
 from agents.models import Alert, Rollout
+from agents.services import agents, channels, releases, rollouts
 from tests.browser.test_accessibility import violations
 
 
 def _line(user, make_version):
-    agent = services.create_agent(name="Front desk", user=user)
+    agent = agents.create_agent(name="Front desk", user=user)
     v1 = make_version(agent)
     make_version(agent, name="Shorter greeting")
-    services.release_version(version=v1, user=user)
-    return services.create_channel(user=user, name="Main line", kind="phone", agent=agent)
+    releases.release_version(version=v1, user=user)
+    return channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)
 
 
 def test_start_a_rollout_run_callers_and_see_it_rolled_back(new_page, user, make_version, settings):
@@ -74,7 +74,7 @@ def test_start_a_rollout_run_callers_and_see_it_rolled_back(new_page, user, make
 
 def test_pause_and_abort_ask_first(new_page, user, make_version):
     line = _line(user, make_version)
-    rollout = services.start_rollout(
+    rollout = rollouts.start_rollout(
         channel=line, candidate=line.agent.versions.get(number=2), user=user
     )
     page = new_page(user.username)

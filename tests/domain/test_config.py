@@ -2,20 +2,20 @@
 
 import pytest
 
-from agents.domain import config as schema
+from agents.domain import config
 from agents.domain.exceptions import ConfigInvalid
 
 
 def problems(raw):
     with pytest.raises(ConfigInvalid) as info:
-        schema.normalize(raw)
+        config.normalize(raw)
     return {e["path"]: e["message"] for e in info.value.errors}
 
 
 def test_an_empty_document_normalizes_to_every_section_with_defaults():
-    document = schema.normalize({})
+    document = config.normalize({})
     # prompt_links is left out while empty: documents from before it keep their hashes
-    assert set(document) == set(schema.SECTIONS) - {"prompt_links"}
+    assert set(document) == set(config.SECTIONS) - {"prompt_links"}
     assert document["llm"] == {
         "provider": "openai",
         "model": "gpt-4o-mini",
@@ -24,11 +24,11 @@ def test_an_empty_document_normalizes_to_every_section_with_defaults():
     }
     assert document["tools"] == []
     assert document["workflow"] is None
-    assert document == schema.default_config()
+    assert document == config.default_config()
 
 
 def test_every_design_section_is_declared():
-    assert set(schema.SECTIONS) == {
+    assert set(config.SECTIONS) == {
         "prompt",
         "llm",
         "voice",
@@ -52,7 +52,7 @@ def test_an_out_of_range_temperature_is_reported_by_its_path():
 
 def test_the_error_message_names_the_path():
     with pytest.raises(ConfigInvalid, match=r"llm\.max_tokens"):
-        schema.normalize({"llm": {"max_tokens": 0}})
+        config.normalize({"llm": {"max_tokens": 0}})
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_knowledge_bases_and_analysis_fields_are_unique_too():
 def test_schema_fields_must_be_valid_json_schema(field):
     errors = problems({field: {"type": "banana"}})
     assert "is not a valid JSON Schema" in errors[field]
-    assert schema.normalize({field: {"type": "object", "required": ["a"]}})[field]["required"] == [
+    assert config.normalize({field: {"type": "object", "required": ["a"]}})[field]["required"] == [
         "a"
     ]
 
@@ -123,7 +123,7 @@ def test_tool_parameters_must_be_valid_json_schema():
 
 
 def test_secrets_are_referenced_by_name_only():
-    ok = schema.normalize(
+    ok = config.normalize(
         {"tools": [{"name": "t", "url": "https://x.example/h", "secret_ref": "CRM_TOKEN"}]}
     )
     assert ok["tools"][0]["secret_ref"] == "CRM_TOKEN"
@@ -139,13 +139,13 @@ def test_control_characters_are_rejected_in_text_and_json(text):
 
 
 def test_newlines_and_tabs_are_text():
-    document = schema.normalize({"prompt": {"system_prompt": "line 1\n\tline 2\r\n"}})
+    document = config.normalize({"prompt": {"system_prompt": "line 1\n\tline 2\r\n"}})
     assert document["prompt"]["system_prompt"] == "line 1\n\tline 2\r\n"
 
 
 def test_a_non_object_document_is_rejected():
     with pytest.raises(ConfigInvalid, match="must be a JSON object"):
-        schema.normalize(["prompt"])
+        config.normalize(["prompt"])
 
 
 def test_an_oversized_document_is_rejected():
@@ -157,17 +157,17 @@ def test_an_oversized_document_is_rejected():
 
 
 def test_canonical_json_sorts_keys_and_drops_whitespace():
-    assert schema.canonical_json({"b": 1, "a": [1, {"d": "é", "c": None}]}) == (
+    assert config.canonical_json({"b": 1, "a": [1, {"d": "é", "c": None}]}) == (
         '{"a":[1,{"c":null,"d":"é"}],"b":1}'.encode()
     )
 
 
 def test_the_content_hash_ignores_key_order_and_integer_vs_float_spelling():
-    a = schema.normalize({"llm": {"temperature": 1, "model": "m"}})
-    b = schema.normalize({"llm": {"model": "m", "temperature": 1.0}})
-    assert schema.content_hash(a) == schema.content_hash(b)
-    assert len(schema.content_hash(a)) == 64
-    assert schema.content_hash(a) != schema.content_hash(schema.normalize({}))
+    a = config.normalize({"llm": {"temperature": 1, "model": "m"}})
+    b = config.normalize({"llm": {"model": "m", "temperature": 1.0}})
+    assert config.content_hash(a) == config.content_hash(b)
+    assert len(config.content_hash(a)) == 64
+    assert config.content_hash(a) != config.content_hash(config.normalize({}))
 
 
 def test_merge_patch_follows_rfc_7386():
@@ -190,19 +190,19 @@ def test_merge_patch_follows_rfc_7386():
         ({}, {"a": {"bb": {"ccc": None}}}, {"a": {"bb": {}}}),
     ]
     for target, patch, expected in cases:
-        assert schema.merge_patch(target, patch) == expected
+        assert config.merge_patch(target, patch) == expected
 
 
 def test_merge_patch_leaves_its_inputs_alone():
     target = {"llm": {"temperature": 0.1}}
-    schema.merge_patch(target, {"llm": {"temperature": 0.9}})
+    config.merge_patch(target, {"llm": {"temperature": 0.9}})
     assert target == {"llm": {"temperature": 0.1}}
 
 
 def test_a_null_section_in_a_patch_resets_it_to_its_default():
-    document = schema.normalize({"llm": {"temperature": 1.5}})
-    patched = schema.normalize(schema.merge_patch(document, {"llm": None}))
-    assert patched["llm"] == schema.default_config()["llm"]
+    document = config.normalize({"llm": {"temperature": 1.5}})
+    patched = config.normalize(config.merge_patch(document, {"llm": None}))
+    assert patched["llm"] == config.default_config()["llm"]
 
 
 def test_old_snapshots_are_upgraded_step_by_step(monkeypatch):
@@ -217,30 +217,30 @@ def test_old_snapshots_are_upgraded_step_by_step(monkeypatch):
         calls.append(2)
         return doc
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(schema, "UPGRADES", {1: v1_to_v2, 2: v2_to_v3})
-    upgraded = schema.upgrade(schema.default_config(), 1)
+    monkeypatch.setattr(config, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(config, "UPGRADES", {1: v1_to_v2, 2: v2_to_v3})
+    upgraded = config.upgrade(config.default_config(), 1)
     assert calls == [1, 2]
     assert upgraded["llm"]["model"] == "gpt-4o-mini-v2"
     calls.clear()
-    schema.upgrade(schema.default_config(), 3)
+    config.upgrade(config.default_config(), 3)
     assert calls == []
 
 
 def test_every_schema_version_below_the_current_one_has_an_upgrade():
-    assert set(schema.UPGRADES) == set(range(1, schema.SCHEMA_VERSION))
+    assert set(config.UPGRADES) == set(range(1, config.SCHEMA_VERSION))
 
 
 def test_a_snapshot_from_a_newer_schema_is_refused():
     with pytest.raises(ConfigInvalid, match="newer than this server"):
-        schema.upgrade(schema.default_config(), schema.SCHEMA_VERSION + 1)
+        config.upgrade(config.default_config(), config.SCHEMA_VERSION + 1)
 
 
 def test_changed_values_lists_each_differing_leaf():
-    old = schema.default_config()
-    new = schema.merge_patch(old, {"llm": {"temperature": 0.1}, "workflow": {"a": 1}})
-    assert schema.changed_values(old, new) == [
+    old = config.default_config()
+    new = config.merge_patch(old, {"llm": {"temperature": 0.1}, "workflow": {"a": 1}})
+    assert config.changed_values(old, new) == [
         ("llm.temperature", 0.7, 0.1),
         ("workflow", None, {"a": 1}),
     ]
-    assert schema.changed_paths(old, old) == []
+    assert config.changed_paths(old, old) == []

@@ -4,12 +4,12 @@ import time
 
 import pytest
 
-from agents.domain import config as schema
+from agents.domain import config
 from agents.domain.diff import diff, text_lines
 
 
 def doc(**patch):
-    return schema.normalize(schema.merge_patch(schema.default_config(), patch))
+    return config.normalize(config.merge_patch(config.default_config(), patch))
 
 
 def paths(result):
@@ -147,7 +147,7 @@ def test_short_single_line_text_is_a_plain_change():
 
 def test_changes_are_grouped_by_section_in_schema_order():
     result = diff(doc(), doc(voice={"tts_voice": "x"}, llm={"temperature": 0.1}))
-    grouped = dict(result.by_section(schema.SECTIONS))
+    grouped = dict(result.by_section(config.SECTIONS))
     assert list(grouped)[:3] == ["prompt", "llm", "voice"]
     assert [c.path for c in grouped["voice"]] == ["voice.tts_voice"]
     assert grouped["prompt"] == []

@@ -52,9 +52,9 @@ def test_public_addresses_do_not_warn(url):
 
 @pytest.mark.django_db
 def test_the_editor_saves_an_internal_url_and_shows_the_warning(client, user, agent):
-    from agents import services
+    from agents.services import drafts
 
-    services.update_draft(agent=agent, user=user, config=_with_tool("http://10.0.0.5/crm"))
+    drafts.update_draft(agent=agent, user=user, config=_with_tool("http://10.0.0.5/crm"))
     client.force_login(user)
     html = client.get(reverse("agents:detail", args=[agent.public_id])).content.decode()
     assert 'data-testid="field-warning"' in html

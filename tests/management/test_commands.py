@@ -30,7 +30,7 @@ def test_seed_demo_creates_one_agent_per_status_and_a_login(capsys):
 
 def test_seed_demo_adds_channels_and_traffic_for_analytics():
     from agents.models import Channel, Conversation
-    from agents.selectors import version_stats
+    from agents.selectors import conversations
 
     call_command("seed_demo")
     scheduler = Agent.objects.get(name="Clinic Appointment Scheduler")
@@ -38,7 +38,7 @@ def test_seed_demo_adds_channels_and_traffic_for_analytics():
     assert channels.count() == 3  # main line, the A/B widget, the evening line's rollout
     assert any(c.variants for c in channels)
     assert Conversation.objects.filter(agent=scheduler, ended_at__isnull=False).count() >= 2000
-    assert {s.label for s in version_stats(scheduler)} == {"v1", "v2", "v3"}
+    assert {s.label for s in conversations.version_stats(scheduler)} == {"v1", "v2", "v3"}
 
 
 def test_seed_demo_shows_a_completed_and_a_rolled_back_rollout():
@@ -57,12 +57,12 @@ def test_seed_demo_shows_a_completed_and_a_rolled_back_rollout():
 
 
 def test_seed_demo_has_a_prompt_library_with_a_release_waiting():
-    from agents.selectors import prompt_impact
+    from agents.selectors import prompts
 
     call_command("seed_demo")
     policy = Agent.objects.prompts().get(name="Cancellation policy")
     assert (policy.released_version.number, policy.versions.count()) == (1, 2)
-    [affected] = prompt_impact(policy, policy.versions.get(number=2))
+    [affected] = prompts.impact(policy, policy.versions.get(number=2))
     assert affected.ref.endswith("@draft")
     assert "Appointments at Riverside Family Clinic cancelled" in affected.after
 
@@ -131,15 +131,17 @@ def test_simulate_traffic_drives_a_rollout_to_its_rollback(
 ):
     from django.core.management.base import CommandError
 
-    from agents import services
     from agents.models import Conversation, Rollout
+    from agents.services import agents as agents_services
+    from agents.services import channels as channels_services
+    from agents.services import releases, rollouts
 
     settings.ROLLOUT_EVAL_DEBOUNCE_S = 0
-    agent = services.create_agent(name="Line", user=user)
+    agent = agents_services.create_agent(name="Line", user=user)
     v1, v2 = make_version(agent), make_version(agent)
-    services.release_version(version=v1, user=user)
-    channel = services.create_channel(user=user, name="Line", kind="phone", agent=agent)
-    rollout = services.start_rollout(
+    releases.release_version(version=v1, user=user)
+    channel = channels_services.create_channel(user=user, name="Line", kind="phone", agent=agent)
+    rollout = rollouts.start_rollout(
         channel=channel, candidate=v2, user=user, steps=[50, 100], min_conversations=500
     )
     args = ["simulate_traffic", "--channel", channel.public_id, "--user", user.username]

@@ -3,9 +3,10 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from agents import services, triggers
+from agents import triggers
 from agents.domain.exceptions import VersionImmutable
 from agents.models import Agent, PublishedVersion, ReleaseEvent
+from agents.services import releases
 from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def released(agent, make_version, user):
     version = make_version(agent)
-    event = services.release_version(version=version, user=user)
+    event = releases.release_version(version=version, user=user)
     return version, event
 
 

@@ -14,25 +14,25 @@ from tests.servers import fetch_json, gunicorn, manage
 SETUP = textwrap.dedent(
     """
     from django.contrib.auth.models import User
-    from agents import services
+    from agents.services import agents, drafts, releases, tokens, versions
     user = User.objects.create_superuser("ops", password="pw-for-tests")
-    agent = services.create_agent(name="Line", user=user)
+    agent = agents.create_agent(name="Line", user=user)
     for n in (1, 2):
-        services.patch_draft(
+        drafts.patch_draft(
             agent=agent, patch={"prompt": {"welcome_message": f"Hi {n}"}}, user=user
         )
-        services.save_version(agent=agent, name=f"v{n}", user=user)
-    services.release_version(version=agent.versions.get(number=1), user=user)
-    _, secret = services.create_api_token(user=user, name="runtime")
+        versions.save_version(agent=agent, name=f"v{n}", user=user)
+    releases.release_version(version=agent.versions.get(number=1), user=user)
+    _, secret = tokens.create_api_token(user=user, name="runtime")
     print(agent.public_id, secret)
     """
 )
 
 RELEASE_V2 = (
-    "from django.contrib.auth.models import User; from agents import services; "
+    "from django.contrib.auth.models import User; from agents.services import releases; "
     "from agents.models import Agent, PendingPurge; "
     "agent = Agent.objects.get(public_id='{pid}'); "
-    "services.release_version(version=agent.versions.get(number=2), "
+    "releases.release_version(version=agent.versions.get(number=2), "
     "user=User.objects.get(username='ops')); "
     "print(PendingPurge.objects.count())"
 )

@@ -3,14 +3,14 @@ against a fake server on 127.0.0.1 (never a real network)."""
 
 import pytest
 
-from agents.domain import config as schema
+from agents.domain import config
 from agents.providers import Message, ProviderError, get_provider
 from tests.helpers import FakeOpenAI
 
 
 @pytest.fixture
 def agent_config():
-    return schema.normalize(
+    return config.normalize(
         {
             "prompt": {"system_prompt": "You book appointments.", "welcome_message": "Hi there!"},
             "llm": {"model": "gpt-4o-mini", "temperature": 0.2, "max_tokens": 100},

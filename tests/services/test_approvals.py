@@ -4,7 +4,6 @@ two recorded ones (undoing the last release, a superuser's break glass)."""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from agents import services
 from agents.domain.exceptions import (
     ApprovalRequired,
     InvalidInput,
@@ -12,6 +11,7 @@ from agents.domain.exceptions import (
     SelfApproval,
 )
 from agents.models import Agent, ReleaseEvent, ReleaseRequest
+from agents.services import agents, approvals, labels, releases
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 def guarded(agent, make_version, user):
     """v1 released, v2 saved, and releases now need one approval."""
     v1, v2 = make_version(agent), make_version(agent)
-    services.release_version(version=v1, user=user)
-    services.update_agent(agent=agent, user=user, approvals_required=1)
+    releases.release_version(version=v1, user=user)
+    agents.update_agent(agent=agent, user=user, approvals_required=1)
     agent.refresh_from_db()
     return agent, v1, v2
 
@@ -37,10 +37,10 @@ def live(agent) -> int:
 
 def test_only_releasers_set_the_rule_and_it_is_in_the_agents_history(agent, user, make_user):
     with pytest.raises(PermissionDenied):
-        services.update_agent(agent=agent, user=make_user("Editor"), approvals_required=1)
+        agents.update_agent(agent=agent, user=make_user("Editor"), approvals_required=1)
     with pytest.raises(InvalidInput):
-        services.update_agent(agent=agent, user=user, approvals_required=3)
-    services.update_agent(agent=agent, user=user, approvals_required=2)
+        agents.update_agent(agent=agent, user=user, approvals_required=3)
+    agents.update_agent(agent=agent, user=user, approvals_required=2)
     assert agent.history.first().history_change_reason == "Changed the approval rule"
     assert Agent.objects.get(pk=agent.pk).approvals_required == 2
 
@@ -50,103 +50,103 @@ def test_a_release_needs_an_approved_request_whoever_asks(guarded, user, make_us
     admin = make_user(superuser=True)
     for who in (user, admin):
         with pytest.raises(ApprovalRequired):
-            services.release_version(version=v2, user=who)
+            releases.release_version(version=v2, user=who)
     assert live(agent) == 1
     assert ReleaseEvent.objects.filter(agent=agent).count() == 1
 
 
 def test_request_approve_release(guarded, user, reviewer):
     agent, v1, v2 = guarded
-    request = services.request_release(agent=agent, version=v2, user=user, note="warmer voice")
+    request = approvals.request_release(agent=agent, version=v2, user=user, note="warmer voice")
     assert (request.status, request.base_version) == ("open", v1)
     with pytest.raises(SelfApproval):
-        services.approve_request(request=request, user=user)
+        approvals.approve_request(request=request, user=user)
     with pytest.raises(ApprovalRequired):
-        services.release_request(request=request, user=user)
-    approved = services.approve_request(request=request, user=reviewer, comment="looks good")
+        approvals.release_request(request=request, user=user)
+    approved = approvals.approve_request(request=request, user=reviewer, comment="looks good")
     assert approved.status == "approved"
     with pytest.raises(InvalidState):
-        services.approve_request(request=request, user=reviewer)
-    event = services.release_request(request=request, user=user)
+        approvals.approve_request(request=request, user=reviewer)
+    event = approvals.release_request(request=request, user=user)
     assert (event.request_id, event.version, live(agent)) == (request.pk, v2, 2)
     assert ReleaseRequest.objects.get(pk=request.pk).status == "released"
     with pytest.raises(InvalidState):
-        services.release_request(request=request, user=user)
+        approvals.release_request(request=request, user=user)
 
 
 def test_two_approvals_when_the_rule_says_two(guarded, user, reviewer, make_user):
     agent, _, v2 = guarded
-    services.update_agent(agent=agent, user=user, approvals_required=2)
-    request = services.request_release(agent=agent, version=v2, user=user)
-    assert services.approve_request(request=request, user=reviewer).status == "open"
+    agents.update_agent(agent=agent, user=user, approvals_required=2)
+    request = approvals.request_release(agent=agent, version=v2, user=user)
+    assert approvals.approve_request(request=request, user=reviewer).status == "open"
     with pytest.raises(ApprovalRequired):
-        services.release_request(request=request, user=reviewer)
+        approvals.release_request(request=request, user=reviewer)
     second = make_user("Releaser")
-    assert services.approve_request(request=request, user=second).status == "approved"
-    services.release_request(request=request, user=second)
+    assert approvals.approve_request(request=request, user=second).status == "approved"
+    approvals.release_request(request=request, user=second)
     assert live(agent) == 2
 
 
 def test_editors_request_but_only_releasers_review(guarded, make_user, reviewer):
     agent, _, v2 = guarded
     editor = make_user("Editor")
-    request = services.request_release(agent=agent, version=v2, user=editor)
+    request = approvals.request_release(agent=agent, version=v2, user=editor)
     with pytest.raises(PermissionDenied):
-        services.approve_request(request=request, user=make_user("Editor"))
+        approvals.approve_request(request=request, user=make_user("Editor"))
     with pytest.raises(PermissionDenied):
-        services.request_release(agent=agent, version=v2, user=make_user())
+        approvals.request_release(agent=agent, version=v2, user=make_user())
     with pytest.raises(InvalidInput):
-        services.reject_request(request=request, user=reviewer, comment=" ")
-    rejected = services.reject_request(request=request, user=reviewer, comment="not yet")
+        approvals.reject_request(request=request, user=reviewer, comment=" ")
+    rejected = approvals.reject_request(request=request, user=reviewer, comment="not yet")
     assert rejected.status == "rejected"
     with pytest.raises(InvalidState):
-        services.approve_request(request=request, user=make_user("Releaser"))
+        approvals.approve_request(request=request, user=make_user("Releaser"))
 
 
 def test_a_request_goes_stale_when_what_it_replaces_is_no_longer_live(
     guarded, user, reviewer, make_user, make_version
 ):
     agent, _, v2 = guarded
-    request = services.request_release(agent=agent, version=v2, user=user)
+    request = approvals.request_release(agent=agent, version=v2, user=user)
     v3 = make_version(agent)
     admin = make_user(superuser=True)
-    services.release_version(version=v3, user=admin, break_glass="outage fix")
+    releases.release_version(version=v3, user=admin, break_glass="outage fix")
     with pytest.raises(InvalidState, match="stale"):
-        services.approve_request(request=request, user=reviewer)
+        approvals.approve_request(request=request, user=reviewer)
     assert live(agent) == 3
 
 
 def test_the_requester_cancels(guarded, user, reviewer, make_user):
     agent, _, v2 = guarded
-    request = services.request_release(agent=agent, version=v2, user=make_user("Editor"))
+    request = approvals.request_release(agent=agent, version=v2, user=make_user("Editor"))
     with pytest.raises(PermissionDenied):
-        services.cancel_request(request=request, user=make_user("Editor"))
-    assert services.cancel_request(request=request, user=user).status == "cancelled"
+        approvals.cancel_request(request=request, user=make_user("Editor"))
+    assert approvals.cancel_request(request=request, user=user).status == "cancelled"
     with pytest.raises(InvalidState):
-        services.cancel_request(request=request, user=user)
+        approvals.cancel_request(request=request, user=user)
 
 
 def test_undoing_the_last_release_is_never_held(guarded, user, reviewer):
     agent, v1, v2 = guarded
-    request = services.request_release(agent=agent, version=v2, user=user)
-    services.approve_request(request=request, user=reviewer)
-    services.release_request(request=request, user=user)
-    services.update_agent(agent=agent, user=user, require_passing_eval=True)
-    undo = services.release_version(version=v1, user=user, note="v2 misbehaves")
+    request = approvals.request_release(agent=agent, version=v2, user=user)
+    approvals.approve_request(request=request, user=reviewer)
+    approvals.release_request(request=request, user=user)
+    agents.update_agent(agent=agent, user=user, require_passing_eval=True)
+    undo = releases.release_version(version=v1, user=user, note="v2 misbehaves")
     assert (undo.kind, undo.approval_bypass, undo.note) == ("rollback", "undo", "v2 misbehaves")
     assert live(agent) == 1
     with pytest.raises(ApprovalRequired):  # going forward again is a release like any other
-        services.release_version(version=v2, user=user)
+        releases.release_version(version=v2, user=user)
 
 
 def test_break_glass_is_for_superusers_with_a_reason_on_the_event(guarded, user, make_user):
     _agent, _, v2 = guarded
     with pytest.raises(PermissionDenied):
-        services.release_version(version=v2, user=user, break_glass="urgent")
+        releases.release_version(version=v2, user=user, break_glass="urgent")
     admin = make_user(superuser=True)
     with pytest.raises(InvalidInput):
-        services.release_version(version=v2, user=admin, break_glass="  ")
-    event = services.release_version(version=v2, user=admin, break_glass="callers stuck in a loop")
+        releases.release_version(version=v2, user=admin, break_glass="  ")
+    event = releases.release_version(version=v2, user=admin, break_glass="callers stuck in a loop")
     assert (event.approval_bypass, event.break_glass_note) == (
         "break_glass",
         "callers stuck in a loop",
@@ -155,30 +155,30 @@ def test_break_glass_is_for_superusers_with_a_reason_on_the_event(guarded, user,
 
 def test_protected_labels_go_through_approvals_too(guarded, user, reviewer):
     agent, v1, v2 = guarded
-    services.move_label(agent=agent, name="eu", version=v1, user=user, protected=True)
+    labels.move_label(agent=agent, name="eu", version=v1, user=user, protected=True)
     with pytest.raises(ApprovalRequired):
-        services.move_label(agent=agent, name="eu", version=v2, user=user)
-    request = services.request_release(agent=agent, version=v2, user=user, label="eu")
-    services.approve_request(request=request, user=reviewer)
-    event = services.release_request(request=request, user=user)
+        labels.move_label(agent=agent, name="eu", version=v2, user=user)
+    request = approvals.request_release(agent=agent, version=v2, user=user, label="eu")
+    approvals.approve_request(request=request, user=reviewer)
+    event = approvals.release_request(request=request, user=user)
     assert (event.label, event.version) == ("eu", v2)
-    services.move_label(agent=agent, name="staging", version=v2, user=user)  # not protected
+    labels.move_label(agent=agent, name="staging", version=v2, user=user)  # not protected
 
 
 def test_a_second_identical_pending_request_is_refused_naming_the_first(
     guarded, user, reviewer, make_user
 ):
     agent, _, v2 = guarded
-    first = services.request_release(agent=agent, version=v2, user=user)
+    first = approvals.request_release(agent=agent, version=v2, user=user)
     for who in (user, make_user("Editor")):
         with pytest.raises(InvalidState, match=first.public_id):
-            services.request_release(agent=agent, version=v2, user=who)
-    services.approve_request(request=first, user=reviewer)
+            approvals.request_release(agent=agent, version=v2, user=who)
+    approvals.approve_request(request=first, user=reviewer)
     with pytest.raises(InvalidState, match="approved"):
-        services.request_release(agent=agent, version=v2, user=user)
+        approvals.request_release(agent=agent, version=v2, user=user)
     assert ReleaseRequest.objects.filter(agent=agent).count() == 1
     # Another label, or the same ask once the first is closed, is a new request.
-    services.request_release(agent=agent, version=v2, user=user, label="staging")
-    services.cancel_request(request=first, user=user)
-    services.request_release(agent=agent, version=v2, user=user)
+    approvals.request_release(agent=agent, version=v2, user=user, label="staging")
+    approvals.cancel_request(request=first, user=user)
+    approvals.request_release(agent=agent, version=v2, user=user)
     assert ReleaseRequest.objects.filter(agent=agent).count() == 3

@@ -5,8 +5,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agents import selectors, services
 from agents.domain.bundles import from_yaml, to_yaml
+from agents.selectors import agents as agents_selectors
+from agents.selectors import bundles as bundles_selectors
+from agents.services import agents, bundles, releases
+from agents.services import versions as versions_services
 from tests.helpers import edit
 from tests.strategies import configs
 
@@ -20,18 +23,18 @@ pytestmark = pytest.mark.django_db
 )
 @given(versions=st.lists(configs, min_size=1, max_size=3), draft=configs, as_yaml=st.booleans())
 def test_export_then_import_keeps_every_hash(user, versions, draft, as_yaml):
-    agent = services.create_agent(name="Round trip", user=user, config=versions[0])
+    agent = agents.create_agent(name="Round trip", user=user, config=versions[0])
     for config in versions:
         edit(agent, config, user=user)
-        services.save_version(agent=agent, name="Saved", user=user)
-    services.release_version(version=agent.versions.order_by("number").last(), user=user)
+        versions_services.save_version(agent=agent, name="Saved", user=user)
+    releases.release_version(version=agent.versions.order_by("number").last(), user=user)
     edit(agent, draft, user=user)
-    bundle = selectors.export_bundle(selectors.agent_for_page(agent.public_id))
+    bundle = bundles_selectors.export_bundle(agents_selectors.agent_for_page(agent.public_id))
     if as_yaml:
         bundle = from_yaml(to_yaml(bundle))
-    copy = services.import_bundle(bundle=bundle, user=user)
-    again = selectors.export_bundle(selectors.agent_for_page(copy.public_id))
-    original = selectors.export_bundle(selectors.agent_for_page(agent.public_id))
+    copy = bundles.import_bundle(bundle=bundle, user=user)
+    again = bundles_selectors.export_bundle(agents_selectors.agent_for_page(copy.public_id))
+    original = bundles_selectors.export_bundle(agents_selectors.agent_for_page(agent.public_id))
     assert [(v["number"], v["content_hash"]) for v in again["versions"]] == [
         (v["number"], v["content_hash"]) for v in original["versions"]
     ]

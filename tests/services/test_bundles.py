@@ -4,9 +4,9 @@ import itertools
 
 import pytest
 
-from agents import services
 from agents.domain.exceptions import InvalidInput
 from agents.models import Agent, PublishedVersion
+from agents.services import bundles
 from bench.bundles import _bundle
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_a_long_history_imports_with_two_queries_a_version(user, django_assert_max_num_queries):
     count = 400
     with django_assert_max_num_queries(2 * count + 60):
-        agent = services.import_bundle(bundle=_bundle(count), user=user)
+        agent = bundles.import_bundle(bundle=_bundle(count), user=user)
     versions = list(agent.versions.order_by("number"))
     assert [v.number for v in versions] == list(range(1, count + 1))
     assert all(v.parent_id == p.pk for p, v in itertools.pairwise(versions))
@@ -29,6 +29,6 @@ def test_a_bad_version_deep_in_a_bundle_creates_nothing(user):
     bundle["versions"][20]["name"] = "x" * 500
     before = (Agent.objects.count(), PublishedVersion.objects.count())
     with pytest.raises(InvalidInput) as refused:
-        services.import_bundle(bundle=bundle, user=user)
+        bundles.import_bundle(bundle=bundle, user=user)
     assert refused.value.errors[0]["path"] == "versions[20].name"
     assert (Agent.objects.count(), PublishedVersion.objects.count()) == before

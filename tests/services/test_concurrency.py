@@ -5,9 +5,23 @@ import threading
 import pytest
 from django.db import connection
 
-from agents import services
 from agents.domain.exceptions import DraftConflict, NoChanges
 from agents.models import Agent, Draft, PublishedVersion, ReleaseEvent
+from agents.services import (
+    agents,
+    approvals,
+    channels,
+    conversations,
+    evals,
+    playground,
+    releases,
+    rollouts,
+    schedules,
+    tokens,
+    webhook_delivery,
+    webhooks,
+)
+from agents.services import versions as versions_services
 from tests.helpers import edit
 
 pytestmark = pytest.mark.postgres
@@ -42,11 +56,11 @@ def run_at_once(work, count=THREADS):
 
 
 def test_concurrent_save_version_never_duplicates_or_skips_a_number(transactional_db, user):
-    agent = services.create_agent(name="Busy", user=user)
+    agent = agents.create_agent(name="Busy", user=user)
 
     def work(i):
         edit(agent, {"prompt": {"welcome_message": f"Hello from writer {i}"}}, user=user)
-        return services.save_version(agent=agent, name=f"Writer {i}", user=user).number
+        return versions_services.save_version(agent=agent, name=f"Writer {i}", user=user).number
 
     numbers, errors = run_at_once(work)
     assert all(isinstance(e, NoChanges | DraftConflict) for e in errors), errors
@@ -57,7 +71,7 @@ def test_concurrent_save_version_never_duplicates_or_skips_a_number(transactiona
 
 
 def test_concurrent_optimistic_edits_let_exactly_one_writer_win(transactional_db, user):
-    agent = services.create_agent(name="Contended", user=user)
+    agent = agents.create_agent(name="Contended", user=user)
 
     def work(i):
         return edit(
@@ -74,11 +88,11 @@ def test_concurrent_optimistic_edits_let_exactly_one_writer_win(transactional_db
 
 
 def test_concurrent_releases_keep_one_consistent_pointer(transactional_db, user, make_version):
-    agent = services.create_agent(name="Releasing", user=user)
+    agent = agents.create_agent(name="Releasing", user=user)
     versions = [make_version(agent) for _ in range(10)]
 
     def work(i):
-        return services.release_version(version=versions[i % len(versions)], user=user)
+        return releases.release_version(version=versions[i % len(versions)], user=user)
 
     events, errors = run_at_once(work)
     assert errors == []
@@ -101,15 +115,15 @@ def test_concurrent_releases_keep_one_consistent_pointer(transactional_db, user,
 def test_concurrent_saves_and_releases_together_hold_every_invariant(
     transactional_db, user, make_version
 ):
-    agent = services.create_agent(name="Mixed", user=user)
+    agent = agents.create_agent(name="Mixed", user=user)
     first = make_version(agent)
 
     def work(i):
         if i % 2:
             edit(agent, {"prompt": {"system_prompt": f"prompt {i}"}}, user=user)
-            return services.save_version(agent=agent, name=f"S{i}", user=user)
+            return versions_services.save_version(agent=agent, name=f"S{i}", user=user)
         latest = PublishedVersion.objects.filter(agent=agent).order_by("-number").first()
-        return services.release_version(version=latest or first, user=user)
+        return releases.release_version(version=latest or first, user=user)
 
     _, errors = run_at_once(work)
     assert all(isinstance(e, NoChanges | DraftConflict) for e in errors), errors
@@ -130,8 +144,8 @@ def test_concurrent_writers_through_http_never_break_an_invariant(live_server, u
     import urllib.error
     import urllib.request
 
-    agent = services.create_agent(name="Over HTTP", user=user)
-    _, token = services.create_api_token(user=user, name="load")
+    agent = agents.create_agent(name="Over HTTP", user=user)
+    _, token = tokens.create_api_token(user=user, name="load")
     base = f"{live_server.url}/api/v1/agents/{agent.public_id}"
 
     def call(method, url, body):
@@ -179,11 +193,11 @@ def test_concurrent_writers_through_http_never_break_an_invariant(live_server, u
 
 
 def test_concurrent_playground_messages_keep_one_ordered_transcript(transactional_db, user):
-    agent = services.create_agent(name="Chatty", user=user)
-    conversation = services.start_playground(agent=agent, target="draft", user=user)
+    agent = agents.create_agent(name="Chatty", user=user)
+    conversation = playground.start_playground(agent=agent, target="draft", user=user)
 
     def work(i):
-        return services.send_playground_message(
+        return playground.send_playground_message(
             conversation=conversation, text=f"message {i}", user=user
         )
 
@@ -197,13 +211,13 @@ def test_concurrent_playground_messages_keep_one_ordered_transcript(transactiona
 
 
 def test_concurrent_eval_edits_and_runs_never_lose_a_revision(transactional_db, user):
-    agent = services.create_agent(name="Evaluated", user=user)
-    suite = services.create_eval_suite(agent=agent, name="Suite", user=user)
+    agent = agents.create_agent(name="Evaluated", user=user)
+    suite = evals.create_eval_suite(agent=agent, name="Suite", user=user)
     case = {"messages": [{"role": "user", "content": "hi"}], "checks": []}
 
     def work(i):
-        services.add_eval_case(suite=suite, name=f"case {i}", user=user, **case)
-        return services.start_eval_run(suite=suite, target="draft", user=user)
+        evals.add_eval_case(suite=suite, name=f"case {i}", user=user, **case)
+        return evals.start_eval_run(suite=suite, target="draft", user=user)
 
     runs, errors = run_at_once(work)
     assert errors == []
@@ -225,17 +239,17 @@ def test_approvers_and_a_scheduled_job_racing_release_a_request_once(
     from agents.domain.exceptions import InvalidState
     from agents.models import ReleaseEvent, ReleaseRequest, ScheduledRelease
 
-    agent = services.create_agent(name="Guarded", user=user)
+    agent = agents.create_agent(name="Guarded", user=user)
     edit(agent, {"prompt": {"welcome_message": "one"}}, user=user)
-    v1 = services.save_version(agent=agent, name="One", user=user)
-    services.release_version(version=v1, user=user)
+    v1 = versions_services.save_version(agent=agent, name="One", user=user)
+    releases.release_version(version=v1, user=user)
     edit(agent, {"prompt": {"welcome_message": "two"}}, user=user)
-    v2 = services.save_version(agent=agent, name="Two", user=user)
-    services.update_agent(agent=agent, user=user, approvals_required=1)
-    request = services.request_release(agent=agent, version=v2, user=user)
+    v2 = versions_services.save_version(agent=agent, name="Two", user=user)
+    agents.update_agent(agent=agent, user=user, approvals_required=1)
+    request = approvals.request_release(agent=agent, version=v2, user=user)
     reviewers = [make_user("Releaser") for _ in range(2)]
-    schedule = services.schedule_request(
-        request=services.approve_request(request=request, user=reviewers[0]),
+    schedule = approvals.schedule_request(
+        request=approvals.approve_request(request=request, user=reviewers[0]),
         user=user,
         at=timezone.now() + timedelta(hours=1),
     )
@@ -243,8 +257,8 @@ def test_approvers_and_a_scheduled_job_racing_release_a_request_once(
 
     def work(i):
         if i % 3 == 0:
-            return services.execute_schedule(schedule.pk, now=due).status
-        return services.release_request(request=request, user=reviewers[i % 2])
+            return schedules.execute_schedule(schedule.pk, now=due).status
+        return approvals.release_request(request=request, user=reviewers[i % 2])
 
     _results, errors = run_at_once(work)
     assert all(isinstance(e, InvalidState) for e in errors), errors
@@ -259,14 +273,14 @@ def test_conversations_ending_in_parallel_advance_a_rollout_once_per_step(
     from agents.models import Channel, Conversation, Rollout
 
     settings.ROLLOUT_EVAL_DEBOUNCE_S = 0  # every end evaluates: the most contention
-    agent = services.create_agent(name="Ramping", user=user)
+    agent = agents.create_agent(name="Ramping", user=user)
     edit(agent, {"prompt": {"welcome_message": "one"}}, user=user)
-    v1 = services.save_version(agent=agent, name="One", user=user)
-    services.release_version(version=v1, user=user)
+    v1 = versions_services.save_version(agent=agent, name="One", user=user)
+    releases.release_version(version=v1, user=user)
     edit(agent, {"prompt": {"welcome_message": "two"}}, user=user)
-    v2 = services.save_version(agent=agent, name="Two", user=user)
-    channel = services.create_channel(user=user, name="Line", kind="phone", agent=agent)
-    rollout = services.start_rollout(
+    v2 = versions_services.save_version(agent=agent, name="Two", user=user)
+    channel = channels.create_channel(user=user, name="Line", kind="phone", agent=agent)
+    rollout = rollouts.start_rollout(
         channel=channel,
         candidate=v2,
         user=user,
@@ -277,14 +291,14 @@ def test_conversations_ending_in_parallel_advance_a_rollout_once_per_step(
     started = []
     for i in range(THREADS * 10):
         fresh = Channel.objects.get(pk=channel.pk)
-        conversation, _ = services.start_conversation_on_channel(
+        conversation, _ = channels.start_conversation_on_channel(
             channel=fresh, user=user, key=f"caller-{i}"
         )
         started.append(conversation.pk)
 
     def work(i):
         for pk in started[i::THREADS]:
-            services.end_conversation(
+            conversations.end_conversation(
                 conversation=Conversation.objects.get(pk=pk), user=user, outcome="completed"
             )
 
@@ -305,18 +319,18 @@ def test_a_link_being_written_holds_off_a_prompt_release_that_would_break_it(
     needing a new variable waits, then sees the new link and is refused."""
     from django.db import transaction
 
-    from agents.domain import config as schema
+    from agents.domain import config
     from agents.domain.exceptions import InvalidInput
     from agents.services.prompt_links import check_links, record_uses
 
-    prompt = services.create_agent(name="Notice", user=user, kind="prompt")
-    services.release_version(
-        version=services.save_version(agent=prompt, name="Plain", user=user), user=user
+    prompt = agents.create_agent(name="Notice", user=user, kind="prompt")
+    releases.release_version(
+        version=versions_services.save_version(agent=prompt, name="Plain", user=user), user=user
     )
     edit(prompt, {"text": "{{who}}", "variables": [{"name": "who"}]}, user=user)
-    needs_who = services.save_version(agent=prompt, name="Needs who", user=user)
-    agent = services.create_agent(name="Follower", user=user)
-    document = schema.normalize({"prompt_links": [{"prompt": prompt.public_id}]})
+    needs_who = versions_services.save_version(agent=prompt, name="Needs who", user=user)
+    agent = agents.create_agent(name="Follower", user=user)
+    document = config.normalize({"prompt_links": [{"prompt": prompt.public_id}]})
     checked, release_done = threading.Event(), threading.Event()
     outcome = {}
 
@@ -334,7 +348,7 @@ def test_a_link_being_written_holds_off_a_prompt_release_that_would_break_it(
     def releaser():
         checked.wait(timeout=10)
         try:
-            services.release_version(version=needs_who, user=user)
+            releases.release_version(version=needs_who, user=user)
             outcome["release"] = "released"
         except InvalidInput as exc:
             outcome["release"] = exc.errors[0]["path"]
@@ -360,9 +374,9 @@ def test_workers_racing_for_one_webhook_delivery_send_it_once(transactional_db, 
     settings.WEBHOOK_ALLOW_PRIVATE = True
     receiver = Receiver()
     try:
-        hook = services.create_webhook(url=receiver.url, events=["draft.updated"], user=user)
-        delivery = services.send_test_event(webhook=hook, user=user)
-        outcomes, errors = run_at_once(lambda i: services.deliver(delivery.pk))
+        hook = webhooks.create_webhook(url=receiver.url, events=["draft.updated"], user=user)
+        delivery = webhooks.send_test_event(webhook=hook, user=user)
+        outcomes, errors = run_at_once(lambda i: webhook_delivery.deliver(delivery.pk))
         assert errors == []
         assert outcomes.count("delivered") == 1
         assert len(receiver.requests) == 1

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from agents import services
 from agents.models import EvalResult, EvalRun
-from agents.services import eval_runner
+from agents.services import eval_runner, evals, recovery
+from agents.services import eval_runner as eval_runner_services
 from tests.helpers import run_worker
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +23,8 @@ CASES = [
 
 @pytest.fixture
 def run(agent, user):
-    suite = services.create_eval_suite(agent=agent, name="Smoke", user=user, cases=CASES)
-    return services.start_eval_run(suite=suite, target="draft", user=user)
+    suite = evals.create_eval_suite(agent=agent, name="Smoke", user=user, cases=CASES)
+    return evals.start_eval_run(suite=suite, target="draft", user=user)
 
 
 def _die_mid_run(run, *, done: int, minutes_ago: int = 10) -> None:
@@ -51,7 +51,7 @@ def test_a_stalled_run_is_handed_to_a_new_job_that_finishes_it(run):
     _die_mid_run(run, done=2)
     old_job = run.job_id
 
-    assert services.recover_stalled_jobs() == [f"{run.public_id} retried (attempt 2)"]
+    assert recovery.recover_stalled_jobs() == [f"{run.public_id} retried (attempt 2)"]
     run.refresh_from_db()
     assert run.job_id != old_job
     assert run.attempts == 2
@@ -68,28 +68,28 @@ def test_a_stalled_run_is_handed_to_a_new_job_that_finishes_it(run):
 
 def test_a_second_sweep_does_not_hand_over_the_same_run_again(run):
     _die_mid_run(run, done=1)
-    assert services.recover_stalled_jobs()
-    assert services.recover_stalled_jobs() == []  # the new job waits for a worker
+    assert recovery.recover_stalled_jobs()
+    assert recovery.recover_stalled_jobs() == []  # the new job waits for a worker
     assert EvalRun.objects.get(pk=run.pk).attempts == 2
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
 
 
 def test_runs_that_are_moving_or_waiting_are_left_alone(run):
-    assert services.recover_stalled_jobs() == []  # queued: its job waits for a worker
+    assert recovery.recover_stalled_jobs() == []  # queued: its job waits for a worker
     _die_mid_run(run, done=1, minutes_ago=0)  # running, with recent progress
-    assert services.recover_stalled_jobs() == []
+    assert recovery.recover_stalled_jobs() == []
     later = timezone.now() + timedelta(minutes=10)
-    assert services.recover_stalled_jobs(now=later) == [f"{run.public_id} retried (attempt 2)"]
+    assert recovery.recover_stalled_jobs(now=later) == [f"{run.public_id} retried (attempt 2)"]
 
 
 def test_after_the_last_attempt_the_run_ends_in_error_with_the_reason(run, settings):
     settings.JOB_MAX_ATTEMPTS = 2
     _die_mid_run(run, done=1)
-    services.recover_stalled_jobs()
+    recovery.recover_stalled_jobs()
     run.refresh_from_db()
     _die_mid_run(run, done=0)
 
-    assert services.recover_stalled_jobs() == [f"{run.public_id} ended"]
+    assert recovery.recover_stalled_jobs() == [f"{run.public_id} ended"]
     run.refresh_from_db()
     assert run.status == "error"
     assert run.error.startswith("Stopped after 2 attempt(s); no progress since")
@@ -109,7 +109,7 @@ def test_a_case_stored_twice_by_two_jobs_counts_once(run):
 
 def test_a_run_past_its_time_limit_records_the_rest_as_errors(run, settings):
     settings.EVAL_RUN_MAX_SECONDS = 0
-    services.execute_eval_run(run_id=run.pk)
+    eval_runner_services.execute_eval_run(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == "failed"
     errors = list(run.results.values_list("error", flat=True))

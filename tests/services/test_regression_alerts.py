@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from agents import services
 from agents.domain.exceptions import InvalidState
 from agents.models import Alert
+from agents.services import alerts, releases
 from tests.helpers import calls
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +25,9 @@ def small_samples(settings):
 def released(agent, make_version, user):
     """v1 released with 100 conversations at 80% completed, then v2 released."""
     v1, v2 = make_version(agent), make_version(agent, name="Shorter greeting")
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     calls(agent, user, 100, 0.8)
-    services.release_version(version=v2, user=user)
+    releases.release_version(version=v2, user=user)
     return v1, v2
 
 
@@ -42,20 +42,20 @@ def test_a_worse_release_raises_one_alert_as_conversations_end(
     assert "50.0% vs 80.0%" in alert.detail
     # raised as soon as the evidence sufficed: the 40th conversation
     assert "20 of 40 conversations since the release; 80 of 100 on v1" in alert.detail
-    assert services.run_regression_checks() == []  # one alert per release
+    assert alerts.run_regression_checks() == []  # one alert per release
     assert Alert.objects.count() == 1
 
 
 def test_too_few_conversations_raise_nothing_yet(agent, user, released):
     calls(agent, user, 39, 0.3)
-    assert services.run_regression_checks() == []  # 39 < 40: not evidence yet
+    assert alerts.run_regression_checks() == []  # 39 < 40: not evidence yet
     calls(agent, user, 1, 0.3)
-    assert len(services.run_regression_checks()) == 1
+    assert len(alerts.run_regression_checks()) == 1
 
 
 def test_an_equal_release_raises_nothing(agent, user, released):
     calls(agent, user, 200, 0.8)
-    assert services.run_regression_checks() == []
+    assert alerts.run_regression_checks() == []
     assert not Alert.objects.exists()
 
 
@@ -64,10 +64,10 @@ def test_only_the_live_release_is_watched_and_only_for_the_watch_window(
 ):
     calls(agent, user, 100, 0.5)
     later = timezone.now() + timedelta(days=settings.REGRESSION_WATCH_DAYS, minutes=1)
-    assert services.run_regression_checks(now=later) == []
+    assert alerts.run_regression_checks(now=later) == []
     v3 = make_version(agent)
-    services.release_version(version=v3, user=user)  # v2 is no longer live
-    assert services.run_regression_checks() == []
+    releases.release_version(version=v3, user=user)  # v2 is no longer live
+    assert alerts.run_regression_checks() == []
     assert not Alert.objects.exists()
 
 
@@ -75,13 +75,13 @@ def test_the_worker_timer_raises_it_too_and_releasers_acknowledge_it_once(
     agent, user, released, make_user
 ):
     calls(agent, user, 100, 0.5)
-    [line] = services.run_regression_checks()
+    [line] = alerts.run_regression_checks()
     alert = Alert.objects.get()
     assert line == f"{alert.public_id} v2 regressed"
     with pytest.raises(PermissionDenied):
-        services.ack_alert(alert=alert, user=make_user("Editor"))
-    acked = services.ack_alert(alert=alert, user=user)
+        alerts.ack_alert(alert=alert, user=make_user("Editor"))
+    acked = alerts.ack_alert(alert=alert, user=user)
     assert acked.acked_by == user
     assert acked.acked_at is not None
     with pytest.raises(InvalidState):
-        services.ack_alert(alert=alert, user=user)
+        alerts.ack_alert(alert=alert, user=user)

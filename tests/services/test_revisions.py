@@ -3,10 +3,12 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from agents import selectors, services
-from agents.domain import config as schema
+from agents.domain import config
 from agents.domain.exceptions import DraftConflict, UnknownReference, VersionImmutable
 from agents.models import Draft, DraftRevision
+from agents.selectors import agents
+from agents.selectors import revisions as revisions_selectors
+from agents.services import drafts, revisions, versions
 from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +28,7 @@ def test_each_save_writes_the_revision_the_draft_then_holds(agent, user):
     latest = agent.revisions.order_by("-number").first()
     assert latest.number == draft.revision == 3
     assert latest.snapshot.config == draft.config
-    assert latest.content_hash == draft.content_hash == schema.content_hash(draft.config)
+    assert latest.content_hash == draft.content_hash == config.content_hash(draft.config)
     assert sorted(latest.changed) == ["llm.temperature", "prompt.welcome_message"]
     assert latest.created_by == user
     assert latest.reason == "Edited"
@@ -34,7 +36,7 @@ def test_each_save_writes_the_revision_the_draft_then_holds(agent, user):
 
 def test_a_save_that_changes_nothing_writes_no_revision(agent, user):
     draft = Draft.objects.get(agent=agent)
-    services.update_draft(agent=agent, config=draft.config, user=user)
+    drafts.update_draft(agent=agent, config=draft.config, user=user)
     assert agent.revisions.count() == 1
 
 
@@ -78,7 +80,7 @@ def test_the_database_refuses_two_revisions_with_one_number(agent):
 def test_restoring_a_revision_writes_a_new_one_that_says_where_it_came_from(agent, user):
     edit(agent, {"llm": {"temperature": 0.2}}, user=user)
     edit(agent, {"llm": {"temperature": 0.4}}, user=user)
-    draft = services.restore_revision(agent=agent, number=2, user=user, expected_revision=3)
+    draft = revisions.restore_revision(agent=agent, number=2, user=user, expected_revision=3)
     assert draft.revision == 4
     assert draft.restored_from_revision == 2
     assert draft.config["llm"]["temperature"] == 0.2
@@ -87,22 +89,22 @@ def test_restoring_a_revision_writes_a_new_one_that_says_where_it_came_from(agen
     assert restored.reason == "Restored r2"
     assert restored.content_hash == agent.revisions.get(number=2).content_hash
     # Restoring what the draft already holds is a no-op.
-    services.restore_revision(agent=agent, number=2, user=user)
+    revisions.restore_revision(agent=agent, number=2, user=user)
     assert agent.revisions.count() == 4
 
 
 def test_restoring_checks_the_revision_the_caller_saw_and_that_it_exists(agent, user):
     edit(agent, {"llm": {"temperature": 0.2}}, user=user)
     with pytest.raises(DraftConflict):
-        services.restore_revision(agent=agent, number=1, user=user, expected_revision=1)
+        revisions.restore_revision(agent=agent, number=1, user=user, expected_revision=1)
     with pytest.raises(UnknownReference, match="has no revision r9"):
-        services.restore_revision(agent=agent, number=9, user=user)
+        revisions.restore_revision(agent=agent, number=9, user=user)
     assert agent.revisions.count() == 2
 
 
 def test_restoring_can_save_the_draft_as_a_version_first_all_or_nothing(agent, user):
     edit(agent, {"llm": {"temperature": 0.2}}, user=user)
-    services.restore_revision(agent=agent, number=1, user=user, save_first_as="Before undo")
+    revisions.restore_revision(agent=agent, number=1, user=user, save_first_as="Before undo")
     assert agent.versions.get().name == "Before undo"
     assert agent.versions.get().content_hash == agent.revisions.get(number=2).content_hash
 
@@ -112,15 +114,15 @@ def test_a_page_of_revisions_never_reads_a_configuration(
 ):
     for i in range(15):
         edit(agent, {"prompt": {"welcome_message": f"Hi {i}"}}, user=user)
-    services.save_version(agent=agent, name="Latest", user=user)
-    agent = selectors.agent_for_page(agent.public_id)
+    versions.save_version(agent=agent, name="Latest", user=user)
+    agent = agents.agent_for_page(agent.public_id)
     with django_assert_max_num_queries(2):
-        page = selectors.revisions_page(agent)
+        page = revisions_selectors.revisions_page(agent)
     assert [row.revision.number for row in page.rows][:2] == [16, 15]
     assert page.rows[0].is_current
     assert page.rows[0].versions == ("v1",)
     assert page.next_page == 2
     assert "snapshot" not in page.rows[0].revision._state.fields_cache
-    second = selectors.revisions_page(agent, page=2)
+    second = revisions_selectors.revisions_page(agent, page=2)
     assert [row.revision.number for row in second.rows] == [6, 5, 4, 3, 2, 1]
     assert second.next_page is None

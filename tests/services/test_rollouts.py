@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from agents import services
 from agents.domain.exceptions import InvalidInput, InvalidState, RolloutRunning
 from agents.models import Alert, Channel, Rollout
+from agents.services import channels, conversations, labels, releases, rollouts
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,8 @@ def every_end_evaluates(settings):
 @pytest.fixture
 def line(agent, make_version, user):
     v1, v2 = make_version(agent), make_version(agent)
-    services.release_version(version=v1, user=user)
-    channel = services.create_channel(user=user, name="Main line", kind="phone", agent=agent)
+    releases.release_version(version=v1, user=user)
+    channel = channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)
     return channel, v1, v2
 
 
@@ -35,7 +35,7 @@ def traffic(channel, user, outcomes: dict[str, float], count: int, commits=None)
     seen: dict[str, int] = {}
     for i in range(count):
         channel.refresh_from_db()
-        conversation, _ = services.start_conversation_on_channel(
+        conversation, _ = channels.start_conversation_on_channel(
             channel=channel, user=user, key=f"caller-{i}"
         )
         arm = conversation.variant or "released"
@@ -43,15 +43,15 @@ def traffic(channel, user, outcomes: dict[str, float], count: int, commits=None)
         completed = (n % 10) < outcomes.get(arm, 0.8) * 10
         outcome = "completed" if completed else "abandoned"
         if commits is None:
-            services.end_conversation(conversation=conversation, user=user, outcome=outcome)
+            conversations.end_conversation(conversation=conversation, user=user, outcome=outcome)
             continue
         with commits(execute=True):
-            services.end_conversation(conversation=conversation, user=user, outcome=outcome)
+            conversations.end_conversation(conversation=conversation, user=user, outcome=outcome)
 
 
 def start(channel, v2, user, **kw):
     defaults = {"steps": [20, 50, 100], "min_conversations": 30, "min_minutes": 0}
-    return services.start_rollout(channel=channel, candidate=v2, user=user, **{**defaults, **kw})
+    return rollouts.start_rollout(channel=channel, candidate=v2, user=user, **{**defaults, **kw})
 
 
 def test_an_equal_candidate_is_ramped_up_to_completion(
@@ -103,24 +103,24 @@ def test_time_passing_is_noticed_by_the_worker_timer(line, user):
     channel, _, v2 = line
     rollout = start(channel, v2, user, min_conversations=5, min_minutes=30)
     traffic(channel, user, {"released": 0.8, "v2": 0.8}, 80)
-    assert services.evaluate_rollout(rollout.pk).step == 0  # minutes not passed yet
+    assert rollouts.evaluate_rollout(rollout.pk).step == 0  # minutes not passed yet
     later = timezone.now() + timedelta(minutes=31)
-    assert services.run_due_rollouts(now=later) == [f"{rollout.public_id} running at 50%"]
+    assert rollouts.run_due_rollouts(now=later) == [f"{rollout.public_id} running at 50%"]
 
 
 def test_pause_stops_the_rule_resume_restarts_the_step_abort_restores(line, user):
     channel, _, v2 = line
     rollout = start(channel, v2, user, min_conversations=1)
-    services.pause_rollout(rollout=rollout, user=user)
+    rollouts.pause_rollout(rollout=rollout, user=user)
     traffic(channel, user, {"released": 0.8, "v2": 0.8}, 60)
-    assert services.evaluate_rollout(rollout.pk).step == 0
+    assert rollouts.evaluate_rollout(rollout.pk).step == 0
     with pytest.raises(InvalidState):
-        services.pause_rollout(rollout=rollout, user=user)
-    resumed = services.resume_rollout(rollout=rollout, user=user)
+        rollouts.pause_rollout(rollout=rollout, user=user)
+    resumed = rollouts.resume_rollout(rollout=rollout, user=user)
     assert resumed.step_started_at > rollout.step_started_at
-    advanced = services.advance_rollout(rollout=rollout, user=user)
+    advanced = rollouts.advance_rollout(rollout=rollout, user=user)
     assert advanced.weight == 50
-    aborted = services.abort_rollout(rollout=rollout, user=user, reason="calls sound odd")
+    aborted = rollouts.abort_rollout(rollout=rollout, user=user, reason="calls sound odd")
     assert aborted.status == "aborted"
     channel.refresh_from_db()
     assert (channel.target, channel.variants) == ("released", None)
@@ -139,10 +139,10 @@ def test_one_rollout_per_channel_and_its_routing_is_its_own(line, user, make_use
     with pytest.raises(RolloutRunning):
         start(channel, v2, user)
     with pytest.raises(RolloutRunning):
-        services.update_channel(channel=channel, user=user, target={"version": 1})
+        channels.update_channel(channel=channel, user=user, target={"version": 1})
     assert Rollout.objects.count() == 1
     with pytest.raises(PermissionDenied):
-        services.pause_rollout(rollout=Rollout.objects.get(), user=make_user("Editor"))
+        rollouts.pause_rollout(rollout=Rollout.objects.get(), user=make_user("Editor"))
 
 
 @pytest.mark.parametrize(
@@ -171,12 +171,12 @@ def test_stickiness_holds_while_the_candidate_grows(line, user):
     channel.refresh_from_db()
     first = {}
     for i in range(300):
-        c, _ = services.start_conversation_on_channel(channel=channel, user=user, key=f"k{i}")
+        c, _ = channels.start_conversation_on_channel(channel=channel, user=user, key=f"k{i}")
         first[i] = c.variant
-    services.advance_rollout(rollout=rollout, user=user)
+    rollouts.advance_rollout(rollout=rollout, user=user)
     channel.refresh_from_db()
     for i in range(300):
-        c, _ = services.start_conversation_on_channel(channel=channel, user=user, key=f"k{i}")
+        c, _ = channels.start_conversation_on_channel(channel=channel, user=user, key=f"k{i}")
         if first[i] == "v2":
             assert c.variant == "v2"  # moved to the candidate: stays there
 
@@ -184,8 +184,8 @@ def test_stickiness_holds_while_the_candidate_grows(line, user):
 def test_the_channel_routing_history_names_each_weight_change(line, user):
     channel, _, v2 = line
     rollout = start(channel, v2, user)
-    services.advance_rollout(rollout=rollout, user=user)
-    services.abort_rollout(rollout=rollout, user=user)
+    rollouts.advance_rollout(rollout=rollout, user=user)
+    rollouts.abort_rollout(rollout=rollout, user=user)
     reasons = [h.history_change_reason for h in channel.history.order_by("history_id")]
     assert reasons[-3:] == [
         f"Rollout {rollout.public_id} running: released 80% · v2 20%",
@@ -199,14 +199,14 @@ def test_a_rollout_whose_baseline_label_is_gone_can_still_be_aborted(line, user)
     rule (or by hand in the database) must not trap the channel in the rollout."""
     channel, v1, v2 = line
     agent = channel.agent
-    services.move_label(agent=agent, name="stable", version=v1, user=user)
-    services.update_channel(channel=channel, user=user, target={"label": "stable"})
+    labels.move_label(agent=agent, name="stable", version=v1, user=user)
+    channels.update_channel(channel=channel, user=user, target={"label": "stable"})
     rollout = start(channel, v2, user)
     agent.labels.filter(name="stable").delete()  # around the services
-    aborted = services.abort_rollout(rollout=rollout, user=user, reason="baseline gone")
+    aborted = rollouts.abort_rollout(rollout=rollout, user=user, reason="baseline gone")
     assert aborted.status == "aborted"
     channel.refresh_from_db()
     assert (channel.target, channel.variants) == ("released", None)
     reason = channel.history.first().history_change_reason
     assert "released only (stable no longer exists)" in reason
-    services.update_channel(channel=channel, user=user, target={"version": 1})
+    channels.update_channel(channel=channel, user=user, target={"version": 1})

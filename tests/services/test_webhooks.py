@@ -12,10 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from agents import services
 from agents.domain.exceptions import InvalidInput
 from agents.domain.webhooks import verify
 from agents.models import Delivery, DeliveryAttempt
+from agents.services import channels, labels, rollouts, webhooks
+from agents.services import releases as releases_services
+from agents.services import webhook_delivery as webhook_delivery_services
 from tests.helpers import edit, run_worker
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def hook(receiver, user):
-    return services.create_webhook(
+    return webhooks.create_webhook(
         url=receiver.url,
         events=["version.saved", "release", "label.moved", "draft.updated"],
         user=user,
@@ -34,7 +36,7 @@ def test_a_release_is_delivered_signed_with_its_event_and_delivery_ids(
     agent, make_version, user, hook, receiver
 ):
     version = make_version(agent)
-    services.release_version(version=version, user=user, note="Launch")
+    releases_services.release_version(version=version, user=user, note="Launch")
     run_worker()
     releases = [r for r in receiver.requests if r["headers"]["X-Console-Event"] == "release"]
     assert len(releases) == 1
@@ -66,9 +68,9 @@ def test_events_of_one_agent_arrive_in_the_order_they_happened(
 ):
     receiver.script = [500]  # the first delivery fails once: the rest wait behind it
     v1 = make_version(agent)  # draft.updated, version.saved
-    services.release_version(version=v1, user=user)  # release
+    releases_services.release_version(version=v1, user=user)  # release
     v2 = make_version(agent)  # draft.updated, version.saved
-    services.move_label(agent=agent, name="staging", version=v2, user=user)  # label.moved
+    labels.move_label(agent=agent, name="staging", version=v2, user=user)  # label.moved
     run_worker()
     events = [(json.loads(r["body"])["event"]) for r in receiver.requests]
     assert events == [
@@ -118,9 +120,9 @@ def test_the_backoff_grows_between_tries(agent, user, hook, receiver, settings):
     assert delivery.status == "pending"
     wait = delivery.next_attempt_at - DeliveryAttempt.objects.get(delivery=delivery).at
     assert timedelta(seconds=29) < wait < timedelta(seconds=31)
-    assert services.deliver(delivery.pk) == "not due, taken or done"
+    assert webhook_delivery_services.deliver(delivery.pk) == "not due, taken or done"
     later = timezone.now() + timedelta(seconds=31)
-    assert services.deliver(delivery.pk, now=later) == "delivered"
+    assert webhook_delivery_services.deliver(delivery.pk, now=later) == "delivered"
 
 
 def test_redirects_are_not_followed_and_a_slow_receiver_times_out(
@@ -149,9 +151,9 @@ def test_a_receiver_that_is_down_never_blocks_the_change(agent, make_version, us
     with socket.socket() as closed:  # a port nobody listens on
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    services.create_webhook(url=f"http://127.0.0.1:{port}/", events=["release"], user=user)
+    webhooks.create_webhook(url=f"http://127.0.0.1:{port}/", events=["release"], user=user)
     version = make_version(agent)
-    services.release_version(version=version, user=user)
+    releases_services.release_version(version=version, user=user)
     # Released, with the delivery waiting for the worker: nothing was sent inline.
     agent.refresh_from_db()
     assert agent.released_version_id == version.pk
@@ -179,10 +181,10 @@ def test_a_worker_killed_mid_send_is_recovered_by_the_sweep(agent, user, hook, r
     Delivery.objects.filter(pk=delivery.pk).update(
         attempts=1, next_attempt_at=claimed, lease_until=timezone.now() + timedelta(seconds=30)
     )
-    assert services.run_due_deliveries() == []  # its lease still runs: left alone
-    assert services.deliver(delivery.pk) == "not due, taken or done"
+    assert webhook_delivery_services.run_due_deliveries() == []  # its lease still runs: left alone
+    assert webhook_delivery_services.deliver(delivery.pk) == "not due, taken or done"
     Delivery.objects.filter(pk=delivery.pk).update(lease_until=claimed + timedelta(seconds=60))
-    assert services.run_due_deliveries() == [f"{delivery.public_id} re-enqueued"]
+    assert webhook_delivery_services.run_due_deliveries() == [f"{delivery.public_id} re-enqueued"]
     run_worker()
     delivery.refresh_from_db()
     assert delivery.status == "delivered"
@@ -193,12 +195,12 @@ def test_a_worker_killed_mid_send_is_recovered_by_the_sweep(agent, user, hook, r
 
 
 def test_test_events_and_redeliveries(user, hook, receiver):
-    ping = services.send_test_event(webhook=hook, user=user)
+    ping = webhooks.send_test_event(webhook=hook, user=user)
     run_worker()
     ping.refresh_from_db()
     assert ping.status == "delivered"
     assert receiver.requests[0]["headers"]["X-Console-Event"] == "ping"
-    again = services.redeliver(delivery=ping, user=user)
+    again = webhooks.redeliver(delivery=ping, user=user)
     run_worker()
     first, second = (json.loads(r["body"]) for r in receiver.requests)
     assert first == second  # the same event…
@@ -209,12 +211,12 @@ def test_test_events_and_redeliveries(user, hook, receiver):
 
 
 def test_only_subscribers_of_an_event_get_it(agent, make_version, user, receiver):
-    services.create_webhook(url=receiver.url, events=["rollback"], user=user)
+    webhooks.create_webhook(url=receiver.url, events=["rollback"], user=user)
     v1 = make_version(agent)
-    services.release_version(version=v1, user=user)
+    releases_services.release_version(version=v1, user=user)
     v2 = make_version(agent)
-    services.release_version(version=v2, user=user)
-    services.release_version(version=v1, user=user)  # back to v1: a rollback
+    releases_services.release_version(version=v2, user=user)
+    releases_services.release_version(version=v1, user=user)  # back to v1: a rollback
     run_worker()
     assert [json.loads(r["body"])["event"] for r in receiver.requests] == ["rollback"]
 
@@ -244,20 +246,20 @@ def test_only_subscribers_of_an_event_get_it(agent, make_version, user, receiver
 )
 def test_private_and_non_http_targets_are_refused(user, url):
     with pytest.raises(InvalidInput) as refused:
-        services.create_webhook(url=url, events=["release"], user=user)
+        webhooks.create_webhook(url=url, events=["release"], user=user)
     assert refused.value.errors[0]["path"] == "url"
 
 
 def test_a_name_that_resolves_to_a_private_address_is_refused(user, monkeypatch):
     monkeypatch.setattr("agents.services.webhooks.resolve", lambda host, port: ["10.0.0.7"])
     with pytest.raises(InvalidInput, match=r"resolves to 10\.0\.0\.7"):
-        services.create_webhook(url="https://hooks.example.com/", events=["release"], user=user)
+        webhooks.create_webhook(url="https://hooks.example.com/", events=["release"], user=user)
 
 
 def test_a_name_that_turns_private_later_is_refused_at_delivery(agent, user, monkeypatch, settings):
     settings.WEBHOOK_MAX_TRIES = 1
     monkeypatch.setattr("agents.services.webhooks.resolve", lambda host, port: ["93.184.216.34"])
-    services.create_webhook(url="http://hooks.example.com/", events=["draft.updated"], user=user)
+    webhooks.create_webhook(url="http://hooks.example.com/", events=["draft.updated"], user=user)
     real = socket.getaddrinfo
     monkeypatch.setattr(
         "socket.getaddrinfo",
@@ -274,52 +276,57 @@ def test_a_name_that_turns_private_later_is_refused_at_delivery(agent, user, mon
 
 def test_events_must_be_known_and_only_releasers_manage_webhooks(user, make_user):
     with pytest.raises(InvalidInput) as bad:
-        services.create_webhook(url="https://example.com/", events=["deploy"], user=user)
+        webhooks.create_webhook(url="https://example.com/", events=["deploy"], user=user)
     assert bad.value.errors[0]["path"] == "events[0]"
     with pytest.raises(InvalidInput):
-        services.create_webhook(url="https://example.com/", events=[], user=user)
+        webhooks.create_webhook(url="https://example.com/", events=[], user=user)
     editor = make_user("Editor")
     with pytest.raises(PermissionDenied):
-        services.create_webhook(url="https://example.com/", events=["release"], user=editor)
+        webhooks.create_webhook(url="https://example.com/", events=["release"], user=editor)
 
 
 def test_the_sweep_prunes_finished_deliveries_past_the_log_days(user, hook, receiver, settings):
-    ping = services.send_test_event(webhook=hook, user=user)
-    waiting = services.send_test_event(webhook=hook, user=user)
+    ping = webhooks.send_test_event(webhook=hook, user=user)
+    waiting = webhooks.send_test_event(webhook=hook, user=user)
     Delivery.objects.filter(pk=ping.pk).update(status="delivered")
     later = timezone.now() + timedelta(days=settings.WEBHOOK_LOG_DAYS + 1)
     Delivery.objects.filter(pk=waiting.pk).update(lease_until=later)  # held by a worker
-    assert "1 deliveries older than 30 days pruned" in services.run_due_deliveries(now=later)
+    assert "1 deliveries older than 30 days pruned" in webhook_delivery_services.run_due_deliveries(
+        now=later
+    )
     assert list(Delivery.objects.values_list("pk", flat=True)) == [waiting.pk]
 
 
 def test_a_webhook_deleted_while_a_delivery_is_sent_is_not_an_error(
     user, hook, receiver, monkeypatch
 ):
-    ping = services.send_test_event(webhook=hook, user=user)
+    ping = webhooks.send_test_event(webhook=hook, user=user)
     from agents.services import webhook_delivery
 
     real_send = webhook_delivery.send
 
     def send_then_delete(delivery):
         outcome = real_send(delivery)
-        services.delete_webhook(webhook=hook, user=user)
+        webhooks.delete_webhook(webhook=hook, user=user)
         return outcome
 
     monkeypatch.setattr(webhook_delivery, "send", send_then_delete)
-    assert services.deliver(ping.pk) == "the webhook was deleted while this was being sent"
+    assert (
+        webhook_delivery_services.deliver(ping.pk)
+        == "the webhook was deleted while this was being sent"
+    )
     assert not Delivery.objects.exists()
 
 
 def test_rollout_steps_and_alerts_are_announced(agent, make_version, user, receiver):
     from agents.models import Alert
 
-    services.create_webhook(url=receiver.url, events=["rollout", "alert"], user=user)
+    webhooks.create_webhook(url=receiver.url, events=["rollout", "alert"], user=user)
     v1, v2 = make_version(agent), make_version(agent)
-    services.release_version(version=v1, user=user)
-    channel = services.create_channel(user=user, name="Main line", kind="phone", agent=agent)
-    rollout = services.start_rollout(channel=channel, candidate=v2, user=user)
-    services.abort_rollout(rollout=rollout, user=user, reason="sounds off")
+    releases_services.release_version(version=v1, user=user)
+    channel = channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)
+    rollout = rollouts.start_rollout(channel=channel, candidate=v2, user=user)
+    rollouts.abort_rollout(rollout=rollout, user=user, reason="sounds off")
     Alert.objects.create(
         agent=agent,
         kind="rollout_rolled_back",

@@ -16,8 +16,8 @@ from django.db import connection
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from agents import services
 from agents.models import EvalRun
+from agents.services import evals
 from tests.helpers import FakeOpenAI
 
 pytestmark = pytest.mark.postgres
@@ -65,7 +65,7 @@ def test_killing_the_worker_mid_run_hands_the_run_to_a_live_worker(
         "DJANGO_SECRET_KEY": "worker-kill-test",
     }
     agent = make_agent("Killed mid-run")
-    suite = services.create_eval_suite(
+    suite = evals.create_eval_suite(
         agent=agent,
         name="Eight",
         user=user,
@@ -74,7 +74,7 @@ def test_killing_the_worker_mid_run_hands_the_run_to_a_live_worker(
             for i in range(1, CASES + 1)
         ],
     )
-    run = services.start_eval_run(suite=suite, target="draft", user=user)
+    run = evals.start_eval_run(suite=suite, target="draft", user=user)
     first_job = run.job_id
     workers = [_worker(env)]
     try:

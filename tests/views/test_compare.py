@@ -5,7 +5,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from agents import services
+from agents.services import labels, releases
+from agents.services import versions as versions_services
 from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def versions(agent, make_version, user):
             "tools": [{"name": "lookup_order", "url": "https://a.example/o"}],
         },
     )
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     edit(agent, {"voice": {"tts_voice": "bella"}}, user=user)
     return v1, v2
 
@@ -203,7 +204,7 @@ def test_hostile_input_is_inert_in_every_diff_view(client_in, make_agent, user):
     agent = make_agent(
         HOSTILE[2], description=HOSTILE[0], config={"prompt": {"system_prompt": "safe\n"}}
     )
-    services.save_version(agent=agent, name=HOSTILE[1], description=HOSTILE[3], user=user)
+    versions_services.save_version(agent=agent, name=HOSTILE[1], description=HOSTILE[3], user=user)
     edit(
         agent,
         {
@@ -226,9 +227,9 @@ def test_hostile_input_is_inert_in_every_diff_view(client_in, make_agent, user):
         },
         user=user,
     )
-    v2 = services.save_version(agent=agent, name=HOSTILE[0], user=user)
-    services.release_version(version=v2, user=user)
-    services.restore_version(version=agent.versions.get(number=1), user=user)
+    v2 = versions_services.save_version(agent=agent, name=HOSTILE[0], user=user)
+    releases.release_version(version=v2, user=user)
+    versions_services.restore_version(version=agent.versions.get(number=1), user=user)
     urls = [
         compare_url(agent, "1", "2"),
         compare_url(agent, "2", "draft"),
@@ -258,7 +259,7 @@ def test_a_dashed_reference_is_compared_or_named_unknown_never_a_crash(client_in
 
 
 def test_a_label_with_dashes_is_compared_by_its_address(client_in, agent, versions, user):
-    services.move_label(agent=agent, name="xss-lbl", version=versions[0], user=user)
+    labels.move_label(agent=agent, name="xss-lbl", version=versions[0], user=user)
     response = client_in.get(compare_url(agent, "xss-lbl", "draft"))
     assert response.status_code == 200
     assert "xss-lbl (v1)" in response.content.decode()

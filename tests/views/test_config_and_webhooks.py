@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from agents import services
 from agents.models import Delivery, Webhook
+from agents.services import webhooks
 from tests.helpers import run_worker
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_webhook_pages_create_show_the_secret_once_and_log_deliveries(client, us
 
 
 def test_only_releasers_see_webhooks(client, make_user, user):
-    hook = services.create_webhook(url="https://hooks.example.com/", events=["release"], user=user)
+    hook = webhooks.create_webhook(url="https://hooks.example.com/", events=["release"], user=user)
     client.force_login(make_user("Editor"))
     assert client.get(reverse("agents:webhooks")).status_code == 403
     assert client.get(reverse("agents:webhook", args=[hook.public_id])).status_code == 403

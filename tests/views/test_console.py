@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from agents import services
 from agents.models import Agent, ApiToken, Channel, Draft, PublishedVersion, ReleaseEvent
+from agents.services import agents, channels, releases, tokens, versions
 from tests.helpers import draft_form, edit
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_pages_send_a_content_security_policy(operator_client, agent):
 
 def test_the_list_shows_status_released_and_latest(operator_client, make_agent, make_version, user):
     released = make_agent("Published one")
-    services.release_version(version=make_version(released), user=user)
+    releases.release_version(version=make_version(released), user=user)
     make_agent("Fresh one")
     html = operator_client.get(reverse("agents:list")).content.decode()
     assert f'href="{detail_url(released)}"' in html
@@ -79,7 +79,7 @@ def test_the_list_shows_status_released_and_latest(operator_client, make_agent, 
 
 def test_the_list_searches_and_filters_by_status(operator_client, make_agent, make_version, user):
     live = make_agent("Billing bot")
-    services.release_version(version=make_version(live), user=user)
+    releases.release_version(version=make_version(live), user=user)
     make_agent("Sales bot")
     html = operator_client.get(reverse("agents:list"), {"q": "billing"}).content.decode()
     assert "Billing bot" in html
@@ -109,7 +109,7 @@ def test_the_list_costs_the_same_queries_for_3_or_60_agents(
     operator_client, make_agent, django_assert_max_num_queries, make_version, user
 ):
     for i in range(3):
-        services.release_version(version=make_version(make_agent(f"A{i}")), user=user)
+        releases.release_version(version=make_version(make_agent(f"A{i}")), user=user)
     with django_assert_max_num_queries(7) as few:
         operator_client.get(reverse("agents:list"))
     for i in range(57):
@@ -306,7 +306,7 @@ def test_the_history_panel_lists_versions_newest_first_with_actions(
     operator_client, agent, make_version, user
 ):
     _v1, v2 = make_version(agent, name="One"), make_version(agent, name="Two")
-    services.release_version(version=v2, user=user)
+    releases.release_version(version=v2, user=user)
     html = operator_client.get(
         reverse("agents:history", args=[agent.public_id]), **HTMX
     ).content.decode()
@@ -339,7 +339,7 @@ def test_the_agent_page_costs_the_same_queries_with_10_or_1000_versions(
 ):
     for _ in range(10):
         make_version(agent)
-    services.release_version(version=agent.versions.first(), user=user)
+    releases.release_version(version=agent.versions.first(), user=user)
     with django_assert_max_num_queries(20) as ten:
         operator_client.get(detail_url(agent))
     latest = agent.versions.order_by("-number").first()
@@ -366,7 +366,7 @@ def test_release_dialog_names_current_and_next_and_words_rollbacks(
     html = operator_client.get(url1, **HTMX).content.decode()
     assert "Nothing is released yet" in html
     assert "Release v1" in html
-    services.release_version(version=v2, user=user)
+    releases.release_version(version=v2, user=user)
     html = operator_client.get(url1, **HTMX).content.decode()
     assert "Roll back to v1" in html
     assert "<strong>v2</strong>" in html
@@ -412,7 +412,7 @@ def test_restore_with_a_stale_revision_changes_nothing(operator_client, agent, m
 
 def test_release_log_and_draft_activity_are_on_the_page(operator_client, agent, make_version, user):
     v1 = make_version(agent)
-    services.release_version(version=v1, user=user, note="ship it")
+    releases.release_version(version=v1, user=user, note="ship it")
     edit(agent, {"llm": {"temperature": 1.1}}, user=user)
     html = operator_client.get(detail_url(agent)).content.decode()
     assert 'id="release-log"' in html
@@ -500,7 +500,7 @@ def test_hostile_text_is_escaped_everywhere(operator_client, make_agent, user):
     hostile = '"><svg onload=alert(1)><script>alert(2)</script>'
     agent = make_agent(hostile, description=hostile, config={"prompt": {"system_prompt": hostile}})
     edit(agent, {"prompt": {"welcome_message": hostile}}, user=user)
-    services.save_version(agent=agent, name=hostile, description=hostile, user=user)
+    versions.save_version(agent=agent, name=hostile, description=hostile, user=user)
     for url in [
         reverse("agents:list"),
         detail_url(agent),
@@ -533,7 +533,7 @@ def test_api_tokens_are_created_shown_once_and_revoked_in_the_console(operator_c
 def test_nobody_revokes_someone_elses_token(operator_client, make_user):
     from agents.models import ApiToken
 
-    other, _ = services.create_api_token(user=make_user("Viewer"), name="theirs")
+    other, _ = tokens.create_api_token(user=make_user("Viewer"), name="theirs")
     response = operator_client.post(reverse("agents:revoke-api-token", args=[other.pk]))
     assert response.status_code == 404
     assert ApiToken.objects.get(pk=other.pk).revoked_at is None
@@ -543,9 +543,9 @@ def test_the_history_panel_says_which_channels_use_each_version(
     operator_client, agent, make_version, user
 ):
     v1, _v2 = make_version(agent), make_version(agent)
-    services.release_version(version=v1, user=user)
-    services.create_channel(name="Main line", kind="phone", agent=agent, user=user)
-    services.create_channel(
+    releases.release_version(version=v1, user=user)
+    channels.create_channel(name="Main line", kind="phone", agent=agent, user=user)
+    channels.create_channel(
         name="AB widget",
         kind="web",
         agent=agent,
@@ -577,7 +577,7 @@ def test_channels_are_listed_created_and_rerouted_in_the_console(
     from agents.models import Channel
 
     make_version(agent)
-    services.release_version(version=agent.versions.get(number=1), user=user)
+    releases.release_version(version=agent.versions.get(number=1), user=user)
     make_version(agent)
     response = operator_client.post(reverse("agents:channel-new"), _channel_post(agent))
     channel = Channel.objects.get()
@@ -636,7 +636,7 @@ def test_a_bad_split_is_shown_and_nothing_changes(operator_client, agent, make_v
 def test_only_releasers_change_channels(client, make_user, agent, user):
     from agents.models import Channel
 
-    channel = services.create_channel(name="Widget", kind="web", agent=agent, user=user)
+    channel = channels.create_channel(name="Widget", kind="web", agent=agent, user=user)
     client.force_login(make_user("Editor"))
     page = client.get(reverse("agents:channel", args=[channel.public_id])).content.decode()
     assert "Save channel" not in page
@@ -667,7 +667,7 @@ def test_the_header_says_exactly_where_the_draft_stands(operator_client, agent, 
     assert state() == "Draft · not saved as a version yet"
     v1 = make_version(agent)
     assert state() == "Draft = v1 · not released"
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     assert state() == "Draft = v1 · released"
     make_version(agent)
     assert state() == "Draft = v2 · not released"
@@ -698,7 +698,7 @@ def test_revoking_a_token_asks_first_and_tokens_need_a_name(operator_client, use
 
 
 def test_a_channel_target_that_variants_would_override_is_an_error(operator_client, agent, user):
-    v1 = services.save_version(agent=agent, name="One", user=user)
+    v1 = versions.save_version(agent=agent, name="One", user=user)
     data = {
         "name": "Split line",
         "kind": "web",
@@ -722,10 +722,10 @@ def test_rolling_back_to_a_version_released_before_is_not_blocked_by_the_gate(
     operator_client, agent, make_version, user
 ):
     v1 = make_version(agent)
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     v2 = make_version(agent)
-    services.update_agent(agent=agent, user=user, require_passing_eval=True)
-    services.release_version(version=v2, user=user, gate_override_note="hotfix, evals later")
+    agents.update_agent(agent=agent, user=user, require_passing_eval=True)
+    releases.release_version(version=v2, user=user, gate_override_note="hotfix, evals later")
     url = reverse("agents:release", args=[agent.public_id, v1.number])
     asked = operator_client.get(url, **HTMX).content.decode()
     assert 'data-testid="gate-undo"' in asked
@@ -742,7 +742,7 @@ def test_when_the_gate_blocks_the_one_note_is_the_reason(
     operator_client, agent, make_version, user
 ):
     v1 = make_version(agent)
-    services.update_agent(agent=agent, user=user, require_passing_eval=True)
+    agents.update_agent(agent=agent, user=user, require_passing_eval=True)
     url = reverse("agents:release", args=[agent.public_id, v1.number])
     html = operator_client.post(url, {"note": ""}, **HTMX).content.decode()
     assert "why release anyway (required)" in html

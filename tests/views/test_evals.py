@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from agents import services
 from agents.models import Conversation, EvalCase, EvalRun, ReleaseEvent
+from agents.services import agents, evals
 from tests.helpers import edit, run_worker
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def operator_client(client, user):
 
 @pytest.fixture
 def suite(agent, user):
-    return services.create_eval_suite(
+    return evals.create_eval_suite(
         agent=agent,
         name="Booking",
         user=user,
@@ -231,7 +231,7 @@ def test_a_run_on_nothing_released_is_refused_with_the_reason(operator_client, a
 def test_the_polled_runs_panel_reads_only_what_it_shows(
     operator_client, agent, user, suite, django_assert_max_num_queries
 ):
-    services.start_eval_run(suite=suite, target="draft", user=user)
+    evals.start_eval_run(suite=suite, target="draft", user=user)
     panel_url = url("eval-runs-panel", agent, suite.public_id)
     with django_assert_max_num_queries(8) as polled:
         assert "every 1s" in operator_client.get(panel_url, **HTMX).content.decode()
@@ -248,12 +248,12 @@ def test_starting_a_run_without_js_opens_the_run_page(operator_client, agent, su
 def test_the_run_page_costs_the_same_queries_for_few_and_many_cases(
     operator_client, agent, user, suite, django_assert_max_num_queries
 ):
-    small = services.start_eval_run(suite=suite, target="draft", user=user)
+    small = evals.start_eval_run(suite=suite, target="draft", user=user)
     for i in range(30):
-        services.add_eval_case(
+        evals.add_eval_case(
             suite=suite, name=f"case {i}", messages=[{"role": "user", "content": "x"}], user=user
         )
-    big = services.start_eval_run(suite=suite, target="draft", user=user)
+    big = evals.start_eval_run(suite=suite, target="draft", user=user)
     run_worker()
     with django_assert_max_num_queries(12) as few:
         operator_client.get(url("eval-run", agent, small.public_id))
@@ -265,7 +265,7 @@ def test_the_comparison_highlights_regressions(operator_client, agent, user, sui
     good = make_version(agent, BOOKING)
     bad = make_version(agent, {"tools": None})
     for version in (good, bad):
-        services.start_eval_run(suite=suite, target=version.number, user=user)
+        evals.start_eval_run(suite=suite, target=version.number, user=user)
     run_worker()
     page = operator_client.get(
         url("eval-compare", agent, suite.public_id) + f"?from={good.number}&to={bad.number}"
@@ -280,7 +280,7 @@ def test_the_history_panel_shows_each_versions_latest_pass_rate(
 ):
     good = make_version(agent, BOOKING)
     make_version(agent, {"tools": None})
-    services.start_eval_run(suite=suite, target=good.number, user=user)
+    evals.start_eval_run(suite=suite, target=good.number, user=user)
     run_worker()
     panel = operator_client.get(url("history", agent), **HTMX).content.decode()
     assert panel.count('data-testid="eval-rate"') == 1
@@ -305,7 +305,7 @@ def test_the_release_dialog_lists_what_failed_and_takes_an_override_note(
     operator_client, agent, user, suite, make_version
 ):
     version = make_version(agent)
-    services.update_agent(agent=agent, user=user, require_passing_eval=True)
+    agents.update_agent(agent=agent, user=user, require_passing_eval=True)
     release_url = url("release", agent, version.number)
     dialog = operator_client.get(release_url, **HTMX).content.decode()
     assert "has no finished run on v1" in dialog
@@ -327,8 +327,8 @@ def test_the_release_dialog_says_when_the_gate_passes(
     operator_client, agent, user, suite, make_version
 ):
     version = make_version(agent, BOOKING)
-    services.update_agent(agent=agent, user=user, require_passing_eval=True)
-    services.start_eval_run(suite=suite, target=version.number, user=user)
+    agents.update_agent(agent=agent, user=user, require_passing_eval=True)
+    evals.start_eval_run(suite=suite, target=version.number, user=user)
     run_worker()
     dialog = operator_client.get(url("release", agent, version.number), **HTMX).content.decode()
     assert "every eval suite passed on v1" in dialog

@@ -4,8 +4,8 @@ wired to it (aria-invalid, aria-describedby), with things named, not numbered.""
 import pytest
 from django.urls import reverse
 
-from agents import services
 from agents.models import Channel, Draft
+from agents.services import agents, evals
 from tests.helpers import draft_form
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -19,7 +19,7 @@ def operator_client(client, user):
 
 @pytest.fixture
 def agent(user):
-    return services.create_agent(
+    return agents.create_agent(
         name="Front desk",
         user=user,
         config={"tools": [{"name": "crm", "url": "https://crm.example.com/"}]},
@@ -69,7 +69,7 @@ def test_the_channel_form_shows_every_problem_at_once_and_names_the_agent(operat
 def test_eval_case_and_version_dialog_errors_are_wired_to_their_fields(
     operator_client, agent, user
 ):
-    suite = services.create_eval_suite(agent=agent, name="Smoke", user=user, cases=[])
+    suite = evals.create_eval_suite(agent=agent, name="Smoke", user=user, cases=[])
     html = operator_client.post(
         reverse("agents:eval-case-new", args=[agent.public_id, suite.public_id]),
         {"name": "", "messages": "", "regex": "(unclosed", "latency_ms": "soon"},

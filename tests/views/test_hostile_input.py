@@ -5,8 +5,8 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from agents import services
 from agents.models import Draft
+from agents.services import channels, evals, releases, webhooks
 from fuzz.console import QUERY_PARAMS, page_urls
 
 pytestmark = pytest.mark.django_db
@@ -38,23 +38,23 @@ HOSTILE = [
 @pytest.fixture
 def world(client, user, agent, make_version):
     v1 = make_version(agent)
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     make_version(agent)
-    channel = services.create_channel(
+    channel = channels.create_channel(
         user=user, name="Main", kind="web", agent=agent, target="released"
     )
-    suite = services.create_eval_suite(
+    suite = evals.create_eval_suite(
         agent=agent,
         name="Smoke",
         user=user,
         cases=[{"name": "hi", "messages": [{"role": "user", "content": "hi"}]}],
     )
-    run = services.start_eval_run(suite=suite, target="draft", user=user)
+    run = evals.start_eval_run(suite=suite, target="draft", user=user)
     client.force_login(user)
-    webhook = services.create_webhook(
+    webhook = webhooks.create_webhook(
         url="https://hooks.example.com/", events=["release"], user=user
     )
-    services.send_test_event(webhook=webhook, user=user)
+    webhooks.send_test_event(webhook=webhook, user=user)
     return client, agent, channel, suite, run, None, None, webhook
 
 
@@ -114,7 +114,7 @@ def test_editor_actions_naming_paths_that_do_not_exist_change_nothing(world, act
 def test_a_name_longer_than_the_history_reason_column_is_kept_whole(world, user):
     suite = world[3]
     name = "N" * 200
-    case = services.add_eval_case(
+    case = evals.add_eval_case(
         suite=suite,
         user=user,
         name=name,

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agents import services
 from agents.domain.stats import wilson_interval
 from agents.models import Conversation
-from agents.selectors import version_stats
+from agents.selectors import conversations
+from agents.services import channels, playground, releases
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def traffic(agent, make_version, user):
     v1, v2 = make_version(agent), make_version(agent)
-    services.release_version(version=v1, user=user)
-    channel = services.create_channel(
+    releases.release_version(version=v1, user=user)
+    channel = channels.create_channel(
         name="AB widget",
         kind="web",
         agent=agent,
@@ -62,7 +62,7 @@ def test_the_wilson_interval_brackets_the_rate():
 
 def test_version_stats_are_per_version(traffic):
     agent = traffic[0]
-    stats = {s.label: s for s in version_stats(agent)}
+    stats = {s.label: s for s in conversations.version_stats(agent)}
     assert stats["v1"].conversations == 100
     assert stats["v1"].completion_rate == pytest.approx(0.6)
     assert stats["v2"].completion_rate == pytest.approx(0.8)
@@ -98,7 +98,7 @@ def test_analytics_costs_fixed_queries_with_100000_conversations(
     client_in, agent, make_version, user, django_assert_max_num_queries
 ):
     v1 = make_version(agent)
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     rng = random.Random(1)
     now = timezone.now()
     Conversation.objects.bulk_create(
@@ -137,7 +137,7 @@ def test_analytics_comparison_refreshes_as_a_fragment(client_in, traffic):
 def test_the_channel_page_answers_which_version_served_at_a_time(client_in, traffic, user):
     _agent, _v1, v2, channel = traffic
     before_release = timezone.now()
-    services.release_version(version=v2, user=user)
+    releases.release_version(version=v2, user=user)
     url = reverse("agents:channel", args=[channel.public_id])
     at = timezone.localtime(before_release).strftime("%Y-%m-%dT%H:%M:%S.%f")
     html = client_in.get(url, {"at": at}).content.decode()
@@ -154,8 +154,8 @@ def test_each_conversation_opens_its_transcript_and_the_channel_shows_by_name(
     agent = traffic[0]
     listing = client_in.get(reverse("agents:conversations", args=[agent.public_id])).content
     assert "AB widget" in listing.decode()
-    session = services.start_playground(agent=agent, target="draft", user=user)
-    services.send_playground_message(conversation=session, text="Can I move my visit?", user=user)
+    session = playground.start_playground(agent=agent, target="draft", user=user)
+    playground.send_playground_message(conversation=session, text="Can I move my visit?", user=user)
     Conversation.objects.filter(pk=session.pk).update(analysis={"intent": "reschedule"})
     url = reverse("agents:conversation", args=[agent.public_id, session.public_id])
     html = client_in.get(url).content.decode()

@@ -4,8 +4,8 @@ dialog's impact list; roles as for agents."""
 import pytest
 from django.urls import reverse
 
-from agents import services
 from agents.models import Agent
+from agents.services import agents, releases, versions
 from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
@@ -15,11 +15,11 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def prompt(user):
-    prompt = services.create_agent(
+    prompt = agents.create_agent(
         name="Brand voice", user=user, kind="prompt", config={"text": "Be warm."}
     )
-    services.release_version(
-        version=services.save_version(agent=prompt, name="Warm", user=user), user=user
+    releases.release_version(
+        version=versions.save_version(agent=prompt, name="Warm", user=user), user=user
     )
     prompt.refresh_from_db()
     return prompt
@@ -78,7 +78,7 @@ def test_the_prompt_editor_is_derived_from_its_schema(client, user, prompt):
 def test_the_release_dialog_lists_what_changes(client, user, prompt, agent):
     edit(agent, {"prompt_links": [{"prompt": prompt.public_id}]}, user=user)
     edit(prompt, {"text": "Be warmer."}, user=user)
-    v2 = services.save_version(agent=prompt, name="Warmer", user=user)
+    v2 = versions.save_version(agent=prompt, name="Warmer", user=user)
     client.force_login(user)
     dialog = client.get(
         reverse("agents:release", args=[prompt.public_id, v2.number]), **HTMX
@@ -97,9 +97,9 @@ def test_the_release_dialog_lists_what_changes(client, user, prompt, agent):
 
 def test_compare_shows_the_linked_text_change_too(client, user, prompt, agent):
     edit(prompt, {"text": "Be warmer."}, user=user)
-    services.save_version(agent=prompt, name="Warmer", user=user)
+    versions.save_version(agent=prompt, name="Warmer", user=user)
     edit(agent, {"prompt_links": [{"prompt": prompt.public_id, "version": 1}]}, user=user)
-    v1 = services.save_version(agent=agent, name="Pinned to v1", user=user)
+    v1 = versions.save_version(agent=agent, name="Pinned to v1", user=user)
     edit(agent, {"prompt_links": [{"prompt": prompt.public_id, "version": 2}]}, user=user)
     client.force_login(user)
     page = client.get(
@@ -113,10 +113,10 @@ def test_compare_shows_the_linked_text_change_too(client, user, prompt, agent):
 def test_changing_a_links_prompt_redraws_the_editor_with_that_prompts_versions(
     client, user, prompt, agent
 ):
-    other = services.create_agent(
+    other = agents.create_agent(
         name="Other", user=user, kind="prompt", config={"text": "Other text."}
     )
-    services.save_version(agent=other, name="Only", user=user)
+    versions.save_version(agent=other, name="Only", user=user)
     edit(agent, {"prompt_links": [{"prompt": prompt.public_id}]}, user=user)
     agent.draft.refresh_from_db()
     client.force_login(user)

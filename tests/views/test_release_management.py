@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agents import services
 from agents.models import Agent, Label, ReleaseEvent, ReleaseRequest, ScheduledRelease
+from agents.services import agents, approvals, channels, labels, releases, schedules
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -16,7 +16,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def two(agent, make_version, user):
     v1 = make_version(agent)
-    services.release_version(version=v1, user=user)
+    releases.release_version(version=v1, user=user)
     make_version(agent)
     return agent
 
@@ -27,7 +27,7 @@ def login(client, user):
 
 
 def test_the_release_dialog_sends_editors_and_releasers_to_a_request(client, two, user):
-    services.update_agent(agent=two, user=user, approvals_required=1)
+    agents.update_agent(agent=two, user=user, approvals_required=1)
     html = (
         login(client, user)
         .get(reverse("agents:release", args=[two.public_id, 2]), **HTMX)
@@ -42,7 +42,7 @@ def test_the_release_dialog_sends_editors_and_releasers_to_a_request(client, two
 
 
 def test_a_superuser_breaks_glass_with_a_reason(client, two, user, make_user):
-    services.update_agent(agent=two, user=user, approvals_required=1)
+    agents.update_agent(agent=two, user=user, approvals_required=1)
     admin = login(client, make_user(superuser=True))
     url = reverse("agents:release", args=[two.public_id, 2])
     assert "Break glass" in admin.get(url, **HTMX).content.decode()
@@ -54,7 +54,7 @@ def test_a_superuser_breaks_glass_with_a_reason(client, two, user, make_user):
 
 
 def test_request_dialog_page_and_list(client, two, user, make_user):
-    services.update_agent(agent=two, user=user, approvals_required=1)
+    agents.update_agent(agent=two, user=user, approvals_required=1)
     editor = make_user("Editor", username="ann")
     login(client, editor)
     url = reverse("agents:request-release", args=[two.public_id, 2])
@@ -118,8 +118,8 @@ def test_schedule_from_the_release_dialog_and_cancel(client, two, user):
 
 
 def test_the_request_dialog_refuses_a_second_identical_request_naming_the_first(client, two, user):
-    services.update_agent(agent=two, user=user, approvals_required=1)
-    first = services.request_release(agent=two, version=two.versions.get(number=2), user=user)
+    agents.update_agent(agent=two, user=user, approvals_required=1)
+    first = approvals.request_release(agent=two, version=two.versions.get(number=2), user=user)
     login(client, user)
     response = client.post(
         reverse("agents:request-release", args=[two.public_id, 2]), {"note": "again"}, **HTMX
@@ -132,9 +132,9 @@ def test_the_request_dialog_refuses_a_second_identical_request_naming_the_first(
 def test_a_scheduled_request_shows_its_schedule_with_cancel_and_the_log_keeps_both(
     client, two, user, make_user, django_assert_max_num_queries
 ):
-    services.update_agent(agent=two, user=user, approvals_required=1)
-    rr = services.request_release(agent=two, version=two.versions.get(number=2), user=user)
-    services.approve_request(request=rr, user=make_user("Releaser"))
+    agents.update_agent(agent=two, user=user, approvals_required=1)
+    rr = approvals.request_release(agent=two, version=two.versions.get(number=2), user=user)
+    approvals.approve_request(request=rr, user=make_user("Releaser"))
     login(client, user)
     act = reverse("agents:act-on-request", args=[rr.public_id, "release"])
     at = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT06:00")
@@ -164,8 +164,8 @@ def test_a_scheduled_request_shows_its_schedule_with_cancel_and_the_log_keeps_bo
 
 
 def test_messages_and_the_requests_list_lead_with_names_not_ids(client, two, user, make_user):
-    services.update_agent(agent=two, user=user, approvals_required=1)
-    rr = services.request_release(agent=two, version=two.versions.get(number=2), user=user)
+    agents.update_agent(agent=two, user=user, approvals_required=1)
+    rr = approvals.request_release(agent=two, version=two.versions.get(number=2), user=user)
     reviewer = make_user("Releaser")
     login(client, reviewer)
     approve = reverse("agents:review-request", args=[rr.public_id, "approve"])
@@ -180,7 +180,7 @@ def test_messages_and_the_requests_list_lead_with_names_not_ids(client, two, use
 
 def test_the_label_dialog_shows_pending_label_schedules_with_cancel(client, two, user):
     at = timezone.now() + timedelta(days=1)
-    services.schedule_release(
+    schedules.schedule_release(
         agent=two, version=two.versions.get(number=2), at=at, user=user, label="staging"
     )
     login(client, user)
@@ -205,11 +205,11 @@ def test_an_unreadable_browser_offset_is_an_error_beside_the_time(client, two, u
 def test_a_raised_rule_reopens_a_request_and_its_page_says_what_it_waits_for(
     client, two, user, make_user
 ):
-    services.update_agent(agent=two, user=user, approvals_required=1)
+    agents.update_agent(agent=two, user=user, approvals_required=1)
     editor = make_user("Editor")
-    asked = services.request_release(agent=two, version=two.versions.get(number=2), user=editor)
-    services.approve_request(request=asked, user=make_user("Releaser"))
-    services.update_agent(agent=two, user=user, approvals_required=2)
+    asked = approvals.request_release(agent=two, version=two.versions.get(number=2), user=editor)
+    approvals.approve_request(request=asked, user=make_user("Releaser"))
+    agents.update_agent(agent=two, user=user, approvals_required=2)
     page = login(client, user).get(reverse("agents:release-request", args=[asked.public_id]))
     html = page.content.decode()
     assert 'data-testid="approval-count">1 of 2<' in html
@@ -220,11 +220,11 @@ def test_a_raised_rule_reopens_a_request_and_its_page_says_what_it_waits_for(
 @pytest.mark.django_db
 def test_the_label_dialog_names_the_channels_following_and_offers_a_request(client, two, user):
     v1 = two.versions.get(number=1)
-    services.move_label(agent=two, name="staging", version=v1, user=user)
-    services.create_channel(
+    labels.move_label(agent=two, name="staging", version=v1, user=user)
+    channels.create_channel(
         name="EU line", kind="phone", agent=two, user=user, target={"label": "staging"}
     )
-    services.update_agent(agent=two, user=user, approvals_required=1)
+    agents.update_agent(agent=two, user=user, approvals_required=1)
     url = reverse("agents:move-label", args=[two.public_id, 2])
     html = login(client, user).post(url, {"name": "staging"}, **HTMX).content.decode()
     assert "Followed by EU line" in html

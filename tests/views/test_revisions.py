@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from agents import services
 from agents.models import Conversation, DraftRevision, EvalRun
+from agents.services import evals, versions
 from tests.helpers import edit
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -24,7 +24,7 @@ def edited(agent, user):
 
 
 def test_the_agent_page_shows_every_save_as_a_revision(operator_client, edited, user):
-    services.save_version(agent=edited, name="Greets", user=user)
+    versions.save_version(agent=edited, name="Greets", user=user)
     html = operator_client.get(reverse("agents:detail", args=[edited.public_id])).content.decode()
     assert "Draft revisions" in html
     r3 = html[html.index('id="revision-3"') : html.index('id="revision-2"')]
@@ -101,7 +101,7 @@ def test_revisions_can_be_picked_in_the_playground_and_for_eval_runs(operator_cl
         edited.revisions.get(number=2).content_hash,
     )
 
-    suite = services.create_eval_suite(
+    suite = evals.create_eval_suite(
         agent=edited,
         name="Smoke",
         user=user,

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from agents import services
 from agents.models import Alert, Rollout
+from agents.services import alerts, channels, conversations, labels, releases, rollouts
 from tests.helpers import calls
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 def line(agent, make_version, user, settings):
     settings.ROLLOUT_EVAL_DEBOUNCE_S = 0
     v1, _v2 = make_version(agent), make_version(agent, name="Shorter greeting")
-    services.release_version(version=v1, user=user)
-    return services.create_channel(user=user, name="Main line", kind="phone", agent=agent)
+    releases.release_version(version=v1, user=user)
+    return channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def releaser(client, user):
 
 
 def start(line, user, **kw):
-    return services.start_rollout(
+    return rollouts.start_rollout(
         channel=line, candidate=line.agent.versions.get(number=2), user=user, **kw
     )
 
@@ -99,7 +99,7 @@ def test_the_page_polls_only_while_running_and_says_when_the_rule_moved_it(relea
     live = reverse("agents:rollout-live", args=[rollout.public_id])
     same = releaser.get(live, {"shown": "running:0"}, **HTMX)
     assert "HX-Trigger" not in same
-    services.pause_rollout(rollout=rollout, user=user)
+    rollouts.pause_rollout(rollout=rollout, user=user)
     moved = releaser.get(live, {"shown": "running:0"}, **HTMX)
     assert "rolloutChanged" in moved["HX-Trigger"]
     assert 'hx-trigger="every 2s"' not in moved.content.decode()
@@ -141,14 +141,14 @@ def test_alerts_show_on_the_channel_the_agent_and_the_badge_until_acknowledged(
     rollout = start(line, user, steps=[50, 100], min_conversations=1000)
     line.refresh_from_db()
     for i in range(120):
-        conversation, _ = services.start_conversation_on_channel(
+        conversation, _ = channels.start_conversation_on_channel(
             channel=line, user=user, key=f"c{i}"
         )
         good = conversation.variant == "released" or i % 10 < 2
-        services.end_conversation(
+        conversations.end_conversation(
             conversation=conversation, user=user, outcome="completed" if good else "failed"
         )
-    services.evaluate_rollout(rollout.pk)
+    rollouts.evaluate_rollout(rollout.pk)
     alert = Alert.objects.get()
     channel_page = releaser.get(reverse("agents:channel", args=[line.public_id])).content.decode()
     assert 'data-testid="channel-alert"' in channel_page
@@ -173,9 +173,9 @@ def test_a_release_regression_is_listed_and_viewers_cannot_acknowledge(
     settings.REGRESSION_MIN_CONVERSATIONS = 20
     agent = line.agent
     calls(agent, user, 40, 0.9)
-    services.release_version(version=agent.versions.get(number=2), user=user)
+    releases.release_version(version=agent.versions.get(number=2), user=user)
     calls(agent, user, 40, 0.3)
-    services.run_regression_checks()
+    alerts.run_regression_checks()
     alert = Alert.objects.get(kind="version_regression")
     client.force_login(make_user("Viewer"))
     page = client.get(reverse("agents:alerts")).content.decode()
@@ -193,9 +193,9 @@ def test_the_rollout_page_costs_fixed_queries_however_long_it_ran(
     with django_assert_max_num_queries(30) as few:
         releaser.get(url)
     for _ in range(4):
-        services.advance_rollout(rollout=rollout, user=user)
-        services.pause_rollout(rollout=rollout, user=user)
-        services.resume_rollout(rollout=rollout, user=user)
+        rollouts.advance_rollout(rollout=rollout, user=user)
+        rollouts.pause_rollout(rollout=rollout, user=user)
+        rollouts.resume_rollout(rollout=rollout, user=user)
     with django_assert_max_num_queries(len(few.captured_queries)):
         releaser.get(url)
 
@@ -222,7 +222,7 @@ def test_the_channel_form_explains_that_the_rollout_owns_the_routing(releaser, l
 
 
 def test_a_label_can_name_the_candidate(releaser, line, user):
-    services.move_label(
+    labels.move_label(
         agent=line.agent, name="staging", version=line.agent.versions.get(number=2), user=user
     )
     url = reverse("agents:start-rollout", args=[line.public_id])

@@ -13,9 +13,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agents import services
 from agents.domain import webhooks
 from agents.models import Delivery
+from agents.services import agents, labels, versions
+from agents.services import webhooks as webhooks_services
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -23,7 +24,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 def test_a_label_move_is_logged_as_a_label_move(client, user, agent, make_version):
     v1 = make_version(agent)
-    services.move_label(agent=agent, name="staging", version=v1, user=user)
+    labels.move_label(agent=agent, name="staging", version=v1, user=user)
     client.force_login(user)
     page = client.get(reverse("agents:detail", args=[agent.public_id])).content.decode()
     log = page[page.index('id="release-log"') :]
@@ -32,8 +33,8 @@ def test_a_label_move_is_logged_as_a_label_move(client, user, agent, make_versio
 
 
 def test_a_prompt_release_speaks_of_agents_not_production_traffic(client, user):
-    prompt = services.create_agent(name="Tone", user=user, kind="prompt", config={"text": "Hi."})
-    services.save_version(agent=prompt, name="First", user=user)
+    prompt = agents.create_agent(name="Tone", user=user, kind="prompt", config={"text": "Hi."})
+    versions.save_version(agent=prompt, name="First", user=user)
     client.force_login(user)
     dialog = client.get(reverse("agents:release", args=[prompt.public_id, 1]), **HTMX)
     text = dialog.content.decode()
@@ -45,10 +46,10 @@ def test_a_prompt_release_speaks_of_agents_not_production_traffic(client, user):
 
 def test_a_due_retry_says_due_now_not_in_0_minutes(client, user, settings):
     settings.WEBHOOK_ALLOW_PRIVATE = True
-    hook = services.create_webhook(
+    hook = webhooks_services.create_webhook(
         url="https://hooks.example.com/in", events=["release"], user=user
     )
-    delivery = services.send_test_event(webhook=hook, user=user)
+    delivery = webhooks_services.send_test_event(webhook=hook, user=user)
     Delivery.objects.filter(pk=delivery.pk).update(
         attempts=1, next_attempt_at=timezone.now() - timedelta(seconds=5)
     )

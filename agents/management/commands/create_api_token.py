@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from agents import services
+from agents.services import tokens
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             user = User.objects.get(**{User.USERNAME_FIELD: username})
         except User.DoesNotExist:
             raise CommandError(f"No user {username!r}.") from None
-        token, secret = services.create_api_token(user=user, name=name)
+        token, secret = tokens.create_api_token(user=user, name=name)
         self.stdout.write(
             f"Created token {token.prefix}… for {username}. Store it now: it is not shown again."
         )

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from agents import selectors
 from agents.domain.bundles import to_yaml
 from agents.models import Agent
+from agents.selectors import agents, bundles
 
 
 def file_name(agent: Agent) -> str:
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         directory.mkdir(parents=True, exist_ok=True)
         count = 0
         for agent in Agent.objects.agents().order_by("name", "id"):
-            bundle = selectors.export_bundle(selectors.agent_for_page(agent.public_id))
+            bundle = bundles.export_bundle(agents.agent_for_page(agent.public_id))
             (directory / file_name(agent)).write_text(to_yaml(bundle), encoding="utf-8")
             count += 1
         self.stdout.write(f"Exported {count} agent(s) to {directory}")

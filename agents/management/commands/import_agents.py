@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from agents import services
 from agents.domain.bundles import from_yaml
 from agents.domain.exceptions import AgentConsoleError, InvalidInput
+from agents.services import bundles
 
 PATTERNS = ("*.yaml", "*.yml", "*.json")
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         failed = 0
         for path in files:
             try:
-                synced = services.sync_bundle(bundle=read_file(path), user=user)
+                synced = bundles.sync_bundle(bundle=read_file(path), user=user)
             except InvalidInput as exc:
                 failed += 1
                 problems = "; ".join(f"{e['path'] or '(file)'}: {e['message']}" for e in exc.errors)

@@ -16,10 +16,21 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from agents import services
 from agents.domain.config import merge_patch
 from agents.management import demo
 from agents.models import Agent, Channel, Conversation, EvalSuite, Label
+from agents.services import (
+    agents,
+    approvals,
+    channels,
+    drafts,
+    eval_runner,
+    evals,
+    labels,
+    schedules,
+)
+from agents.services import releases as releases_services
+from agents.services import versions as versions_services
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-console"
@@ -123,14 +134,14 @@ class Command(BaseCommand):
         scheduler = Agent.objects.filter(name=SCHEDULER).first()
         if scheduler is None or Channel.objects.filter(agent=scheduler).exists():
             return ""
-        services.create_channel(
+        channels.create_channel(
             name="Clinic main line",
             kind="phone",
             address="+1 555 0100",
             agent=scheduler,
             user=user,
         )
-        ab = services.create_channel(
+        ab = channels.create_channel(
             name="Booking widget A/B",
             kind="web",
             address="clinic.example.com",
@@ -183,7 +194,7 @@ class Command(BaseCommand):
         scheduler = Agent.objects.filter(name=SCHEDULER).first()
         if scheduler is None or EvalSuite.objects.filter(agent=scheduler).exists():
             return ""
-        suite = services.create_eval_suite(
+        suite = evals.create_eval_suite(
             agent=scheduler,
             name="Scheduling basics",
             description="What every version must still do.",
@@ -220,9 +231,9 @@ class Command(BaseCommand):
             ],
         )
         for target in ("2", "3", "draft"):
-            run = services.start_eval_run(suite=suite, target=target, user=user)
-            services.execute_eval_run(run_id=run.pk)
-        services.update_agent(agent=scheduler, user=user, require_passing_eval=True)
+            run = evals.start_eval_run(suite=suite, target=target, user=user)
+            eval_runner.execute_eval_run(run_id=run.pk)
+        agents.update_agent(agent=scheduler, user=user, require_passing_eval=True)
         return "Created an eval suite with 3 runs; the scheduler's release gate is on."
 
     def _release_management(self, user) -> str:
@@ -231,7 +242,7 @@ class Command(BaseCommand):
         scheduler = Agent.objects.get(name=SCHEDULER)
         if Label.objects.filter(agent=scheduler).exists():
             return ""
-        services.move_label(
+        labels.move_label(
             agent=scheduler,
             name="staging",
             version=scheduler.versions.get(number=3),
@@ -241,26 +252,26 @@ class Command(BaseCommand):
         editor = self._editor()
         shop = Agent.objects.get(name=ORDER_STATUS)
         shop.draft.refresh_from_db()
-        services.update_draft(
+        drafts.update_draft(
             agent=shop,
             user=editor,
             config=merge_patch(
                 shop.draft.config, {"prompt": {"welcome_message": "Hi! Got an order number?"}}
             ),
         )
-        v3 = services.save_version(agent=shop, name="Friendlier greeting", user=editor)
+        v3 = versions_services.save_version(agent=shop, name="Friendlier greeting", user=editor)
         # The draft goes back to what is live while v3 waits for its review.
-        services.restore_version(version=shop.versions.get(number=2), user=editor)
-        services.update_agent(agent=shop, user=user, approvals_required=1)
-        services.request_release(
+        versions_services.restore_version(version=shop.versions.get(number=2), user=editor)
+        agents.update_agent(agent=shop, user=user, approvals_required=1)
+        approvals.request_release(
             agent=shop, version=v3, user=editor, note="Shorter greeting, tested in the playground"
         )
         front = Agent.objects.get(name=RECEPTIONIST)
-        first = services.save_version(agent=front, name="First launch", user=user)
+        first = versions_services.save_version(agent=front, name="First launch", user=user)
         morning = (timezone.now() + timedelta(days=1)).replace(
             hour=6, minute=0, second=0, microsecond=0
         )
-        services.schedule_release(
+        schedules.schedule_release(
             agent=front, version=first, at=morning, user=user, note="Live before the morning calls"
         )
         return (
@@ -290,7 +301,7 @@ class Command(BaseCommand):
         return user
 
     def _receptionist(self, user) -> None:
-        services.create_agent(
+        agents.create_agent(
             name=RECEPTIONIST,
             description="Answers the main line and routes callers. Not live yet.",
             user=user,
@@ -305,7 +316,7 @@ class Command(BaseCommand):
         )
 
     def _order_status(self, user) -> None:
-        agent = services.create_agent(
+        agent = agents.create_agent(
             name=ORDER_STATUS,
             description="Chat widget on the shop: where is my order?",
             user=user,
@@ -314,11 +325,11 @@ class Command(BaseCommand):
                 "llm": {"provider": "anthropic", "model": "claude-3-5-haiku", "temperature": 0.2},
             },
         )
-        v1 = services.save_version(agent=agent, name="First launch", user=user)
-        services.release_version(version=v1, user=user, note="Launch")
+        v1 = versions_services.save_version(agent=agent, name="First launch", user=user)
+        releases_services.release_version(version=v1, user=user, note="Launch")
         draft = agent.draft
         draft.refresh_from_db()
-        services.update_draft(
+        drafts.update_draft(
             agent=agent,
             user=user,
             config=merge_patch(
@@ -340,16 +351,16 @@ class Command(BaseCommand):
                 },
             ),
         )
-        v2 = services.save_version(
+        v2 = versions_services.save_version(
             agent=agent,
             name="Order lookup tool",
             description="Looks orders up instead of asking for screenshots.",
             user=user,
         )
-        services.release_version(version=v2, user=user)
+        releases_services.release_version(version=v2, user=user)
 
     def _scheduler(self, user) -> None:
-        agent = services.create_agent(
+        agent = agents.create_agent(
             name=SCHEDULER,
             description="Books, moves and cancels appointments by phone.",
             user=user,
@@ -380,18 +391,20 @@ class Command(BaseCommand):
         versions = []
         for name, description, patch in edits:
             agent.draft.refresh_from_db()
-            services.update_draft(
+            drafts.update_draft(
                 agent=agent, user=user, config=merge_patch(agent.draft.config, patch)
             )
             versions.append(
-                services.save_version(agent=agent, name=name, description=description, user=user)
+                versions_services.save_version(
+                    agent=agent, name=name, description=description, user=user
+                )
             )
-            services.release_version(version=versions[-1], user=user)
-        services.release_version(
+            releases_services.release_version(version=versions[-1], user=user)
+        releases_services.release_version(
             version=versions[1], user=user, note="v3 sounded pushy about cancellations"
         )
         agent.draft.refresh_from_db()
-        services.update_draft(
+        drafts.update_draft(
             agent=agent,
             user=user,
             config=merge_patch(agent.draft.config, {"llm": {"temperature": 0.3}}),

@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from agents import selectors, services
 from agents.domain.exceptions import AgentConsoleError
+from agents.selectors import channels
+from agents.services import simulation
 
 
 def parse_outcomes(text: str) -> dict[str, float]:
@@ -43,7 +44,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            channel = selectors.channel(options["channel"])
+            channel = channels.channel(options["channel"])
         except AgentConsoleError as exc:
             raise CommandError(exc.message) from None
         count = options["conversations"]
@@ -61,7 +62,7 @@ class Command(BaseCommand):
         )
         if user is None:
             raise CommandError("no such user (give --user USERNAME)")
-        tally = services.simulate_traffic(
+        tally = simulation.simulate_traffic(
             channel=channel,
             user=user,
             conversations=count,

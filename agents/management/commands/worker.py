@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import connection
 from django_tasks_db.management.commands import db_worker
 
-from agents import services
 from agents.models import PendingPurge
+from agents.services import recovery
 
 logger = logging.getLogger("agents.worker")
 
@@ -35,7 +35,7 @@ class Sweeper(threading.Thread):
     def run(self) -> None:
         while not self.stopped.is_set():
             try:
-                for line in services.recover_stalled_jobs():
+                for line in recovery.recover_stalled_jobs():
                     logger.warning("recovered: %s", line)
                 PendingPurge.objects.flush()  # writes that could not reach Redis
             except Exception:

@@ -1,0 +1,30 @@
+"""Scheduled releases: reads for pages and the API."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from agents.domain.exceptions import UnknownReference
+from agents.models import Agent, ScheduledRelease
+
+
+def scheduled_releases(agent: Agent, *, pending_only: bool = False) -> QuerySet[ScheduledRelease]:
+    rows = (
+        ScheduledRelease.objects.filter(agent_id=agent.pk)
+        .select_related("version", "created_by", "request")
+        .defer("version__config")
+    )
+    if pending_only:
+        rows = rows.filter(status=ScheduledRelease.Status.PENDING)
+    return rows.order_by("at", "id")
+
+
+def scheduled_release(public_id: str) -> ScheduledRelease:
+    found = (
+        ScheduledRelease.objects.select_related("agent", "version", "created_by", "request")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if found is None:
+        raise UnknownReference(f"No scheduled release {public_id}.")
+    return found
