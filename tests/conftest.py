@@ -160,3 +160,10 @@ def make_api(client, make_user):
 @pytest.fixture
 def api(make_api):
     return make_api("Editor", "Releaser")
+
+
+@pytest.fixture
+def operator_client(client, user):
+    """The test client logged in as the `user` fixture (every role)."""
+    client.force_login(user)
+    return client

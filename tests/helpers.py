@@ -185,3 +185,17 @@ class FakeOpenAI(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def detail_url(agent):
+    from django.urls import reverse
+
+    return reverse("agents:detail", args=[agent.public_id])

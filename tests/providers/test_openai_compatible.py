@@ -1,46 +1,10 @@
-"""Model providers: the offline echo provider and an OpenAI-compatible one, tested
-against a fake server on 127.0.0.1 (never a real network)."""
+"""An OpenAI-compatible provider, against a fake server on 127.0.0.1 (never a real
+network)."""
 
 import pytest
 
-from agents.domain import config
 from agents.providers import Message, ProviderError, get_provider
 from tests.helpers import FakeOpenAI
-
-
-@pytest.fixture
-def agent_config():
-    return config.normalize(
-        {
-            "prompt": {"system_prompt": "You book appointments.", "welcome_message": "Hi there!"},
-            "llm": {"model": "gpt-4o-mini", "temperature": 0.2, "max_tokens": 100},
-            "tools": [
-                {
-                    "name": "find_slots",
-                    "url": "https://x.example/slots",
-                    "description": "Free slots",
-                }
-            ],
-        }
-    )
-
-
-def test_echo_is_deterministic_and_offline(agent_config):
-    provider = get_provider("echo")
-    reply = provider.complete(config=agent_config, messages=[Message("user", "Book me Tuesday")])
-    again = provider.complete(config=agent_config, messages=[Message("user", "Book me Tuesday")])
-    assert reply.text == again.text == "You said: Book me Tuesday (tools available: find_slots)"
-    assert reply.prompt_tokens > 0
-    assert reply.completion_tokens > 0
-    assert reply.model == "gpt-4o-mini"
-    assert provider.complete(config=agent_config, messages=[]).text == "Hi there!"
-
-
-def test_echo_is_the_default(settings):
-    settings.AGENT_PROVIDER = "echo"
-    assert get_provider().name == "echo"
-    with pytest.raises(ProviderError, match="Unknown provider"):
-        get_provider("nope")
 
 
 @pytest.fixture

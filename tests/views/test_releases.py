@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from agents.models import Agent, Label, ReleaseEvent, ReleaseRequest, ScheduledRelease
 from agents.services import agents, approvals, channels, labels, releases, schedules
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
+from tests.helpers import HTMX, login
 
 
 @pytest.fixture
@@ -19,11 +18,6 @@ def two(agent, make_version, user):
     releases.release_version(version=v1, user=user)
     make_version(agent)
     return agent
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_the_release_dialog_sends_editors_and_releasers_to_a_request(client, two, user):
@@ -230,3 +224,58 @@ def test_the_label_dialog_names_the_channels_following_and_offers_a_request(clie
     assert "Followed by EU line" in html
     assert "Request this move" in html
     assert Label.objects.get(agent=two, name="staging").version == v1
+
+
+def test_release_dialog_names_current_and_next_and_words_rollbacks(
+    operator_client, agent, make_version, user
+):
+    v1, v2 = make_version(agent), make_version(agent)
+    url1 = reverse("agents:release", args=[agent.public_id, 1])
+    html = operator_client.get(url1, **HTMX).content.decode()
+    assert "Nothing is released yet" in html
+    assert "Release v1" in html
+    releases.release_version(version=v2, user=user)
+    html = operator_client.get(url1, **HTMX).content.decode()
+    assert "Roll back to v1" in html
+    assert "<strong>v2</strong>" in html
+    response = operator_client.post(url1, {"note": "bad v2"}, **HTMX)
+    assert response.status_code == 204
+    assert response["HX-Trigger"].startswith('{"versionReleased"')
+    event = ReleaseEvent.objects.get(version=v1)
+    assert (event.kind, event.note) == ("rollback", "bad v2")
+
+
+def test_rolling_back_to_a_version_released_before_is_not_blocked_by_the_gate(
+    operator_client, agent, make_version, user
+):
+    v1 = make_version(agent)
+    releases.release_version(version=v1, user=user)
+    v2 = make_version(agent)
+    agents.update_agent(agent=agent, user=user, require_passing_eval=True)
+    releases.release_version(version=v2, user=user, gate_override_note="hotfix, evals later")
+    url = reverse("agents:release", args=[agent.public_id, v1.number])
+    asked = operator_client.get(url, **HTMX).content.decode()
+    assert 'data-testid="gate-undo"' in asked
+    assert "autofocus" not in asked
+    operator_client.post(url, {"note": ""}, **HTMX)
+    agent.refresh_from_db()
+    assert agent.released_version == v1
+    event = ReleaseEvent.objects.filter(version=v1, kind="rollback").get()
+    assert event.gate_findings
+    assert "does not block undoing a release" in event.gate_override_note
+
+
+def test_when_the_gate_blocks_the_one_note_is_the_reason(
+    operator_client, agent, make_version, user
+):
+    v1 = make_version(agent)
+    agents.update_agent(agent=agent, user=user, require_passing_eval=True)
+    url = reverse("agents:release", args=[agent.public_id, v1.number])
+    html = operator_client.post(url, {"note": ""}, **HTMX).content.decode()
+    assert "why release anyway (required)" in html
+    assert 'class="danger"' in html
+    agent.refresh_from_db()
+    assert agent.released_version is None
+    operator_client.post(url, {"note": "demo today, suites tomorrow"}, **HTMX)
+    event = ReleaseEvent.objects.get(version=v1)
+    assert event.gate_override_note == "demo today, suites tomorrow"

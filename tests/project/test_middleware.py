@@ -1,0 +1,38 @@
+"""Every console page asks for a login, the login page works, and pages send a
+content security policy."""
+
+import pytest
+from django.urls import reverse
+
+from tests.helpers import detail_url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_console_page_requires_login(client, agent):
+    for url in [
+        reverse("agents:list"),
+        detail_url(agent),
+        reverse("agents:save-version", args=[agent.public_id]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_login_page_has_labelled_fields_and_logs_in(client, make_user):
+    make_user("Viewer", username="vera")
+    page = client.get(reverse("login")).content.decode()
+    assert '<label for="id_username">Username</label>' in page
+    assert '<label for="id_password">Password</label>' in page
+    assert ">Log in</button>" in page
+    response = client.post(reverse("login"), {"username": "vera", "password": "pw-for-tests"})
+    assert response.status_code == 302
+    assert client.get(reverse("agents:list")).status_code == 200
+
+
+def test_pages_send_a_content_security_policy(operator_client, agent):
+    response = operator_client.get(detail_url(agent))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "default-src 'self'" in policy

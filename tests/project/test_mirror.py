@@ -1,0 +1,200 @@
+"""Tests mirror the code: `tests/<layer>/test_<module>.py` tests `agents/<layer>/<module>.py`
+(`tests/services/test_releases.py` tests `agents/services/releases.py`), so a reader goes
+from a module to its tests, and back, by file name. A test file about one aspect of a
+module adds it after the name (`test_releases_gate.py`). `tests/project/` tests the
+app's root modules (`agents/triggers.py`), the `console` package and the project as a
+whole; `tests/browser/` goes by journey."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LAYERS = ("admin", "api", "domain", "forms", "management", "models", "providers")
+LAYERS += ("selectors", "services", "templatetags", "views")
+# About the project, not one module.
+PROJECT_WIDE = {"layout", "mirror", "readme", "deploy", "cache_restart"}
+
+# Modules that declare and do nothing of their own (schemas, constants, wiring):
+# what they declare is exercised by the tests of the modules that use it.
+DECLARATIONS = {
+    "apps",
+    "urls",
+    "api/schemas",
+    "api/prompt_schemas",
+    "api/release_schemas",
+    "api/rollout_schemas",
+    "api/docs",
+    "api/auth",
+    "domain/exceptions",
+    "domain/permissions",
+    "domain/text",
+    "models/base",
+    "models/tokens",
+    "models/runtime",
+    "models/alerts",
+    "models/releases",
+    "models/revisions",
+    "models/prompts",
+    "models/conversations",
+    "models/evals",
+    "models/rollouts",
+    "models/channels",
+    "models/webhooks",
+    "models/agents",
+    "models/versions",
+    "admin/history",
+    "admin/tokens",
+    "admin/revisions",
+    "admin/versions",
+    "admin/evals",
+    "admin/channels",
+    "admin/conversations",
+    "admin/releases",
+    "providers/base",
+    "management/commands/create_api_token",
+    "management/commands/simulate_traffic",
+    "management/commands/export_agents",
+    "management/commands/import_agents",
+    "management/commands/seed_demo",
+    "management/commands/worker",
+    "console/settings",
+    "console/urls",
+    "console/wsgi",
+}
+
+
+def _modules() -> dict[str, Path]:
+    """`services/releases` → its file; the app's root modules by their bare name."""
+    found = {}
+    for path in (ROOT / "agents").rglob("*.py"):
+        if "migrations" in path.parts or path.name == "__init__.py":
+            continue
+        found[str(path.relative_to(ROOT / "agents").with_suffix(""))] = path
+    for path in (ROOT / "console").glob("*.py"):
+        if path.name != "__init__.py":
+            found[f"console/{path.stem}"] = path
+    return found
+
+
+def _test_file(module: str) -> Path:
+    parts = module.split("/")
+    if len(parts) == 1 or parts[0] == "console":  # a root module of the app, or the project
+        return ROOT / "tests" / "project" / f"test_{parts[-1]}.py"
+    return ROOT / "tests" / parts[0] / f"test_{parts[-1]}.py"
+
+
+def _names_in(layer: str) -> set[str]:
+    modules = _modules()
+    if layer == "project":
+        return {m.split("/")[-1] for m in modules if "/" not in m or m.startswith("console/")}
+    names = set()
+    for module in modules:
+        parts = module.split("/")
+        if parts[0] == layer:
+            names.add(parts[-1])
+            names.update(parts[1:-1])  # a subpackage: domain/peers/ → test_peers.py
+    return names
+
+
+def _missing() -> set[str]:
+    return {
+        module
+        for module in _modules()
+        if module not in DECLARATIONS
+        and not any(
+            path == _test_file(module) or path.name.startswith(_test_file(module).stem + "_")
+            for path in _test_file(module).parent.glob("test_*.py")
+        )
+    }
+
+
+def test_every_test_file_is_named_after_a_module_of_its_layer():
+    strays = []
+    for folder in sorted((ROOT / "tests").iterdir()):
+        if not folder.is_dir() or folder.name in ("browser", "fixtures", "__pycache__"):
+            continue
+        names = _names_in(folder.name) | (PROJECT_WIDE if folder.name == "project" else set())
+        for path in sorted(folder.rglob("test_*.py")):
+            stem = path.stem.removeprefix("test_")
+            if not any(stem == name or stem.startswith(name + "_") for name in names):
+                strays.append(str(path.relative_to(ROOT)))
+    assert strays == [], "test files that name no module of their layer"
+
+
+def test_every_module_with_behaviour_has_its_test_file():
+    assert sorted(_missing()) == sorted(NOT_YET_MIRRORED), (
+        "a module without its test file (tests/<layer>/test_<module>.py), or one listed "
+        "below that has one now: take it off the list"
+    )
+
+
+# Modules whose behaviour is tested so far only through the test files of the modules
+# that use them. This list only shrinks.
+NOT_YET_MIRRORED = {
+    "admin/agents",
+    "api/common",
+    "api/documents",
+    "api/shapes",
+    "console/health",
+    "domain/bundles",
+    "domain/checks",
+    "domain/documents",
+    "domain/json_input",
+    "domain/moments",
+    "domain/network",
+    "domain/peers/elevenlabs",
+    "domain/peers/retell",
+    "domain/peers/source",
+    "domain/peers/vapi",
+    "domain/prompts",
+    "domain/references",
+    "domain/tokens",
+    "domain/webhooks",
+    "forms/cases",
+    "forms/channels",
+    "forms/data_choices",
+    "forms/editor",
+    "forms/rollouts",
+    "permissions",
+    "roles",
+    "selectors/agents",
+    "selectors/alerts",
+    "selectors/approvals",
+    "selectors/bundles",
+    "selectors/channels",
+    "selectors/compare",
+    "selectors/conversations",
+    "selectors/evals",
+    "selectors/gate",
+    "selectors/history",
+    "selectors/labels",
+    "selectors/prompts",
+    "selectors/releases",
+    "selectors/revisions",
+    "selectors/rollouts",
+    "selectors/runtime",
+    "selectors/schedules",
+    "selectors/tokens",
+    "selectors/versions",
+    "selectors/webhooks",
+    "services/agents",
+    "services/channels",
+    "services/conversations",
+    "services/draft_import",
+    "services/drafts",
+    "services/eval_runner",
+    "services/gate",
+    "services/idempotency",
+    "services/playground",
+    "services/releases",
+    "services/simulation",
+    "services/snapshots",
+    "services/tokens",
+    "services/webhook_delivery",
+    "services/webhook_events",
+    "signals",
+    "tasks",
+    "templatetags/console",
+    "views/playground",
+}
