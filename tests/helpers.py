@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from agents.domain.config import merge_patch
 from agents.services import conversations, drafts
@@ -199,3 +200,36 @@ def detail_url(agent):
     from django.urls import reverse
 
     return reverse("agents:detail", args=[agent.public_id])
+
+
+PEER_FILES = Path(__file__).parent / "fixtures" / "peers"
+
+
+def peer_file(name: str):
+    """A sample file of another platform (tests/fixtures/peers/NAME.json) as data."""
+    return json.loads((PEER_FILES / f"{name}.json").read_text())
+
+
+def tools_by_name(config: dict) -> dict:
+    return {tool["name"]: tool for tool in config["tools"]}
+
+
+# A draft with a tool, for eval and playground tests (the echo provider names tools).
+BOOKING = {"tools": [{"name": "book", "url": "https://x.example/book", "description": "Book"}]}
+
+
+class Flaky:
+    """A provider that times out on its first call and answers after."""
+
+    name = "flaky"
+
+    def __init__(self):
+        self.calls = 0
+
+    def complete(self, *, config, messages):
+        from agents.providers import Completion, ProviderError
+
+        self.calls += 1
+        if self.calls == 1:
+            raise ProviderError("timeout", "The provider did not answer within 30 s.")
+        return Completion("fine, book it", "flaky", "m", 5.0, 1, 3)

@@ -78,22 +78,27 @@ def _modules() -> dict[str, Path]:
 
 
 def _test_file(module: str) -> Path:
+    """`domain/peers/vapi` → tests/domain/peers/test_vapi.py; `triggers` and
+    `console/health` → tests/project/test_triggers.py, tests/project/test_health.py."""
     parts = module.split("/")
     if len(parts) == 1 or parts[0] == "console":  # a root module of the app, or the project
         return ROOT / "tests" / "project" / f"test_{parts[-1]}.py"
-    return ROOT / "tests" / parts[0] / f"test_{parts[-1]}.py"
+    return ROOT / "tests" / Path(*parts[:-1]) / f"test_{parts[-1]}.py"
 
 
-def _names_in(layer: str) -> set[str]:
+def _names_in(folder: Path) -> set[str]:
+    """The module names a test file in `folder` (below tests/) may be named after: the
+    modules of the same folder below agents/, and its subpackages (`test_peers.py`)."""
     modules = _modules()
-    if layer == "project":
+    if folder == Path("project"):
         return {m.split("/")[-1] for m in modules if "/" not in m or m.startswith("console/")}
     names = set()
     for module in modules:
-        parts = module.split("/")
-        if parts[0] == layer:
-            names.add(parts[-1])
-            names.update(parts[1:-1])  # a subpackage: domain/peers/ → test_peers.py
+        parts = Path(module)
+        if parts.parent == folder:
+            names.add(parts.name)
+        elif parts.parent.parent == folder:
+            names.add(parts.parent.name)  # a subpackage: domain/peers/ → test_peers.py
     return names
 
 
@@ -114,8 +119,9 @@ def test_every_test_file_is_named_after_a_module_of_its_layer():
     for folder in sorted((ROOT / "tests").iterdir()):
         if not folder.is_dir() or folder.name in ("browser", "fixtures", "__pycache__"):
             continue
-        names = _names_in(folder.name) | (PROJECT_WIDE if folder.name == "project" else set())
         for path in sorted(folder.rglob("test_*.py")):
+            where = path.parent.relative_to(ROOT / "tests")
+            names = _names_in(where) | (PROJECT_WIDE if folder.name == "project" else set())
             stem = path.stem.removeprefix("test_")
             if not any(stem == name or stem.startswith(name + "_") for name in names):
                 strays.append(str(path.relative_to(ROOT)))
