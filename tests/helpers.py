@@ -196,6 +196,13 @@ def login(client, user):
     return client
 
 
+def console_url(name, agent, *args):
+    """A console page of `agent`: `console_url("playground-session", agent, "cv_x")`."""
+    from django.urls import reverse
+
+    return reverse(f"agents:{name}", args=[agent.public_id, *args])
+
+
 def detail_url(agent):
     from django.urls import reverse
 

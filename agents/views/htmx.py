@@ -99,8 +99,10 @@ class Refusal:
 
     @property
     def message(self) -> str:
-        """The form's own error, else the first field's."""
-        return self.errors.get("") or next(iter(self.errors.values()), "")
+        """The refusal in one line (`message: is required`), for a toast or a banner."""
+        if isinstance(self.exc, AgentConsoleError):
+            return self.exc.message
+        return str(self.exc or "")
 
 
 @contextmanager

@@ -143,22 +143,3 @@ def test_an_inactive_user_s_token_is_refused(api, make_user):
 def test_authenticate_ignores_things_that_are_not_tokens():
     assert tokens_selectors.authenticate("Basic abc") is None
     assert tokens_selectors.authenticate("ac_" + "x" * 500) is None
-
-
-def test_healthz_touches_no_database(client, django_assert_num_queries):
-    with django_assert_num_queries(0):
-        response = client.get("/healthz")
-    assert response.json() == {"status": "ok"}
-
-
-def test_readyz_checks_the_database(client, monkeypatch):
-    assert client.get("/readyz").json() == {"status": "ok", "database": "ok", "cache": "ok"}
-    from django.db import connection
-
-    def broken():
-        raise RuntimeError("down")
-
-    monkeypatch.setattr(connection, "cursor", broken)
-    response = client.get("/readyz")
-    assert response.status_code == 503
-    assert response.json()["status"] == "unavailable"

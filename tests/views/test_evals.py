@@ -3,15 +3,13 @@
 import json
 
 import pytest
-from django.urls import reverse
 
-from agents.models import Conversation, EvalCase, EvalRun, ReleaseEvent
+from agents.models import EvalCase, EvalRun, ReleaseEvent
 from agents.services import agents, evals
-from tests.helpers import edit, run_worker
+from tests.helpers import HTMX, console_url, edit, run_worker
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 BOOKING = {"tools": [{"name": "book", "url": "https://x.example/book"}]}
 
 
@@ -37,91 +35,28 @@ def suite(agent, user):
     )
 
 
-def url(name, agent, *args):
-    return reverse(f"agents:{name}", args=[agent.public_id, *args])
-
-
 # ------------------------------------------------------------------ playground
-
-
-def test_the_agent_page_loads_the_playground_lazily_and_links_it_without_js(operator_client, agent):
-    page = operator_client.get(reverse("agents:detail", args=[agent.public_id])).content.decode()
-    assert f'hx-get="{url("playground", agent)}"' in page
-    assert 'hx-trigger="intersect once"' in page
-    assert f'href="{url("playground", agent)}"' in page
-
-
-def test_a_playground_session_shows_transcript_tools_latency_and_tokens(
-    operator_client, agent, user
-):
-    edit(agent, BOOKING, user=user)
-    card = operator_client.get(url("playground", agent), **HTMX).content.decode()
-    assert "Start session" in card
-    started = operator_client.post(url("playground", agent), {"target": "draft"}, **HTMX)
-    conversation = Conversation.objects.get(playground=True)
-    assert conversation.snapshot is not None
-    assert conversation.public_id in started.content.decode()
-    reply = operator_client.post(
-        url("playground-session", agent, conversation.public_id),
-        {"message": "Book me for Tuesday"},
-        **HTMX,
-    ).content.decode()
-    assert "You said: Book me for Tuesday (tools available: book)" in reply
-    assert "1 tool offered to the model" in reply
-    assert "tokens" in reply
-    assert " ms · " in reply
-    assert conversation.turns.count() == 3  # welcome, question, reply
-
-
-def test_the_playground_works_without_javascript(operator_client, agent, make_version):
-    version = make_version(agent)
-    response = operator_client.post(url("playground", agent), {"target": str(version.number)})
-    conversation = Conversation.objects.get(playground=True)
-    assert conversation.version == version
-    assert response["Location"] == url("playground-session", agent, conversation.public_id)
-    page = operator_client.get(response["Location"]).content.decode()
-    assert f"bound to <strong>{version.label}</strong>" in page
-
-
-def test_a_bad_target_or_message_is_shown_and_starts_nothing(operator_client, agent):
-    page = operator_client.post(url("playground", agent), {"target": "v9"}, **HTMX)
-    assert "has no version v9" in page.content.decode()
-    page = operator_client.post(url("playground", agent), {"target": "released"}, **HTMX)
-    assert "released" in page.content.decode()
-    assert page.status_code == 200
-    assert not Conversation.objects.exists()
-    operator_client.post(url("playground", agent), {"target": "draft"}, **HTMX)
-    conversation = Conversation.objects.get()
-    page = operator_client.post(
-        url("playground-session", agent, conversation.public_id), {"message": " "}, **HTMX
-    )
-    assert "message: is required" in page.content.decode()
-
-
-def test_viewers_see_the_playground_but_cannot_talk(client, make_user, agent):
-    client.force_login(make_user("Viewer"))
-    card = client.get(url("playground", agent), **HTMX).content.decode()
-    assert "Start session" not in card
-    assert client.post(url("playground", agent), {"target": "draft"}).status_code == 403
 
 
 # ------------------------------------------------------------------ suites and cases
 
 
 def test_suites_are_listed_and_created(operator_client, agent, suite):
-    page = operator_client.get(url("evals", agent)).content.decode()
+    page = operator_client.get(console_url("evals", agent)).content.decode()
     assert "Booking" in page
     assert "never run" in page
-    response = operator_client.post(url("evals", agent), {"name": "Tone", "description": ""})
+    response = operator_client.post(
+        console_url("evals", agent), {"name": "Tone", "description": ""}
+    )
     created = agent.eval_suites.get(name="Tone")
-    assert response["Location"] == url("eval-suite", agent, created.public_id)
-    bad = operator_client.post(url("evals", agent), {"name": " "}).content.decode()
+    assert response["Location"] == console_url("eval-suite", agent, created.public_id)
+    bad = operator_client.post(console_url("evals", agent), {"name": " "}).content.decode()
     assert "Name is required" in bad
 
 
 def test_a_case_is_added_from_the_form(operator_client, agent, suite):
     response = operator_client.post(
-        url("eval-case-new", agent, suite.public_id),
+        console_url("eval-case-new", agent, suite.public_id),
         {
             "name": "greets",
             "messages": "Hello\nassistant: Hi!\nWho are you?",
@@ -147,7 +82,7 @@ def test_a_case_is_added_from_the_form(operator_client, agent, suite):
 
 def test_a_bad_case_shows_the_error_by_its_field_and_saves_nothing(operator_client, agent, suite):
     page = operator_client.post(
-        url("eval-case-new", agent, suite.public_id),
+        console_url("eval-case-new", agent, suite.public_id),
         {"name": "broken", "messages": "Hi", "regex": "(unclosed", "latency_ms": "soon"},
         **HTMX,
     ).content.decode()
@@ -163,7 +98,7 @@ def test_a_latency_that_is_no_finite_number_is_the_fields_error(
 ):
     """`nan` read as a number was stored as JSON no database accepts (a 500)."""
     page = operator_client.post(
-        url("eval-case-new", agent, suite.public_id),
+        console_url("eval-case-new", agent, suite.public_id),
         {"name": "slow", "messages": "Hi", "latency_ms": latency},
         **HTMX,
     )
@@ -174,16 +109,18 @@ def test_a_latency_that_is_no_finite_number_is_the_fields_error(
 
 def test_a_case_is_edited_and_deleted(operator_client, agent, suite):
     case = suite.cases.get()
-    form = operator_client.get(url("eval-case", agent, suite.public_id, case.public_id), **HTMX)
+    form = operator_client.get(
+        console_url("eval-case", agent, suite.public_id, case.public_id), **HTMX
+    )
     assert "tools available: book" in form.content.decode()
     operator_client.post(
-        url("eval-case", agent, suite.public_id, case.public_id),
+        console_url("eval-case", agent, suite.public_id, case.public_id),
         {"name": "renamed", "messages": "Tuesday?", "contains": "book"},
         **HTMX,
     )
     case.refresh_from_db()
     assert case.name == "renamed"
-    delete = url("eval-case-delete", agent, suite.public_id, case.public_id)
+    delete = console_url("eval-case-delete", agent, suite.public_id, case.public_id)
     asked = operator_client.get(delete, **HTMX).content.decode()
     assert "Delete case “renamed”?" in asked
     assert EvalCase.objects.exists()
@@ -200,20 +137,22 @@ def test_a_run_started_in_the_page_shows_live_progress_then_results(
 ):
     edit(agent, BOOKING, user=user)
     panel = operator_client.post(
-        url("eval-start-run", agent, suite.public_id), {"target": "draft"}, **HTMX
+        console_url("eval-start-run", agent, suite.public_id), {"target": "draft"}, **HTMX
     ).content.decode()
     run = EvalRun.objects.get()
     assert run.public_id in panel
     assert "every 1s" in panel  # polls while a run is queued or running
     assert "Waiting for a worker" in panel
-    run_page = operator_client.get(url("eval-run", agent, run.public_id)).content.decode()
+    run_page = operator_client.get(console_url("eval-run", agent, run.public_id)).content.decode()
     assert 'hx-trigger="every 1s"' in run_page
 
     run_worker()
 
-    panel = operator_client.get(url("eval-runs-panel", agent, suite.public_id), **HTMX)
+    panel = operator_client.get(console_url("eval-runs-panel", agent, suite.public_id), **HTMX)
     assert "every 1s" not in panel.content.decode()
-    fragment = operator_client.get(url("eval-run", agent, run.public_id), **HTMX).content.decode()
+    fragment = operator_client.get(
+        console_url("eval-run", agent, run.public_id), **HTMX
+    ).content.decode()
     assert "every 1s" not in fragment
     assert "Passed" in fragment
     assert "You said: Tuesday? (tools available: book)" in fragment
@@ -221,7 +160,7 @@ def test_a_run_started_in_the_page_shows_live_progress_then_results(
 
 def test_a_run_on_nothing_released_is_refused_with_the_reason(operator_client, agent, suite):
     panel = operator_client.post(
-        url("eval-start-run", agent, suite.public_id), {"target": "released"}, **HTMX
+        console_url("eval-start-run", agent, suite.public_id), {"target": "released"}, **HTMX
     )
     assert panel.status_code == 200
     assert 'role="alert"' in panel.content.decode()
@@ -232,7 +171,7 @@ def test_the_polled_runs_panel_reads_only_what_it_shows(
     operator_client, agent, user, suite, django_assert_max_num_queries
 ):
     evals.start_eval_run(suite=suite, target="draft", user=user)
-    panel_url = url("eval-runs-panel", agent, suite.public_id)
+    panel_url = console_url("eval-runs-panel", agent, suite.public_id)
     with django_assert_max_num_queries(8) as polled:
         assert "every 1s" in operator_client.get(panel_url, **HTMX).content.decode()
     sql = " ".join(q["sql"] for q in polled.captured_queries)
@@ -240,9 +179,9 @@ def test_the_polled_runs_panel_reads_only_what_it_shows(
 
 
 def test_starting_a_run_without_js_opens_the_run_page(operator_client, agent, suite):
-    response = operator_client.post(url("eval-start-run", agent, suite.public_id))
+    response = operator_client.post(console_url("eval-start-run", agent, suite.public_id))
     run = EvalRun.objects.get()
-    assert response["Location"] == url("eval-run", agent, run.public_id)
+    assert response["Location"] == console_url("eval-run", agent, run.public_id)
 
 
 def test_the_run_page_costs_the_same_queries_for_few_and_many_cases(
@@ -256,9 +195,9 @@ def test_the_run_page_costs_the_same_queries_for_few_and_many_cases(
     big = evals.start_eval_run(suite=suite, target="draft", user=user)
     run_worker()
     with django_assert_max_num_queries(12) as few:
-        operator_client.get(url("eval-run", agent, small.public_id))
+        operator_client.get(console_url("eval-run", agent, small.public_id))
     with django_assert_max_num_queries(len(few.captured_queries)):
-        operator_client.get(url("eval-run", agent, big.public_id))
+        operator_client.get(console_url("eval-run", agent, big.public_id))
 
 
 def test_the_comparison_highlights_regressions(operator_client, agent, user, suite, make_version):
@@ -268,7 +207,7 @@ def test_the_comparison_highlights_regressions(operator_client, agent, user, sui
         evals.start_eval_run(suite=suite, target=version.number, user=user)
     run_worker()
     page = operator_client.get(
-        url("eval-compare", agent, suite.public_id) + f"?from={good.number}&to={bad.number}"
+        console_url("eval-compare", agent, suite.public_id) + f"?from={good.number}&to={bad.number}"
     ).content.decode()
     assert "1 regression</strong>" in page
     assert 'class="regression"' in page
@@ -282,7 +221,7 @@ def test_the_history_panel_shows_each_versions_latest_pass_rate(
     make_version(agent, {"tools": None})
     evals.start_eval_run(suite=suite, target=good.number, user=user)
     run_worker()
-    panel = operator_client.get(url("history", agent), **HTMX).content.decode()
+    panel = operator_client.get(console_url("history", agent), **HTMX).content.decode()
     assert panel.count('data-testid="eval-rate"') == 1
     assert "Evals 100% (1/1)" in panel
 
@@ -293,10 +232,11 @@ def test_the_history_panel_shows_each_versions_latest_pass_rate(
 def test_releasers_turn_the_gate_on_and_editors_cannot(client, make_user, agent):
     client.force_login(make_user("Editor"))
     assert (
-        client.post(url("release-gate", agent), {"require_passing_eval": "on"}).status_code == 403
+        client.post(console_url("release-gate", agent), {"require_passing_eval": "on"}).status_code
+        == 403
     )
     client.force_login(make_user("Releaser"))
-    client.post(url("release-gate", agent), {"require_passing_eval": "on"})
+    client.post(console_url("release-gate", agent), {"require_passing_eval": "on"})
     agent.refresh_from_db()
     assert agent.require_passing_eval
 
@@ -306,7 +246,7 @@ def test_the_release_dialog_lists_what_failed_and_takes_an_override_note(
 ):
     version = make_version(agent)
     agents.update_agent(agent=agent, user=user, require_passing_eval=True)
-    release_url = url("release", agent, version.number)
+    release_url = console_url("release", agent, version.number)
     dialog = operator_client.get(release_url, **HTMX).content.decode()
     assert "has no finished run on v1" in dialog
     assert "Release v1 anyway" in dialog
@@ -319,7 +259,7 @@ def test_the_release_dialog_lists_what_failed_and_takes_an_override_note(
     assert done.status_code == 204
     event = ReleaseEvent.objects.get()
     assert event.gate_override_note == "Customer escalation"
-    log = operator_client.get(url("releases", agent), **HTMX).content.decode()
+    log = operator_client.get(console_url("releases", agent), **HTMX).content.decode()
     assert "Release gate overridden: Customer escalation" in log
 
 
@@ -330,6 +270,11 @@ def test_the_release_dialog_says_when_the_gate_passes(
     agents.update_agent(agent=agent, user=user, require_passing_eval=True)
     evals.start_eval_run(suite=suite, target=version.number, user=user)
     run_worker()
-    dialog = operator_client.get(url("release", agent, version.number), **HTMX).content.decode()
+    dialog = operator_client.get(
+        console_url("release", agent, version.number), **HTMX
+    ).content.decode()
     assert "every eval suite passed on v1" in dialog
-    assert operator_client.post(url("release", agent, version.number), **HTMX).status_code == 204
+    assert (
+        operator_client.post(console_url("release", agent, version.number), **HTMX).status_code
+        == 204
+    )
