@@ -1,0 +1,32 @@
+"""Token lookups: a secret to its principal, cached, and forgotten at once on revoke."""
+
+import pytest
+
+from agents.domain.exceptions import UnknownReference
+from agents.selectors import tokens
+from agents.services import tokens as tokens_services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_secret_finds_its_principal_until_revoked(
+    user, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    token, secret = tokens_services.create_api_token(user=user, name="runtime")
+    assert tokens.authenticate(secret).user_id == user.pk
+    with django_assert_max_num_queries(1):
+        assert tokens.authenticate(secret).user_id == user.pk
+    with django_capture_on_commit_callbacks(execute=True):  # the cache forgets on commit
+        tokens_services.revoke_api_token(token=token, user=user)
+    assert tokens.authenticate(secret) is None
+    assert tokens.authenticate("ac_not-a-token") is None
+
+
+def test_a_user_sees_only_their_own_tokens(user, make_user):
+    mine, _ = tokens_services.create_api_token(user=user, name="mine")
+    other = make_user("Editor")
+    tokens_services.create_api_token(user=other, name="theirs")
+    assert [t.name for t in tokens.tokens_of(user)] == ["mine"]
+    assert tokens.token_of(user, mine.pk) == mine
+    with pytest.raises(UnknownReference):
+        tokens.token_of(other, mine.pk)
