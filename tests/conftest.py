@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from agents import triggers
-from agents.services import agents, tokens, versions
+from agents.services import agents, evals, tokens, versions, webhooks
 from tests.helpers import Api, edit
 
 
@@ -167,3 +167,37 @@ def operator_client(client, user):
     """The test client logged in as the `user` fixture (every role)."""
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def suite(agent, user):
+    return evals.create_eval_suite(
+        agent=agent,
+        name="Booking",
+        user=user,
+        cases=[
+            {
+                "name": "mentions the booking tool",
+                "messages": [{"role": "user", "content": "Can I book Tuesday?"}],
+                "checks": [
+                    {"type": "contains", "value": "tuesday"},
+                    {"type": "contains", "value": "tools available: book"},
+                    {"type": "latency_ms", "value": 5000},
+                ],
+            },
+            {
+                "name": "never promises refunds",
+                "messages": [{"role": "user", "content": "Hello"}],
+                "checks": [{"type": "not_contains", "value": "refund"}],
+            },
+        ],
+    )
+
+
+@pytest.fixture
+def hook(receiver, user):
+    return webhooks.create_webhook(
+        url=receiver.url,
+        events=["version.saved", "release", "label.moved", "draft.updated"],
+        user=user,
+    )
