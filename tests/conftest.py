@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from agents import triggers
-from agents.services import agents, evals, tokens, versions, webhooks
+from agents.services import agents, evals, releases, tokens, versions, webhooks
 from tests.helpers import Api, edit
 
 
@@ -201,3 +201,11 @@ def hook(receiver, user):
         events=["version.saved", "release", "label.moved", "draft.updated"],
         user=user,
     )
+
+
+@pytest.fixture
+def released(agent, make_version, user):
+    """v1 of `agent`, released: (the version, its release event)."""
+    version = make_version(agent)
+    event = releases.release_version(version=version, user=user)
+    return version, event

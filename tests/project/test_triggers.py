@@ -4,19 +4,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from agents import triggers
-from agents.domain.exceptions import VersionImmutable
-from agents.models import Agent, PublishedVersion, ReleaseEvent
-from agents.services import releases
+from agents.models import Agent, PublishedVersion
 from tests.helpers import edit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def released(agent, make_version, user):
-    version = make_version(agent)
-    event = releases.release_version(version=version, user=user)
-    return version, event
 
 
 def _raw(sql, params):
@@ -27,41 +18,6 @@ def _raw(sql, params):
 def test_all_triggers_are_installed():
     assert triggers.installed(connection) == {t.name for t in triggers.TRIGGERS}
     assert len(triggers.TRIGGERS) == 18
-
-
-def test_saving_a_version_again_raises(released):
-    version, _ = released
-    version.name = "Rewritten history"
-    with pytest.raises(VersionImmutable):
-        version.save()
-    assert PublishedVersion.objects.get(pk=version.pk).name != "Rewritten history"
-
-
-def test_deleting_a_version_raises(released):
-    version, _ = released
-    with pytest.raises(VersionImmutable):
-        version.delete()
-    assert PublishedVersion.objects.filter(pk=version.pk).exists()
-
-
-@pytest.mark.parametrize("model", [PublishedVersion, ReleaseEvent])
-def test_querysets_refuse_update_and_delete(released, model):
-    with pytest.raises(VersionImmutable):
-        model.objects.all().update(note="x") if model is ReleaseEvent else (
-            model.objects.all().update(name="x")
-        )
-    with pytest.raises(VersionImmutable):
-        model.objects.all().delete()
-    assert model.objects.count() == 1
-
-
-def test_saving_or_deleting_a_release_event_raises(released):
-    _, event = released
-    event.note = "edited"
-    with pytest.raises(VersionImmutable):
-        event.save()
-    with pytest.raises(VersionImmutable):
-        event.delete()
 
 
 @pytest.mark.parametrize(
