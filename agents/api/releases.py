@@ -146,10 +146,7 @@ def get_request(request, request_id: str):
     summary="Approve (a Releaser other than the requester)",
 )
 def approve_request(request, request_id: str, payload: CommentIn):
-    principal = require(request, RELEASE)
-    found = approvals_selectors.release_request(request_id)
-    approvals.approve_request(request=found, user=principal.user, comment=payload.comment)
-    return _request_body(approvals_selectors.release_request(request_id))
+    return _review(request, request_id, approvals.approve_request, comment=payload.comment)
 
 
 @requests_router.post(
@@ -158,10 +155,7 @@ def approve_request(request, request_id: str, payload: CommentIn):
     summary="Reject with a comment (a Releaser other than the requester)",
 )
 def reject_request(request, request_id: str, payload: RejectIn):
-    principal = require(request, RELEASE)
-    found = approvals_selectors.release_request(request_id)
-    approvals.reject_request(request=found, user=principal.user, comment=payload.comment)
-    return _request_body(approvals_selectors.release_request(request_id))
+    return _review(request, request_id, approvals.reject_request, comment=payload.comment)
 
 
 @requests_router.post(
@@ -170,9 +164,14 @@ def reject_request(request, request_id: str, payload: RejectIn):
     summary="Withdraw a request (the requester, or a Releaser)",
 )
 def cancel_request(request, request_id: str):
-    principal = require(request, VIEW_AGENT)
-    found = approvals_selectors.release_request(request_id)
-    approvals.cancel_request(request=found, user=principal.user)
+    return _review(request, request_id, approvals.cancel_request, permission=VIEW_AGENT)
+
+
+def _review(request, request_id: str, verb, *, permission: str = RELEASE, **arguments) -> dict:
+    """Approve, reject or withdraw a request through its service verb (which holds the
+    rules: who may, in which state); the request as it stands after."""
+    principal = require(request, permission)
+    verb(request=approvals_selectors.release_request(request_id), user=principal.user, **arguments)
     return _request_body(approvals_selectors.release_request(request_id))
 
 

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from agents.domain.exceptions import UnknownReference
 from agents.domain.stats import Arm
 from agents.models import RELEASED, Alert, Conversation, ReleaseEvent
+from agents.selectors.base import one
 from agents.selectors.rollouts import HITS
 
 
@@ -24,10 +24,7 @@ def alerts(*, agent: str | None = None, open_only: bool = False) -> QuerySet[Ale
 
 
 def alert(public_id: str) -> Alert:
-    found = alerts().filter(public_id=public_id).first()
-    if found is None:
-        raise UnknownReference(f"No alert {public_id}.")
-    return found
+    return one(alerts().filter(public_id=public_id), f"No alert {public_id}.")
 
 
 def open_alert_count() -> int:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from agents.domain.exceptions import UnknownReference
 from agents.models import Agent, ReleaseRequest, ReleaseReview
+from agents.selectors.base import one
 from agents.selectors.labels import label_target
 
 
@@ -42,7 +42,4 @@ def release_requests(
 
 
 def release_request(public_id: str) -> ReleaseRequest:
-    found = release_requests().filter(public_id=public_id).first()
-    if found is None:
-        raise UnknownReference(f"No release request {public_id}.")
-    return found
+    return one(release_requests().filter(public_id=public_id), f"No release request {public_id}.")

@@ -7,9 +7,10 @@ from datetime import datetime
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
-from agents.domain.exceptions import InvalidInput, UnknownReference
+from agents.domain.exceptions import InvalidInput
 from agents.domain.routing import describe, target_label
 from agents.models import Agent, Channel, Draft, PublishedVersion, ReleaseEvent
+from agents.selectors.base import one
 
 
 def channel_list(*, agent: str | None = None) -> QuerySet[Channel]:
@@ -27,10 +28,10 @@ def channel_rows() -> list[tuple[Channel, str]]:
 
 def channel(public_id: str) -> Channel:
     """One channel with its agent; UnknownReference when there is none."""
-    found = Channel.objects.select_related("agent").filter(public_id=public_id).first()
-    if found is None:
-        raise UnknownReference(f"No channel {public_id}.")
-    return found
+    return one(
+        Channel.objects.select_related("agent").filter(public_id=public_id),
+        f"No channel {public_id}.",
+    )
 
 
 def agent_channels(agent: Agent) -> QuerySet[Channel]:

@@ -11,6 +11,7 @@ from agents.domain.exceptions import InvalidInput, UnknownReference
 from agents.domain.stats import wilson_interval
 from agents.models import Agent, Conversation
 from agents.selectors import runtime
+from agents.selectors.base import one
 
 
 def bound_to(rows: QuerySet[Conversation], version: str) -> QuerySet[Conversation]:
@@ -47,33 +48,32 @@ def conversation_list(
 
 def conversation(public_id: str) -> Conversation:
     """One conversation with its binding loaded; UnknownReference when there is none."""
-    found = (
-        Conversation.objects.select_related("agent", "version", "snapshot")
-        .only(
-            "agent__public_id",
-            "version__number",
-            "version__config",
-            "snapshot__config",
-            *[f.name for f in Conversation._meta.concrete_fields],
-        )
-        .filter(public_id=public_id)
-        .first()
+    return one(
+        (
+            Conversation.objects.select_related("agent", "version", "snapshot")
+            .only(
+                "agent__public_id",
+                "version__number",
+                "version__config",
+                "snapshot__config",
+                *[f.name for f in Conversation._meta.concrete_fields],
+            )
+            .filter(public_id=public_id)
+        ),
+        f"No conversation {public_id}.",
     )
-    if found is None:
-        raise UnknownReference(f"No conversation {public_id}.")
-    return found
 
 
 def playground_session(agent: Agent, public_id: str) -> Conversation:
     """One of `agent`'s playground sessions; UnknownReference when there is none."""
-    found = (
-        Conversation.objects.select_related("version", "snapshot")
-        .filter(agent_id=agent.pk, public_id=public_id, playground=True)
-        .first()
+    return one(
+        (
+            Conversation.objects.select_related("version", "snapshot").filter(
+                agent_id=agent.pk, public_id=public_id, playground=True
+            )
+        ),
+        f"No playground session {public_id}.",
     )
-    if found is None:
-        raise UnknownReference(f"No playground session {public_id}.")
-    return found
 
 
 def conversations_page(

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from agents.domain.exceptions import UnknownReference
 from agents.models import (
     Agent,
     DraftRevision,
@@ -17,6 +16,7 @@ from agents.models import (
     EvalSuite,
     PublishedVersion,
 )
+from agents.selectors.base import one
 from agents.selectors.compare import Side
 
 
@@ -176,10 +176,7 @@ def suite(public_id: str, *, agent: Agent | None = None) -> EvalSuite:
     rows = EvalSuite.objects.select_related("agent").filter(public_id=public_id)
     if agent is not None:
         rows = rows.filter(agent_id=agent.pk)
-    found = rows.first()
-    if found is None:
-        raise UnknownReference(f"No eval suite {public_id}.")
-    return found
+    return one(rows, f"No eval suite {public_id}.")
 
 
 def suite_with_cases(suite: EvalSuite) -> tuple[EvalSuite, list[EvalCase]]:
@@ -195,12 +192,10 @@ def suite_with_cases(suite: EvalSuite) -> tuple[EvalSuite, list[EvalCase]]:
 
 
 def case(suite: EvalSuite, public_id: str) -> EvalCase:
-    found = (
-        EvalCase.objects.filter(suite=suite, public_id=public_id).select_related("suite").first()
+    return one(
+        (EvalCase.objects.filter(suite=suite, public_id=public_id).select_related("suite")),
+        f"{suite.public_id} has no case {public_id}.",
     )
-    if found is None:
-        raise UnknownReference(f"{suite.public_id} has no case {public_id}.")
-    return found
 
 
 def run(public_id: str, *, agent: Agent | None = None) -> EvalRun:
@@ -208,10 +203,7 @@ def run(public_id: str, *, agent: Agent | None = None) -> EvalRun:
     rows = EvalRun.objects.select_related("suite", "created_by").defer("cases")
     if agent is not None:
         rows = rows.filter(agent_id=agent.pk)
-    found = rows.filter(public_id=public_id).first()
-    if found is None:
-        raise UnknownReference(f"No eval run {public_id}.")
-    return found
+    return one(rows.filter(public_id=public_id), f"No eval run {public_id}.")
 
 
 def suite_runs(suite: EvalSuite) -> QuerySet[EvalRun]:

@@ -6,22 +6,20 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from agents.domain.exceptions import UnknownReference
 from agents.models import Agent, DraftRevision, PublishedVersion
+from agents.selectors.base import one
 
 REVISIONS_PAGE_SIZE = 10
 
 
 def revision(agent: Agent, number: int) -> DraftRevision:
     """Revision `rN` of the agent's draft with its configuration (`.snapshot.config`)."""
-    found = (
-        DraftRevision.objects.filter(agent_id=agent.pk, number=number)
-        .select_related("snapshot", "created_by", "restored_from_version")
-        .first()
+    return one(
+        DraftRevision.objects.filter(agent_id=agent.pk, number=number).select_related(
+            "snapshot", "created_by", "restored_from_version"
+        ),
+        f"“{agent.name}” has no revision r{number}.",
     )
-    if found is None:
-        raise UnknownReference(f"“{agent.name}” has no revision r{number}.")
-    return found
 
 
 def revision_list(agent: Agent) -> QuerySet[DraftRevision]:

@@ -10,7 +10,6 @@ from functools import reduce
 
 from django.db.models import Count, Prefetch, Q
 
-from agents.domain.exceptions import UnknownReference
 from agents.domain.routing import target_label
 from agents.domain.stats import (
     HIGHER_IS_WORSE,
@@ -20,6 +19,7 @@ from agents.domain.stats import (
     wilson_interval,
 )
 from agents.models import Alert, Conversation, Rollout, RolloutEvent
+from agents.selectors.base import one
 
 # What counts as a hit for each metric, over ended conversations.
 HITS = {
@@ -84,15 +84,14 @@ def rollouts_in_flight():
 
 
 def rollout(public_id: str) -> Rollout:
-    found = (
-        Rollout.objects.select_related("channel__agent", "candidate", "created_by")
-        .prefetch_related(_EVENTS)
-        .filter(public_id=public_id)
-        .first()
+    return one(
+        (
+            Rollout.objects.select_related("channel__agent", "candidate", "created_by")
+            .prefetch_related(_EVENTS)
+            .filter(public_id=public_id)
+        ),
+        f"No rollout {public_id}.",
     )
-    if found is None:
-        raise UnknownReference(f"No rollout {public_id}.")
-    return found
 
 
 def channel_rollouts(channel):

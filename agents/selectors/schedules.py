@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from agents.domain.exceptions import UnknownReference
 from agents.models import Agent, ScheduledRelease
+from agents.selectors.base import one
 
 
 def scheduled_releases(agent: Agent, *, pending_only: bool = False) -> QuerySet[ScheduledRelease]:
@@ -20,11 +20,11 @@ def scheduled_releases(agent: Agent, *, pending_only: bool = False) -> QuerySet[
 
 
 def scheduled_release(public_id: str) -> ScheduledRelease:
-    found = (
-        ScheduledRelease.objects.select_related("agent", "version", "created_by", "request")
-        .filter(public_id=public_id)
-        .first()
+    return one(
+        (
+            ScheduledRelease.objects.select_related(
+                "agent", "version", "created_by", "request"
+            ).filter(public_id=public_id)
+        ),
+        f"No scheduled release {public_id}.",
     )
-    if found is None:
-        raise UnknownReference(f"No scheduled release {public_id}.")
-    return found

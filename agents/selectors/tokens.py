@@ -20,10 +20,10 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 
-from agents.domain.exceptions import UnknownReference
 from agents.domain.tokens import hash_secret
 from agents.models import ApiToken, PendingPurge
 from agents.models.runtime import cache_reachable
+from agents.selectors.base import one
 
 LAST_USED_RESOLUTION_S = 60
 
@@ -133,7 +133,4 @@ def tokens_of(user) -> list[ApiToken]:
 
 def token_of(user, token_id: int) -> ApiToken:
     """One of `user`'s tokens; UnknownReference for anyone else's."""
-    found = ApiToken.objects.filter(pk=token_id, user=user).first()
-    if found is None:
-        raise UnknownReference(f"No token {token_id}.")
-    return found
+    return one(ApiToken.objects.filter(pk=token_id, user=user), f"No token {token_id}.")

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from agents.domain.exceptions import UnknownReference
 from agents.models import Agent, PublishedVersion, ReleaseEvent
+from agents.selectors.base import one
 
 
 def get_version(agent: Agent, number: int) -> PublishedVersion:
     """`agent`'s version `number` with its author and parent; UnknownReference otherwise."""
-    found = (
-        PublishedVersion.objects.select_related("created_by", "parent")
-        .filter(agent_id=agent.pk, number=number)
-        .first()
+    return one(
+        (
+            PublishedVersion.objects.select_related("created_by", "parent").filter(
+                agent_id=agent.pk, number=number
+            )
+        ),
+        f"“{agent.name}” has no version v{number}.",
     )
-    if found is None:
-        raise UnknownReference(f"“{agent.name}” has no version v{number}.")
-    return found
 
 
 def version_list(agent: Agent) -> QuerySet[PublishedVersion]:

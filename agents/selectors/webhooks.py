@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from agents.domain.exceptions import UnknownReference
 from agents.models import Delivery, Webhook
+from agents.selectors.base import one
 
 
 def webhook(public_id: str) -> Webhook:
     """One webhook, with its latest delivery (as in the list)."""
-    found = webhook_list().filter(public_id=public_id).first()
-    if found is None:
-        raise UnknownReference(f"No webhook {public_id}.")
-    return found
+    return one(webhook_list().filter(public_id=public_id), f"No webhook {public_id}.")
 
 
 def webhook_list() -> QuerySet[Webhook]:
@@ -41,7 +38,7 @@ def deliveries(hook: Webhook, *, status: str = "", event: str = "") -> QuerySet[
 
 
 def delivery(hook: Webhook, public_id: str) -> Delivery:
-    found = Delivery.objects.filter(webhook_id=hook.pk, public_id=public_id).first()
-    if found is None:
-        raise UnknownReference(f"No delivery {public_id} of {hook.public_id}.")
-    return found
+    return one(
+        Delivery.objects.filter(webhook_id=hook.pk, public_id=public_id),
+        f"No delivery {public_id} of {hook.public_id}.",
+    )
