@@ -22,6 +22,17 @@ from agents.models import (
 from agents.selectors import agents as agents_selectors
 from agents.services import agents
 
+# What an agent's change page shows and never edits (name and description are
+# edited; the release gate is a Releaser's decision, made in the console or the API).
+SHOWN_READ_ONLY = [
+    "status_badge",
+    "released_label",
+    "require_passing_eval",
+    "archived_at",
+    "created_by",
+    "created_at",
+]
+
 
 class StatusFilter(admin.SimpleListFilter):
     title = "status"
@@ -74,33 +85,12 @@ class AgentAdmin(HistoryAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["name", "description"]
-        return [
-            "public_id",
-            "console_link",
-            "name",
-            "description",
-            "status_badge",
-            "released_label",
-            "require_passing_eval",
-            "archived_at",
-            "created_by",
-            "created_at",
-        ]
+        return ["public_id", "console_link", "name", "description", *SHOWN_READ_ONLY]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        # The release gate is a Releaser's decision, made in the console or the API.
-        return [
-            "public_id",
-            "console_link",
-            "status_badge",
-            "released_label",
-            "require_passing_eval",
-            "archived_at",
-            "created_by",
-            "created_at",
-        ]
+        return ["public_id", "console_link", *SHOWN_READ_ONLY]
 
     @admin.display(description="status")
     def status_badge(self, obj: Agent) -> str:

@@ -9,6 +9,8 @@ a channel update, so the channel's routing history shows it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -193,43 +195,41 @@ def resume_rollout(*, rollout: Rollout, user: User) -> Rollout:
     return _set_status(rollout, user, Status.PAUSED, Status.RUNNING, "resumed")
 
 
-def _set_status(rollout, user, expected: str, status: str, kind: str) -> Rollout:
+@contextmanager
+def _steered(rollout: Rollout, user: User, expected: Iterable[str]) -> Iterator[Rollout]:
+    """A Releaser's hand on a rollout: one transaction, the row locked and in one of
+    the `expected` states (InvalidState otherwise)."""
     if not can_release(user):
         raise PermissionDenied("Releasers steer rollouts.")
     with transaction.atomic():
         locked = _locked(rollout)
-        if locked.status != expected:
+        if locked.status not in expected:
             raise InvalidState(f"{locked.public_id} is {locked.status}.")
+        yield locked
+
+
+def _set_status(rollout, user, expected: str, status: str, kind: str) -> Rollout:
+    with _steered(rollout, user, (expected,)) as locked:
         locked.status = status
         if status == Status.RUNNING:
             locked.step_started_at = timezone.now()
         locked.save(update_fields=["status", "step_started_at"])
         _event(locked, kind, user)
-        return locked
+    return locked
 
 
 def abort_rollout(*, rollout: Rollout, user: User, reason: str = "") -> Rollout:
     """Stop and give the baseline all traffic again."""
-    if not can_release(user):
-        raise PermissionDenied("Releasers steer rollouts.")
-    with transaction.atomic():
-        locked = _locked(rollout)
-        if locked.status not in Rollout.IN_FLIGHT:
-            raise InvalidState(f"{locked.public_id} is {locked.status}.")
+    with _steered(rollout, user, Rollout.IN_FLIGHT) as locked:
         _finish(locked, Status.ABORTED, user, reason or "aborted")
-        return locked
+    return locked
 
 
 def advance_rollout(*, rollout: Rollout, user: User) -> Rollout:
     """Move to the next step now (a person's call, recorded as theirs)."""
-    if not can_release(user):
-        raise PermissionDenied("Releasers steer rollouts.")
-    with transaction.atomic():
-        locked = _locked(rollout)
-        if locked.status not in Rollout.IN_FLIGHT:
-            raise InvalidState(f"{locked.public_id} is {locked.status}.")
+    with _steered(rollout, user, Rollout.IN_FLIGHT) as locked:
         _next_step(locked, user, "advanced by hand")
-        return locked
+    return locked
 
 
 def _next_step(rollout: Rollout, user: User, why: str) -> None:
