@@ -18,7 +18,7 @@ def test_labels_list_released_then_named_labels(agent, make_version, user):
     found = labels.labels_of(agent)
     assert [(view.name, view.version) for view in found] == [("released", v1), ("staging", v2)]
     assert labels.label_target(agent, "staging") == v2
-    assert labels.labels_by_version(agent) == {v1.number: ["released"], v2.number: ["staging"]}
+    assert labels.labels_by_version(agent) == {v1.pk: ["released"], v2.pk: ["staging"]}
 
 
 def test_a_label_that_points_nowhere_is_none_or_unknown(agent):
