@@ -14,13 +14,8 @@ BOOKING = {"tools": [{"name": "book", "url": "https://x.example/book"}]}
 
 
 @pytest.fixture
-def operator_client(client, user):
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def suite(agent, user):
+    """One case the echo provider passes when the draft has the booking tool."""
     return evals.create_eval_suite(
         agent=agent,
         name="Booking",

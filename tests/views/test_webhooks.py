@@ -1,9 +1,7 @@
-"""The webhook pages: created with the secret shown once, deliveries logged, Releasers only."""
-
-from pathlib import Path
+"""The webhook pages: created with the secret shown once, deliveries logged, for
+Releasers only."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agents.models import Delivery, Webhook
@@ -11,13 +9,6 @@ from agents.services import webhooks
 from tests.helpers import run_worker
 
 pytestmark = pytest.mark.django_db
-
-
-PEERS = Path(__file__).parent.parent / "fixtures" / "peers"
-
-
-def upload(name, content):
-    return SimpleUploadedFile(name, content.encode(), content_type="application/json")
 
 
 def test_webhook_pages_create_show_the_secret_once_and_log_deliveries(client, user, receiver):
