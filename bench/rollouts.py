@@ -31,7 +31,7 @@ def _fill(agent, channel, versions, count: int, tag: str) -> None:
     spacing = DAYS * 86400 / count
     columns = (
         "public_id, content_hash, channel_ref, variant, key, started_at, ended_at, outcome,"
-        " analysis, agent_id, version_id, playground"
+        " analysis, agent_id, version_id, playground, prompt_versions"
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -43,7 +43,8 @@ def _fill(agent, channel, versions, count: int, tag: str) -> None:
                        %(now)s - make_interval(secs => i * %(spacing)s - 60),
                        CASE WHEN i %% 10 < 8 THEN 'completed' ELSE 'abandoned' END,
                        '{{}}', %(agent)s,
-                       CASE WHEN i %% 20 = 0 THEN %(candidate)s ELSE %(baseline)s END, false
+                       CASE WHEN i %% 20 = 0 THEN %(candidate)s ELSE %(baseline)s END, false,
+                       '[]'
                 FROM generate_series(1, %(count)s) AS i""",
                 {
                     "tag": tag,
@@ -67,7 +68,7 @@ def _fill(agent, channel, versions, count: int, tag: str) -> None:
                        strftime('%%Y-%%m-%%d %%H:%%M:%%f', %s - i * %s, 'unixepoch'),
                        strftime('%%Y-%%m-%%d %%H:%%M:%%f', %s - i * %s + 60, 'unixepoch'),
                        CASE WHEN i %% 10 < 8 THEN 'completed' ELSE 'abandoned' END, '{{}}', %s,
-                       CASE WHEN i %% 20 = 0 THEN %s ELSE %s END, 0
+                       CASE WHEN i %% 20 = 0 THEN %s ELSE %s END, 0, '[]'
                 FROM seq""",
                 [
                     count,
