@@ -87,24 +87,27 @@ def get_draft(request, kind: DocumentKind, document_id: str):
 
 
 def put_draft(request, kind: DocumentKind, document_id: str, payload):
-    principal = require(request, EDIT_DRAFT)
-    draft = drafts.update_draft(
-        agent=kind.find(document_id),
-        config=kind.read_draft_body(payload),
-        user=principal.user,
-        expected_revision=if_match(request),
-    )
-    return kind.draft_out(draft)
+    return _write_draft(request, kind, document_id, payload, merge=False)
 
 
 def patch_draft(request, kind: DocumentKind, document_id: str, payload):
+    return _write_draft(request, kind, document_id, payload, merge=True)
+
+
+def _write_draft(request, kind: DocumentKind, document_id: str, payload, *, merge: bool):
+    """PUT replaces the draft, PATCH merges into it (RFC 7386); both honour If-Match."""
     principal = require(request, EDIT_DRAFT)
-    draft = drafts.patch_draft(
-        agent=kind.find(document_id),
-        patch=kind.read_draft_body(payload),
-        user=principal.user,
-        expected_revision=if_match(request),
-    )
+    document = kind.find(document_id)
+    body = kind.read_draft_body(payload)
+    revision = if_match(request)
+    if merge:
+        draft = drafts.patch_draft(
+            agent=document, patch=body, user=principal.user, expected_revision=revision
+        )
+    else:
+        draft = drafts.update_draft(
+            agent=document, config=body, user=principal.user, expected_revision=revision
+        )
     return kind.draft_out(draft)
 
 
