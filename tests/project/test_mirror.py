@@ -28,7 +28,6 @@ DECLARATIONS = {
     "api/docs",
     "domain/exceptions",
     "domain/permissions",
-    "domain/text",
     "models/tokens",
     "models/runtime",
     "models/alerts",
