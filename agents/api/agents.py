@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ninja import Query, Router, Status
+from ninja import Query, Status
 
 from agents.api import documents
-from agents.api.common import page, require
+from agents.api.common import Router, page, require
 from agents.api.documents import DocumentKind
 from agents.api.idempotency import idempotent
 from agents.api.release_schemas import ScheduledOut
@@ -54,22 +54,25 @@ from agents.services import schedules
 agents = Router(tags=["agents"])
 
 
-@agents.get("", response={200: AgentList, **ERRORS_READ}, summary="List agents")
+@agents.get("", response={200: AgentList, **ERRORS_READ})
 def list_agents(
     request,
     paging: Query[Paging],
     search: str = "",
     status: Literal["", "unpublished", "published", "unpublished_changes"] = "",
 ):
+    """List agents"""
     require(request, VIEW_AGENT)
     return page(
         request, agents_selectors.agent_list(search=search, status=status), paging, agent_out
     )
 
 
-@agents.post("", response={201: AgentOut, **ERRORS_WRITE}, summary="Create an agent")
+@agents.post("", response={201: AgentOut, **ERRORS_WRITE})
 def create_agent(request, payload: AgentCreate):
-    """A partial `config` is merged over the defaults like a JSON merge patch."""
+    """Create an agent
+
+    A partial `config` is merged over the defaults like a JSON merge patch."""
     principal = require(request, CREATE_AGENT)
     agent = agents_services.create_agent(
         name=payload.name,
@@ -80,18 +83,16 @@ def create_agent(request, payload: AgentCreate):
     return Status(201, agent_out(agents_selectors.agent_for_page(agent.public_id)))
 
 
-@agents.get("/{agent_id}", response={200: AgentOut, **ERRORS_READ}, summary="Get an agent")
+@agents.get("/{agent_id}", response={200: AgentOut, **ERRORS_READ})
 def get_agent(request, agent_id: str):
+    """Get an agent"""
     require(request, VIEW_AGENT)
     return agent_out(agents_selectors.agent_for_page(agent_id))
 
 
-@agents.patch(
-    "/{agent_id}",
-    response={200: AgentOut, **ERRORS_WRITE},
-    summary="Rename or describe an agent (never creates a version)",
-)
+@agents.patch("/{agent_id}", response={200: AgentOut, **ERRORS_WRITE})
 def patch_agent(request, agent_id: str, payload: AgentPatch):
+    """Rename or describe an agent (never creates a version)"""
     # Name and description are the Editor's; the release gate is the Releaser's.
     if payload.name is not None or payload.description is not None:
         require(request, CHANGE_AGENT)
@@ -144,7 +145,6 @@ documents.add_draft_and_version_endpoints(agents, AGENT)
 @agents.post(
     "/{agent_id}/release",
     response={200: ReleaseOut, 202: ScheduledOut, 403: ErrorOut, 409: ErrorOut, **ERRORS_WRITE},
-    summary="Release a version (a lower number is recorded as a rollback)",
     description="When the agent requires a passing eval run, a version without one is "
     "refused with 409 `eval_gate_failed` (details.findings lists what failed) unless "
     "`gate_override_note` says why it is released anyway. When the agent requires "
@@ -153,7 +153,9 @@ documents.add_draft_and_version_endpoints(agents, AGENT)
 )
 @idempotent
 def release(request, agent_id: str, payload: ReleaseIn):
-    """Releasing the version that is already released is a no-op: `event` is null.
+    """Release a version (a lower number is recorded as a rollback)
+
+    Releasing the version that is already released is a no-op: `event` is null.
     With `at`, the release is scheduled instead: 202 `{"scheduled": …}`."""
     principal = require(request, RELEASE)
     agent = agents_selectors.agent_for_page(agent_id)
@@ -202,17 +204,14 @@ def release_response(version, event) -> Status:
 documents.add_restore_endpoint(agents, AGENT)
 
 
-@agents.get(
-    "/{agent_id}/releases",
-    response={200: ReleaseList, **ERRORS_READ},
-    summary="The release log, newest first",
-)
+@agents.get("/{agent_id}/releases", response={200: ReleaseList, **ERRORS_READ})
 def releases(
     request,
     agent_id: str,
     limit: int = Query(100, ge=1, le=1000),
     label: str | None = Query(None, max_length=32, description="Only moves of this label."),
 ):
+    """The release log, newest first"""
     require(request, VIEW_AGENT)
     agent = agents_selectors.agent_for_page(agent_id)
     log = history.release_log(agent, limit=limit, label=label)
@@ -222,12 +221,13 @@ def releases(
 @agents.get(
     "/{agent_id}/diff",
     response={200: DiffOut, 400: ErrorOut, 409: ErrorOut, **ERRORS_READ},
-    summary="Compare two configurations",
     by_alias=True,
     exclude_unset=True,
 )
 def diff(request, agent_id: str, from_: str = Query(..., alias="from"), to: str = Query(...)):
-    """`from` and `to` are each a reference: `draft`, `released`, `3`/`v3` or `r12`.
+    """Compare two configurations
+
+    `from` and `to` are each a reference: `draft`, `released`, `3`/`v3` or `r12`.
     The response names what they resolved to (`released` → `v3`)."""
     require(request, VIEW_AGENT)
     agent = agents_selectors.agent_for_page(agent_id)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpResponse
-from ninja import Body, Field, Query, Router, Schema, Status
+from ninja import Body, Field, Query, Schema, Status
 
-from agents.api.common import if_match, require
+from agents.api.common import Router, if_match, require
 from agents.api.schemas import (
     ERRORS_READ,
     ERRORS_WRITE,
@@ -56,7 +56,6 @@ class DraftImportQuery(Schema):
 @bundles.get(
     "/{agent_id}/export",
     response={200: dict[str, Any], **ERRORS_READ},
-    summary="The agent as a bundle: metadata, draft, versions, labels, release log",
     openapi_extra={
         "responses": {
             200: {
@@ -83,7 +82,9 @@ class DraftImportQuery(Schema):
     },
 )
 def export(request, agent_id: str, format: Literal["json", "yaml"] = "json"):
-    """`?format=yaml` gives the same bundle as YAML (keys in bundle order, multi-line
+    """The agent as a bundle: metadata, draft, versions, labels, release log
+
+    `?format=yaml` gives the same bundle as YAML (keys in bundle order, multi-line
     texts as block scalars), for keeping agents in git."""
     require(request, VIEW_AGENT)
     bundle = bundles_selectors.export_bundle(agents.agent_for_page(agent_id))
@@ -92,13 +93,11 @@ def export(request, agent_id: str, format: Literal["json", "yaml"] = "json"):
     return bundle
 
 
-@bundles.post(
-    "/import",
-    response={201: AgentOut, **ERRORS_WRITE},
-    summary="Create an agent from an exported bundle (JSON or YAML body)",
-)
+@bundles.post("/import", response={201: AgentOut, **ERRORS_WRITE})
 def import_agent(request, payload: dict[str, Any] = BUNDLE_BODY):
-    """The new agent has the bundle's version numbers and content hashes, its labels
+    """Create an agent from an exported bundle (JSON or YAML body)
+
+    The new agent has the bundle's version numbers and content hashes, its labels
     and its draft. A tampered content hash, an unknown format or an invalid
     configuration is a 422 naming the path, and nothing is created. The body may be
     the YAML an export wrote (`Content-Type: application/yaml`)."""
@@ -110,7 +109,6 @@ def import_agent(request, payload: dict[str, Any] = BUNDLE_BODY):
 @bundles.post(
     "/{agent_id}/draft/import",
     response={200: DraftImportOut, 409: ErrorOut, 412: ErrorOut, **ERRORS_WRITE},
-    summary="Import a configuration (or a Vapi, Retell or ElevenLabs file) into the draft",
 )
 def import_draft(
     request,
@@ -118,7 +116,9 @@ def import_draft(
     query: Query[DraftImportQuery],
     payload: dict[str, Any] = IMPORT_BODY,
 ):
-    """With `dry_run=1` nothing is written: the answer is the diff against the draft and
+    """Import a configuration (or a Vapi, Retell or ElevenLabs file) into the draft
+
+    With `dry_run=1` nothing is written: the answer is the diff against the draft and
     the paths the file had that this configuration cannot hold. Without it the draft
     becomes the imported configuration (sections the file does not set take their
     defaults, as with PUT); `If-Match` is honoured on both."""

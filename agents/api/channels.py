@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from ninja import Query, Router, Status
+from ninja import Query, Status
 from pydantic import BeforeValidator
 
-from agents.api.common import page, require
+from agents.api.common import Router, page, require
 from agents.api.schemas import (
     ERRORS_READ,
     ERRORS_WRITE,
@@ -32,22 +32,23 @@ Moment = Annotated[datetime, BeforeValidator(lambda v: moments.parse_moment(str(
 channels = Router(tags=["channels"])
 
 
-@channels.get("", response={200: ChannelList, **ERRORS_READ}, summary="List channels")
+@channels.get("", response={200: ChannelList, **ERRORS_READ})
 def list_channels(
     request,
     paging: Query[Paging],
     agent: str | None = None,
 ):
+    """List channels"""
     require(request, VIEW_AGENT)
     rows = channels_selectors.channel_list(agent=agent)
     return page(request, rows, paging, channel_out)
 
 
-@channels.post(
-    "", response={201: ChannelOut, 409: ErrorOut, **ERRORS_WRITE}, summary="Create a channel"
-)
+@channels.post("", response={201: ChannelOut, 409: ErrorOut, **ERRORS_WRITE})
 def create_channel(request, payload: ChannelIn):
-    """A pinned version must belong to the channel's agent; variant weights sum to 100."""
+    """Create a channel
+
+    A pinned version must belong to the channel's agent; variant weights sum to 100."""
     principal = require(request, MANAGE_CHANNELS)
     values = payload.model_dump(exclude_none=False)
     values["agent"] = channels_selectors.routable_agent(values["agent"])
@@ -55,19 +56,18 @@ def create_channel(request, payload: ChannelIn):
     return Status(201, channel_out(channel))
 
 
-@channels.get("/{channel_id}", response={200: ChannelOut, **ERRORS_READ}, summary="Get a channel")
+@channels.get("/{channel_id}", response={200: ChannelOut, **ERRORS_READ})
 def get_channel(request, channel_id: str):
+    """Get a channel"""
     require(request, VIEW_AGENT)
     return channel_out(channels_selectors.channel(channel_id))
 
 
-@channels.patch(
-    "/{channel_id}",
-    response={200: ChannelOut, 409: ErrorOut, **ERRORS_WRITE},
-    summary="Rename, repoint or re-split a channel",
-)
+@channels.patch("/{channel_id}", response={200: ChannelOut, 409: ErrorOut, **ERRORS_WRITE})
 def patch_channel(request, channel_id: str, payload: ChannelPatch):
-    """Send `"variants": null` to stop splitting traffic."""
+    """Rename, repoint or re-split a channel
+
+    Send `"variants": null` to stop splitting traffic."""
     principal = require(request, MANAGE_CHANNELS)
     changes = payload.model_dump(exclude_unset=True)
     if "agent" in changes:
@@ -78,12 +78,9 @@ def patch_channel(request, channel_id: str, payload: ChannelPatch):
     return channel_out(channel)
 
 
-@channels.get(
-    "/{channel_id}/as-of",
-    response={200: ChannelAsOfOut, **ERRORS_READ},
-    summary="Which version served the channel at a moment",
-)
+@channels.get("/{channel_id}/as-of", response={200: ChannelAsOfOut, **ERRORS_READ})
 def channel_as_of(request, channel_id: str, at: Moment):
+    """Which version served the channel at a moment"""
     require(request, VIEW_AGENT)
     channel = channels_selectors.channel(channel_id)
     return {"channel": channel.public_id, "at": at, **channels_selectors.channel_as_of(channel, at)}

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from typing import Any
 from urllib.parse import urlencode
 
+import ninja
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja.errors import HttpError
 
 from agents.api.schemas import Paging
 from agents.selectors import tokens
+
+
+class Router(ninja.Router):
+    """A router whose endpoints say what they do in their docstring: its first line is the
+    operation's summary, the paragraphs after it (if any) its description."""
+
+    def add_api_operation(self, path: str, methods: list[str], view_func, **options) -> None:
+        summary, _, description = inspect.cleandoc(view_func.__doc__ or "").partition("\n\n")
+        if options.get("summary") is None and summary:
+            options["summary"] = summary
+            options["description"] = options.get("description") or description
+        super().add_api_operation(path, methods, view_func, **options)
+        if options.get("description") == "":  # ninja falls back to the whole docstring
+            self.path_operations[path].operations[-1].description = ""
 
 
 def require(request: HttpRequest, perm: str, *alternatives: str) -> tokens.Principal:

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ninja import Query, Router, Status
+from ninja import Query, Status
 from pydantic import BaseModel
 
-from agents.api.common import expected_revision, if_match, page, require
+from agents.api.common import Router, expected_revision, if_match, page, require
 from agents.api.idempotency import idempotent
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut, Paging, RestoreIn, VersionCreate
 from agents.api.shapes import version_summary

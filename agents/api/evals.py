@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Schema, Status
 from pydantic import ConfigDict
 
-from agents.api.common import page, require
+from agents.api.common import Router, page, require
 from agents.api.idempotency import idempotent
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut, Name, Paging
 from agents.api.shapes import username
@@ -251,16 +251,13 @@ def _dump(items) -> list[dict[str, Any]] | None:
 agent_suites = Router(tags=["evals"])
 
 
-@agent_suites.get(
-    "/agents/{agent_id}/suites",
-    response={200: SuiteList, **ERRORS_READ},
-    summary="List an agent's eval suites",
-)
+@agent_suites.get("/agents/{agent_id}/suites", response={200: SuiteList, **ERRORS_READ})
 def list_suites(
     request,
     paging: Query[Paging],
     agent_id: str,
 ):
+    """List an agent's eval suites"""
     require(request, VIEW_AGENT)
     agent = agents.agent_for_page(agent_id)
     suites = evals_selectors.eval_suites(agent)
@@ -269,12 +266,9 @@ def list_suites(
     return page(request, suites, paging, suite_out)
 
 
-@agent_suites.post(
-    "/agents/{agent_id}/suites",
-    response={201: SuiteDetail, **ERRORS_WRITE},
-    summary="Create an eval suite, optionally with its cases",
-)
+@agent_suites.post("/agents/{agent_id}/suites", response={201: SuiteDetail, **ERRORS_WRITE})
 def create_suite(request, agent_id: str, payload: SuiteIn):
+    """Create an eval suite, optionally with its cases"""
     principal = require(request, EDIT_DRAFT)
     agent = agents.agent_for_page(agent_id)
     suite = evals.create_eval_suite(
@@ -292,14 +286,16 @@ def create_suite(request, agent_id: str, payload: SuiteIn):
 suites = Router(tags=["evals"])
 
 
-@suites.get("/{suite_id}", response={200: SuiteDetail, **ERRORS_READ}, summary="Get a suite")
+@suites.get("/{suite_id}", response={200: SuiteDetail, **ERRORS_READ})
 def get_suite(request, suite_id: str):
+    """Get a suite"""
     require(request, VIEW_AGENT)
     return _suite_detail(evals_selectors.suite(suite_id))
 
 
-@suites.patch("/{suite_id}", response={200: SuiteDetail, **ERRORS_WRITE}, summary="Rename a suite")
+@suites.patch("/{suite_id}", response={200: SuiteDetail, **ERRORS_WRITE})
 def patch_suite(request, suite_id: str, payload: SuitePatch):
+    """Rename a suite"""
     principal = require(request, EDIT_DRAFT)
     suite = evals.update_eval_suite(
         suite=evals_selectors.suite(suite_id),
@@ -310,8 +306,9 @@ def patch_suite(request, suite_id: str, payload: SuitePatch):
     return _suite_detail(evals_selectors.suite(suite.public_id))
 
 
-@suites.post("/{suite_id}/cases", response={201: CaseOut, **ERRORS_WRITE}, summary="Add a case")
+@suites.post("/{suite_id}/cases", response={201: CaseOut, **ERRORS_WRITE})
 def add_case(request, suite_id: str, payload: CaseIn):
+    """Add a case"""
     principal = require(request, EDIT_DRAFT)
     case = evals.add_eval_case(
         suite=evals_selectors.suite(suite_id),
@@ -323,10 +320,9 @@ def add_case(request, suite_id: str, payload: CaseIn):
     return Status(201, case_out(case))
 
 
-@suites.patch(
-    "/{suite_id}/cases/{case_id}", response={200: CaseOut, **ERRORS_WRITE}, summary="Edit a case"
-)
+@suites.patch("/{suite_id}/cases/{case_id}", response={200: CaseOut, **ERRORS_WRITE})
 def patch_case(request, suite_id: str, case_id: str, payload: CasePatch):
+    """Edit a case"""
     principal = require(request, EDIT_DRAFT)
     changes: dict[str, Any] = {}
     if payload.name is not None:
@@ -343,12 +339,9 @@ def patch_case(request, suite_id: str, case_id: str, payload: CasePatch):
     return case_out(case)
 
 
-@suites.delete(
-    "/{suite_id}/cases/{case_id}",
-    response={204: None, **ERRORS_READ},
-    summary="Delete a case (past results keep it)",
-)
+@suites.delete("/{suite_id}/cases/{case_id}", response={204: None, **ERRORS_READ})
 def delete_case(request, suite_id: str, case_id: str):
+    """Delete a case (past results keep it)"""
     principal = require(request, EDIT_DRAFT)
     evals.delete_eval_case(
         case=evals_selectors.case(evals_selectors.suite(suite_id), case_id), user=principal.user
@@ -359,28 +352,25 @@ def delete_case(request, suite_id: str, case_id: str):
 @suites.post(
     "/{suite_id}/runs",
     response={202: RunSummary, **ERRORS_WRITE},
-    summary="Run the suite against the draft or a version (in the background)",
     description="Answers 202 with the queued run; poll `GET /runs/{id}` for progress. "
     "A draft is frozen when the run starts: later edits do not change what it tests.",
 )
 @idempotent
 def start_run(request, suite_id: str, payload: RunIn):
+    """Run the suite against the draft or a version (in the background)"""
     principal = require(request, EDIT_DRAFT)
     suite = evals_selectors.suite(suite_id)
     run = evals.start_eval_run(suite=suite, target=payload.target, user=principal.user)
     return Status(202, run_summary(evals_selectors.run(run.public_id)))
 
 
-@suites.get(
-    "/{suite_id}/runs",
-    response={200: RunList, **ERRORS_READ},
-    summary="A suite's runs, newest first",
-)
+@suites.get("/{suite_id}/runs", response={200: RunList, **ERRORS_READ})
 def list_runs(
     request,
     paging: Query[Paging],
     suite_id: str,
 ):
+    """A suite's runs, newest first"""
     require(request, VIEW_AGENT)
     suite = evals_selectors.suite(suite_id)
     return page(request, evals_selectors.suite_runs(suite), paging, run_summary)
@@ -389,7 +379,6 @@ def list_runs(
 @suites.get(
     "/{suite_id}/compare",
     response={200: CompareOut, 409: ErrorOut, **ERRORS_READ},
-    summary="Compare the latest runs on two configurations, case by case",
     description="`from` and `to` are each `draft`, `released`, `3`/`v3` or a revision `r12`; "
     "each side is the "
     "latest finished run on that configuration (null when there is none). A regression "
@@ -397,6 +386,7 @@ def list_runs(
     by_alias=True,
 )
 def compare(request, suite_id: str, from_: str = Query(..., alias="from"), to: str = Query(...)):
+    """Compare the latest runs on two configurations, case by case"""
     require(request, VIEW_AGENT)
     suite = evals_selectors.suite(suite_id)
     agent = agents.agent_for_page(suite.agent.public_id)
@@ -427,12 +417,9 @@ def compare(request, suite_id: str, from_: str = Query(..., alias="from"), to: s
 runs = Router(tags=["evals"])
 
 
-@runs.get(
-    "/{run_id}",
-    response={200: RunOut, 404: ErrorOut, 401: ErrorOut, 403: ErrorOut},
-    summary="A run's progress and results",
-)
+@runs.get("/{run_id}", response={200: RunOut, 404: ErrorOut, 401: ErrorOut, 403: ErrorOut})
 def get_run(request, run_id: str):
+    """A run's progress and results"""
     require(request, VIEW_AGENT)
     run = evals_selectors.run(run_id)
     results = evals_selectors.run_results(run)

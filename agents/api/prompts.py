@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ninja import Query, Router, Status
+from ninja import Query, Status
 
 from agents.api import documents
 from agents.api.agents import release_body
-from agents.api.common import page, require
+from agents.api.common import Router, page, require
 from agents.api.documents import DocumentKind
 from agents.api.idempotency import idempotent
 from agents.api.prompt_schemas import (
@@ -91,20 +91,22 @@ def affected_out(found) -> dict:
     }
 
 
-@prompts.get("", response={200: PromptList, **ERRORS_READ}, summary="List prompts")
+@prompts.get("", response={200: PromptList, **ERRORS_READ})
 def list_prompts(
     request,
     paging: Query[Paging],
     search: str = "",
     status: Literal["", "unpublished", "published", "unpublished_changes"] = "",
 ):
+    """List prompts"""
     require(request, VIEW_AGENT)
     rows = agents_selectors.agent_list(search=search, status=status, kind=PROMPT)
     return page(request, rows, paging, prompt_out)
 
 
-@prompts.post("", response={201: PromptOut, **ERRORS_WRITE}, summary="Create a prompt")
+@prompts.post("", response={201: PromptOut, **ERRORS_WRITE})
 def create_prompt(request, payload: PromptCreate):
+    """Create a prompt"""
     principal = require(request, CREATE_AGENT)
     created = agents.create_agent(
         name=payload.name,
@@ -116,16 +118,16 @@ def create_prompt(request, payload: PromptCreate):
     return Status(201, prompt_out(_prompt(created.public_id)))
 
 
-@prompts.get("/{prompt_id}", response={200: PromptOut, **ERRORS_READ}, summary="Get a prompt")
+@prompts.get("/{prompt_id}", response={200: PromptOut, **ERRORS_READ})
 def get_prompt(request, prompt_id: str):
+    """Get a prompt"""
     require(request, VIEW_AGENT)
     return prompt_out(_prompt(prompt_id))
 
 
-@prompts.patch(
-    "/{prompt_id}", response={200: PromptOut, **ERRORS_WRITE}, summary="Rename or describe"
-)
+@prompts.patch("/{prompt_id}", response={200: PromptOut, **ERRORS_WRITE})
 def patch_prompt(request, prompt_id: str, payload: PromptPatch):
+    """Rename or describe"""
     if payload.name is not None or payload.description is not None:
         require(request, CHANGE_AGENT)
     principal = require(request, RELEASE if payload.approvals_required is not None else VIEW_AGENT)
@@ -168,12 +170,9 @@ PROMPT_KIND = DocumentKind(
 documents.add_draft_and_version_endpoints(prompts, PROMPT_KIND)
 
 
-@prompts.get(
-    "/{prompt_id}/impact",
-    response={200: PromptImpactOut, **ERRORS_READ},
-    summary="What releasing a version would change, before releasing it",
-)
+@prompts.get("/{prompt_id}/impact", response={200: PromptImpactOut, **ERRORS_READ})
 def impact(request, prompt_id: str, version: int):
+    """What releasing a version would change, before releasing it"""
     require(request, VIEW_AGENT)
     prompt = _prompt(prompt_id)
     found = prompts_selectors.impact(prompt, versions.get_version(prompt, version))
@@ -183,7 +182,6 @@ def impact(request, prompt_id: str, version: int):
 @prompts.post(
     "/{prompt_id}/release",
     response={200: PromptReleaseOut, 403: ErrorOut, 409: ErrorOut, **ERRORS_WRITE},
-    summary="Release a version of a prompt",
     operation_id="agents_api_prompts_release",
     description="`affected` lists every agent reference following the prompt whose "
     "behaviour changes (the draft, `released`, labels), with the channels serving it and "
@@ -191,6 +189,7 @@ def impact(request, prompt_id: str, version: int):
 )
 @idempotent
 def release(request, prompt_id: str, payload: ReleaseIn):
+    """Release a version of a prompt"""
     principal = require(request, RELEASE)
     if payload.at is not None:
         raise InvalidInput([{"path": "at", "message": "a prompt is released now: leave `at` out"}])
@@ -210,12 +209,9 @@ def release(request, prompt_id: str, payload: ReleaseIn):
 documents.add_restore_endpoint(prompts, PROMPT_KIND)
 
 
-@prompts.get(
-    "/{prompt_id}/usage",
-    response={200: UsageOut, **ERRORS_READ},
-    summary="Where a prompt is linked: agents' drafts and versions",
-)
+@prompts.get("/{prompt_id}/usage", response={200: UsageOut, **ERRORS_READ})
 def usage(request, prompt_id: str):
+    """Where a prompt is linked: agents' drafts and versions"""
     require(request, VIEW_AGENT)
     found = prompts_selectors.usage(_prompt(prompt_id))
     return {

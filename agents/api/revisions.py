@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ninja import Query, Router
+from ninja import Query
 
-from agents.api.common import next_url, require
+from agents.api.common import Router, next_url, require
 from agents.api.schemas import ERRORS_READ, Paging, RevisionDetail, RevisionList
 from agents.api.shapes import revision_out
 from agents.permissions import VIEW_AGENT
@@ -14,13 +14,11 @@ from agents.selectors import revisions as revisions_selectors
 revisions = Router(tags=["agents"])
 
 
-@revisions.get(
-    "/{agent_id}/revisions",
-    response={200: RevisionList, **ERRORS_READ},
-    summary="List draft revisions, newest first",
-)
+@revisions.get("/{agent_id}/revisions", response={200: RevisionList, **ERRORS_READ})
 def list_revisions(request, paging: Query[Paging], agent_id: str):
-    """Every draft save is revision `rN`: who, when, why and which paths changed. The
+    """List draft revisions, newest first
+
+    Every draft save is revision `rN`: who, when, why and which paths changed. The
     configurations are not included (open one revision for its `config`)."""
     require(request, VIEW_AGENT)
     agent = agents.versioned_for_page(agent_id)
@@ -31,13 +29,11 @@ def list_revisions(request, paging: Query[Paging], agent_id: str):
     }
 
 
-@revisions.get(
-    "/{agent_id}/revisions/{number}",
-    response={200: RevisionDetail, **ERRORS_READ},
-    summary="One draft revision with its configuration",
-)
+@revisions.get("/{agent_id}/revisions/{number}", response={200: RevisionDetail, **ERRORS_READ})
 def get_revision(request, agent_id: str, number: int):
-    """Exactly what the draft held after that save; `content_hash` matches `config`."""
+    """One draft revision with its configuration
+
+    Exactly what the draft held after that save; `content_hash` matches `config`."""
     require(request, VIEW_AGENT)
     agent = agents.versioned_for_page(agent_id)
     found = revisions_selectors.revision(agent, number)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ninja import Router, Status
+from ninja import Status
 
-from agents.api.common import require
+from agents.api.common import Router, require
 from agents.api.idempotency import idempotent
 from agents.api.rollout_schemas import AlertList, AlertOut, RolloutIn, RolloutList, RolloutOut
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut
@@ -68,14 +68,12 @@ def rollout_out(rollout, arms=None) -> dict:
     }
 
 
-@channel_rollouts.post(
-    "/{channel_id}/rollouts",
-    response={201: RolloutOut, **WRITE},
-    summary="Start ramping a candidate version up on a channel",
-)
+@channel_rollouts.post("/{channel_id}/rollouts", response={201: RolloutOut, **WRITE})
 @idempotent
 def start(request, channel_id: str, payload: RolloutIn):
-    """The baseline is what the channel serves now; one rollout in flight per channel
+    """Start ramping a candidate version up on a channel
+
+    The baseline is what the channel serves now; one rollout in flight per channel
     (409 `rollout_running`). A candidate `{"label": "staging"}` is the version the
     label points at when the rollout starts."""
     principal = require(request, RELEASE)
@@ -97,12 +95,9 @@ def start(request, channel_id: str, payload: RolloutIn):
     return Status(201, rollout_out(rollouts_selectors.rollout(rollout.public_id)))
 
 
-@channel_rollouts.get(
-    "/{channel_id}/rollouts",
-    response={200: RolloutList, **ERRORS_READ},
-    summary="A channel's rollouts",
-)
+@channel_rollouts.get("/{channel_id}/rollouts", response={200: RolloutList, **ERRORS_READ})
 def list_for_channel(request, channel_id: str):
+    """A channel's rollouts"""
     require(request, VIEW_AGENT)
     channel = channels.channel(channel_id)
     rollouts = list(rollouts_selectors.channel_rollouts(channel)[:50])
@@ -110,10 +105,9 @@ def list_for_channel(request, channel_id: str):
     return {"data": [rollout_out(r, arms[r.pk]) for r in rollouts]}
 
 
-@rollouts_router.get(
-    "/{rollout_id}", response={200: RolloutOut, **ERRORS_READ}, summary="A rollout"
-)
+@rollouts_router.get("/{rollout_id}", response={200: RolloutOut, **ERRORS_READ})
 def get(request, rollout_id: str):
+    """A rollout"""
     require(request, VIEW_AGENT)
     return rollout_out(rollouts_selectors.rollout(rollout_id))
 
@@ -124,29 +118,31 @@ def _act(request, rollout_id: str, verb) -> dict:
     return rollout_out(rollouts_selectors.rollout(rollout_id))
 
 
-@rollouts_router.post("/{rollout_id}/pause", response={200: RolloutOut, **WRITE}, summary="Pause")
+@rollouts_router.post("/{rollout_id}/pause", response={200: RolloutOut, **WRITE})
 def pause(request, rollout_id: str):
-    """The rule stops looking until it is resumed; the weights stay."""
+    """Pause
+
+    The rule stops looking until it is resumed; the weights stay."""
     return _act(request, rollout_id, rollouts_services.pause_rollout)
 
 
-@rollouts_router.post("/{rollout_id}/resume", response={200: RolloutOut, **WRITE}, summary="Resume")
+@rollouts_router.post("/{rollout_id}/resume", response={200: RolloutOut, **WRITE})
 def resume(request, rollout_id: str):
-    """The step starts again: its clock and counts begin now."""
+    """Resume
+
+    The step starts again: its clock and counts begin now."""
     return _act(request, rollout_id, rollouts_services.resume_rollout)
 
 
-@rollouts_router.post(
-    "/{rollout_id}/advance", response={200: RolloutOut, **WRITE}, summary="Next step now"
-)
+@rollouts_router.post("/{rollout_id}/advance", response={200: RolloutOut, **WRITE})
 def advance(request, rollout_id: str):
+    """Next step now"""
     return _act(request, rollout_id, rollouts_services.advance_rollout)
 
 
-@rollouts_router.post(
-    "/{rollout_id}/abort", response={200: RolloutOut, **WRITE}, summary="Stop; baseline only"
-)
+@rollouts_router.post("/{rollout_id}/abort", response={200: RolloutOut, **WRITE})
 def abort(request, rollout_id: str):
+    """Stop; baseline only"""
     return _act(request, rollout_id, rollouts_services.abort_rollout)
 
 
@@ -166,17 +162,17 @@ def alert_out(alert: Alert) -> dict:
     }
 
 
-@alerts_router.get("", response={200: AlertList, **ERRORS_READ}, summary="Alerts, newest first")
+@alerts_router.get("", response={200: AlertList, **ERRORS_READ})
 def list_alerts(request, agent: str | None = None, open: bool | None = None):
+    """Alerts, newest first"""
     require(request, VIEW_AGENT)
     rows = alerts_selectors.alerts(agent=agent, open_only=bool(open))
     return {"data": [alert_out(a) for a in rows[:200]]}
 
 
-@alerts_router.post(
-    "/{alert_id}/ack", response={200: AlertOut, **WRITE}, summary="Acknowledge an alert (Releaser)"
-)
+@alerts_router.post("/{alert_id}/ack", response={200: AlertOut, **WRITE})
 def ack(request, alert_id: str):
+    """Acknowledge an alert (Releaser)"""
     principal = require(request, RELEASE)
     alert = alerts.ack_alert(alert=alerts_selectors.alert(alert_id), user=principal.user)
     return alert_out(alerts_selectors.alert(alert.public_id))

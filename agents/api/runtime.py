@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import Query, Router, Status
+from ninja import Query, Status
 
-from agents.api.common import page, require
+from agents.api.common import Router, page, require
 from agents.api.idempotency import idempotent
 from agents.api.schemas import (
     ERRORS_READ,
@@ -35,10 +35,11 @@ runtime_router = Router(tags=["runtime"])
 @runtime_router.get(
     "/resolve/{ref}",
     response={200: ResolveOut, 304: None, 409: ErrorOut, 422: ErrorOut, **ERRORS_READ},
-    summary="Resolve ag_x, ag_x@released, ag_x@draft, ag_x@v3 or ag_x@r12 to its configuration",
 )
 def resolve(request, ref: str):
-    """`ETag` is the content hash (with the linked prompts' versions when the agent
+    """Resolve ag_x, ag_x@released, ag_x@draft, ag_x@v3 or ag_x@r12 to its configuration
+
+    `ETag` is the content hash (with the linked prompts' versions when the agent
     follows prompts); `If-None-Match` with it answers 304."""
     require(request, VIEW_AGENT)
     resolved = runtime.resolve(ref, getattr(request, "prefetched", None))
@@ -55,13 +56,10 @@ def resolve(request, ref: str):
 conversations = Router(tags=["runtime"])
 
 
-@conversations.post(
-    "",
-    response={201: ConversationOut, 409: ErrorOut, **ERRORS_WRITE},
-    summary="Start a conversation bound to one frozen configuration",
-)
+@conversations.post("", response={201: ConversationOut, 409: ErrorOut, **ERRORS_WRITE})
 @idempotent
 def start_conversation(request, payload: ConversationIn):
+    """Start a conversation bound to one frozen configuration"""
     principal = require(request, VIEW_AGENT)
     if bool(payload.agent) == bool(payload.channel):
         raise InvalidInput([{"path": "agent", "message": "give exactly one of agent or channel"}])
@@ -78,23 +76,19 @@ def start_conversation(request, payload: ConversationIn):
     return Status(201, conversation_out(conversation, resolved.agent, resolved))
 
 
-@conversations.get(
-    "/{conversation_id}",
-    response={200: ConversationOut, **ERRORS_READ},
-    summary="A conversation and its binding (it never changes)",
-)
+@conversations.get("/{conversation_id}", response={200: ConversationOut, **ERRORS_READ})
 def get_conversation(request, conversation_id: str):
+    """A conversation and its binding (it never changes)"""
     require(request, VIEW_AGENT)
     conversation = conversations_selectors.conversation(conversation_id)
     return conversation_out(conversation, conversation.agent.public_id)
 
 
 @conversations.post(
-    "/{conversation_id}/end",
-    response={200: ConversationOut, 409: ErrorOut, **ERRORS_WRITE},
-    summary="Record how a conversation ended (once)",
+    "/{conversation_id}/end", response={200: ConversationOut, 409: ErrorOut, **ERRORS_WRITE}
 )
 def end_conversation(request, conversation_id: str, payload: ConversationEnd):
+    """Record how a conversation ended (once)"""
     principal = require(request, VIEW_AGENT)
     conversation = conversations_selectors.conversation(conversation_id)
     ended = conversations_services.end_conversation(
@@ -108,9 +102,7 @@ def end_conversation(request, conversation_id: str, payload: ConversationEnd):
     return conversation_out(ended, conversation.agent.public_id)
 
 
-@conversations.get(
-    "", response={200: ConversationList, **ERRORS_READ}, summary="Conversations, newest first"
-)
+@conversations.get("", response={200: ConversationList, **ERRORS_READ})
 def list_conversations(
     request,
     paging: Query[Paging],
@@ -119,7 +111,9 @@ def list_conversations(
     channel: str | None = None,
     outcome: Literal["completed", "transferred", "abandoned", "failed"] | None = None,
 ):
-    """`version` is a number (`3` or `v3`) or `draft`."""
+    """Conversations, newest first
+
+    `version` is a number (`3` or `v3`) or `draft`."""
     require(request, VIEW_AGENT)
     rows = conversations_selectors.conversation_list(
         agent=agent, version=version, channel=channel, outcome=outcome

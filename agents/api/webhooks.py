@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Schema, Status
 
-from agents.api.common import page, require
+from agents.api.common import Router, page, require
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, Paging
 from agents.models import EVENTS, Delivery, Webhook
 from agents.permissions import MANAGE_WEBHOOKS
@@ -147,19 +147,18 @@ def delivery_out(delivery: Delivery) -> dict:
     }
 
 
-@webhooks.get("", response={200: WebhookList, **ERRORS_READ}, summary="List webhooks")
+@webhooks.get("", response={200: WebhookList, **ERRORS_READ})
 def list_webhooks(request, paging: Query[Paging]):
+    """List webhooks"""
     require(request, MANAGE_WEBHOOKS)
     return page(request, webhooks_selectors.webhook_list(), paging, webhook_out)
 
 
-@webhooks.post(
-    "",
-    response={201: WebhookSecretOut, **ERRORS_WRITE},
-    summary="Subscribe a URL to events (the secret is answered this once)",
-)
+@webhooks.post("", response={201: WebhookSecretOut, **ERRORS_WRITE})
 def create_webhook(request, payload: WebhookIn):
-    """Deliveries are POSTed as `{"id", "event", "created_at", "data"}` with
+    """Subscribe a URL to events (the secret is answered this once)
+
+    Deliveries are POSTed as `{"id", "event", "created_at", "data"}` with
     `X-Console-Event`, `X-Console-Delivery` and `X-Console-Signature: t=<unix>,v1=<hex
     HMAC-SHA256(secret, "<t>." + body)>`; retried with backoff until a 2xx."""
     principal = require(request, MANAGE_WEBHOOKS)
@@ -167,18 +166,16 @@ def create_webhook(request, payload: WebhookIn):
     return Status(201, webhook_out(hook, secret=True))
 
 
-@webhooks.get("/{webhook_id}", response={200: WebhookOut, **ERRORS_READ}, summary="Get a webhook")
+@webhooks.get("/{webhook_id}", response={200: WebhookOut, **ERRORS_READ})
 def get_webhook(request, webhook_id: str):
+    """Get a webhook"""
     require(request, MANAGE_WEBHOOKS)
     return webhook_out(webhooks_selectors.webhook(webhook_id))
 
 
-@webhooks.patch(
-    "/{webhook_id}",
-    response={200: WebhookPatchOut, **ERRORS_WRITE},
-    summary="Change a webhook's URL, events or state, or rotate its secret",
-)
+@webhooks.patch("/{webhook_id}", response={200: WebhookPatchOut, **ERRORS_WRITE})
 def patch_webhook(request, webhook_id: str, payload: WebhookPatch):
+    """Change a webhook's URL, events or state, or rotate its secret"""
     principal = require(request, MANAGE_WEBHOOKS)
     hook = webhooks_services.update_webhook(
         webhook=webhooks_selectors.webhook(webhook_id), user=principal.user, **payload.model_dump()
@@ -186,8 +183,9 @@ def patch_webhook(request, webhook_id: str, payload: WebhookPatch):
     return webhook_out(hook, secret=payload.rotate_secret)
 
 
-@webhooks.delete("/{webhook_id}", response={204: None, **ERRORS_READ}, summary="Delete a webhook")
+@webhooks.delete("/{webhook_id}", response={204: None, **ERRORS_READ})
 def delete_webhook(request, webhook_id: str):
+    """Delete a webhook"""
     principal = require(request, MANAGE_WEBHOOKS)
     webhooks_services.delete_webhook(
         webhook=webhooks_selectors.webhook(webhook_id), user=principal.user
@@ -195,12 +193,9 @@ def delete_webhook(request, webhook_id: str):
     return HttpResponse(status=204)
 
 
-@webhooks.get(
-    "/{webhook_id}/deliveries",
-    response={200: DeliveryList, **ERRORS_READ},
-    summary="A webhook's deliveries, newest first, each with its tries",
-)
+@webhooks.get("/{webhook_id}/deliveries", response={200: DeliveryList, **ERRORS_READ})
 def list_deliveries(request, webhook_id: str, filters: Query[DeliveryFilter]):
+    """A webhook's deliveries, newest first, each with its tries"""
     require(request, MANAGE_WEBHOOKS)
     rows = webhooks_selectors.deliveries(
         webhooks_selectors.webhook(webhook_id),
@@ -211,11 +206,10 @@ def list_deliveries(request, webhook_id: str, filters: Query[DeliveryFilter]):
 
 
 @webhooks.post(
-    "/{webhook_id}/deliveries/{delivery_id}/redeliver",
-    response={201: DeliveryOut, **ERRORS_WRITE},
-    summary="Send a delivery again (same body, new delivery id)",
+    "/{webhook_id}/deliveries/{delivery_id}/redeliver", response={201: DeliveryOut, **ERRORS_WRITE}
 )
 def redeliver(request, webhook_id: str, delivery_id: str):
+    """Send a delivery again (same body, new delivery id)"""
     principal = require(request, MANAGE_WEBHOOKS)
     hook = webhooks_selectors.webhook(webhook_id)
     again = webhooks_services.redeliver(
@@ -224,12 +218,9 @@ def redeliver(request, webhook_id: str, delivery_id: str):
     return Status(201, delivery_out(again))
 
 
-@webhooks.post(
-    "/{webhook_id}/test",
-    response={201: DeliveryOut, **ERRORS_WRITE},
-    summary="Send a test event (`ping`) to the webhook",
-)
+@webhooks.post("/{webhook_id}/test", response={201: DeliveryOut, **ERRORS_WRITE})
 def send_test_event(request, webhook_id: str):
+    """Send a test event (`ping`) to the webhook"""
     principal = require(request, MANAGE_WEBHOOKS)
     delivery = webhooks_services.send_test_event(
         webhook=webhooks_selectors.webhook(webhook_id), user=principal.user

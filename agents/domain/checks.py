@@ -50,19 +50,31 @@ def _text(value: Any, path: str, problems: list[dict[str, str]], *, limit: int) 
         return value.strip()
 
 
+def _entries(
+    value: Any, field: str, keys: tuple[str, str], problems: list[dict[str, str]], *, most: int
+) -> list[tuple[str, dict[str, Any]]]:
+    """A list field's entries that are objects with at most `keys`, each with its path;
+    what is not a list, too long, or not such an object is a problem."""
+    if not isinstance(value, list) or (field == "messages" and not value):
+        empty = "a non-empty " if field == "messages" else "a "
+        problems.append({"path": field, "message": f"must be {empty}list of {field}"})
+        return []
+    if len(value) > most:
+        problems.append({"path": field, "message": f"at most {most} {field}"})
+        return []
+    entries = []
+    for i, entry in enumerate(value):
+        if not isinstance(entry, dict) or set(entry) - set(keys):
+            problems.append({"path": f"{field}[{i}]", "message": f"must be {{{', '.join(keys)}}}"})
+        else:
+            entries.append((f"{field}[{i}]", entry))
+    return entries
+
+
 def clean_messages(value: Any, problems: list[dict[str, str]]) -> list[dict[str, str]]:
-    if not isinstance(value, list) or not value:
-        problems.append({"path": "messages", "message": "must be a non-empty list of messages"})
-        return []
-    if len(value) > MAX_MESSAGES:
-        problems.append({"path": "messages", "message": f"at most {MAX_MESSAGES} messages"})
-        return []
     cleaned = []
-    for i, message in enumerate(value):
-        path = f"messages[{i}]"
-        if not isinstance(message, dict) or set(message) - {"role", "content"}:
-            problems.append({"path": path, "message": "must be {role, content}"})
-            continue
+    entries = _entries(value, "messages", ("role", "content"), problems, most=MAX_MESSAGES)
+    for path, message in entries:
         role = message.get("role", "user")
         if role not in get_args(Role):
             problems.append({"path": f"{path}.role", "message": "must be user or assistant"})
@@ -74,18 +86,8 @@ def clean_messages(value: Any, problems: list[dict[str, str]]) -> list[dict[str,
 
 
 def clean_checks(value: Any, problems: list[dict[str, str]]) -> list[dict[str, Any]]:
-    if not isinstance(value, list):
-        problems.append({"path": "checks", "message": "must be a list of checks"})
-        return []
-    if len(value) > MAX_CHECKS:
-        problems.append({"path": "checks", "message": f"at most {MAX_CHECKS} checks"})
-        return []
     cleaned = []
-    for i, check in enumerate(value):
-        path = f"checks[{i}]"
-        if not isinstance(check, dict) or set(check) - {"type", "value"}:
-            problems.append({"path": path, "message": "must be {type, value}"})
-            continue
+    for path, check in _entries(value, "checks", ("type", "value"), problems, most=MAX_CHECKS):
         kind = check.get("type")
         if kind not in CHECK_TYPES:
             problems.append(

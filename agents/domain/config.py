@@ -307,16 +307,23 @@ def normalize(raw: Any) -> dict[str, Any]:
     The error names every problem by path (`llm.temperature`), so a caller can
     show each one beside its field; nothing is changed when this raises.
     """
+    return within_size(validated(AgentConfig, raw, "configuration"), "configuration")
+
+
+def validated(model: type[BaseModel], raw: Any, what: str) -> dict[str, Any]:
+    """`raw` read by `model` as JSON data, or ConfigInvalid naming each problem by path."""
     if not isinstance(raw, dict):
-        raise ConfigInvalid([{"path": "", "message": "the configuration must be a JSON object"}])
+        raise ConfigInvalid([{"path": "", "message": f"the {what} must be a JSON object"}])
     try:
-        document = AgentConfig.model_validate(raw).model_dump(mode="json")
+        return model.model_validate(raw).model_dump(mode="json")
     except ValidationError as exc:
         raise ConfigInvalid(error_messages(exc)) from None
+
+
+def within_size(document: dict[str, Any], what: str) -> dict[str, Any]:
     if len(canonical_json(document)) > MAX_DOCUMENT_BYTES:
-        raise ConfigInvalid(
-            [{"path": "", "message": f"the configuration exceeds {MAX_DOCUMENT_BYTES} bytes"}]
-        )
+        message = f"the {what} exceeds {MAX_DOCUMENT_BYTES} bytes"
+        raise ConfigInvalid([{"path": "", "message": message}])
     return document
 
 

@@ -6,9 +6,15 @@ from typing import Any
 
 
 class AgentConsoleError(Exception):
-    """Base class: every domain error has a stable machine code and a readable message."""
+    """Base class: every domain error has a stable machine code and a readable message.
+    A subclass names its code in its bases: `class NoChanges(AgentConsoleError, code=...)`."""
 
     code = "error"
+
+    def __init_subclass__(cls, code: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
 
     def __init__(self, message: str, *, details: Any = None) -> None:
         super().__init__(message)
@@ -16,10 +22,8 @@ class AgentConsoleError(Exception):
         self.details = details
 
 
-class InvalidInput(AgentConsoleError):
+class InvalidInput(AgentConsoleError, code="validation_error"):
     """Input that breaks a rule; `errors` lists `{"path", "message"}` for each problem."""
-
-    code = "validation_error"
 
     def __init__(self, errors: list[dict[str, str]]) -> None:
         self.errors = errors
@@ -33,10 +37,8 @@ class ConfigInvalid(InvalidInput):
     """The configuration document does not satisfy the schema."""
 
 
-class DraftConflict(AgentConsoleError):
+class DraftConflict(AgentConsoleError, code="draft_conflict"):
     """The caller edited an older revision of the draft than the one stored."""
-
-    code = "draft_conflict"
 
     def __init__(self, *, expected_revision: int, current_revision: int) -> None:
         self.expected_revision = expected_revision
@@ -48,10 +50,8 @@ class DraftConflict(AgentConsoleError):
         )
 
 
-class NoChanges(AgentConsoleError):
+class NoChanges(AgentConsoleError, code="no_changes"):
     """Saving a version identical to the latest version."""
-
-    code = "no_changes"
 
     def __init__(self, *, latest_number: int) -> None:
         self.latest_number = latest_number
@@ -61,34 +61,8 @@ class NoChanges(AgentConsoleError):
         )
 
 
-class VersionImmutable(AgentConsoleError):
-    """Published versions and release events are never changed or deleted."""
-
-    code = "version_immutable"
-
-
-class AgentNotPublished(AgentConsoleError):
-    """The agent has no released version to serve."""
-
-    code = "agent_not_published"
-
-
-class AgentArchived(AgentConsoleError):
-    """Archived agents are read-only."""
-
-    code = "agent_archived"
-
-
-class ConversationEnded(AgentConsoleError):
-    """A conversation's outcome is recorded once."""
-
-    code = "already_ended"
-
-
-class ReleaseGateFailed(AgentConsoleError):
+class ReleaseGateFailed(AgentConsoleError, code="eval_gate_failed"):
     """The agent requires a passing eval run before release and this version has none."""
-
-    code = "eval_gate_failed"
 
     def __init__(self, *, version_label: str, findings: list[str]) -> None:
         self.findings = findings
@@ -100,43 +74,45 @@ class ReleaseGateFailed(AgentConsoleError):
         )
 
 
-class ProviderFailed(AgentConsoleError):
+class VersionImmutable(AgentConsoleError, code="version_immutable"):
+    """Published versions and release events are never changed or deleted."""
+
+
+class AgentNotPublished(AgentConsoleError, code="agent_not_published"):
+    """The agent has no released version to serve."""
+
+
+class AgentArchived(AgentConsoleError, code="agent_archived"):
+    """Archived agents are read-only."""
+
+
+class ConversationEnded(AgentConsoleError, code="already_ended"):
+    """A conversation's outcome is recorded once."""
+
+
+class ProviderFailed(AgentConsoleError, code="provider_error"):
     """The model provider did not answer (playground); nothing was recorded."""
 
-    code = "provider_error"
 
-
-class UnknownReference(AgentConsoleError):
+class UnknownReference(AgentConsoleError, code="not_found"):
     """The agent, version or reference named does not exist: 404 at every edge."""
 
-    code = "not_found"
 
-
-class ApprovalRequired(AgentConsoleError):
+class ApprovalRequired(AgentConsoleError, code="approval_required"):
     """The agent requires approvals: this change goes through a release request."""
 
-    code = "approval_required"
 
-
-class SelfApproval(AgentConsoleError):
+class SelfApproval(AgentConsoleError, code="self_approval"):
     """A requester cannot approve their own release request (403)."""
 
-    code = "self_approval"
 
-
-class LabelProtected(AgentConsoleError):
+class LabelProtected(AgentConsoleError, code="label_protected"):
     """`released` cannot be deleted (409)."""
 
-    code = "label_protected"
 
-
-class InvalidState(AgentConsoleError):
+class InvalidState(AgentConsoleError, code="invalid_state"):
     """The object is not in a state that allows this (approving a cancelled request)."""
 
-    code = "invalid_state"
 
-
-class RolloutRunning(AgentConsoleError):
+class RolloutRunning(AgentConsoleError, code="rollout_running"):
     """A channel has a rollout in flight: one at a time, and its routing is the rollout's."""
-
-    code = "rollout_running"

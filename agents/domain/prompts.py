@@ -21,15 +21,14 @@ import copy
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from agents.domain.config import (
-    MAX_DOCUMENT_BYTES,
     Identifier,
     Section,
     Text,
-    canonical_json,
-    error_messages,
+    validated,
+    within_size,
 )
 from agents.domain.exceptions import ConfigInvalid
 
@@ -89,12 +88,7 @@ def placeholders(text: str) -> list[str]:
 def normalize(raw: Any) -> dict[str, Any]:
     """Validate a prompt document and return its normalized form, or ConfigInvalid
     naming each problem by path (`variables[0].default`)."""
-    if not isinstance(raw, dict):
-        raise ConfigInvalid([{"path": "", "message": "the prompt must be a JSON object"}])
-    try:
-        document = PromptDocument.model_validate(raw).model_dump(mode="json")
-    except ValidationError as exc:
-        raise ConfigInvalid(error_messages(exc)) from None
+    document = validated(PromptDocument, raw, "prompt")
     declared = {variable["name"] for variable in document["variables"]}
     missing = [name for name in placeholders(document["text"]) if name not in declared]
     if len(declared) + len(missing) > MAX_VARIABLES:
@@ -104,11 +98,7 @@ def normalize(raw: Any) -> dict[str, Any]:
     # A placeholder the variables do not declare is a string without a default
     # (as Langfuse and PromptLayer read it); declared ones keep their types.
     document["variables"] += [{"name": name, "type": "string", "default": None} for name in missing]
-    if len(canonical_json(document)) > MAX_DOCUMENT_BYTES:
-        raise ConfigInvalid(
-            [{"path": "", "message": f"the prompt exceeds {MAX_DOCUMENT_BYTES} bytes"}]
-        )
-    return document
+    return within_size(document, "prompt")
 
 
 def default_document() -> dict[str, Any]:

@@ -6,16 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.domain.peers.source import (
-    Mapped,
-    Source,
-    analysis_field,
-    clamp,
-    identifier,
-    object_schema,
-    start,
-    unique_names,
-)
+from agents.domain.peers import source
 
 IGNORE = ("name", "tags", "agent_id", "version_id", "branch_id")
 CC = "conversation_config"
@@ -23,11 +14,11 @@ PROMPT = f"{CC}.agent.prompt"
 STT = {"elevenlabs": "elevenlabs", "scribe_realtime": "elevenlabs"}
 
 
-def read(data: dict[str, Any]) -> Mapped:
+def read(data: dict[str, Any]) -> source.Mapped:
     if not isinstance(data.get(CC), dict):
         raise ValueError("not an ElevenLabs agent config: `conversation_config` is missing")
-    src = Source(data, ignore=IGNORE)
-    config = start(
+    src = source.Source(data, ignore=IGNORE)
+    config = source.start(
         src,
         prompt=f"{PROMPT}.prompt",
         welcome=f"{CC}.agent.first_message",
@@ -55,33 +46,37 @@ def read(data: dict[str, Any]) -> Mapped:
         src.use(f"{PROMPT}.knowledge_base[{i}].name")
     if knowledge:
         config["knowledge"] = [{"knowledge_base_id": str(kb)} for kb in dict.fromkeys(knowledge)]
-    config["tools"] = unique_names(_tools(src) + _built_in(src))
+    config["tools"] = source.unique_names(_tools(src) + _built_in(src))
     fields = [
-        analysis_field(name, _data_spec(src, name), i, f"platform_settings.data_collection.{name}")
+        source.analysis_field(
+            name, _data_spec(src, name), i, f"platform_settings.data_collection.{name}"
+        )
         for i, name in enumerate(src.mapping("platform_settings.data_collection", use=False))
     ]
     if fields:
         config["call_analysis"] = {"fields": fields[:100]}
-    return Mapped(config=config, unmapped=src.unmapped())
+    return source.Mapped(config=config, unmapped=src.unmapped())
 
 
-def _conversation(src: Source, conversation: dict[str, Any]) -> None:
-    silence = clamp(src.get(f"{CC}.turn.turn_timeout"), 0.1, 600)
+def _conversation(src: source.Source, conversation: dict[str, Any]) -> None:
+    silence = source.clamp(src.get(f"{CC}.turn.turn_timeout"), 0.1, 600)
     end_after = src.get(f"{CC}.turn.silence_end_call_timeout")
     inactivity = (
-        clamp(end_after, 1, 3_600) if isinstance(end_after, int | float) and end_after > 0 else None
+        source.clamp(end_after, 1, 3_600)
+        if isinstance(end_after, int | float) and end_after > 0
+        else None
     )
     if inactivity is not None:
         conversation["inactivity_timeout_s"] = inactivity
     if silence is not None:
         conversation["silence_timeout_s"] = min(silence, inactivity or 30.0)
     if (
-        duration := clamp(src.get(f"{CC}.conversation.max_duration_seconds"), 10, 14_400)
+        duration := source.clamp(src.get(f"{CC}.conversation.max_duration_seconds"), 10, 14_400)
     ) is not None:
         conversation["max_duration_s"] = int(duration)
 
 
-def _tools(src: Source) -> list[dict[str, Any]]:
+def _tools(src: source.Source) -> list[dict[str, Any]]:
     tools = []
     for index, tool in src.items(f"{PROMPT}.tools"):
         at = f"{PROMPT}.tools[{index}]"
@@ -98,22 +93,22 @@ def _tools(src: Source) -> list[dict[str, Any]]:
         schema = src.get(f"{at}.api_schema.request_body_schema") or src.get(
             f"{at}.api_schema.query_params_schema"
         )
-        timeout = clamp(src.get(f"{at}.response_timeout_secs"), 1, 120)
+        timeout = source.clamp(src.get(f"{at}.response_timeout_secs"), 1, 120)
         tools.append(
             {
-                "name": identifier(src.get(f"{at}.name"), f"tool_{index}"),
+                "name": source.identifier(src.get(f"{at}.name"), f"tool_{index}"),
                 "type": "webhook",
                 "description": str(src.get(f"{at}.description", ""))[:2_000],
                 "url": src.get(f"{at}.api_schema.url"),
                 "method": str(src.get(f"{at}.api_schema.method", "POST")).upper(),
-                "parameters": object_schema(schema),
+                "parameters": source.object_schema(schema),
                 **({"timeout_s": timeout} if timeout else {}),
             }
         )
     return tools
 
 
-def _built_in(src: Source) -> list[dict[str, Any]]:
+def _built_in(src: source.Source) -> list[dict[str, Any]]:
     tools = []
     for system in ("end_call", "transfer_to_number"):
         at = f"{PROMPT}.built_in_tools.{system}"
@@ -122,10 +117,10 @@ def _built_in(src: Source) -> list[dict[str, Any]]:
     return tools
 
 
-def _system(src: Source, at: str, system: str) -> dict[str, Any]:
+def _system(src: source.Source, at: str, system: str) -> dict[str, Any]:
     src.get(f"{at}.params.system_tool_type")
     description = str(src.get(f"{at}.description", ""))
-    name = identifier(src.get(f"{at}.name") or system, "tool")
+    name = source.identifier(src.get(f"{at}.name") or system, "tool")
     if system == "end_call":
         return {"name": name, "type": "end_call", "description": description[:2_000]}
     numbers = []
@@ -143,6 +138,6 @@ def _system(src: Source, at: str, system: str) -> dict[str, Any]:
     return {"name": name, "type": "transfer_call", "description": description[:2_000]}
 
 
-def _data_spec(src: Source, name: str) -> dict[str, Any]:
+def _data_spec(src: source.Source, name: str) -> dict[str, Any]:
     at = f"platform_settings.data_collection.{name}"
     return {"type": src.get(f"{at}.type"), "description": src.get(f"{at}.description", "")}
