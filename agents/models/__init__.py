@@ -11,26 +11,35 @@ from agents.models.agents import (
     Draft,
     Status,
     compute_status,
-    new_agent_id,
 )
-from agents.models.alerts import Alert, new_alert_id
+from agents.models.alerts import Alert
 from agents.models.base import (
     BoundConfiguration,
     ImmutableModel,
     ImmutableQuerySet,
+    new_agent_id,
+    new_alert_id,
+    new_case_id,
+    new_channel_id,
+    new_conversation_id,
+    new_delivery_id,
+    new_event_id,
     new_public_id,
+    new_request_id,
+    new_rollout_id,
+    new_run_id,
+    new_schedule_id,
+    new_suite_id,
+    new_webhook_id,
     public_id_format,
 )
-from agents.models.channels import Channel, new_channel_id, released_target
-from agents.models.conversations import Conversation, Turn, new_conversation_id
+from agents.models.channels import Channel, released_target
+from agents.models.conversations import Conversation, Turn
 from agents.models.evals import (
     EvalCase,
     EvalResult,
     EvalRun,
     EvalSuite,
-    new_case_id,
-    new_run_id,
-    new_suite_id,
 )
 from agents.models.prompts import PromptUse
 from agents.models.releases import (
@@ -40,11 +49,9 @@ from agents.models.releases import (
     ReleaseRequest,
     ReleaseReview,
     ScheduledRelease,
-    new_request_id,
-    new_schedule_id,
 )
 from agents.models.revisions import DraftRevision
-from agents.models.rollouts import Rollout, RolloutEvent, new_rollout_id
+from agents.models.rollouts import Rollout, RolloutEvent
 from agents.models.runtime import PendingPurge
 from agents.models.tokens import ApiToken, IdempotencyRecord
 from agents.models.versions import ConfigSnapshot, PublishedVersion
@@ -54,9 +61,6 @@ from agents.models.webhooks import (
     Delivery,
     DeliveryAttempt,
     Webhook,
-    new_delivery_id,
-    new_event_id,
-    new_webhook_id,
 )
 
 __all__ = [

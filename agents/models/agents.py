@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agents.domain.exceptions import VersionImmutable
-from agents.models.base import new_public_id
+from agents.models.base import new_agent_id
 
 Status = Literal["unpublished", "published", "unpublished_changes"]
 STATUS_LABELS: dict[str, str] = {
@@ -19,10 +19,6 @@ STATUS_LABELS: dict[str, str] = {
     "published": "Published",
     "unpublished_changes": "Unpublished changes",
 }
-
-
-def new_agent_id() -> str:
-    return new_public_id("ag")
 
 
 def compute_status(*, released_hash: str | None, draft_hash: str | None) -> Status:

@@ -10,14 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agents.models.agents import Agent
-from agents.models.base import new_public_id, public_id_format
+from agents.models.base import new_alert_id, public_id_format
 from agents.models.releases import ReleaseEvent
 from agents.models.rollouts import Rollout
 from agents.models.versions import PublishedVersion
-
-
-def new_alert_id() -> str:
-    return new_public_id("al")
 
 
 class Alert(models.Model):

@@ -17,11 +17,80 @@ def new_public_id(prefix: str) -> str:
     return f"{prefix}_" + "".join(secrets.choice(_BASE32) for _ in range(10))
 
 
+# What each kind of row's public id starts with, as field defaults. Migrations name each
+# maker where its model is (`agents.models.evals.new_suite_id`): those modules import it.
+
+
+def new_agent_id() -> str:
+    return new_public_id("ag")
+
+
+def new_alert_id() -> str:
+    return new_public_id("al")
+
+
+def new_channel_id() -> str:
+    return new_public_id("ch")
+
+
+def new_conversation_id() -> str:
+    return new_public_id("cv")
+
+
+def new_suite_id() -> str:
+    return new_public_id("es")
+
+
+def new_case_id() -> str:
+    return new_public_id("ec")
+
+
+def new_run_id() -> str:
+    return new_public_id("er")
+
+
+def new_request_id() -> str:
+    return new_public_id("rr")
+
+
+def new_schedule_id() -> str:
+    return new_public_id("sr")
+
+
+def new_rollout_id() -> str:
+    return new_public_id("ro")
+
+
+def new_webhook_id() -> str:
+    return new_public_id("wh")
+
+
+def new_delivery_id() -> str:
+    return new_public_id("dl")
+
+
+def new_event_id() -> str:
+    return new_public_id("ev")
+
+
 def public_id_format(prefix: str, name: str) -> models.CheckConstraint:
     """The database's check that a `public_id` is what new_public_id(prefix) makes."""
     return models.CheckConstraint(
         condition=Q(public_id__regex=rf"^{prefix}_[a-z2-7]{{10}}$"), name=name
     )
+
+
+def one_of(field: str, values: list[str], name: str) -> models.CheckConstraint:
+    """The database's check that `field` holds one of `values` (its choices)."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=name)
+
+
+def numbered_per_agent(model: str) -> list[models.BaseConstraint]:
+    """Numbers count 1, 2, 3… per agent, never twice."""
+    return [
+        models.UniqueConstraint(fields=["agent", "number"], name=f"{model}_number_unique"),
+        models.CheckConstraint(condition=Q(number__gte=1), name=f"{model}_number_positive"),
+    ]
 
 
 class ImmutableQuerySet(models.QuerySet):

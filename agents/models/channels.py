@@ -8,11 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agents.models.agents import Agent
-from agents.models.base import new_public_id, public_id_format
-
-
-def new_channel_id() -> str:
-    return new_public_id("ch")
+from agents.models.base import new_channel_id, one_of, public_id_format
 
 
 def released_target() -> str:
@@ -50,9 +46,7 @@ class Channel(models.Model):
         constraints = [
             public_id_format("ch", "channel_public_id_format"),
             models.CheckConstraint(condition=~Q(name=""), name="channel_name_not_empty"),
-            models.CheckConstraint(
-                condition=Q(kind__in=["phone", "web", "api"]), name="channel_kind_valid"
-            ),
+            one_of("kind", ["phone", "web", "api"], "channel_kind_valid"),
         ]
 
     def __str__(self) -> str:

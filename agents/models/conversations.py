@@ -8,11 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agents.models.agents import Agent
-from agents.models.base import BoundConfiguration, new_public_id
-
-
-def new_conversation_id() -> str:
-    return new_public_id("cv")
+from agents.models.base import BoundConfiguration, new_conversation_id, one_of
 
 
 class Conversation(BoundConfiguration):
@@ -108,7 +104,7 @@ class Turn(models.Model):
             models.UniqueConstraint(
                 fields=["conversation", "position"], name="turn_position_unique"
             ),
-            models.CheckConstraint(condition=Q(role__in=["user", "assistant"]), name="turn_role"),
+            one_of("role", ["user", "assistant"], "turn_role"),
         ]
 
     def __str__(self) -> str:

@@ -9,19 +9,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agents.models.agents import Agent
-from agents.models.base import BoundConfiguration, new_public_id, public_id_format
-
-
-def new_suite_id() -> str:
-    return new_public_id("es")
-
-
-def new_case_id() -> str:
-    return new_public_id("ec")
-
-
-def new_run_id() -> str:
-    return new_public_id("er")
+from agents.models.base import (
+    BoundConfiguration,
+    new_case_id,
+    new_run_id,
+    new_suite_id,
+    one_of,
+    public_id_format,
+)
 
 
 class EvalSuite(models.Model):
@@ -68,8 +63,8 @@ class EvalCase(models.Model):
     class Meta:
         ordering = ["suite_id", "id"]
         constraints = [
-            public_id_format("ec", "case_public_id_format"),
             models.CheckConstraint(condition=~Q(name=""), name="case_name_not_empty"),
+            public_id_format("ec", "case_public_id_format"),
         ]
 
     def __str__(self) -> str:
@@ -126,9 +121,8 @@ class EvalRun(BoundConfiguration):
         constraints = [
             public_id_format("er", "run_public_id_format"),
             BoundConfiguration.bound_once("run_bound_once"),
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "passed", "failed", "error"]),
-                name="run_status_valid",
+            one_of(
+                "status", ["queued", "running", "passed", "failed", "error"], "run_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(done_count__lte=F("case_count")) & Q(passed_count__lte=F("done_count")),

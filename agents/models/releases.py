@@ -10,7 +10,13 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agents.models.agents import Agent
-from agents.models.base import ImmutableModel, new_public_id, public_id_format
+from agents.models.base import (
+    ImmutableModel,
+    new_request_id,
+    new_schedule_id,
+    one_of,
+    public_id_format,
+)
 from agents.models.versions import PublishedVersion
 
 RELEASED = "released"  # the built-in, protected label: Agent.released_version
@@ -56,22 +62,12 @@ class ReleaseEvent(ImmutableModel):
             models.Index(fields=["agent", "label", "-released_at"], name="release_agent_label"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["release", "rollback"]), name="release_kind_valid"
-            ),
+            one_of("kind", ["release", "rollback"], "release_kind_valid"),
         ]
 
     def __str__(self) -> str:
         previous = f"v{self.previous_version.number}" if self.previous_version_id else "nothing"
         return f"{self.get_kind_display()} {previous} → v{self.version.number}"
-
-
-def new_request_id() -> str:
-    return new_public_id("rr")
-
-
-def new_schedule_id() -> str:
-    return new_public_id("sr")
 
 
 class Label(models.Model):
@@ -144,9 +140,10 @@ class ReleaseRequest(models.Model):
         ]
         constraints = [
             public_id_format("rr", "request_public_id_format"),
-            models.CheckConstraint(
-                condition=Q(status__in=["open", "approved", "rejected", "cancelled", "released"]),
-                name="request_status_valid",
+            one_of(
+                "status",
+                ["open", "approved", "rejected", "cancelled", "released"],
+                "request_status_valid",
             ),
         ]
 
@@ -176,9 +173,7 @@ class ReleaseReview(ImmutableModel):
         ordering = ["at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["request", "user"], name="review_once_per_user"),
-            models.CheckConstraint(
-                condition=Q(verdict__in=["approve", "reject"]), name="review_verdict_valid"
-            ),
+            one_of("verdict", ["approve", "reject"], "review_verdict_valid"),
         ]
 
 
@@ -227,10 +222,7 @@ class ScheduledRelease(models.Model):
         indexes = [models.Index(fields=["status", "at"], name="schedule_due")]
         constraints = [
             public_id_format("sr", "schedule_public_id_format"),
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "done", "failed", "cancelled"]),
-                name="schedule_status_valid",
-            ),
+            one_of("status", ["pending", "done", "failed", "cancelled"], "schedule_status_valid"),
         ]
 
     def __str__(self) -> str:

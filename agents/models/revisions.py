@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from agents.models.agents import Agent
-from agents.models.base import ImmutableModel
+from agents.models.base import ImmutableModel, numbered_per_agent
 from agents.models.versions import ConfigSnapshot, PublishedVersion
 
 
@@ -41,8 +40,7 @@ class DraftRevision(ImmutableModel):
         verbose_name = "draft revision"
         ordering = ["agent_id", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["agent", "number"], name="revision_number_unique"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="revision_number_positive"),
+            *numbered_per_agent("revision"),
         ]
 
     def __str__(self) -> str:

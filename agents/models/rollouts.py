@@ -8,13 +8,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agents.models.agents import Agent
-from agents.models.base import ImmutableModel, new_public_id, public_id_format
+from agents.models.base import (
+    ImmutableModel,
+    new_rollout_id,
+    one_of,
+    public_id_format,
+)
 from agents.models.channels import Channel
 from agents.models.versions import PublishedVersion
-
-
-def new_rollout_id() -> str:
-    return new_public_id("ro")
 
 
 class Rollout(models.Model):
@@ -60,11 +61,10 @@ class Rollout(models.Model):
                 condition=Q(status__in=["running", "paused"]),
                 name="one_rollout_in_flight_per_channel",
             ),
-            models.CheckConstraint(
-                condition=Q(
-                    status__in=["running", "paused", "completed", "rolled_back", "aborted"]
-                ),
-                name="rollout_status_valid",
+            one_of(
+                "status",
+                ["running", "paused", "completed", "rolled_back", "aborted"],
+                "rollout_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(max_drop__gte=0) & Q(max_drop__lte=1), name="rollout_max_drop_range"

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agents.models.agents import Agent
-from agents.models.base import ImmutableModel
+from agents.models.base import ImmutableModel, numbered_per_agent
 
 
 class PublishedVersion(ImmutableModel):
@@ -33,8 +33,7 @@ class PublishedVersion(ImmutableModel):
         verbose_name = "published version"
         ordering = ["agent_id", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["agent", "number"], name="version_number_unique"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="version_number_positive"),
+            *numbered_per_agent("version"),
             models.CheckConstraint(condition=~Q(name=""), name="version_name_not_empty"),
         ]
 

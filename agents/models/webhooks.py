@@ -8,11 +8,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from agents.models.base import new_public_id, public_id_format
+from agents.models.base import (
+    new_delivery_id,
+    new_webhook_id,
+    one_of,
+    public_id_format,
+)
 
 EVENTS = (
     "version.saved",
@@ -24,18 +28,6 @@ EVENTS = (
     "alert",
 )
 TEST_EVENT = "ping"  # "Send test event": to one webhook, whatever it subscribes to
-
-
-def new_webhook_id() -> str:
-    return new_public_id("wh")
-
-
-def new_delivery_id() -> str:
-    return new_public_id("dl")
-
-
-def new_event_id() -> str:
-    return new_public_id("ev")
 
 
 class Webhook(models.Model):
@@ -104,10 +96,7 @@ class Delivery(models.Model):
         ]
         constraints = [
             public_id_format("dl", "delivery_public_id_format"),
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "delivered", "failed"]),
-                name="delivery_status_valid",
-            ),
+            one_of("status", ["pending", "delivered", "failed"], "delivery_status_valid"),
         ]
 
     def __str__(self) -> str:
