@@ -11,6 +11,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
 from agents.domain.config import merge_patch
 from agents.services import conversations, drafts
 
@@ -240,3 +242,11 @@ class Flaky:
         if self.calls == 1:
             raise ProviderError("timeout", "The provider did not answer within 30 s.")
         return Completion("fine, book it", "flaky", "m", 5.0, 1, 3)
+
+
+def refused_by_database(queryset, **values) -> None:
+    """The database itself (a constraint) refuses setting `values` on `queryset`'s rows."""
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        queryset.update(**values)
