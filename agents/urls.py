@@ -29,10 +29,12 @@ agent_pages = [
     path("header/", agents.agent_header, name="header"),
     path("export/", agents.agent_export, name="export"),
     path("details/", agents.agent_details, name="details"),
-    path("history/", agents.history_panel, name="history"),
-    path("history/more/", agents.history_more, name="history-more"),
-    path("releases/", agents.release_log, name="releases"),
     path("activity/", agents.draft_activity, name="activity"),
+]
+
+history_pages = [
+    path("", agents.history_panel, name="history"),
+    path("more/", agents.history_more, name="history-more"),
 ]
 
 draft_pages = [
@@ -73,22 +75,32 @@ playground_pages = [
     path("<str:conversation_id>/", playground.playground_session, name="playground-session"),
 ]
 
+eval_case_pages = [
+    path("", evals.cases_panel, name="eval-cases-panel"),
+    path("new/", evals.case_new, name="eval-case-new"),
+    path("<str:case_id>/", evals.case_edit, name="eval-case"),
+    path("<str:case_id>/delete/", evals.case_delete, name="eval-case-delete"),
+]
+
+eval_suite_pages = [
+    path("", evals.eval_suite, name="eval-suite"),
+    path("runs/", evals.start_run, name="eval-start-run"),
+    path("runs/panel/", evals.eval_runs_panel, name="eval-runs-panel"),
+    path("cases/", include(eval_case_pages)),
+    path("compare/", evals.eval_compare, name="eval-compare"),
+]
+
 eval_pages = [
     path("", evals.eval_suites, name="evals"),
     path("gate/", evals.release_gate, name="release-gate"),
     path("runs/<str:run_id>/", evals.eval_run, name="eval-run"),
-    path("<str:suite_id>/", evals.eval_suite, name="eval-suite"),
-    path("<str:suite_id>/runs/", evals.start_run, name="eval-start-run"),
-    path("<str:suite_id>/runs/panel/", evals.eval_runs_panel, name="eval-runs-panel"),
-    path("<str:suite_id>/cases/", evals.cases_panel, name="eval-cases-panel"),
-    path("<str:suite_id>/cases/new/", evals.case_new, name="eval-case-new"),
-    path("<str:suite_id>/cases/<str:case_id>/", evals.case_edit, name="eval-case"),
-    path("<str:suite_id>/cases/<str:case_id>/delete/", evals.case_delete, name="eval-case-delete"),
-    path("<str:suite_id>/compare/", evals.eval_compare, name="eval-compare"),
+    path("<str:suite_id>/", include(eval_suite_pages)),
 ]
 
 one_agent = [
     path("", include(agent_pages)),
+    path("history/", include(history_pages)),
+    path("releases/", agents.release_log, name="releases"),
     path("draft/", include(draft_pages)),
     path("revisions/", include(revision_pages)),
     path("compare/", include(compare_pages)),

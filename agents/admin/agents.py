@@ -9,16 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from agents.admin.history import ConfigChangesContextHelper, HistoryAdmin
-from agents.admin.support import (
-    ConfigJsonMedia,
-    ReadOnlyMixin,
-    pretty_json,
-)
-from agents.models import (
-    STATUS_LABELS,
-    Agent,
-    Draft,
-)
+from agents.admin.support import ConfigJsonMedia, ReadOnlyMixin, pretty_json
+from agents.models import STATUS_LABELS, Agent, Draft
 from agents.selectors import agents as agents_selectors
 from agents.services import agents
 

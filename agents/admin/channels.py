@@ -5,12 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 
 from agents.admin.history import HistoryAdmin
-from agents.admin.support import (
-    ReadOnlyMixin,
-)
-from agents.models import (
-    Channel,
-)
+from agents.admin.support import ReadOnlyMixin
+from agents.models import Channel
 
 
 @admin.register(Channel)

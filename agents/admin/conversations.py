@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from agents.admin.support import (
-    ReadOnlyAdmin,
-    ReadOnlyInline,
-)
-from agents.models import (
-    Conversation,
-    Turn,
-)
+from agents.admin.support import ReadOnlyAdmin, ReadOnlyInline
+from agents.models import Conversation, Turn
 
 
 class TurnInline(ReadOnlyInline):

@@ -5,17 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 
 from agents.admin.history import HistoryAdmin
-from agents.admin.support import (
-    ReadOnlyAdmin,
-    ReadOnlyInline,
-    ReadOnlyMixin,
-)
-from agents.models import (
-    EvalCase,
-    EvalResult,
-    EvalRun,
-    EvalSuite,
-)
+from agents.admin.support import ReadOnlyAdmin, ReadOnlyInline, ReadOnlyMixin
+from agents.models import EvalCase, EvalResult, EvalRun, EvalSuite
 
 
 class EvalCaseInline(ReadOnlyInline):

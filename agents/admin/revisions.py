@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from agents.admin.support import (
-    ConfigJsonMedia,
-    ReadOnlyAdmin,
-    pretty_json,
-)
-from agents.models import (
-    DraftRevision,
-)
+from agents.admin.support import ConfigJsonMedia, ReadOnlyAdmin, pretty_json
+from agents.models import DraftRevision
 
 
 @admin.register(DraftRevision)

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from agents.admin.support import (
-    ReadOnlyAdmin,
-)
-from agents.models import (
-    ApiToken,
-)
+from agents.admin.support import ReadOnlyAdmin
+from agents.models import ApiToken
 from agents.services import tokens
 
 

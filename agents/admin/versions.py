@@ -5,15 +5,9 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from agents.admin.support import (
-    ConfigJsonMedia,
-    ReadOnlyAdmin,
-    pretty_json,
-)
+from agents.admin.support import ConfigJsonMedia, ReadOnlyAdmin, pretty_json
 from agents.domain.exceptions import AgentConsoleError
-from agents.models import (
-    PublishedVersion,
-)
+from agents.models import PublishedVersion
 from agents.permissions import RELEASE
 from agents.services import releases
 

@@ -29,20 +29,9 @@ from agents.api.schemas import (
     VersionList,
     VersionOut,
 )
-from agents.api.shapes import (
-    agent_out,
-    draft_out,
-    event_out,
-    schedule_out,
-    version_out,
-)
+from agents.api.shapes import agent_out, draft_out, event_out, schedule_out, version_out
 from agents.models import Agent
-from agents.permissions import (
-    CHANGE_AGENT,
-    CREATE_AGENT,
-    RELEASE,
-    VIEW_AGENT,
-)
+from agents.permissions import CHANGE_AGENT, CREATE_AGENT, RELEASE, VIEW_AGENT
 from agents.selectors import agents as agents_selectors
 from agents.selectors import compare, history
 from agents.selectors import schedules as schedules_selectors

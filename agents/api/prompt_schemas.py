@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from agents.api.schemas import DraftInfo, ReleaseOut, VersionSummary
+from agents.api.schemas import DocumentOut, ReleaseOut, VersionSummary
 from agents.domain.json_input import whole_int
 
 VariableType = Literal["string", "number", "boolean"]
@@ -21,16 +21,8 @@ class VariableIO(Schema):
     default: str | bool | int | float | None = None
 
 
-class PromptOut(Schema):
+class PromptOut(DocumentOut):
     id: str = Field(..., description="`pr_…`")
-    name: str
-    description: str
-    status: Literal["unpublished", "published", "unpublished_changes"]
-    released_version: int | None
-    latest_version: int | None
-    draft: DraftInfo
-    created_at: datetime
-    archived: bool
     approvals_required: int
 
 

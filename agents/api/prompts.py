@@ -25,21 +25,10 @@ from agents.api.prompt_schemas import (
     PromptVersionOut,
     UsageOut,
 )
-from agents.api.schemas import (
-    ERRORS_READ,
-    ERRORS_WRITE,
-    ErrorOut,
-    Paging,
-    ReleaseIn,
-)
+from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut, Paging, ReleaseIn
 from agents.api.shapes import agent_out, username, version_summary
 from agents.domain.exceptions import InvalidInput
-from agents.permissions import (
-    CHANGE_AGENT,
-    CREATE_AGENT,
-    RELEASE,
-    VIEW_AGENT,
-)
+from agents.permissions import CHANGE_AGENT, CREATE_AGENT, RELEASE, VIEW_AGENT
 from agents.selectors import agents as agents_selectors
 from agents.selectors import prompts as prompts_selectors
 from agents.selectors import versions

@@ -41,7 +41,9 @@ class DraftInfo(Schema):
     updated_at: datetime
 
 
-class AgentOut(Schema):
+class DocumentOut(Schema):
+    """What an agent and a prompt both show of themselves."""
+
     id: str
     name: str
     description: str
@@ -51,6 +53,9 @@ class AgentOut(Schema):
     draft: DraftInfo
     created_at: datetime
     archived: bool
+
+
+class AgentOut(DocumentOut):
     require_passing_eval: bool = Field(
         description="Releasing needs a passing eval run of every suite (a Releaser may override)."
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.domain.fields import attributes, number
 from agents.models import Agent, Conversation, PublishedVersion, ReleaseEvent
 from agents.selectors.conversations import prompts_of
 
@@ -17,10 +18,8 @@ def agent_out(agent: Agent) -> dict[str, Any]:
     released = agent.released_version
     return {
         "id": agent.public_id,
-        "name": agent.name,
-        "description": agent.description,
-        "status": agent.status,
-        "released_version": released.number if released else None,
+        **attributes(agent, "name", "description", "status"),
+        "released_version": number(released),
         "latest_version": getattr(agent, "latest_number", None),
         "draft": {
             "revision": draft.revision,
@@ -93,17 +92,11 @@ def version_out(version: PublishedVersion, released_id: int | None) -> dict[str,
 def event_out(event: ReleaseEvent) -> dict[str, Any]:
     return {
         "version": event.version.number,
-        "previous_version": event.previous_version.number if event.previous_version else None,
-        "kind": event.kind,
+        "previous_version": number(event.previous_version),
         "released_by": username(event.released_by),
-        "released_at": event.released_at,
-        "note": event.note,
-        "gate_findings": event.gate_findings,
-        "gate_override_note": event.gate_override_note,
-        "label": event.label,
         "request": event.request.public_id if event.request_id else None,
-        "approval_bypass": event.approval_bypass,
-        "break_glass_note": event.break_glass_note,
+        **attributes(event, "kind", "released_at", "note", "gate_findings", "gate_override_note"),
+        **attributes(event, "label", "approval_bypass", "break_glass_note"),
     }
 
 
@@ -118,37 +111,26 @@ def conversation_out(conversation: Conversation, agent: str, resolved=None):
         "content_hash": conversation.content_hash,
         "config": resolved.config if resolved else conversation.config,
         "prompts": list(resolved.prompts) if resolved else prompts_of(conversation),
-        "started_at": conversation.started_at,
-        "ended_at": conversation.ended_at,
         "outcome": conversation.outcome or None,
-        "duration_s": conversation.duration_s,
-        "sentiment": conversation.sentiment,
-        "automated": conversation.automated,
-        "analysis": conversation.analysis,
-        "playground": conversation.playground,
+        **attributes(conversation, "started_at", "ended_at", "duration_s", "sentiment"),
+        **attributes(conversation, "automated", "analysis", "playground"),
     }
 
 
 def channel_out(channel) -> dict[str, Any]:
     return {
         "id": channel.public_id,
-        "name": channel.name,
-        "kind": channel.kind,
-        "address": channel.address,
         "agent": channel.agent.public_id,
-        "target": channel.target,
-        "variants": channel.variants,
+        **attributes(channel, "name", "kind", "address", "target", "variants"),
     }
 
 
 def label_out(view) -> dict[str, Any]:
     """A selectors.LabelView."""
     return {
-        "name": view.name,
-        "version": view.version.number if view.version else None,
-        "protected": view.protected,
+        "version": number(view.version),
         "moved_by": username(view.moved_by),
-        "moved_at": view.moved_at,
+        **attributes(view, "name", "protected", "moved_at"),
     }
 
 
@@ -162,16 +144,13 @@ def request_out(request, *, stale: bool) -> dict[str, Any]:
         "id": request.public_id,
         "agent": request.agent.public_id,
         "version": request.version.number,
-        "label": request.label,
         "requested_by": username(request.requested_by),
-        "status": request.status,
+        **attributes(request, "label", "status", "note", "created_at"),
         "approvals": [review(r) for r in reviews if r.verdict == "approve"],
         "rejections": [review(r) for r in reviews if r.verdict == "reject"],
         "approvals_required": request.agent.approvals_required,
         "stale": stale,
-        "replaces": request.base_version.number if request.base_version_id else None,
-        "note": request.note,
-        "created_at": request.created_at,
+        "replaces": number(request.base_version),
     }
 
 
@@ -180,13 +159,8 @@ def schedule_out(schedule) -> dict[str, Any]:
         "id": schedule.public_id,
         "agent": schedule.agent.public_id,
         "version": schedule.version.number,
-        "label": schedule.label,
-        "at": schedule.at,
         "created_by": username(schedule.created_by),
-        "status": schedule.status,
-        "executed_at": schedule.executed_at,
-        "late_by_s": schedule.late_by_s,
-        "failure": schedule.failure,
         "request": schedule.request.public_id if schedule.request_id else None,
+        **attributes(schedule, "label", "at", "status", "executed_at", "late_by_s", "failure"),
         "note": schedule.note,
     }

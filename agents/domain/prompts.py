@@ -23,13 +23,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from agents.domain.config import (
-    Identifier,
-    Section,
-    Text,
-    validated,
-    within_size,
-)
+from agents.domain.config import Identifier, Section, Text, validated, within_size
 from agents.domain.exceptions import ConfigInvalid
 
 SCHEMA_VERSION = 1

@@ -5,13 +5,7 @@ the migrations still find the id-default callables where they name them
 (`agents.models.new_agent_id`).
 """
 
-from agents.models.agents import (
-    STATUS_LABELS,
-    Agent,
-    Draft,
-    Status,
-    compute_status,
-)
+from agents.models.agents import STATUS_LABELS, Agent, Draft, Status, compute_status
 from agents.models.alerts import Alert
 from agents.models.base import (
     BoundConfiguration,
@@ -35,12 +29,7 @@ from agents.models.base import (
 )
 from agents.models.channels import Channel, released_target
 from agents.models.conversations import Conversation, Turn
-from agents.models.evals import (
-    EvalCase,
-    EvalResult,
-    EvalRun,
-    EvalSuite,
-)
+from agents.models.evals import EvalCase, EvalResult, EvalRun, EvalSuite
 from agents.models.prompts import PromptUse
 from agents.models.releases import (
     RELEASED,
@@ -55,13 +44,7 @@ from agents.models.rollouts import Rollout, RolloutEvent
 from agents.models.runtime import PendingPurge
 from agents.models.tokens import ApiToken, IdempotencyRecord
 from agents.models.versions import ConfigSnapshot, PublishedVersion
-from agents.models.webhooks import (
-    EVENTS,
-    TEST_EVENT,
-    Delivery,
-    DeliveryAttempt,
-    Webhook,
-)
+from agents.models.webhooks import EVENTS, TEST_EVENT, Delivery, DeliveryAttempt, Webhook
 
 __all__ = [
     "EVENTS",

@@ -8,12 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agents.models.agents import Agent
-from agents.models.base import (
-    ImmutableModel,
-    new_rollout_id,
-    one_of,
-    public_id_format,
-)
+from agents.models.base import ImmutableModel, new_rollout_id, one_of, public_id_format
 from agents.models.channels import Channel
 from agents.models.versions import PublishedVersion
 

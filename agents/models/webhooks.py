@@ -11,12 +11,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from agents.models.base import (
-    new_delivery_id,
-    new_webhook_id,
-    one_of,
-    public_id_format,
-)
+from agents.models.base import new_delivery_id, new_webhook_id, one_of, public_id_format
 
 EVENTS = (
     "version.saved",

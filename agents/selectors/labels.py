@@ -6,13 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from agents.domain.exceptions import UnknownReference
-from agents.models import (
-    RELEASED,
-    Agent,
-    Label,
-    PublishedVersion,
-    ReleaseEvent,
-)
+from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent
 
 
 @dataclass(frozen=True)

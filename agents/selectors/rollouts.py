@@ -11,13 +11,7 @@ from functools import reduce
 from django.db.models import Count, Prefetch, Q
 
 from agents.domain.routing import target_label
-from agents.domain.stats import (
-    HIGHER_IS_WORSE,
-    Arm,
-    Verdict,
-    compare_arms,
-    wilson_interval,
-)
+from agents.domain.stats import HIGHER_IS_WORSE, Arm, Verdict, compare_arms, wilson_interval
 from agents.models import Alert, Conversation, Rollout, RolloutEvent
 from agents.selectors.base import one
 

@@ -17,11 +17,7 @@ from agents.models import Agent, Draft
 from agents.models.base import new_public_id
 from agents.selectors import runtime
 from agents.services.approvals import reopen_short_requests
-from agents.services.base import (
-    User,
-    actor,
-    record,
-)
+from agents.services.base import User, actor, record
 from agents.services.drafts import write_revision
 from agents.services.gate import can_release
 from agents.services.prompt_links import check_links, record_uses

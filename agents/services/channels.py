@@ -13,10 +13,7 @@ from agents.domain.text import NAME_MAX, clean_text
 from agents.models import Agent, Channel, Conversation, Label, PublishedVersion
 from agents.selectors import runtime
 from agents.services import gate
-from agents.services.base import (
-    User,
-    record,
-)
+from agents.services.base import User, record
 from agents.services.conversations import start_conversation
 
 IN_FLIGHT = ("running", "paused")

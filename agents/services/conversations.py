@@ -12,10 +12,7 @@ from agents.domain.exceptions import ConversationEnded, InvalidInput
 from agents.domain.text import clean_text
 from agents.models import ConfigSnapshot, Conversation
 from agents.selectors import runtime
-from agents.services.base import (
-    User,
-    actor,
-)
+from agents.services.base import User, actor
 from agents.services.snapshots import freeze
 
 # Sent once a conversation (not the playground's) has ended and committed, with its

@@ -14,11 +14,7 @@ from agents.domain.references import agent_ref
 from agents.domain.text import clean_metadata
 from agents.models import Agent, EvalCase, EvalRun, EvalSuite
 from agents.selectors import runtime
-from agents.services.base import (
-    User,
-    actor,
-    record,
-)
+from agents.services.base import User, actor, record
 from agents.services.conversations import bind
 from agents.services.eval_runner import run_eval
 

@@ -14,9 +14,7 @@ from agents.domain.text import clean_text
 from agents.models import Agent, Conversation, Turn
 from agents.providers import Message, Provider, ProviderError, get_provider
 from agents.selectors.conversations import prompts_of
-from agents.services.base import (
-    User,
-)
+from agents.services.base import User
 from agents.services.conversations import start_conversation
 
 

@@ -21,12 +21,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from agents.domain import stats
-from agents.domain.exceptions import (
-    AgentConsoleError,
-    InvalidInput,
-    InvalidState,
-    RolloutRunning,
-)
+from agents.domain.exceptions import AgentConsoleError, InvalidInput, InvalidState, RolloutRunning
 from agents.domain.routing import parse_routing, target_label
 from agents.domain.stats import METRICS, compare_arms
 from agents.models import (

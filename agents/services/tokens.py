@@ -10,10 +10,7 @@ from agents.domain.exceptions import InvalidInput
 from agents.domain.text import clean_text
 from agents.models import ApiToken
 from agents.selectors.tokens import forget
-from agents.services.base import (
-    User,
-    actor,
-)
+from agents.services.base import User, actor
 
 
 def create_api_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:

@@ -8,14 +8,7 @@ from agents.domain import documents
 from agents.domain.exceptions import NoChanges
 from agents.domain.text import clean_metadata
 from agents.models import Agent, Draft, PublishedVersion
-from agents.services.base import (
-    User,
-    actor,
-    check_active,
-    check_revision,
-    locked_draft,
-    record,
-)
+from agents.services.base import User, actor, check_active, check_revision, locked_draft, record
 from agents.services.drafts import replace_draft, update_draft
 from agents.services.prompt_links import record_uses
 

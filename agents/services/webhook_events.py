@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models.signals import post_save
 
+from agents.domain.fields import attributes, number
 from agents.domain.moments import iso_z
 from agents.models import (
     RELEASED,
@@ -37,10 +38,7 @@ def _agent(agent: Agent) -> dict[str, Any]:
 def _version_saved(version: PublishedVersion) -> dict[str, Any]:
     return {
         "version": {
-            "number": version.number,
-            "name": version.name,
-            "description": version.description,
-            "content_hash": version.content_hash,
+            **attributes(version, "number", "name", "description", "content_hash"),
             "created_at": iso_z(version.created_at),
             "created_by": _name(version.created_by),
         }
@@ -49,11 +47,9 @@ def _version_saved(version: PublishedVersion) -> dict[str, Any]:
 
 def _release(event: ReleaseEvent) -> dict[str, Any]:
     return {
-        "label": event.label,
         "version": event.version.number,
-        "previous_version": event.previous_version.number if event.previous_version_id else None,
-        "kind": event.kind,
-        "note": event.note,
+        "previous_version": number(event.previous_version),
+        **attributes(event, "label", "kind", "note"),
         "released_at": iso_z(event.released_at),
         "released_by": _name(event.released_by),
     }
@@ -62,9 +58,7 @@ def _release(event: ReleaseEvent) -> dict[str, Any]:
 def _draft_updated(revision: DraftRevision) -> dict[str, Any]:
     return {
         "revision": revision.number,
-        "reason": revision.reason,
-        "changed": revision.changed,
-        "content_hash": revision.content_hash,
+        **attributes(revision, "reason", "changed", "content_hash"),
         "updated_by": _name(revision.created_by),
     }
 
@@ -78,9 +72,7 @@ def _rollout(step: RolloutEvent) -> dict[str, Any]:
             "candidate": rollout.candidate.number,
             "status": rollout.status,
         },
-        "kind": step.kind,
-        "weight": step.weight,
-        "detail": step.detail,
+        **attributes(step, "kind", "weight", "detail"),
         "by": _name(step.by),
     }
 
@@ -91,12 +83,9 @@ def _alert(alert: Alert) -> dict[str, Any]:
             "id": alert.public_id,
             "kind": alert.kind,
             "version": alert.version.number,
-            "baseline_version": (
-                alert.baseline_version.number if alert.baseline_version_id else None
-            ),
+            "baseline_version": number(alert.baseline_version),
             "rollout": alert.rollout.public_id if alert.rollout_id else None,
-            "metric": alert.metric,
-            "detail": alert.detail,
+            **attributes(alert, "metric", "detail"),
         }
     }
 

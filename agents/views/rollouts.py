@@ -22,14 +22,7 @@ from agents.selectors import alerts as alerts_selectors
 from agents.selectors import channels, labels, versions
 from agents.selectors import rollouts as rollouts_selectors
 from agents.services import alerts, rollouts
-from agents.views.htmx import (
-    ALERT_ACKED,
-    ROLLOUT_CHANGED,
-    HtmxHttpRequest,
-    dialog,
-    done,
-    refused,
-)
+from agents.views.htmx import ALERT_ACKED, ROLLOUT_CHANGED, HtmxHttpRequest, dialog, done, refused
 
 PAGE = "agents/rollouts/rollout.html"
 Status = Rollout.Status
