@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import agent_page, api_hot_path, bundles, diff, revisions, rollouts, webhooks
-from bench.harness import django_database, machine
+from bench import agent_page, api_hot_path, bundles, diff, harness, revisions, rollouts, webhooks
 
 IN_PROCESS = {
     "agent_page": agent_page,
@@ -39,8 +38,8 @@ def main(names: list[str]) -> int:
         return 2
     ok = True
     if wanted & set(IN_PROCESS):
-        with django_database():
-            print(f"Machine: {machine()}\n")
+        with harness.django_database():
+            print(f"Machine: {harness.machine()}\n")
             for name, module in IN_PROCESS.items():
                 if name in wanted:
                     ok = _report(module.run()) and ok

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.harness import interleaved, median_ms
+from bench import harness
 
 TARGET_RATIO = 1.5
 
@@ -26,13 +26,13 @@ def _agent_with_versions(name: str, count: int, user):
 
 
 def run(rounds: int = 60) -> dict:
-    from django.contrib.auth import get_user_model
     from django.test import Client
     from django.urls import reverse
 
-    user = get_user_model().objects.create_superuser("bench", password="bench-password")
-    small = _agent_with_versions("Ten versions", 10, user)
-    large = _agent_with_versions("Thousand versions", 1000, user)
+    user = harness.superuser("bench")
+    small, large, _ = harness.small_and_large(
+        _agent_with_versions, user, ("Ten versions", 10), ("Thousand versions", 1000)
+    )
     client = Client()
     client.force_login(user)
 
@@ -45,8 +45,8 @@ def run(rounds: int = 60) -> dict:
 
         return get
 
-    samples = interleaved({"10": page(small), "1000": page(large)}, rounds=rounds)
-    ten, thousand = median_ms(samples["10"]), median_ms(samples["1000"])
+    samples = harness.interleaved({"10": page(small), "1000": page(large)}, rounds=rounds)
+    ten, thousand = harness.median_ms(samples["10"]), harness.median_ms(samples["1000"])
     ratio = thousand / ten
     return {
         "name": "agent page, 1,000 vs 10 versions",

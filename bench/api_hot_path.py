@@ -24,7 +24,7 @@ import time
 import uuid
 from contextlib import contextmanager
 
-from bench.harness import ROOT, gunicorn, manage
+from bench import harness
 
 BENCH_DB = "agent_console_bench"
 PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -50,18 +50,20 @@ def _prepare(env: dict) -> tuple[str, str]:
     """Migrate a fresh database, create a released agent and a token."""
     _admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
     _admin_sql(f'CREATE DATABASE "{BENCH_DB}"')
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "seed_demo")
+    harness.manage(env, "migrate", "--no-input", "-v", "0")
+    harness.manage(env, "seed_demo")
     script = (
         "from agents.models import Agent;"
         "print(Agent.objects.filter(released_version__isnull=False).order_by('name')[0].public_id)"
     )
-    agent = manage(env, "shell", "-c", script).strip().splitlines()[-1]
-    token = manage(env, "create_api_token", "demo", "--name", "bench").strip().splitlines()[-1]
+    agent = harness.manage(env, "shell", "-c", script).strip().splitlines()[-1]
+    token = (
+        harness.manage(env, "create_api_token", "demo", "--name", "bench").strip().splitlines()[-1]
+    )
     return agent, token
 
 
-LOG = ROOT / "bench" / "results" / "gunicorn.log"
+LOG = harness.ROOT / "bench" / "results" / "gunicorn.log"
 
 
 @contextmanager
@@ -69,7 +71,9 @@ def _gunicorn(env: dict):
     LOG.parent.mkdir(exist_ok=True)
     with (
         LOG.open("a") as log,
-        gunicorn(env, "--workers", str(WORKERS), "--log-level", "warning", output=log) as port,
+        harness.gunicorn(
+            env, "--workers", str(WORKERS), "--log-level", "warning", output=log
+        ) as port,
     ):
         yield port
 

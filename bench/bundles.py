@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import time
 
+from bench import harness
+
 TARGET_S = 10.0
 VERSIONS = 3_500
 SAMPLE = 150
@@ -41,12 +43,11 @@ def _bundle(versions: int) -> dict:
 
 
 def run() -> dict:
-    from django.contrib.auth import get_user_model
 
     from agents.services import agents, bundles, drafts
     from agents.services import versions as versions_services
 
-    user = get_user_model().objects.create_superuser("bench-bundles", password="bench-password")
+    user = harness.superuser("bench-bundles")
     bundle = _bundle(VERSIONS)
     size_kb = len(json.dumps(bundle)) / 1000
     started = time.perf_counter()

@@ -11,7 +11,7 @@ import difflib
 import random
 import sys
 
-from bench.harness import median_ms, timed
+from bench import harness
 
 
 def _prompt(lines: int, rng: random.Random, edited: set[int] | None = None) -> str:
@@ -58,10 +58,10 @@ def run(repeat: int = 15) -> dict:
     base = _prompt(1000, rng)
     edited = _prompt(1000, rng, edited=set(rng.sample(range(1000), 100)))
     old_doc, new_doc = _document(base), _document(edited)
-    typical = median_ms(timed(lambda: diff(old_doc, new_doc), repeat=repeat))
+    typical = harness.median_ms(harness.timed(lambda: diff(old_doc, new_doc), repeat=repeat))
     result = diff(old_doc, new_doc)
-    render = median_ms(
-        timed(
+    render = harness.median_ms(
+        harness.timed(
             lambda: render_to_string("agents/shared/_changes.html", diff_context(result, "a", "b")),
             repeat=repeat,
         )
@@ -74,13 +74,13 @@ def run(repeat: int = 15) -> dict:
         f"line {i}: the assistant greets the caller and asks how to help!" for i in range(600)
     )
     worst_a, worst_b = _document(worst_old), _document(worst_new)
-    worst = median_ms(timed(lambda: diff(worst_a, worst_b), repeat=5, warmup=1))
+    worst = harness.median_ms(harness.timed(lambda: diff(worst_a, worst_b), repeat=5, warmup=1))
     # HtmlDiff recurses once per line on this input: give it the stack it needs.
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(20_000)
     try:
-        html_diff = median_ms(
-            timed(
+        html_diff = harness.median_ms(
+            harness.timed(
                 lambda: difflib.HtmlDiff().make_table(
                     worst_old.splitlines(), worst_new.splitlines()
                 ),
@@ -94,7 +94,7 @@ def run(repeat: int = 15) -> dict:
     big_old = "\n".join(f"{i} alpha beta gamma delta epsilon" for i in range(6000))[:200_000]
     big_new = "\n".join(f"{i} epsilon delta gamma beta alpha" for i in range(6000))[:200_000]
     big_a, big_b = _document(big_old), _document(big_new)
-    cap = median_ms(timed(lambda: diff(big_a, big_b), repeat=3, warmup=1))
+    cap = harness.median_ms(harness.timed(lambda: diff(big_a, big_b), repeat=3, warmup=1))
 
     return {
         "name": "diff engine",

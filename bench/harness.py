@@ -47,6 +47,20 @@ def django_database() -> Iterator[None]:
         teardown_test_environment()
 
 
+def superuser(name: str):
+    """The user a benchmark acts as (every role), in the throwaway database."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser(name, password="bench-password")
+
+
+def small_and_large(build: Callable[..., object], user, small: tuple, large: tuple):
+    """`build(*small, user)` and `build(*large, user)`, and how long both took (s)."""
+    started = time.perf_counter()
+    built = build(*small, user), build(*large, user)
+    return (*built, time.perf_counter() - started)
+
+
 def timed(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> list[float]:
     """Wall-clock seconds of `repeat` calls after `warmup` untimed ones."""
     for _ in range(warmup):

@@ -3,9 +3,7 @@ timeline and the API's revision list stay flat (target: each ratio <= 1.3)."""
 
 from __future__ import annotations
 
-import time
-
-from bench.harness import interleaved, median_ms
+from bench import harness
 
 TARGET_RATIO = 1.3
 PROMPT_BYTES = 200_000
@@ -73,17 +71,15 @@ def _agent_with_revisions(name: str, count: int, user):
 
 
 def run(rounds: int = 40) -> dict:
-    from django.contrib.auth import get_user_model
     from django.test import Client
     from django.urls import reverse
 
     from agents.services import tokens
 
-    user = get_user_model().objects.create_superuser("bench-rev", password="bench-password")
-    started = time.perf_counter()
-    small = _agent_with_revisions("Ten revisions", 10, user)
-    large = _agent_with_revisions("Ten thousand revisions", 10_000, user)
-    built = time.perf_counter() - started
+    user = harness.superuser("bench-rev")
+    small, large, built = harness.small_and_large(
+        _agent_with_revisions, user, ("Ten revisions", 10), ("Ten thousand revisions", 10_000)
+    )
     _, token = tokens.create_api_token(user=user, name="bench")
     client = Client()
     client.force_login(user)
@@ -106,14 +102,17 @@ def run(rounds: int = 40) -> dict:
         # One page of 10 each: both answer as many rows, so the ratio is the cost
         # of the history's length, not of a longer page.
         cases[f"api {label}"] = getter(api, f"/api/v1/agents/{pid}/revisions?limit=10")
-    samples = interleaved(cases, rounds=rounds)
+    samples = harness.interleaved(cases, rounds=rounds)
     rows, ok = [], True
     for what, title in (
         ("page", "agent page"),
         ("timeline", "revision timeline (console)"),
         ("api", "GET /agents/{id}/revisions"),
     ):
-        few, many = median_ms(samples[f"{what} 10"]), median_ms(samples[f"{what} 10000"])
+        few, many = (
+            harness.median_ms(samples[f"{what} 10"]),
+            harness.median_ms(samples[f"{what} 10000"]),
+        )
         ratio = many / few
         ok = ok and ratio <= TARGET_RATIO
         rows += [

@@ -11,10 +11,9 @@ release (the agent's two versions, on the (agent, version, start) index).
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
-from bench.harness import interleaved, median_ms
+from bench import harness
 
 TARGET_MS = 50.0
 DAYS = 60
@@ -142,7 +141,6 @@ def _plan(rollout) -> str:
 
 
 def run(rounds: int = 40) -> dict:
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -150,11 +148,10 @@ def run(rounds: int = 40) -> dict:
     from agents.selectors.alerts import release_arms
     from agents.services import releases, rollouts
 
-    user = get_user_model().objects.create_superuser("bench-ro", password="bench-password")
-    started = time.perf_counter()
-    small = _line("Small line", 10_000, user)
-    large = _line("Large line", 1_000_000, user)
-    built = time.perf_counter() - started
+    user = harness.superuser("bench-ro")
+    small, large, built = harness.small_and_large(
+        _line, user, ("Small line", 10_000), ("Large line", 1_000_000)
+    )
 
     with CaptureQueriesContext(connection) as captured:
         rollouts.evaluate_rollout(large.pk)
@@ -172,9 +169,12 @@ def run(rounds: int = 40) -> dict:
     }
     old, new = release_arms(release, metric="completion_rate", baseline_days=7)
     weighed = f"{old.total:,} on v1, {new.total:,} on v2"
-    samples = interleaved(cases, rounds=rounds)
-    few, many = median_ms(samples["evaluate 10k"]), median_ms(samples["evaluate 1M"])
-    regression = median_ms(samples["regression 1M"])
+    samples = harness.interleaved(cases, rounds=rounds)
+    few, many = (
+        harness.median_ms(samples["evaluate 10k"]),
+        harness.median_ms(samples["evaluate 1M"]),
+    )
+    regression = harness.median_ms(samples["regression 1M"])
     ok = many <= TARGET_MS and len(aggregates) == 1
     rows = [
         ("evaluate_rollout, 10,000 conversations on the channel, median", f"{few:.2f} ms"),

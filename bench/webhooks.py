@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 
-from bench.harness import median_ms
+from bench import harness
 
 TARGET_SHARE = 0.01
 HOOKS = 10
@@ -39,7 +39,6 @@ def _hanging_receiver() -> tuple[socket.socket, str]:
 
 def run(rounds: int = 40) -> dict:
     from django.conf import settings
-    from django.contrib.auth import get_user_model
 
     from agents.models import Delivery, Webhook
     from agents.services import agents, drafts, releases, webhooks
@@ -47,7 +46,7 @@ def run(rounds: int = 40) -> dict:
     from agents.services.webhook_delivery import deliver
 
     settings.WEBHOOK_ALLOW_PRIVATE = True
-    user = get_user_model().objects.create_superuser("bench-hooks", password="bench-password")
+    user = harness.superuser("bench-hooks")
     server, url = _hanging_receiver()
     quiet = agents.create_agent(name="No webhooks", user=user)
     loud = agents.create_agent(name="Ten webhooks", user=user)
@@ -91,7 +90,7 @@ def run(rounds: int = 40) -> dict:
         loud_release()
         if index >= 3:
             samples["ten"].append(time.perf_counter() - start)
-    without, with_hooks = median_ms(samples["none"]), median_ms(samples["ten"])
+    without, with_hooks = harness.median_ms(samples["none"]), harness.median_ms(samples["ten"])
     queued = Delivery.objects.filter(status="pending").count()
     one = Delivery.objects.filter(status="pending").order_by("pk").first()
     started = time.perf_counter()

@@ -6,16 +6,8 @@ events are read-only here (and everywhere). Importing this package registers
 every model admin.
 """
 
-from agents.admin import (  # noqa: F401  (each module registers its model admins)
-    agents,
-    channels,
-    conversations,
-    evals,
-    history,
-    releases,
-    revisions,
-    rollouts,
-    tokens,
-    versions,
-    webhooks,
-)
+import importlib
+import pkgutil
+
+for _module in pkgutil.iter_modules(__path__):  # each module registers its model admins
+    importlib.import_module(f"{__name__}.{_module.name}")

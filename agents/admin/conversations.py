@@ -11,7 +11,6 @@ from agents.models import Conversation, Turn
 class TurnInline(ReadOnlyInline):
     model = Turn
     fields = ["position", "role", "content", "latency_ms", "prompt_tokens", "completion_tokens"]
-    readonly_fields = fields
 
 
 @admin.register(Conversation)

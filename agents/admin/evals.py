@@ -12,7 +12,6 @@ from agents.models import EvalCase, EvalResult, EvalRun, EvalSuite
 class EvalCaseInline(ReadOnlyInline):
     model = EvalCase
     fields = ["public_id", "name", "messages", "checks", "updated_at"]
-    readonly_fields = fields
 
 
 @admin.register(EvalSuite)
@@ -28,7 +27,6 @@ class EvalSuiteAdmin(ReadOnlyMixin, HistoryAdmin):
 class EvalResultInline(ReadOnlyInline):
     model = EvalResult
     fields = ["position", "case_name", "passed", "reply", "latency_ms", "checks", "error"]
-    readonly_fields = fields
 
 
 @admin.register(EvalRun)

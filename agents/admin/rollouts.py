@@ -6,18 +6,16 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
-from agents.admin.support import ReadOnlyAdmin, ReadOnlyMixin
+from agents.admin.support import ReadOnlyAdmin, ReadOnlyInline
 from agents.domain.exceptions import AgentConsoleError
 from agents.models import Alert, Rollout, RolloutEvent
 from agents.permissions import RELEASE
 from agents.services import alerts
 
 
-class RolloutEventInline(ReadOnlyMixin, admin.TabularInline):
+class RolloutEventInline(ReadOnlyInline):
     model = RolloutEvent
     fields = ["at", "kind", "weight", "by", "detail"]
-    readonly_fields = fields
-    extra = 0
 
 
 @admin.register(Rollout)

@@ -40,12 +40,10 @@ class ConfigJsonMedia:
         css = {"all": ("css/admin.css",)}
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    """Child rows shown under their parent: its `fields`, read-only, no blank rows."""
+
     extra = 0
-    can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields

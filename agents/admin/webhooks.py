@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
-from agents.admin.support import ReadOnlyAdmin, ReadOnlyMixin
+from agents.admin.support import ReadOnlyAdmin, ReadOnlyInline
 from agents.domain.exceptions import AgentConsoleError
 from agents.models import Delivery, DeliveryAttempt, Webhook
 from agents.permissions import MANAGE_WEBHOOKS
@@ -18,11 +18,12 @@ class ManageWebhooks:
     def has_manage_permission(self, request) -> bool:
         return request.user.has_perm(MANAGE_WEBHOOKS)
 
-    def _each(self, request, rows, verb, call) -> None:
+    def _each(self, request, rows, verb: str, service, argument: str) -> None:
+        """`service(<argument>=row, user=…)` for each row, then how many it did."""
         done = 0
         for row in rows:
             try:
-                call(row)
+                service(**{argument: row, "user": request.user})
             except (AgentConsoleError, PermissionDenied) as exc:
                 self.message_user(request, f"{row.public_id}: {exc}", messages.ERROR)
             else:
@@ -40,19 +41,12 @@ class WebhookAdmin(ManageWebhooks, ReadOnlyAdmin):
 
     @admin.action(description="Send a test event", permissions=["manage"])
     def send_test(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            "Test events queued:",
-            lambda hook: webhooks.send_test_event(webhook=hook, user=request.user),
-        )
+        self._each(request, queryset, "Test events queued:", webhooks.send_test_event, "webhook")
 
 
-class DeliveryAttemptInline(ReadOnlyMixin, admin.TabularInline):
+class DeliveryAttemptInline(ReadOnlyInline):
     model = DeliveryAttempt
     fields = ["number", "at", "response_code", "duration_ms", "error"]
-    readonly_fields = fields
-    extra = 0
 
 
 @admin.register(Delivery)
@@ -75,9 +69,4 @@ class DeliveryAdmin(ManageWebhooks, ReadOnlyAdmin):
 
     @admin.action(description="Redeliver", permissions=["manage"])
     def redeliver(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            "Redeliveries queued:",
-            lambda delivery: webhooks.redeliver(delivery=delivery, user=request.user),
-        )
+        self._each(request, queryset, "Redeliveries queued:", webhooks.redeliver, "delivery")

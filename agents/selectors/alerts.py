@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from agents.domain.stats import Arm
 from agents.models import RELEASED, Alert, Conversation, ReleaseEvent
-from agents.selectors.base import one
+from agents.selectors.base import one, where
 from agents.selectors.rollouts import HITS
 
 
@@ -16,10 +16,7 @@ def alerts(*, agent: str | None = None, open_only: bool = False) -> QuerySet[Ale
     rows = Alert.objects.select_related(
         "agent", "version", "baseline_version", "rollout__channel", "acked_by"
     ).order_by("-created_at", "-id")
-    if agent:
-        rows = rows.filter(agent__public_id=agent)
-    if open_only:
-        rows = rows.filter(acked_at__isnull=True)
+    rows = where(rows, agent__public_id=agent, acked_at__isnull=open_only)
     return rows
 
 

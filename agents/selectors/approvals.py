@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from agents.models import Agent, ReleaseRequest, ReleaseReview
-from agents.selectors.base import one
+from agents.selectors.base import one, where
 from agents.selectors.labels import label_target
 
 
@@ -25,8 +25,7 @@ def release_requests(
     ).defer("version__config", "base_version__config", "agent__released_version__config")
     if agent is not None:
         rows = rows.filter(agent_id=agent.pk)
-    if status:
-        rows = rows.filter(status=status)
+    rows = where(rows, status=status)
     if reviewer is not None:
         rows = rows.filter(status=ReleaseRequest.Status.OPEN).exclude(
             Q(requested_by_id=reviewer.pk) | Q(reviews__user_id=reviewer.pk)

@@ -18,3 +18,10 @@ def one(rows: QuerySet[M], missing: str) -> M:
     if found is None:
         raise UnknownReference(missing)
     return found
+
+
+def where(rows: QuerySet[M], **conditions) -> QuerySet[M]:
+    """`rows` narrowed by each condition that is given: a filter left empty (None, "",
+    False) does not narrow."""
+    given = {name: value for name, value in conditions.items() if value not in (None, "", False)}
+    return rows.filter(**given) if given else rows

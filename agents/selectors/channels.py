@@ -10,14 +10,13 @@ from django.db.models import QuerySet
 from agents.domain.exceptions import InvalidInput
 from agents.domain.routing import describe, target_label
 from agents.models import Agent, Channel, Draft, PublishedVersion, ReleaseEvent
-from agents.selectors.base import one
+from agents.selectors.base import one, where
 
 
 def channel_list(*, agent: str | None = None) -> QuerySet[Channel]:
     """Channels by name with their agent; `agent` (a public id) filters."""
     rows = Channel.objects.select_related("agent").order_by("name", "id")
-    if agent:
-        rows = rows.filter(agent__public_id=agent)
+    rows = where(rows, agent__public_id=agent)
     return rows
 
 

@@ -11,7 +11,7 @@ from agents.domain.exceptions import InvalidInput, UnknownReference
 from agents.domain.stats import wilson_interval
 from agents.models import Agent, Conversation
 from agents.selectors import runtime
-from agents.selectors.base import one
+from agents.selectors.base import one, where
 
 
 def bound_to(rows: QuerySet[Conversation], version: str) -> QuerySet[Conversation]:
@@ -35,15 +35,8 @@ def conversation_list(
     rows = Conversation.objects.select_related("agent", "version", "snapshot").order_by(
         "-started_at", "-id"
     )
-    if agent:
-        rows = rows.filter(agent__public_id=agent)
-    if version:
-        rows = bound_to(rows, version)
-    if channel:
-        rows = rows.filter(channel_ref=channel)
-    if outcome:
-        rows = rows.filter(outcome=outcome)
-    return rows
+    rows = where(rows, agent__public_id=agent, channel_ref=channel, outcome=outcome)
+    return bound_to(rows, version) if version else rows
 
 
 def conversation(public_id: str) -> Conversation:
@@ -101,15 +94,8 @@ def conversations_page(
     )
     if version and (reference := references.try_parse(version)) and reference.kind != "released":
         rows = bound_to(rows, version)
-    if channel:
-        rows = rows.filter(channel_ref=channel)
-    if outcome:
-        rows = rows.filter(outcome=outcome)
-    if since:
-        rows = rows.filter(started_at__date__gte=since)
-    if until:
-        rows = rows.filter(started_at__date__lte=until)
-    return rows
+    dates = {"started_at__date__gte": since, "started_at__date__lte": until}
+    return where(rows, channel_ref=channel, outcome=outcome, **dates)
 
 
 @dataclass(frozen=True)

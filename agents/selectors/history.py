@@ -20,6 +20,7 @@ from agents.models import (
     ReleaseRequest,
     ScheduledRelease,
 )
+from agents.selectors.base import where
 
 HISTORY_PAGE_SIZE = 20
 
@@ -164,8 +165,7 @@ def release_activity(
         (event.released_at, event) for event in release_log(agent, limit, label=label)
     ]
     schedules = ScheduledRelease.objects.filter(agent_id=agent.pk)
-    if label:
-        schedules = schedules.filter(label=label)
+    schedules = where(schedules, label=label)
     for schedule in (
         schedules.select_related("version", "created_by", "cancelled_by", "request")
         .defer("version__config")
@@ -200,8 +200,7 @@ def release_activity(
 def release_log(agent: Agent, limit: int = 10, *, label: str | None = None) -> list[ReleaseEvent]:
     """The newest moves of `released` and the labels (or of one `label`)."""
     rows = ReleaseEvent.objects.filter(agent_id=agent.pk)
-    if label:
-        rows = rows.filter(label=label)
+    rows = where(rows, label=label)
     return list(
         rows.select_related("version", "previous_version", "released_by", "request")
         .defer("version__config", "previous_version__config")

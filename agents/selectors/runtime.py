@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -166,21 +167,33 @@ def clear_local() -> None:
     _LINKED_BODIES.clear()
 
 
+T = TypeVar("T")
+
+
+def _kept_forever(key: str, load: Callable[[], T]) -> T:
+    """What never changes (versions, revisions): from the cache, else loaded and kept."""
+    found = cache.get(key)
+    if found is None:
+        found = load()
+        cache.set(key, found, FOREVER)
+    return found
+
+
 def _version_config(version_pk: int) -> Resolved:
     """Everything about a version the runtime needs. Versions never change, so this is
     kept forever: in this process (no round trip, no unpickling), and in the cache."""
     found = _LOCAL_VERSIONS.get(version_pk)
     if found is not None:
         return found
-    key = f"{KEY}:cfg:{version_pk}"
-    found = cache.get(key)
-    if found is None:
+
+    def load() -> Resolved:
         content_hash, config, number, agent_pk, public_id = PublishedVersion.objects.values_list(
             "content_hash", "config", "number", "agent_id", "agent__public_id"
         ).get(pk=version_pk)
         body = _encode(public_id, number, content_hash, config)
-        found = Resolved(public_id, agent_pk, number, version_pk, content_hash, config, body)
-        cache.set(key, found, FOREVER)
+        return Resolved(public_id, agent_pk, number, version_pk, content_hash, config, body)
+
+    found = _kept_forever(f"{KEY}:cfg:{version_pk}", load)
     _LOCAL_VERSIONS[version_pk] = found
     if len(_LOCAL_VERSIONS) > LOCAL_VERSIONS_MAX:
         _LOCAL_VERSIONS.popitem(last=False)
@@ -188,9 +201,7 @@ def _version_config(version_pk: int) -> Resolved:
 
 
 def _version(public_id: str, number: int) -> Resolved:
-    key = f"{KEY}:ver:{public_id}:{number}"
-    found = cache.get(key)
-    if found is None:
+    def load() -> tuple[int, int]:
         row = (
             PublishedVersion.objects.filter(agent__public_id=public_id, number=number)
             .values_list("agent_id", "pk")
@@ -198,16 +209,15 @@ def _version(public_id: str, number: int) -> Resolved:
         )
         if row is None:
             raise UnknownReference(f"{public_id} has no version v{number}.")
-        found = row
-        cache.set(key, found, FOREVER)
-    return _version_config(found[1])
+        return row
+
+    return _version_config(_kept_forever(f"{KEY}:ver:{public_id}:{number}", load)[1])
 
 
 def _revision(public_id: str, number: int) -> Resolved:
     """Draft revision `rN`: immutable like a version, so cached forever as well."""
-    key = f"{KEY}:revn:{public_id}:{number}"
-    found = cache.get(key)
-    if found is None:
+
+    def load() -> Resolved:
         row = (
             DraftRevision.objects.filter(agent__public_id=public_id, number=number)
             .values_list("agent_id", "content_hash", "snapshot__config")
@@ -220,9 +230,9 @@ def _revision(public_id: str, number: int) -> Resolved:
         agent_pk, content_hash, config = row
         label = f"r{number}"
         body = _encode(public_id, label, content_hash, config)
-        found = Resolved(public_id, agent_pk, label, None, content_hash, config, body)
-        cache.set(key, found, FOREVER)
-    return found
+        return Resolved(public_id, agent_pk, label, None, content_hash, config, body)
+
+    return _kept_forever(f"{KEY}:revn:{public_id}:{number}", load)
 
 
 # ------------------------------------------------------------------ moving parts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from agents.models import Agent, ScheduledRelease
-from agents.selectors.base import one
+from agents.selectors.base import one, where
 
 
 def scheduled_releases(agent: Agent, *, pending_only: bool = False) -> QuerySet[ScheduledRelease]:
@@ -14,8 +14,7 @@ def scheduled_releases(agent: Agent, *, pending_only: bool = False) -> QuerySet[
         .select_related("version", "created_by", "request")
         .defer("version__config")
     )
-    if pending_only:
-        rows = rows.filter(status=ScheduledRelease.Status.PENDING)
+    rows = where(rows, status=ScheduledRelease.Status.PENDING if pending_only else None)
     return rows.order_by("at", "id")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from agents.models import Delivery, Webhook
-from agents.selectors.base import one
+from agents.selectors.base import one, where
 
 
 def webhook(public_id: str) -> Webhook:
@@ -30,10 +30,7 @@ def webhook_list() -> QuerySet[Webhook]:
 def deliveries(hook: Webhook, *, status: str = "", event: str = "") -> QuerySet[Delivery]:
     """A webhook's deliveries, newest first, each with its tries."""
     rows = Delivery.objects.filter(webhook_id=hook.pk).select_related("redelivery_of")
-    if status:
-        rows = rows.filter(status=status)
-    if event:
-        rows = rows.filter(event=event)
+    rows = where(rows, status=status, event=event)
     return rows.prefetch_related("tries").order_by("-id")
 
 

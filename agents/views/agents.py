@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -66,6 +67,7 @@ def versioned_list(request: HtmxHttpRequest, kind: str) -> HttpResponse:
         "page": page,
         "search": search,
         "status": status,
+        "query": urlencode({"q": search, "status": status}),
         "statuses": STATUS_LABELS,
         "can": Abilities.of(request.user),
         **KIND_PAGES[kind],

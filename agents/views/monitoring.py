@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -53,7 +54,7 @@ def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     names = {channel.public_id: channel.name for channel in channels}
     for row in page.object_list:
         row.channel_name = names.get(row.channel_ref, row.channel_ref)
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    query = urlencode({name: value for name, value in filters.items() if value})
     context = {
         "agent": agent,
         "page": page,
