@@ -13,7 +13,6 @@ from agents.views import (
     evals,
     monitoring,
     playground,
-    prompts,
     releases,
     revisions,
     rollouts,
@@ -112,8 +111,8 @@ one_agent = [
 ]
 
 prompt_pages = [
-    path("", prompts.prompt_list, name="prompts"),
-    path("new/", prompts.prompt_create, name="prompt-create"),
+    path("", agents.versioned_list, {"kind": "prompt"}, name="prompts"),
+    path("new/", agents.versioned_create, {"kind": "prompt"}, name="prompt-create"),
     path("<str:public_id>/", agents.agent_detail, name="prompt"),
 ]
 
@@ -181,8 +180,8 @@ token_pages = [
 ]
 
 urlpatterns = [
-    path("", agents.agent_list, name="list"),
-    path("agents/new/", agents.agent_create, name="create"),
+    path("", agents.versioned_list, {"kind": "agent"}, name="list"),
+    path("agents/new/", agents.versioned_create, {"kind": "agent"}, name="create"),
     path("agents/<str:public_id>/", include(one_agent)),
     path("prompts/", include(prompt_pages)),
     path("requests/", include(request_pages)),

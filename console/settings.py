@@ -121,7 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "agents.views.htmx.events",
+                "agents.views.events.context",
                 "agents.views.rollouts.open_alerts",
             ],
         },

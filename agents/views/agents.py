@@ -20,9 +20,9 @@ from agents.selectors import agents as agents_selectors
 from agents.selectors import alerts, bundles, prompts, releases, revisions
 from agents.selectors import history as history_selectors
 from agents.services import agents
+from agents.views import events
 from agents.views.history import history_for
 from agents.views.htmx import (
-    AGENT_UPDATED,
     HtmxHttpRequest,
     dialog,
     done,
@@ -56,6 +56,7 @@ KIND_PAGES: dict[str, dict[str, str]] = {
 }
 
 
+@require_http_methods(["GET"])
 def versioned_list(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     """The agents, or the prompt library: search, status filter, pages of 25."""
     require(request.user, VIEW_AGENT)
@@ -75,6 +76,7 @@ def versioned_list(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     return fragment_or_page(request, "agents/agents/list.html", "agent-table", context)
 
 
+@require_http_methods(["GET", "POST"])
 def versioned_create(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     """The New agent (or New prompt) dialog: a name and a description."""
     require(request.user, CREATE_AGENT)
@@ -94,16 +96,6 @@ def versioned_create(request: HtmxHttpRequest, kind: str) -> HttpResponse:
                 return HttpResponseClientRedirect(url)
             return redirect(url)
     return dialog(request, "agents/agents/_new_agent_dialog.html", context)
-
-
-@require_http_methods(["GET"])
-def agent_list(request: HtmxHttpRequest) -> HttpResponse:
-    return versioned_list(request, Agent.Kind.AGENT)
-
-
-@require_http_methods(["GET", "POST"])
-def agent_create(request: HtmxHttpRequest) -> HttpResponse:
-    return versioned_create(request, Agent.Kind.AGENT)
 
 
 def prompt_choices(agent: Agent) -> prompts.LinkChoices:
@@ -202,7 +194,7 @@ def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
             agents.update_agent(agent=agent, user=request.user, **values)
         errors = refusal.errors
         if not refusal:
-            return done(request, AGENT_UPDATED, agent_url(agent), "Details saved.")
+            return done(request, events.AGENT_UPDATED, agent_url(agent), "Details saved.")
     return dialog(
         request,
         "agents/agents/_details_dialog.html",

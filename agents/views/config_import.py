@@ -15,9 +15,10 @@ from agents.domain.exceptions import DraftConflict, InvalidInput
 from agents.permissions import EDIT_DRAFT, require
 from agents.selectors import agents
 from agents.services import draft_import as draft_import_services
+from agents.views import events
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
-from agents.views.htmx import DRAFT_RESTORED, HtmxHttpRequest, dialog, done, int_or, refused
+from agents.views.htmx import HtmxHttpRequest, dialog, done, int_or, refused
 
 MAX_FILE_BYTES = 1024 * 1024
 AUTO = "auto"
@@ -150,7 +151,7 @@ def _apply(request: HtmxHttpRequest, agent, context: dict[str, Any]) -> HttpResp
         written = result.draft
         return done(
             request,
-            DRAFT_RESTORED,
+            events.DRAFT_RESTORED,
             agent_url(agent),
             f"Imported into the draft (revision {written.revision})."
             if result.changes.changes

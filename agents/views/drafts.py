@@ -18,16 +18,10 @@ from agents.models import Agent
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
 from agents.selectors import agents
 from agents.services import drafts
+from agents.views import events
 from agents.views.agents import PAGE, agent_url, page_context, prompt_choices
 from agents.views.compare import diff_context
-from agents.views.htmx import (
-    DRAFT_CONFLICT,
-    DRAFT_SAVED,
-    HtmxHttpRequest,
-    int_or,
-    refused,
-    with_event,
-)
+from agents.views.htmx import HtmxHttpRequest, int_or, refused, with_event
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,7 +70,7 @@ def draft_editor(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         return redirect(agent_url(agent))
     agent.draft = draft
     response = _render_editor(request, agent, {}, saved=True)
-    return with_event(response, DRAFT_SAVED, saved, revision=draft.revision)
+    return with_event(response, events.DRAFT_SAVED, saved, revision=draft.revision)
 
 
 def _render_editor(
@@ -139,7 +133,7 @@ def _render_conflict(request: HtmxHttpRequest, agent: Agent, mine: dict[str, Any
         response = render(request, f"{PAGE}#draft-editor", context)
         return with_event(
             response,
-            DRAFT_CONFLICT,
+            events.DRAFT_CONFLICT,
             f"Someone else saved revision {revision}: nothing was saved.",
             revision=revision,
         )

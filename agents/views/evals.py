@@ -18,16 +18,8 @@ from agents.selectors import agents as agents_selectors
 from agents.selectors import compare
 from agents.selectors import evals as evals_selectors
 from agents.services import agents, evals
-from agents.views.htmx import (
-    AGENT_UPDATED,
-    CASE_SAVED,
-    HtmxHttpRequest,
-    dialog,
-    done,
-    fragment_or_page,
-    panel_views,
-    refused,
-)
+from agents.views import events
+from agents.views.htmx import HtmxHttpRequest, dialog, done, fragment_or_page, panel_views, refused
 
 
 def _suite(agent, suite_id: str) -> EvalSuite:
@@ -72,7 +64,7 @@ def release_gate(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     state = "on" if wanted else "off"
     return done(
         request,
-        AGENT_UPDATED,
+        events.AGENT_UPDATED,
         reverse("agents:evals", args=[public_id]),
         f"Release gate {state}: releases "
         + ("need a passing eval run." if wanted else "no longer need a passing eval run."),
@@ -171,7 +163,9 @@ def _case_dialog(request, agent, suite, case: EvalCase | None) -> HttpResponse:
         if refusal:
             errors = cases.errors_by_field(refusal.exc, checks)
         else:
-            return done(request, CASE_SAVED, suite_url(suite), f"Saved case “{data['name']}”.")
+            return done(
+                request, events.CASE_SAVED, suite_url(suite), f"Saved case “{data['name']}”."
+            )
     return dialog(
         request,
         "agents/evals/_case_dialog.html",
@@ -212,7 +206,7 @@ def case_delete(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id
             },
         )
     evals.delete_eval_case(case=case, user=request.user)
-    return done(request, CASE_SAVED, suite_url(suite), f"Deleted case “{case.name}”.")
+    return done(request, events.CASE_SAVED, suite_url(suite), f"Deleted case “{case.name}”.")
 
 
 # ------------------------------------------------------------------ runs and comparison

@@ -24,18 +24,10 @@ from agents.selectors import releases as releases_selectors
 from agents.selectors import schedules as schedules_selectors
 from agents.services import approvals, releases, schedules
 from agents.services import labels as labels_services
+from agents.views import events
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
-from agents.views.htmx import (
-    LABEL_MOVED,
-    REQUEST_CHANGED,
-    SCHEDULE_CHANGED,
-    VERSION_RELEASED,
-    HtmxHttpRequest,
-    dialog,
-    done,
-    refused,
-)
+from agents.views.htmx import HtmxHttpRequest, dialog, done, refused
 
 
 def _against_live(agent, version, label: str) -> dict[str, Any]:
@@ -81,7 +73,7 @@ def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> Ht
         if not refusal:
             return done(
                 request,
-                REQUEST_CHANGED,
+                events.REQUEST_CHANGED,
                 reverse("agents:release-request", args=[created.public_id]),
                 f"Requested {created.title}: waiting for approval ({created.public_id}).",
             )
@@ -125,7 +117,7 @@ def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRes
         context["needs_request"] = isinstance(refusal.exc, ApprovalRequired)
         if not refusal:
             message = f"{agent.name}: label {name} moved to {version.label}."
-            return done(request, LABEL_MOVED, agent_url(agent), message)
+            return done(request, events.LABEL_MOVED, agent_url(agent), message)
     return dialog(request, "agents/releases/_label_dialog.html", context)
 
 
@@ -173,7 +165,7 @@ def review_request(request: HtmxHttpRequest, request_id: str, verdict: str) -> H
             verb = "Approved" if approving else "Rejected"
             return done(
                 request,
-                REQUEST_CHANGED,
+                events.REQUEST_CHANGED,
                 reverse("agents:release-request", args=[found.public_id]),
                 f"{verb} {found.title} ({found.public_id}).",
             )
@@ -189,17 +181,20 @@ def act_on_request(request: HtmxHttpRequest, request_id: str, action: str) -> Ht
         if action == "cancel":
             approvals.cancel_request(request=found, user=request.user)
             message = f"Cancelled the request {found.title} ({found.public_id})."
-            event = REQUEST_CHANGED
+            event = events.REQUEST_CHANGED
         elif request.POST.get("at"):
             at = moments.parse_local_moment(
                 request.POST["at"], request.POST.get("tz_offset", ""), path="at"
             )
             scheduled = approvals.schedule_request(request=found, user=request.user, at=at)
             message = f"Scheduled {found.title} for {scheduled.at:%Y-%m-%d %H:%M} UTC."
-            event = SCHEDULE_CHANGED
+            event = events.SCHEDULE_CHANGED
         else:
             approvals.release_request(request=found, user=request.user)
-            message, event = f"Released {found.label} → {found.version.label}.", VERSION_RELEASED
+            message, event = (
+                f"Released {found.label} → {found.version.label}.",
+                events.VERSION_RELEASED,
+            )
     if refusal:
         messages.error(request, refusal.message)
         return redirect(page)
@@ -236,7 +231,7 @@ def cancel_schedule(request: HtmxHttpRequest, schedule_id: str) -> HttpResponse:
         messages.error(request, refusal.message)
         return redirect(back)
     what = f"{found.agent.name}: {found.label} → {found.version.label}"
-    return done(request, SCHEDULE_CHANGED, back, f"Cancelled the schedule of {what}.")
+    return done(request, events.SCHEDULE_CHANGED, back, f"Cancelled the schedule of {what}.")
 
 
 # ------------------------------------------------------------------ the Release dialog
@@ -321,10 +316,10 @@ def _release_now_or_later(request: HtmxHttpRequest, agent, version, context) -> 
         context["errors"] = refusal.errors
         return dialog(request, "agents/releases/_release_dialog.html", context)
     if values["when"] == "later":
-        return done(request, SCHEDULE_CHANGED, agent_url(agent), message)
+        return done(request, events.SCHEDULE_CHANGED, agent_url(agent), message)
     verb = "Rolled back to" if event and event.kind == "rollback" else "Released"
     message = f"{verb} {version.label}." if event else f"{version.label} was already released."
-    return done(request, VERSION_RELEASED, agent_url(agent), message)
+    return done(request, events.VERSION_RELEASED, agent_url(agent), message)
 
 
 @require_http_methods(["GET", "POST"])

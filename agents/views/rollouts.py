@@ -22,7 +22,8 @@ from agents.selectors import alerts as alerts_selectors
 from agents.selectors import channels, labels, versions
 from agents.selectors import rollouts as rollouts_selectors
 from agents.services import alerts, rollouts
-from agents.views.htmx import ALERT_ACKED, ROLLOUT_CHANGED, HtmxHttpRequest, dialog, done, refused
+from agents.views import events
+from agents.views.htmx import HtmxHttpRequest, dialog, done, refused
 
 PAGE = "agents/rollouts/rollout.html"
 Status = Rollout.Status
@@ -177,7 +178,7 @@ def rollout_live(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
     response = render(request, f"{PAGE}#rollout-live", context)
     if request.GET.get("shown") != context["shown"]:
         message = f"Rollout of {rollout.title} is {rollout.get_status_display().lower()}"
-        trigger_client_event(response, ROLLOUT_CHANGED, {"message": message})
+        trigger_client_event(response, events.ROLLOUT_CHANGED, {"message": message})
     return response
 
 
@@ -206,7 +207,7 @@ def steer_rollout(request: HtmxHttpRequest, rollout_id: str, action: str) -> Htt
             message = (
                 f"Rollout of {after.title}: {after.get_status_display().lower()}, {after.weight}%."
             )
-            return done(request, ROLLOUT_CHANGED, url, message)
+            return done(request, events.ROLLOUT_CHANGED, url, message)
     return dialog(request, "agents/rollouts/_steer_dialog.html", context)
 
 
@@ -238,7 +239,7 @@ def ack_alert(request: HtmxHttpRequest, alert_id: str) -> HttpResponse:
         if refusal
         else f"Acknowledged {alert.title} ({alert.public_id})."
     )
-    return done(request, ALERT_ACKED, reverse("agents:alerts"), message)
+    return done(request, events.ALERT_ACKED, reverse("agents:alerts"), message)
 
 
 @require_http_methods(["GET"])

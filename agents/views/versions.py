@@ -19,18 +19,10 @@ from agents.permissions import EDIT_DRAFT, SAVE_VERSION, require
 from agents.selectors import agents, history
 from agents.selectors import versions as versions_selectors
 from agents.services import versions
+from agents.views import events
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
-from agents.views.htmx import (
-    DRAFT_REPLACED,
-    DRAFT_RESTORED,
-    VERSION_SAVED,
-    HtmxHttpRequest,
-    dialog,
-    done,
-    int_or,
-    refused,
-)
+from agents.views.htmx import HtmxHttpRequest, dialog, done, int_or, refused
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,11 +62,11 @@ def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         else:
             return done(
                 request,
-                VERSION_SAVED,
+                events.VERSION_SAVED,
                 agent_url(agent),
                 f"Saved {version.label} “{version.name}”"
                 + (" with the draft's edits." if with_draft else "."),
-                *([DRAFT_REPLACED] if with_draft else []),
+                *([events.DRAFT_REPLACED] if with_draft else []),
             )
     return dialog(request, "agents/versions/_save_version_dialog.html", context)
 
@@ -168,12 +160,12 @@ def restore_dialog(request: HtmxHttpRequest, agent, source: RestoreSource) -> Ht
         else:
             response = done(
                 request,
-                DRAFT_RESTORED,
+                events.DRAFT_RESTORED,
                 agent_url(agent),
                 f"Restored {source.label} into the draft.",
             )
             if save_first and request.htmx:
                 # The history panel refreshes too; the restore's message is the one shown.
-                trigger_client_event(response, VERSION_SAVED)
+                trigger_client_event(response, events.VERSION_SAVED)
             return response
     return dialog(request, "agents/versions/_restore_dialog.html", context)

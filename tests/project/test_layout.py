@@ -57,7 +57,7 @@ def test_templates_listen_only_for_events_the_views_name():
     """Event names live in agents/views/htmx.py; templates use `{{ events.NAME }}`."""
     import re
 
-    from agents.views.htmx import EVENTS
+    from agents.views.events import EVENTS
 
     used = set()
     for path in (ROOT / "templates").rglob("*.html"):
