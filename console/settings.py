@@ -18,6 +18,12 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_number(name: str, default: int | float) -> int | float:
+    """The variable read as a number of `default`'s type (int or float), or `default`."""
+    value = os.environ.get(name)
+    return default if value is None or value == "" else type(default)(value)
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -97,8 +103,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_number("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "console.lockout.locked_out"
@@ -133,7 +139,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_number("DATABASE_CONN_MAX_AGE", 60),
         # A health check is a SELECT 1 before each request's first query: it would
         # double the runtime API's hot path. Without it, a connection that died
         # (database restart) fails one request and is then replaced.
@@ -166,8 +172,8 @@ if REDIS_URL:
             # A dead Redis costs at most this per attempt; the cache then reads the
             # database for a few seconds before trying again (console/cache.py).
             "OPTIONS": {
-                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT_S", "0.5")),
-                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT_S", "0.5")),
+                "socket_connect_timeout": env_number("REDIS_TIMEOUT_S", 0.5),
+                "socket_timeout": env_number("REDIS_TIMEOUT_S", 0.5),
             },
         }
     }
@@ -180,7 +186,7 @@ AGENT_PROVIDER = os.environ.get("AGENT_PROVIDER", "echo")
 AGENT_PROVIDER_BASE_URL = os.environ.get("AGENT_PROVIDER_BASE_URL", "")
 AGENT_PROVIDER_MODEL = os.environ.get("AGENT_PROVIDER_MODEL", "")
 AGENT_PROVIDER_API_KEY_ENV = os.environ.get("AGENT_PROVIDER_API_KEY_ENV", "")
-AGENT_PROVIDER_TIMEOUT_S = float(os.environ.get("AGENT_PROVIDER_TIMEOUT_S", "30"))
+AGENT_PROVIDER_TIMEOUT_S = env_number("AGENT_PROVIDER_TIMEOUT_S", 30.0)
 
 # Background jobs (eval runs): django-tasks with its database backend, so a job is
 # enqueued in the same transaction as the run it executes. `python manage.py
@@ -198,42 +204,42 @@ TASKS = {
 # may take) and its job still "running". Every worker looks every
 # JOB_SWEEP_SECONDS and hands such a job to a live worker, at most
 # JOB_MAX_ATTEMPTS times in all; then the run ends in `error` with the reason.
-JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "120"))
-JOB_SWEEP_SECONDS = float(os.environ.get("JOB_SWEEP_SECONDS", "15"))
+JOB_STALE_SECONDS = env_number("JOB_STALE_SECONDS", 120)
+JOB_SWEEP_SECONDS = env_number("JOB_SWEEP_SECONDS", 15.0)
+JOB_MAX_ATTEMPTS = env_number("JOB_MAX_ATTEMPTS", 3)
+# An eval run stops after this long: cases not reached are recorded as errors.
+EVAL_RUN_MAX_SECONDS = env_number("EVAL_RUN_MAX_SECONDS", 900)
 # A running rollout is evaluated as conversations end, at most this often (the
 # sweep above evaluates every running rollout as well).
-ROLLOUT_EVAL_DEBOUNCE_S = float(os.environ.get("ROLLOUT_EVAL_DEBOUNCE_S", "2"))
+ROLLOUT_EVAL_DEBOUNCE_S = env_number("ROLLOUT_EVAL_DEBOUNCE_S", 2.0)
 # Regression alerts after a release: the released version's completion rate over
 # the conversations since the release against the version it replaced over the
 # REGRESSION_BASELINE_DAYS before it, once each side has REGRESSION_MIN_CONVERSATIONS
 # ended conversations, for REGRESSION_WATCH_DAYS after the release; the same rule
 # as rollouts with REGRESSION_MAX_DROP as the allowed drop.
-REGRESSION_WATCH_DAYS = int(os.environ.get("REGRESSION_WATCH_DAYS", "7"))
-REGRESSION_BASELINE_DAYS = int(os.environ.get("REGRESSION_BASELINE_DAYS", "7"))
-REGRESSION_MIN_CONVERSATIONS = int(os.environ.get("REGRESSION_MIN_CONVERSATIONS", "100"))
-REGRESSION_MAX_DROP = float(os.environ.get("REGRESSION_MAX_DROP", "0.05"))
-JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
-# An eval run stops after this long: cases not reached are recorded as errors.
-EVAL_RUN_MAX_SECONDS = int(os.environ.get("EVAL_RUN_MAX_SECONDS", "900"))
+REGRESSION_WATCH_DAYS = env_number("REGRESSION_WATCH_DAYS", 7)
+REGRESSION_BASELINE_DAYS = env_number("REGRESSION_BASELINE_DAYS", 7)
+REGRESSION_MIN_CONVERSATIONS = env_number("REGRESSION_MIN_CONVERSATIONS", 100)
+REGRESSION_MAX_DROP = env_number("REGRESSION_MAX_DROP", 0.05)
 
 # Webhooks: each delivery is tried up to WEBHOOK_MAX_TRIES times, waiting
 # WEBHOOK_BACKOFF_SECONDS after the first failure and four times longer after each
 # next one (30 s, 2 min, 8 min, 32 min, 2 h 8 min). A try gives up after
 # WEBHOOK_TIMEOUT_SECONDS. Private, loopback and link-local targets are refused
 # unless WEBHOOK_ALLOW_PRIVATE=1 (a receiver on the same network, or tests).
-WEBHOOK_MAX_TRIES = int(os.environ.get("WEBHOOK_MAX_TRIES", "6"))
-WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "30"))
-WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
 WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE")
+WEBHOOK_MAX_TRIES = env_number("WEBHOOK_MAX_TRIES", 6)
+WEBHOOK_BACKOFF_SECONDS = env_number("WEBHOOK_BACKOFF_SECONDS", 30.0)
+WEBHOOK_TIMEOUT_SECONDS = env_number("WEBHOOK_TIMEOUT_SECONDS", 5.0)
 # Delivered and failed deliveries stay in the log this many days.
-WEBHOOK_LOG_DAYS = int(os.environ.get("WEBHOOK_LOG_DAYS", "30"))
+WEBHOOK_LOG_DAYS = env_number("WEBHOOK_LOG_DAYS", 30)
 
 # JSON API: request bodies above this many bytes are refused with 413.
-API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
+API_MAX_BODY_BYTES = env_number("API_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(API_MAX_BODY_BYTES, 2_621_440)
 # How long a per-process cache may trust a token lookup (a revoked token is
 # refused within this many seconds; with Redis, revocation is immediate).
-API_TOKEN_CACHE_SECONDS = int(os.environ.get("API_TOKEN_CACHE_SECONDS", "5"))
+API_TOKEN_CACHE_SECONDS = env_number("API_TOKEN_CACHE_SECONDS", 5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -291,7 +297,7 @@ if env_bool("DJANGO_HTTPS"):
     ]
     # Browsers remember to use HTTPS only for this long (default one year). Start
     # with a short age (e.g. 300) when first enabling HTTPS, raise it once sure.
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_SECONDS = env_number("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
 

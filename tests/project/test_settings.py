@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from console.settings import env_bool, env_list
+from console.settings import env_bool, env_list, env_number
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +40,17 @@ def test_switches_read_the_usual_spellings(monkeypatch, value, expected):
     assert env_bool("SOME_SWITCH") is expected
     monkeypatch.delenv("SOME_SWITCH")
     assert env_bool("SOME_SWITCH", default=True) is True
+
+
+def test_numbers_take_their_defaults_type(monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", "7")
+    assert env_number("SOME_NUMBER", 3) == 7
+    assert isinstance(env_number("SOME_NUMBER", 0.5), float)
+    monkeypatch.setenv("SOME_NUMBER", "")
+    assert env_number("SOME_NUMBER", 3) == 3
+    monkeypatch.setenv("SOME_NUMBER", "lots")
+    with pytest.raises(ValueError):
+        env_number("SOME_NUMBER", 3)
 
 
 def test_lists_drop_blanks(monkeypatch):
