@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from agents.domain.bundles import to_yaml
@@ -20,7 +19,7 @@ from agents.selectors import agents as agents_selectors
 from agents.selectors import alerts, bundles, prompts, releases, revisions
 from agents.selectors import history as history_selectors
 from agents.services import agents
-from agents.views import events
+from agents.views import events, routes
 from agents.views.history import history_for
 from agents.views.htmx import (
     HtmxHttpRequest,
@@ -56,7 +55,8 @@ KIND_PAGES: dict[str, dict[str, str]] = {
 }
 
 
-@require_http_methods(["GET"])
+@routes.pages.get("", name="list", kind="agent")
+@routes.pages.get("prompts/", name="prompts", kind="prompt")
 def versioned_list(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     """The agents, or the prompt library: search, status filter, pages of 25."""
     require(request.user, VIEW_AGENT)
@@ -76,7 +76,8 @@ def versioned_list(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     return fragment_or_page(request, "agents/agents/list.html", "agent-table", context)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.pages.form("agents/new/", name="create", kind="agent")
+@routes.pages.form("prompts/new/", name="prompt-create", kind="prompt")
 def versioned_create(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     """The New agent (or New prompt) dialog: a name and a description."""
     require(request.user, CREATE_AGENT)
@@ -132,7 +133,8 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
     return context
 
 
-@require_http_methods(["GET"])
+@routes.agent_pages.get("", name="detail")
+@routes.pages.get("prompts/<str:public_id>/", name="prompt")
 def agent_detail(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     require(request.user, VIEW_AGENT)
     agent = agents_selectors.versioned_for_page(public_id)
@@ -159,13 +161,13 @@ def _panel_context(request: HtmxHttpRequest, partial: str, public_id: str):
 
 
 _agent_panel = panel_views(PAGE, _panel_context)
-agent_header = _agent_panel("agent-header")
-history_panel = _agent_panel("history-panel")
-release_log = _agent_panel("release-log")
-draft_activity = _agent_panel("draft-activity")
+agent_header = routes.agent_pages("header/", name="header")(_agent_panel("agent-header"))
+history_panel = routes.agent_pages("history/", name="history")(_agent_panel("history-panel"))
+release_log = routes.agent_pages("releases/", name="releases")(_agent_panel("release-log"))
+draft_activity = routes.agent_pages("activity/", name="activity")(_agent_panel("draft-activity"))
 
 
-@require_http_methods(["GET"])
+@routes.agent_pages.get("history/more/", name="history-more")
 def history_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The next page of versions ("Load more"); without htmx, a full page of them."""
     require(request.user, VIEW_AGENT)
@@ -178,7 +180,7 @@ def history_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     return render(request, "agents/versions/history_page.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("details/", name="details")
 def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Edit name and description: metadata, never a draft change or a version."""
     require(request.user, CHANGE_AGENT)
@@ -202,7 +204,7 @@ def agent_details(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])
+@routes.agent_pages.get("export/", name="export")
 def agent_export(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The agent's bundle as a YAML download (what `manage.py export_agents` writes)."""
     require(request.user, VIEW_AGENT)

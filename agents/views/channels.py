@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from agents.domain import moments
 from agents.forms import channels as channels_forms
@@ -16,10 +15,11 @@ from agents.selectors import agents as agents_selectors
 from agents.selectors import channels as channels_selectors
 from agents.selectors import rollouts as rollouts_selectors
 from agents.services import channels
+from agents.views import routes
 from agents.views.htmx import HtmxHttpRequest, refused
 
 
-@require_http_methods(["GET"])
+@routes.pages.get("channels/", name="channels")
 def channel_list(request: HtmxHttpRequest) -> HttpResponse:
     require(request.user, VIEW_AGENT)
     context = {
@@ -29,7 +29,8 @@ def channel_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "agents/channels/list.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.pages.form("channels/new/", name="channel-new")
+@routes.pages.form("channels/<str:public_id>/", name="channel")
 def channel_edit(request: HtmxHttpRequest, public_id: str | None = None) -> HttpResponse:
     """Create (no id) or edit a channel: target picker, variants and weights."""
     require(request.user, VIEW_AGENT)

@@ -7,7 +7,6 @@ from typing import Any
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from agents.domain import config as config_domain
 from agents.domain import diff as diff_domain
@@ -18,6 +17,7 @@ from agents.models import Agent
 from agents.permissions import VIEW_AGENT, require
 from agents.selectors import agents, runtime
 from agents.selectors import compare as compare_selectors
+from agents.views import routes
 from agents.views.htmx import HtmxHttpRequest, refused
 
 
@@ -108,14 +108,14 @@ def _with_sides(groups: list, old: compare_selectors.Side, new: compare_selector
     return [*groups, ("Shown", extra)] if extra else groups
 
 
-@require_http_methods(["GET"])
+@routes.agent_pages.get("compare/<ref:a>...<ref:b>/", name="compare")
 def compare(request: HtmxHttpRequest, public_id: str, a: str, b: str) -> HttpResponse:
     """`/agents/<id>/compare/<a>...<b>/` with a, b in draft | released | <number> | r<N>."""
     require(request.user, VIEW_AGENT)
     return _compare(request, agents.versioned_for_page(public_id), a, b)
 
 
-@require_http_methods(["GET"])
+@routes.agent_pages.get("compare/", name="compare-pick")
 def compare_pick(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The compare picker's form target: `?from=…&to=…`, `&swap=1` (the Swap button)
     exchanges them, `&order=older` puts the older side on the left (links that

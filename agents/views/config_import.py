@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from django.http import HttpResponse
-from django.views.decorators.http import require_http_methods
 
 from agents.domain import json_input, peers
 from agents.domain.bundles import from_yaml
@@ -15,7 +14,7 @@ from agents.domain.exceptions import DraftConflict, InvalidInput
 from agents.permissions import EDIT_DRAFT, require
 from agents.selectors import agents
 from agents.services import draft_import as draft_import_services
-from agents.views import events
+from agents.views import events, routes
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
 from agents.views.htmx import HtmxHttpRequest, dialog, done, int_or, refused
@@ -72,7 +71,7 @@ def _source_of(chosen: str, data: Any) -> str:
     return found
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("draft/import/", name="draft-import")
 def draft_import(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """GET: the upload form. POST with a file: the preview (nothing written). POST with
     `config` (from the preview): write the draft, if it is still the one previewed."""

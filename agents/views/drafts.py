@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
 
 from agents.domain import documents, json_input
 from agents.domain.diff import diff
@@ -18,13 +17,13 @@ from agents.models import Agent
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
 from agents.selectors import agents
 from agents.services import drafts
-from agents.views import events
+from agents.views import events, routes
 from agents.views.agents import PAGE, agent_url, page_context, prompt_choices
 from agents.views.compare import diff_context
 from agents.views.htmx import HtmxHttpRequest, int_or, refused, with_event
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("draft/", name="draft")
 def draft_editor(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """GET: the editor with the stored draft. POST: save it, or add/remove a list row."""
     agent = agents.versioned_for_page(public_id)

@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_http_methods
 
 from agents.forms import cases
 from agents.models import EvalCase, EvalSuite
@@ -18,7 +17,7 @@ from agents.selectors import agents as agents_selectors
 from agents.selectors import compare
 from agents.selectors import evals as evals_selectors
 from agents.services import agents, evals
-from agents.views import events
+from agents.views import events, routes
 from agents.views.htmx import HtmxHttpRequest, dialog, done, fragment_or_page, panel_views, refused
 
 
@@ -30,7 +29,7 @@ def suite_url(suite: EvalSuite) -> str:
     return reverse("agents:eval-suite", args=[suite.agent.public_id, suite.public_id])
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("evals/", name="evals")
 def eval_suites(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The agent's suites with their latest runs; POST creates a suite."""
     agent = agents_selectors.agent_for_page(public_id)
@@ -54,7 +53,7 @@ def eval_suites(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     return render(request, "agents/evals/suites.html", context)
 
 
-@require_http_methods(["POST"])
+@routes.agent_pages.post("evals/gate/", name="release-gate")
 def release_gate(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Turn "Require a passing eval run before release" on or off (Releasers)."""
     require(request.user, RELEASE)
@@ -88,7 +87,7 @@ def _suite_context(request: HtmxHttpRequest, agent, suite: EvalSuite) -> dict[st
     }
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("evals/<str:suite_id>/", name="eval-suite")
 def eval_suite(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpResponse:
     """A suite: its cases, a Run button and its runs. POST edits its name/description."""
     agent = agents_selectors.agent_for_page(public_id)
@@ -116,11 +115,15 @@ def _suite_panel_context(request: HtmxHttpRequest, partial: str, public_id: str,
 
 # The runs panel polls itself while a run is queued or running.
 _suite_panel = panel_views("agents/evals/suite.html", _suite_panel_context)
-eval_runs_panel = _suite_panel("runs-panel")
-cases_panel = _suite_panel("cases-panel")
+eval_runs_panel = routes.agent_pages("evals/<str:suite_id>/runs/panel/", name="eval-runs-panel")(
+    _suite_panel("runs-panel")
+)
+cases_panel = routes.agent_pages("evals/<str:suite_id>/cases/", name="eval-cases-panel")(
+    _suite_panel("cases-panel")
+)
 
 
-@require_http_methods(["POST"])
+@routes.agent_pages.post("evals/<str:suite_id>/runs/", name="eval-start-run")
 def start_run(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpResponse:
     require(request.user, EDIT_DRAFT)
     agent = agents_selectors.agent_for_page(public_id)
@@ -173,13 +176,13 @@ def _case_dialog(request, agent, suite, case: EvalCase | None) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("evals/<str:suite_id>/cases/new/", name="eval-case-new")
 def case_new(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpResponse:
     agent = agents_selectors.agent_for_page(public_id)
     return _case_dialog(request, agent, _suite(agent, suite_id), None)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("evals/<str:suite_id>/cases/<str:case_id>/", name="eval-case")
 def case_edit(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id: str):
     agent = agents_selectors.agent_for_page(public_id)
     suite = _suite(agent, suite_id)
@@ -187,7 +190,9 @@ def case_edit(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id: 
     return _case_dialog(request, agent, suite, case)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form(
+    "evals/<str:suite_id>/cases/<str:case_id>/delete/", name="eval-case-delete"
+)
 def case_delete(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id: str):
     require(request.user, EDIT_DRAFT)
     agent = agents_selectors.agent_for_page(public_id)
@@ -212,7 +217,7 @@ def case_delete(request: HtmxHttpRequest, public_id: str, suite_id: str, case_id
 # ------------------------------------------------------------------ runs and comparison
 
 
-@require_http_methods(["GET"])
+@routes.agent_pages.get("evals/runs/<str:run_id>/", name="eval-run")
 def eval_run(request: HtmxHttpRequest, public_id: str, run_id: str) -> HttpResponse:
     """A run's progress (polled while it runs) and its results, case by case."""
     require(request.user, VIEW_AGENT)
@@ -227,7 +232,7 @@ def eval_run(request: HtmxHttpRequest, public_id: str, run_id: str) -> HttpRespo
     return fragment_or_page(request, "agents/evals/run.html", "run-panel", context)
 
 
-@require_http_methods(["GET"])
+@routes.agent_pages.get("evals/<str:suite_id>/compare/", name="eval-compare")
 def eval_compare(request: HtmxHttpRequest, public_id: str, suite_id: str) -> HttpResponse:
     """The latest runs on two configurations side by side; regressions highlighted."""
     require(request.user, VIEW_AGENT)

@@ -10,16 +10,16 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
 
 from agents.models import Conversation
 from agents.permissions import VIEW_AGENT, require
 from agents.selectors import agents, conversations, versions
 from agents.selectors import channels as channels_selectors
+from agents.views import routes
 from agents.views.htmx import HtmxHttpRequest, fragment_or_page
 
 
-@require_http_methods(["GET"])
+@routes.agent_pages.get("conversations/", name="conversations")
 def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Conversations of one agent: filter by version, channel, outcome and dates."""
     require(request.user, VIEW_AGENT)
@@ -70,7 +70,7 @@ def agent_conversations(request: HtmxHttpRequest, public_id: str) -> HttpRespons
     )
 
 
-@require_http_methods(["GET"])
+@routes.agent_pages.get("conversations/<str:conversation_id>/", name="conversation")
 def conversation_detail(request: HtmxHttpRequest, public_id: str, conversation_id: str):
     """One conversation: its transcript, what it was bound to, how it ended, its analysis."""
     require(request.user, VIEW_AGENT)
@@ -142,7 +142,7 @@ def _chart(a, b) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET"])
+@routes.agent_pages.get("analytics/", name="analytics")
 def agent_analytics(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """Per-version outcomes, and any two versions side by side with a chart."""
     require(request.user, VIEW_AGENT)

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
 
 from agents.models import Conversation
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
 from agents.selectors import agents, conversations, evals
 from agents.services import playground as playground_services
+from agents.views import routes
 from agents.views.htmx import HtmxHttpRequest, refused
 
 
@@ -49,7 +49,7 @@ def _playground(request: HtmxHttpRequest, agent, context: dict[str, Any]) -> Htt
     return render(request, "agents/playground/playground.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("playground/", name="playground")
 def playground(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """GET: the playground (pick what to talk to). POST: start a session with it."""
     agent = agents.agent_for_page(public_id)
@@ -69,7 +69,7 @@ def playground(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     return _playground(request, agent, {**_session_context(conversation), "target": target})
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("playground/<str:conversation_id>/", name="playground-session")
 def playground_session(request: HtmxHttpRequest, public_id: str, conversation_id: str):
     """GET: a session's transcript. POST: send the operator's message, show the reply."""
     agent = agents.agent_for_page(public_id)

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from agents.domain import moments
 from agents.domain.diff import diff
@@ -24,7 +23,7 @@ from agents.selectors import releases as releases_selectors
 from agents.selectors import schedules as schedules_selectors
 from agents.services import approvals, releases, schedules
 from agents.services import labels as labels_services
-from agents.views import events
+from agents.views import events, routes
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
 from agents.views.htmx import HtmxHttpRequest, dialog, done, refused
@@ -45,7 +44,14 @@ def _against_live(agent, version, label: str) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET", "POST"])
+def _request_changed(request: HtmxHttpRequest, found, said: str) -> HttpResponse:
+    """Back to the request's page, saying what happened (`said` names it with {})."""
+    message = f"{said.format(found.title)} ({found.public_id})."
+    url = reverse("agents:release-request", args=[found.public_id])
+    return done(request, events.REQUEST_CHANGED, url, message)
+
+
+@routes.agent_pages.form("versions/<int:number>/request/", name="request-release")
 def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """Ask for a release (or a label's move) that Releasers other than you approve."""
     require(request.user, EDIT_DRAFT, RELEASE)
@@ -71,16 +77,11 @@ def request_release(request: HtmxHttpRequest, public_id: str, number: int) -> Ht
             )
         context["errors"] = refusal.errors
         if not refusal:
-            return done(
-                request,
-                events.REQUEST_CHANGED,
-                reverse("agents:release-request", args=[created.public_id]),
-                f"Requested {created.title}: waiting for approval ({created.public_id}).",
-            )
+            return _request_changed(request, created, "Requested {}: waiting for approval")
     return dialog(request, "agents/releases/_request_dialog.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("versions/<int:number>/label/", name="move-label")
 def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """Point a label (`staging`) at this version: the diff is against where it is now."""
     require(request.user, EDIT_DRAFT, RELEASE)
@@ -121,7 +122,7 @@ def move_label(request: HtmxHttpRequest, public_id: str, number: int) -> HttpRes
     return dialog(request, "agents/releases/_label_dialog.html", context)
 
 
-@require_http_methods(["GET"])
+@routes.pages.get("requests/<str:request_id>/", name="release-request")
 def release_request_page(request: HtmxHttpRequest, request_id: str) -> HttpResponse:
     """One request: what it changes against what is live, its reviews, its actions."""
     require(request.user, VIEW_AGENT)
@@ -144,7 +145,7 @@ def release_request_page(request: HtmxHttpRequest, request_id: str) -> HttpRespo
     return render(request, "agents/releases/request.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.pages.form("requests/<str:request_id>/<verdict:verdict>/", name="review-request")
 def review_request(request: HtmxHttpRequest, request_id: str, verdict: str) -> HttpResponse:
     """Approve or reject (with a comment) — Releasers other than the requester."""
     require(request.user, RELEASE)
@@ -162,17 +163,11 @@ def review_request(request: HtmxHttpRequest, request_id: str, verdict: str) -> H
             act(request=found, user=request.user, comment=context["comment"])
         context["errors"] = refusal.errors
         if not refusal:
-            verb = "Approved" if approving else "Rejected"
-            return done(
-                request,
-                events.REQUEST_CHANGED,
-                reverse("agents:release-request", args=[found.public_id]),
-                f"{verb} {found.title} ({found.public_id}).",
-            )
+            return _request_changed(request, found, "Approved {}" if approving else "Rejected {}")
     return dialog(request, "agents/releases/_review_dialog.html", context)
 
 
-@require_http_methods(["POST"])
+@routes.pages.post("requests/<str:request_id>/<carry_out:action>/", name="act-on-request")
 def act_on_request(request: HtmxHttpRequest, request_id: str, action: str) -> HttpResponse:
     """Release an approved request now or at a time, or cancel it."""
     found = approvals_selectors.release_request(request_id)
@@ -201,7 +196,7 @@ def act_on_request(request: HtmxHttpRequest, request_id: str, action: str) -> Ht
     return done(request, event, page, message)
 
 
-@require_http_methods(["GET"])
+@routes.pages.get("requests/", name="release-requests")
 def release_requests(request: HtmxHttpRequest) -> HttpResponse:
     """Requests across agents; Releasers see the ones waiting for their review first."""
     require(request.user, VIEW_AGENT)
@@ -217,7 +212,7 @@ def release_requests(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "agents/releases/requests.html", context)
 
 
-@require_http_methods(["POST"])
+@routes.pages.post("schedules/<str:schedule_id>/cancel/", name="cancel-schedule")
 def cancel_schedule(request: HtmxHttpRequest, schedule_id: str) -> HttpResponse:
     found = schedules_selectors.scheduled_release(schedule_id)
     back = (
@@ -322,7 +317,7 @@ def _release_now_or_later(request: HtmxHttpRequest, agent, version, context) -> 
     return done(request, events.VERSION_RELEASED, agent_url(agent), message)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("versions/<int:number>/release/", name="release")
 def release(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """The Release dialog (Releasers): now, or at a time; the gate and approvals say why
     not, and offer a request instead."""

@@ -5,19 +5,19 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
 from agents.selectors import agents
 from agents.selectors import revisions as revisions_selectors
 from agents.services import revisions
 from agents.templatetags.console import when
+from agents.views import routes
 from agents.views.agents import PAGE
 from agents.views.htmx import HtmxHttpRequest, int_or
 from agents.views.versions import RestoreSource, restore_dialog
 
 
-@require_http_methods(["GET"])
+@routes.agent_pages.get("revisions/more/", name="revisions-more")
 def revisions_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The next page of revisions ("Load more"); without htmx, a full page of them."""
     require(request.user, VIEW_AGENT)
@@ -35,7 +35,7 @@ def revisions_more(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     return render(request, "agents/revisions/revisions_page.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("revisions/<int:number>/restore/", name="revision-restore")
 def restore_revision(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     """Restore draft revision rN: the same dialog, warnings and save-first as a version."""
     require(request.user, EDIT_DRAFT)

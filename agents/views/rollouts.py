@@ -10,7 +10,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from agents.domain import references
@@ -22,14 +21,14 @@ from agents.selectors import alerts as alerts_selectors
 from agents.selectors import channels, labels, versions
 from agents.selectors import rollouts as rollouts_selectors
 from agents.services import alerts, rollouts
-from agents.views import events
+from agents.views import events, routes
 from agents.views.htmx import HtmxHttpRequest, dialog, done, refused
 
 PAGE = "agents/rollouts/rollout.html"
 Status = Rollout.Status
 
 
-@require_http_methods(["GET", "POST"])
+@routes.pages.form("channels/<str:public_id>/rollouts/new/", name="start-rollout")
 def start_rollout(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     """The start dialog on a channel: candidate, steps and guard, with the defaults."""
     require(request.user, RELEASE)
@@ -148,14 +147,14 @@ def _context(request: HtmxHttpRequest, rollout: Rollout) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET"])
+@routes.pages.get("rollouts/<str:rollout_id>/", name="rollout")
 def rollout_page(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
     require(request.user, VIEW_AGENT)
     rollout = rollouts_selectors.rollout(rollout_id)
     return render(request, PAGE, _context(request, rollout))
 
 
-@require_http_methods(["GET"])
+@routes.pages.get("rollouts/<str:rollout_id>/card/", name="rollout-card")
 def rollout_card(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
     """The whole card (status, actions, live part): after someone or the rule acted."""
     require(request.user, VIEW_AGENT)
@@ -165,7 +164,7 @@ def rollout_card(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
     return render(request, f"{PAGE}#rollout-card", _context(request, rollout))
 
 
-@require_http_methods(["GET"])
+@routes.pages.get("rollouts/<str:rollout_id>/live/", name="rollout-live")
 def rollout_live(request: HtmxHttpRequest, rollout_id: str) -> HttpResponse:
     """What polling fetches while a rollout runs: the step, weights, both arms and the
     timeline. When the rule moved it since the page drew it (`shown`), the response
@@ -190,7 +189,7 @@ STEERING = {
 }
 
 
-@require_http_methods(["GET", "POST"])
+@routes.pages.form("rollouts/<str:rollout_id>/<steer:action>/", name="steer-rollout")
 def steer_rollout(request: HtmxHttpRequest, rollout_id: str, action: str) -> HttpResponse:
     """Pause / Resume / Advance / Abort: a confirmation first, then the service."""
     require(request.user, RELEASE)
@@ -211,7 +210,7 @@ def steer_rollout(request: HtmxHttpRequest, rollout_id: str, action: str) -> Htt
     return dialog(request, "agents/rollouts/_steer_dialog.html", context)
 
 
-@require_http_methods(["GET"])
+@routes.pages.get("alerts/", name="alerts")
 def alert_list(request: HtmxHttpRequest) -> HttpResponse:
     """Every alert (open ones by default), newest first; `agent` narrows to one."""
     require(request.user, VIEW_AGENT)
@@ -228,7 +227,7 @@ def alert_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, f"{template}#alert-list" if request.htmx else template, context)
 
 
-@require_http_methods(["POST"])
+@routes.pages.post("alerts/<str:alert_id>/ack/", name="ack-alert")
 def ack_alert(request: HtmxHttpRequest, alert_id: str) -> HttpResponse:
     require(request.user, RELEASE)
     alert = alerts_selectors.alert(alert_id)
@@ -242,7 +241,7 @@ def ack_alert(request: HtmxHttpRequest, alert_id: str) -> HttpResponse:
     return done(request, events.ALERT_ACKED, reverse("agents:alerts"), message)
 
 
-@require_http_methods(["GET"])
+@routes.pages.get("alerts/badge/", name="alert-badge")
 def alert_badge(request: HtmxHttpRequest) -> HttpResponse:
     """The top bar's count of open alerts (redrawn when one is acknowledged)."""
     require(request.user, VIEW_AGENT)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
 
 from agents.domain.exceptions import InvalidInput
 from agents.selectors import tokens
 from agents.services import tokens as tokens_services
+from agents.views import routes
 from agents.views.htmx import HtmxHttpRequest, dialog, refused
 
 
-@require_http_methods(["GET", "POST"])
+@routes.pages.form("tokens/", name="api-tokens")
 def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
     """The user's API tokens: create one (its secret is shown once), see when each was used."""
     created_secret = ""
@@ -36,7 +36,7 @@ def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@routes.pages.form("tokens/<int:token_id>/revoke/", name="revoke-api-token")
 def revoke_api_token(request: HtmxHttpRequest, token_id: int) -> HttpResponse:
     """GET asks to confirm; POST revokes."""
     token = tokens.token_of(request.user, token_id)

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
 from agents.domain.diff import diff
@@ -19,13 +18,13 @@ from agents.permissions import EDIT_DRAFT, SAVE_VERSION, require
 from agents.selectors import agents, history
 from agents.selectors import versions as versions_selectors
 from agents.services import versions
-from agents.views import events
+from agents.views import events, routes
 from agents.views.agents import agent_url
 from agents.views.compare import diff_context
 from agents.views.htmx import HtmxHttpRequest, dialog, done, int_or, refused
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("versions/new/", name="save-version")
 def save_version(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
     require(request.user, SAVE_VERSION)
     agent = agents.versioned_for_page(public_id)
@@ -113,7 +112,7 @@ class RestoreSource:
     restore: Callable[..., Any]  # the service call, given user/expected_revision/save_first_as
 
 
-@require_http_methods(["GET", "POST"])
+@routes.agent_pages.form("versions/<int:number>/restore/", name="restore")
 def restore(request: HtmxHttpRequest, public_id: str, number: int) -> HttpResponse:
     require(request.user, EDIT_DRAFT)
     agent = agents.versioned_for_page(public_id)

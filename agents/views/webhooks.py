@@ -12,12 +12,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from agents.models import EVENTS, Delivery, Webhook
 from agents.permissions import MANAGE_WEBHOOKS, require
 from agents.selectors import webhooks as webhooks_selectors
 from agents.services import webhooks
+from agents.views import routes
 from agents.views.htmx import HtmxHttpRequest, dialog, fragment_or_page, int_or, refused
 
 PAGE_SIZE = 25
@@ -40,7 +40,7 @@ def _values(data) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET", "POST"])
+@routes.pages.form("webhooks/", name="webhooks")
 def webhook_list(request: HtmxHttpRequest) -> HttpResponse:
     require(request.user, MANAGE_WEBHOOKS)
     values: dict[str, Any] = {"url": "", "events": ["release", "rollback"], "description": ""}
@@ -61,7 +61,7 @@ def webhook_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "agents/webhooks/list.html", context, status=201 if created else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@routes.pages.form("webhooks/<str:webhook_id>/", name="webhook")
 def webhook_detail(request: HtmxHttpRequest, webhook_id: str) -> HttpResponse:
     require(request.user, MANAGE_WEBHOOKS)
     hook = webhooks_selectors.webhook(webhook_id)
@@ -118,7 +118,7 @@ CONFIRM = {
 }
 
 
-@require_http_methods(["GET", "POST"])
+@routes.pages.form("webhooks/<str:webhook_id>/<hook_action:action>/", name="webhook-action")
 def webhook_action(request: HtmxHttpRequest, webhook_id: str, action: str) -> HttpResponse:
     """The buttons of a webhook's page: test; rotate and delete (GET asks to confirm)."""
     require(request.user, MANAGE_WEBHOOKS)
@@ -147,7 +147,9 @@ def webhook_action(request: HtmxHttpRequest, webhook_id: str, action: str) -> Ht
     return redirect("agents:webhook", hook.public_id)
 
 
-@require_http_methods(["POST"])
+@routes.pages.post(
+    "webhooks/<str:webhook_id>/deliveries/<str:delivery_id>/redeliver/", name="redeliver"
+)
 def redeliver(request: HtmxHttpRequest, webhook_id: str, delivery_id: str) -> HttpResponse:
     require(request.user, MANAGE_WEBHOOKS)
     hook = webhooks_selectors.webhook(webhook_id)
