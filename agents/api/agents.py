@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from ninja import Query, Status
 
 from agents.api import documents
@@ -26,6 +24,7 @@ from agents.api.schemas import (
     ReleaseIn,
     ReleaseList,
     ReleaseOut,
+    StatusFilter,
     VersionList,
     VersionOut,
 )
@@ -44,17 +43,11 @@ agents = Router(tags=["agents"])
 
 
 @agents.get("", response={200: AgentList, **ERRORS_READ})
-def list_agents(
-    request,
-    paging: Query[Paging],
-    search: str = "",
-    status: Literal["", "unpublished", "published", "unpublished_changes"] = "",
-):
+def list_agents(request, paging: Query[Paging], search: str = "", status: StatusFilter = ""):
     """List agents"""
     require(request, VIEW_AGENT)
-    return page(
-        request, agents_selectors.agent_list(search=search, status=status), paging, agent_out
-    )
+    rows = agents_selectors.agent_list(search=search, status=status)
+    return page(request, rows, paging, agent_out)
 
 
 @agents.post("", response={201: AgentOut, **ERRORS_WRITE})
@@ -150,23 +143,15 @@ def release(request, agent_id: str, payload: ReleaseIn):
     agent = agents_selectors.agent_for_page(agent_id)
     version = versions_selectors.get_version(agent, payload.version)
     if payload.at is not None:
+        when = {"at": payload.at, "note": payload.note}
+        override = payload.gate_override_note or ""
         scheduled = schedules.schedule_release(
-            agent=agent,
-            version=version,
-            at=payload.at,
-            user=principal.user,
-            note=payload.note,
-            gate_override_note=payload.gate_override_note or "",
+            agent=agent, version=version, user=principal.user, gate_override_note=override, **when
         )
         found = schedules_selectors.scheduled_release(scheduled.public_id)
         return Status(202, {"scheduled": schedule_out(found)})
-    event = releases_services.release_version(
-        version=version,
-        user=principal.user,
-        note=payload.note,
-        gate_override_note=payload.gate_override_note,
-        break_glass=payload.break_glass,
-    )
+    justified = payload.model_dump(include={"note", "gate_override_note", "break_glass"})
+    event = releases_services.release_version(version=version, user=principal.user, **justified)
     return release_response(version, event)
 
 

@@ -19,6 +19,7 @@ from agents.api.idempotency import idempotent
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut, Name, Paging
 from agents.api.shapes import username
 from agents.domain.checks import CheckType, Role
+from agents.domain.fields import attributes
 from agents.domain.json_input import WholeInt
 from agents.models import EvalCase, EvalResult, EvalRun, EvalSuite
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT
@@ -179,10 +180,7 @@ class CompareOut(Schema):
 def case_out(case: EvalCase) -> dict[str, Any]:
     return {
         "id": case.public_id,
-        "name": case.name,
-        "messages": case.messages,
-        "checks": case.checks,
-        "updated_at": case.updated_at,
+        **attributes(case, "name", "messages", "checks", "updated_at"),
     }
 
 
@@ -192,18 +190,13 @@ def run_summary(run: EvalRun) -> dict[str, Any]:
         "suite": run.suite.public_id,
         "target": run.target_label,
         "version": int(run.target_label[1:]) if run.target_label.startswith("v") else None,
-        "content_hash": run.content_hash,
-        "status": run.status,
         "cases": run.case_count,
         "done": run.done_count,
         "passed": run.passed_count,
         "failed": run.failed_count,
-        "error": run.error,
-        "provider": run.provider,
         "created_by": username(run.created_by),
-        "created_at": run.created_at,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
+        **attributes(run, "content_hash", "status", "error", "provider"),
+        **attributes(run, "created_at", "started_at", "finished_at"),
     }
 
 
@@ -211,13 +204,8 @@ def result_out(result: EvalResult) -> dict[str, Any]:
     return {
         "case": result.case_ref,
         "name": result.case_name,
-        "passed": result.passed,
-        "reply": result.reply,
-        "latency_ms": result.latency_ms,
-        "prompt_tokens": result.prompt_tokens,
-        "completion_tokens": result.completion_tokens,
-        "checks": result.checks,
-        "error": result.error,
+        **attributes(result, "passed", "reply", "latency_ms", "prompt_tokens"),
+        **attributes(result, "completion_tokens", "checks", "error"),
     }
 
 
@@ -297,13 +285,9 @@ def get_suite(request, suite_id: str):
 def patch_suite(request, suite_id: str, payload: SuitePatch):
     """Rename a suite"""
     principal = require(request, EDIT_DRAFT)
-    suite = evals.update_eval_suite(
-        suite=evals_selectors.suite(suite_id),
-        user=principal.user,
-        name=payload.name,
-        description=payload.description,
-    )
-    return _suite_detail(evals_selectors.suite(suite.public_id))
+    found = evals_selectors.suite(suite_id)
+    evals.update_eval_suite(suite=found, user=principal.user, **payload.model_dump())
+    return _suite_detail(evals_selectors.suite(found.public_id))
 
 
 @suites.post("/{suite_id}/cases", response={201: CaseOut, **ERRORS_WRITE})

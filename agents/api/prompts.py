@@ -3,8 +3,6 @@ release changes (`affected`)."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from ninja import Query, Status
 
 from agents.api import documents
@@ -25,7 +23,14 @@ from agents.api.prompt_schemas import (
     PromptVersionOut,
     UsageOut,
 )
-from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut, Paging, ReleaseIn
+from agents.api.schemas import (
+    ERRORS_READ,
+    ERRORS_WRITE,
+    ErrorOut,
+    Paging,
+    ReleaseIn,
+    StatusFilter,
+)
 from agents.api.shapes import agent_out, username, version_summary
 from agents.domain.exceptions import InvalidInput
 from agents.permissions import CHANGE_AGENT, CREATE_AGENT, RELEASE, VIEW_AGENT
@@ -81,12 +86,7 @@ def affected_out(found) -> dict:
 
 
 @prompts.get("", response={200: PromptList, **ERRORS_READ})
-def list_prompts(
-    request,
-    paging: Query[Paging],
-    search: str = "",
-    status: Literal["", "unpublished", "published", "unpublished_changes"] = "",
-):
+def list_prompts(request, paging: Query[Paging], search: str = "", status: StatusFilter = ""):
     """List prompts"""
     require(request, VIEW_AGENT)
     rows = agents_selectors.agent_list(search=search, status=status, kind=PROMPT)

@@ -61,15 +61,8 @@ def put_label(request, agent_id: str, name: str, payload: LabelPut):
     principal = require(request, EDIT_DRAFT, RELEASE)
     agent = agents.versioned_for_page(agent_id)
     version = versions.get_version(agent, payload.version)
-    labels.move_label(
-        agent=agent,
-        name=name,
-        version=version,
-        user=principal.user,
-        note=payload.note,
-        protected=payload.protected,
-        break_glass=payload.break_glass,
-    )
+    move = payload.model_dump(include={"note", "protected", "break_glass"})
+    labels.move_label(agent=agent, name=name, version=version, user=principal.user, **move)
     agent = agents.versioned_for_page(agent_id)
     view = next(v for v in labels_selectors.labels_of(agent) if v.name == name)
     return label_out(view)

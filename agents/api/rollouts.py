@@ -86,11 +86,8 @@ def start(request, channel_id: str, payload: RolloutIn):
         channel=channel,
         candidate=candidate,
         user=principal.user,
-        steps=payload.steps,
-        min_conversations=payload.min_conversations,
-        min_minutes=payload.min_minutes,
-        metric=payload.guard.metric,
-        max_drop=payload.guard.max_drop,
+        **payload.model_dump(include={"steps", "min_conversations", "min_minutes"}),
+        **payload.guard.model_dump(),
     )
     return Status(201, rollout_out(rollouts_selectors.rollout(rollout.public_id)))
 

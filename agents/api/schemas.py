@@ -326,6 +326,10 @@ class ConversationList(Schema):
     next: str | None
 
 
+# `?status=` on the agent and prompt lists ("" for all).
+StatusFilter = Literal["", "unpublished", "published", "unpublished_changes"]
+
+
 class Paging(Schema):
     """`?limit=&offset=` on every list endpoint."""
 
