@@ -101,11 +101,7 @@ def _write_draft(
 
 
 def update_draft(
-    *,
-    agent: Agent,
-    config: dict[str, Any],
-    user: User,
-    expected_revision: int | None = None,
+    *, agent: Agent, config: dict[str, Any], user: User, expected_revision: int | None = None
 ) -> Draft:
     """Replace the draft's configuration.
 
@@ -122,11 +118,7 @@ def update_draft(
 
 
 def patch_draft(
-    *,
-    agent: Agent,
-    patch: dict[str, Any],
-    user: User,
-    expected_revision: int | None = None,
+    *, agent: Agent, patch: dict[str, Any], user: User, expected_revision: int | None = None
 ) -> Draft:
     """Apply an RFC 7386 merge patch to the draft.
 

@@ -126,10 +126,7 @@ def _served(agent: Agent, target: Any) -> PublishedVersion | None:
 
 
 def check_version(
-    agent: Agent,
-    version: PublishedVersion | None,
-    where: str,
-    cleared: set[int] | None = None,
+    agent: Agent, version: PublishedVersion | None, where: str, cleared: set[int] | None = None
 ) -> None:
     """`version` may newly serve callers through a channel or a rollout (see the module).
     `cleared`: the agent's cleared versions when the caller read them already."""

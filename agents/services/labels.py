@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Unpack
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -10,9 +12,8 @@ from agents.domain.exceptions import InvalidInput, LabelProtected, UnknownRefere
 from agents.domain.permissions import EDIT_DRAFT
 from agents.domain.text import clean_text
 from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent
-from agents.services import gate
+from agents.services import gate, releases
 from agents.services.base import User, check_active, record
-from agents.services.releases import move_pointer
 
 
 def can_move_labels(user: User) -> bool:
@@ -43,10 +44,8 @@ def move_label(
     name: str,
     version: PublishedVersion,
     user: User,
-    note: str = "",
     protected: bool | None = None,
-    break_glass: str | None = None,
-    gate_override_note: str | None = None,
+    **why: Unpack[releases.Justification],
 ) -> ReleaseEvent | None:
     """Create `name` or move it to `version` (one of the agent's): a release-log event
     carrying the label. Moving `released` is releasing. Production pointers (protected
@@ -61,15 +60,7 @@ def move_label(
         if protected is False:
             raise InvalidInput([{"path": "protected", "message": "released is always protected"}])
         protected = None
-    return move_pointer(
-        version=version,
-        label=name,
-        user=user,
-        note=note,
-        break_glass=break_glass,
-        gate_override_note=gate_override_note,
-        protect=protected,
-    )
+    return releases.move_pointer(version=version, label=name, user=user, protect=protected, **why)
 
 
 def delete_label(*, agent: Agent, name: str, user: User, break_glass: str | None = None) -> None:

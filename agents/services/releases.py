@@ -15,6 +15,8 @@ One rule for every caller (console, API, admin, commands, scheduled jobs):
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -35,28 +37,24 @@ UNDO_PAST_THE_GATE = (
 )
 
 
+class Justification(TypedDict, total=False):
+    """What a pointer's move records besides who and when, all optional: a note, why the
+    eval gate is overridden, a superuser's break glass, the approved request carried out."""
+
+    note: str
+    gate_override_note: str | None
+    break_glass: str | None
+    request: ReleaseRequest | None
+
+
 def release_version(
-    *,
-    version: PublishedVersion,
-    user: User,
-    note: str = "",
-    gate_override_note: str | None = None,
-    break_glass: str | None = None,
-    request: ReleaseRequest | None = None,
+    *, version: PublishedVersion, user: User, **why: Unpack[Justification]
 ) -> ReleaseEvent | None:
     """Point production at `version` and log it; None when it is already released.
 
     Refused with ReleaseGateFailed (the eval gate) or ApprovalRequired (the agent's
     approval rule); see the module's rules."""
-    return move_pointer(
-        version=version,
-        label=RELEASED,
-        user=user,
-        note=note,
-        gate_override_note=gate_override_note,
-        break_glass=break_glass,
-        request=request,
-    )
+    return move_pointer(version=version, label=RELEASED, user=user, **why)
 
 
 def move_pointer(

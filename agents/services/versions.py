@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict, Unpack
+
 from django.db import transaction
 
 from agents.domain import documents
@@ -13,20 +15,23 @@ from agents.services.drafts import replace_draft, update_draft
 from agents.services.prompt_links import record_uses
 
 
+class Naming(TypedDict):
+    """What a saved version is called: a name, and a description if any."""
+
+    name: str
+    description: NotRequired[str]
+
+
 def save_version(
-    *,
-    agent: Agent,
-    name: str,
-    user: User,
-    description: str = "",
-    expected_revision: int | None = None,
+    *, agent: Agent, user: User, expected_revision: int | None = None, **named: Unpack[Naming]
 ) -> PublishedVersion:
-    """Snapshot the draft as the agent's next version number.
+    """Snapshot the draft as the agent's next version number, named `name` (and
+    `description`).
 
     Raises NoChanges when the draft equals the latest version, DraftConflict when
     the caller looked at an older revision than the one that would be saved.
     """
-    cleaned = clean_metadata(name, description)
+    cleaned = clean_metadata(named["name"], named.get("description", ""))
     name, description = cleaned["name"], cleaned["description"]
     with transaction.atomic():
         locked = Agent.objects.select_for_update(no_key=True).get(pk=agent.pk)
@@ -62,25 +67,19 @@ def save_draft_and_version(
     *,
     agent: Agent,
     config: dict,
-    name: str,
     user: User,
-    description: str = "",
     expected_revision: int | None = None,
+    **named: Unpack[Naming],
 ) -> PublishedVersion:
-    """Save what the editor shows as the draft, then snapshot that draft: one
-    transaction, so the version is exactly the form the operator saw, or nothing
-    at all is written (a stale form raises DraftConflict, a bad one InvalidInput)."""
+    """Save what the editor shows as the draft, then snapshot that draft (`name`, and a
+    `description`): one transaction, so the version is exactly the form the operator saw,
+    or nothing at all is written (a stale form raises DraftConflict, a bad one
+    InvalidInput)."""
     with transaction.atomic():
         draft = update_draft(
             agent=agent, config=config, user=user, expected_revision=expected_revision
         )
-        return save_version(
-            agent=agent,
-            name=name,
-            description=description,
-            user=user,
-            expected_revision=draft.revision,
-        )
+        return save_version(agent=agent, user=user, expected_revision=draft.revision, **named)
 
 
 def restore_version(
