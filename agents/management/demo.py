@@ -45,27 +45,13 @@ def rollouts(user) -> str:
         target={"version": 1},
         user=user,
     )
-    rollouts_services.start_rollout(
-        channel=widget,
-        candidate=shop.versions.get(number=2),
-        steps=[20, 50, 100],
-        min_conversations=40,
-        min_minutes=0,
-        user=user,
-    )
+    _ramp(widget, shop.versions.get(number=2), user, min_conversations=40, min_minutes=0)
     _until_decided(widget, user, {"v1": 0.78, "v2": 0.92}, rng)
     scheduler = Agent.objects.get(name=SCHEDULER)
     evening = channels.create_channel(
         name="Clinic evening line", kind="phone", agent=scheduler, user=user
     )
-    rollouts_services.start_rollout(
-        channel=evening,
-        candidate=scheduler.versions.get(number=3),
-        steps=[20, 50, 100],
-        min_conversations=200,
-        min_minutes=30,
-        user=user,
-    )
+    _ramp(evening, scheduler.versions.get(number=3), user, min_conversations=200, min_minutes=30)
     _until_decided(evening, user, {"v2": 0.84, "v3": 0.45}, rng)
     main = Channel.objects.get(agent=scheduler, name="Clinic main line")
     return (
@@ -74,6 +60,13 @@ def rollouts(user) -> str:
         "main line” with steps 20, 50, 100 and 50 conversations a side, then run\n"
         f"  .venv/bin/python manage.py simulate_traffic --channel {main.public_id} "
         "--conversations 400 --outcomes v2=0.85,v3=0.5"
+    )
+
+
+def _ramp(channel, candidate, user, **pace: int) -> None:
+    """A rollout of `candidate` on `channel` in steps of 20, 50 and 100%."""
+    rollouts_services.start_rollout(
+        channel=channel, candidate=candidate, steps=[20, 50, 100], user=user, **pace
     )
 
 
