@@ -49,7 +49,7 @@ def test_numbers_take_their_defaults_type(monkeypatch):
     monkeypatch.setenv("SOME_NUMBER", "")
     assert env_number("SOME_NUMBER", 3) == 3
     monkeypatch.setenv("SOME_NUMBER", "lots")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lots"):
         env_number("SOME_NUMBER", 3)
 
 
