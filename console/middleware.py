@@ -82,6 +82,14 @@ YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
 YAML_PATHS = ("/import",)  # the API paths that take a YAML body too (bundles, drafts)
 
 
+# The API's query parameters that may be given more than once (the filters of the
+# change feed); every other one is given at most once.
+REPEATABLE = {
+    "/api/v1/changes": {"agent", "channel", "prompt"},
+    "/api/v1/stream": {"agent", "channel", "prompt"},
+}
+
+
 class StrictInputMiddleware:
     """Refuse, before any view runs, input no view could store: a NUL character or a
     lone surrogate in the path, the query string or a form field; and on the API, a
@@ -103,7 +111,7 @@ class StrictInputMiddleware:
             for key, values in query or ():
                 for text in (key, *values):
                     _check_text(key, text)
-                if api and len(values) > 1:  # no API query parameter is a list
+                if api and len(values) > 1 and key not in REPEATABLE.get(request.path, ()):
                     raise InvalidInput([{"path": key[:60], "message": "given more than once"}])
             if api:
                 _read_json_body(request)

@@ -234,6 +234,10 @@ WEBHOOK_TIMEOUT_SECONDS = env_number("WEBHOOK_TIMEOUT_SECONDS", 5.0)
 # Delivered and failed deliveries stay in the log this many days.
 WEBHOOK_LOG_DAYS = env_number("WEBHOOK_LOG_DAYS", 30)
 
+# Changes (`GET /changes`, the stream) are kept this many hours (at least 24): a reader
+# asking for an older one is told to refetch everything.
+CHANGES_KEEP_HOURS = max(24, env_number("CHANGES_KEEP_HOURS", 48))
+
 # JSON API: request bodies above this many bytes are refused with 413.
 API_MAX_BODY_BYTES = env_number("API_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(API_MAX_BODY_BYTES, 2_621_440)

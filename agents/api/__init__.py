@@ -15,6 +15,7 @@ from agents.api import errors
 from agents.api.agents import agents
 from agents.api.auth import BearerToken
 from agents.api.bundles import bundles
+from agents.api.changes import changes_router
 from agents.api.channels import channels
 from agents.api.docs import Reference
 from agents.api.evals import agent_suites, runs, suites
@@ -67,6 +68,7 @@ api = AgentConsoleAPI(
 
 # Runtime routes first: Django tries URL patterns in order, and these are the hot ones.
 api.add_router("", runtime_router)
+api.add_router("/changes", changes_router)
 api.add_router("/agents", bundles)  # before /agents/{id}: `import` is not an id
 api.add_router("/agents", agents)
 api.add_router("/agents", revisions)

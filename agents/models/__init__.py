@@ -27,6 +27,7 @@ from agents.models.base import (
     new_webhook_id,
     public_id_format,
 )
+from agents.models.changes import Change, ChangeCounter
 from agents.models.channels import Channel, released_target
 from agents.models.conversations import Conversation, Turn
 from agents.models.evals import EvalCase, EvalResult, EvalRun, EvalSuite
@@ -55,6 +56,8 @@ __all__ = [
     "Alert",
     "ApiToken",
     "BoundConfiguration",
+    "Change",
+    "ChangeCounter",
     "Channel",
     "ConfigSnapshot",
     "Conversation",

@@ -13,9 +13,10 @@ from agents.domain import documents
 from agents.domain.documents import DocumentKind
 from agents.domain.exceptions import InvalidInput
 from agents.domain.text import clean_metadata
-from agents.models import Agent, Draft
+from agents.models import Agent, Change, Draft
 from agents.models.base import new_public_id
 from agents.selectors import runtime
+from agents.services import changes
 from agents.services.approvals import reopen_short_requests
 from agents.services.base import User, actor, record
 from agents.services.drafts import write_revision
@@ -129,5 +130,7 @@ def archive_agent(*, agent: Agent, user: User, archived: bool = True) -> Agent:
         locked.archived_at = timezone.now() if archived else None
         record(locked, user, "Archived" if archived else "Unarchived")
         locked.save(update_fields=["archived_at"])
+        subject = {"prompt" if locked.kind == Agent.Kind.PROMPT else "agent": locked}
+        changes.record(Change.Kind.AGENT_ARCHIVED, archived=archived, **subject)
         runtime.refresh_on_commit(locked.public_id)
     return locked

@@ -10,8 +10,9 @@ from django.utils import timezone
 from agents.domain import routing as routing_domain
 from agents.domain.exceptions import InvalidInput, RolloutRunning
 from agents.domain.text import NAME_MAX, clean_text
-from agents.models import Agent, Channel, Conversation, Label, PublishedVersion
+from agents.models import Agent, Change, Channel, Conversation, Label, PublishedVersion
 from agents.selectors import runtime
+from agents.services import changes as changes_services
 from agents.services import gate
 from agents.services.base import User, record
 from agents.services.conversations import start_conversation
@@ -95,6 +96,7 @@ def create_channel(
         channel = Channel(**values)
         record(channel, user, "Created")
         channel.save()
+        changes_services.record(Change.Kind.CHANNEL_UPDATED, channel=channel, agent=channel.agent)
     return channel
 
 
@@ -127,6 +129,9 @@ def update_channel(
         rerouted = "Rerouted" if {"target", "variants"} & set(changed) else "Edited"
         record(locked, user, _by_rollout or rerouted)
         locked.save()
+        if routing:
+            kind = Change.Kind.ROLLOUT if _by_rollout else Change.Kind.CHANNEL_UPDATED
+            changes_services.record(kind, channel=locked, agent=locked.agent)
     return locked
 
 

@@ -11,8 +11,8 @@ from agents.domain import references
 from agents.domain.exceptions import InvalidInput, LabelProtected, UnknownReference
 from agents.domain.permissions import EDIT_DRAFT
 from agents.domain.text import clean_text
-from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent
-from agents.services import gate, releases
+from agents.models import RELEASED, Agent, Change, Label, PublishedVersion, ReleaseEvent
+from agents.services import changes, gate, releases
 from agents.services.base import User, check_active, record
 
 
@@ -84,3 +84,5 @@ def delete_label(*, agent: Agent, name: str, user: User, break_glass: str | None
         bypass = gate.check_label_removal(locked, row, user, break_glass)
         record(row, user, f"Deleted (break glass: {break_glass})" if bypass else "Deleted")
         row.delete()
+        subject = {"prompt" if locked.kind == Agent.Kind.PROMPT else "agent": locked}
+        changes.record(Change.Kind.LABEL_MOVED, ref=name, **subject)

@@ -23,10 +23,18 @@ from django.utils import timezone
 
 from agents.domain.exceptions import ApprovalRequired, InvalidState, ReleaseGateFailed
 from agents.domain.text import clean_text
-from agents.models import RELEASED, Agent, Label, PublishedVersion, ReleaseEvent, ReleaseRequest
+from agents.models import (
+    RELEASED,
+    Agent,
+    Change,
+    Label,
+    PublishedVersion,
+    ReleaseEvent,
+    ReleaseRequest,
+)
 from agents.selectors import runtime
 from agents.selectors.releases import ReleasePlan, release_plan
-from agents.services import gate
+from agents.services import changes, gate
 from agents.services.base import User, actor, check_active, record
 from agents.services.gate import can_release
 from agents.services.prompt_links import check_followers, check_links
@@ -131,12 +139,25 @@ def move_pointer(
             break_glass_note=break_glass if bypass == "break_glass" else "",
             approval_bypass=bypass if bypass in ("undo", "break_glass", "rollout") else "",
         )
+        _record_change(agent, label, version, event.kind)
         if request is not None:
             request.status = ReleaseRequest.Status.RELEASED
             request.decided_at = timezone.now()
             record(request, user, f"Released {version.label}")
             request.save(update_fields=["status", "decided_at"])
         return event
+
+
+def _record_change(agent: Agent, label: str, version: PublishedVersion, kind: str) -> None:
+    """What runtimes are told: a release or rollback of an agent, a prompt's release (to
+    the agents following it too), or a label's move."""
+    if agent.kind == Agent.Kind.PROMPT and label == RELEASED:
+        changes.record_prompt_release(agent, version.number)
+    elif agent.kind == Agent.Kind.PROMPT:
+        changes.record(Change.Kind.LABEL_MOVED, prompt=agent, ref=label, version=version.number)
+    else:
+        moved = kind if label == RELEASED else Change.Kind.LABEL_MOVED
+        changes.record(moved, agent=agent, ref=label, version=version.number)
 
 
 def _check_request(request: ReleaseRequest, plan: ReleasePlan) -> None:

@@ -1,0 +1,89 @@
+"""`GET /changes`: what changed in what runtimes are served, after a `seq`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from ninja import Field, Query, Schema
+
+from agents.api.common import Router, require
+from agents.api.schemas import ERRORS_READ
+from agents.domain.exceptions import InvalidInput
+from agents.models import Change
+from agents.permissions import VIEW_AGENT
+from agents.selectors import changes as changes_selectors
+
+changes_router = Router(tags=["runtime"])
+
+FILTERS = ("since", "agent", "channel", "prompt", "limit")
+
+
+class ChangeEventOut(Schema):
+    seq: int
+    kind: Literal[
+        "release",
+        "rollback",
+        "label.moved",
+        "channel.updated",
+        "rollout",
+        "prompt.release",
+        "agent.archived",
+    ]
+    agent: str | None = Field(None, description="`ag_…`, when the change is about an agent")
+    channel: str | None = Field(None, description="`ch_…`, for a channel's routing")
+    prompt: str | None = Field(None, description="`pr_…`, for a prompt's release or label")
+    ref: str | None = Field(None, description="The pointer that moved: released or a label")
+    version: int | None = Field(None, description="What the pointer points at now")
+    archived: bool | None = Field(None, description="agent.archived: archived, or back")
+    at: datetime
+
+
+class ChangeList(Schema):
+    data: list[ChangeEventOut]
+    last_seq: int = Field(description="Ask `since` this next: every change up to it is here")
+
+
+def change_out(change: Change) -> dict[str, Any]:
+    shown = {
+        "seq": change.seq,
+        "kind": change.kind,
+        "agent": change.agent.public_id if change.agent_id else None,
+        "channel": change.channel.public_id if change.channel_id else None,
+        "prompt": change.prompt.public_id if change.prompt_id else None,
+        "ref": change.ref or None,
+        "version": change.version,
+        "archived": change.archived,
+        "at": change.at,
+    }
+    return {key: value for key, value in shown.items() if value is not None}
+
+
+class ChangeFilters(Schema):
+    since: int = Field(0, ge=0, description="The last `seq` the caller has (0: from the start)")
+    agent: list[str] = Field([], description="`ag_…`; repeat for several")
+    channel: list[str] = Field([], description="`ch_…` (its agent's changes too)")
+    prompt: list[str] = Field([], description="`pr_…`")
+    limit: int = Field(100, ge=1, le=changes_selectors.MAX_PAGE)
+
+
+@changes_router.get("", response={200: ChangeList, **ERRORS_READ}, exclude_none=True)
+def list_changes(request, filters: Query[ChangeFilters]):
+    """Changes of what runtimes are served, oldest first
+
+    Each release, rollback, label move, channel routing (a rollout's steps too), prompt
+    release and archiving, numbered by `seq` in commit order. Filters repeat
+    (`?agent=ag_a&agent=ag_b`); none gives every change. `since` beyond the last change
+    is refused (422)."""
+    require(request, VIEW_AGENT)
+    unknown = sorted(set(request.GET) - set(FILTERS))
+    if unknown:
+        raise InvalidInput([{"path": name, "message": "unknown filter"} for name in unknown])
+    rows, last = changes_selectors.page_after(
+        filters.since,
+        filters.limit,
+        agents=filters.agent,
+        channels=filters.channel,
+        prompts=filters.prompt,
+    )
+    return {"data": [change_out(row) for row in rows], "last_seq": last}

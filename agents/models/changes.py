@@ -1,0 +1,75 @@
+"""Changes: every change of what a runtime is served, numbered in commit order.
+
+A runtime that caches configurations learns what to refresh from these rows: by
+paging `GET /changes?since=` or from the stream. `seq` is taken from the one
+`ChangeCounter` row, incremented in the transaction that makes the change; the row
+stays locked until that transaction ends, so numbers are handed out in commit order
+and a reader that has seen `seq` N has seen every change numbered below it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from agents.models.agents import Agent
+from agents.models.base import one_of
+from agents.models.channels import Channel
+
+
+class Change(models.Model):
+    class Kind(models.TextChoices):
+        RELEASE = "release", "Release"
+        ROLLBACK = "rollback", "Rollback"
+        LABEL_MOVED = "label.moved", "Label moved"
+        CHANNEL_UPDATED = "channel.updated", "Channel routing"
+        ROLLOUT = "rollout", "Rollout step"
+        PROMPT_RELEASE = "prompt.release", "Prompt release"
+        AGENT_ARCHIVED = "agent.archived", "Agent archived"
+
+    seq = models.BigIntegerField(unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    agent = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
+    )
+    channel = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
+    )
+    prompt = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="prompt_changes"
+    )
+    ref = models.CharField(max_length=32, blank=True)  # released, staging
+    version = models.PositiveIntegerField(null=True, blank=True)
+    archived = models.BooleanField(null=True, blank=True)  # agent.archived: archived or back
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["at"], name="change_time")]
+        constraints = [
+            one_of(
+                "kind",
+                [
+                    "release",
+                    "rollback",
+                    "label.moved",
+                    "channel.updated",
+                    "rollout",
+                    "prompt.release",
+                    "agent.archived",
+                ],
+                "change_kind_valid",
+            ),
+            models.CheckConstraint(condition=models.Q(seq__gte=1), name="change_seq_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind}"
+
+
+class ChangeCounter(models.Model):
+    """One row: the last `seq` handed out."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.value)

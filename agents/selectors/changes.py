@@ -1,0 +1,64 @@
+"""Reading the changes a runtime has not seen: after a `seq`, optionally for some
+agents, channels or prompts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from agents.domain.exceptions import InvalidInput
+from agents.models import Change, ChangeCounter
+
+MAX_PAGE = 1_000
+
+
+def latest_seq() -> int:
+    """The last `seq` committed: every change numbered up to it can be read."""
+    return ChangeCounter.objects.values_list("value", flat=True).first() or 0
+
+
+def oldest_kept() -> int | None:
+    return Change.objects.order_by("seq").values_list("seq", flat=True).first()
+
+
+def changes(
+    *,
+    since: int = 0,
+    agents: Iterable[str] = (),
+    channels: Iterable[str] = (),
+    prompts: Iterable[str] = (),
+) -> QuerySet[Change]:
+    """Changes after `since`, oldest first; with filters, those about any of the named
+    agents, channels or prompts (a channel's changes include its agent's)."""
+    rows = Change.objects.filter(seq__gt=since).select_related("agent", "channel", "prompt")
+    agents, channels, prompts = list(agents), list(channels), list(prompts)
+    if agents or channels or prompts:
+        about = Q(agent__public_id__in=agents) | Q(prompt__public_id__in=prompts)
+        if channels:
+            about |= Q(channel__public_id__in=channels)
+            about |= Q(agent__channels__public_id__in=channels, channel__isnull=True)
+        rows = rows.filter(about).distinct()
+    return rows.order_by("seq")
+
+
+def page_after(since: int, limit: int, **filters: Iterable[str]) -> tuple[list[Change], int]:
+    """Up to `limit` changes after `since` and the `seq` to ask after next: the last one
+    given, or, when there are no more, the latest committed (nothing matching lies
+    before it). A `since` beyond the latest is refused: the caller's number is not
+    this installation's."""
+    latest = latest_seq()
+    if since > latest:
+        raise InvalidInput([{"path": "since", "message": f"is beyond the last change ({latest})"}])
+    found = list(changes(since=since, **filters)[: limit + 1])
+    if len(found) > limit:
+        return found[:limit], found[limit - 1].seq
+    return found, latest
+
+
+def missed(since: int) -> bool:
+    """Whether changes after `since` were pruned (the reader must refetch everything):
+    numbers are handed out without gaps, so a kept change past `since + 1` means
+    the ones between are gone."""
+    oldest = oldest_kept()
+    return since < latest_seq() and (oldest is None or oldest > since + 1)

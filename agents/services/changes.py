@@ -1,0 +1,73 @@
+"""Recording a change of what runtimes are served, in the transaction that makes it.
+
+Every production pointer's move goes through here: a release or rollback, a label's
+move or removal, a channel's routing (by hand or a rollout's step), a prompt's
+release (for the prompt and each agent following it), an agent archived or back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from agents.models import Agent, Change, ChangeCounter, Channel, PromptUse
+
+
+def record(
+    kind: str,
+    *,
+    agent: Agent | None = None,
+    channel: Channel | None = None,
+    prompt: Agent | None = None,
+    ref: str = "",
+    version: int | None = None,
+    archived: bool | None = None,
+) -> Change:
+    """Number the change with the next `seq` and store it. Call it inside the
+    transaction that makes the change, as late as it can be: the counter's row stays
+    locked until that transaction ends, which is what keeps `seq` in commit order."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a change is recorded in the transaction that makes it")
+    updated = ChangeCounter.objects.filter(pk=1).update(value=F("value") + 1)
+    if not updated:  # a database the migration's row was flushed from (tests)
+        ChangeCounter.objects.create(pk=1, value=Change.objects.count() + 1)
+    seq = ChangeCounter.objects.values_list("value", flat=True).get(pk=1)
+    return Change.objects.create(
+        seq=seq,
+        kind=kind,
+        agent=agent,
+        channel=channel,
+        prompt=prompt,
+        ref=ref,
+        version=version,
+        archived=archived,
+    )
+
+
+def record_prompt_release(prompt: Agent, version: int) -> None:
+    """A prompt's release: one change for the prompt, and one for each agent whose
+    draft or versions follow it (what they serve renders the new text)."""
+    record(Change.Kind.PROMPT_RELEASE, prompt=prompt, ref="released", version=version)
+    following = (
+        PromptUse.objects.filter(prompt=prompt, pinned__isnull=True)
+        .values_list("agent_id", flat=True)
+        .distinct()
+        .order_by("agent_id")
+    )
+    for agent in Agent.objects.filter(pk__in=list(following)).order_by("pk"):
+        record(
+            Change.Kind.PROMPT_RELEASE, agent=agent, prompt=prompt, ref="released", version=version
+        )
+
+
+def prune_changes(*, now: datetime | None = None) -> list[str]:
+    """Forget changes older than CHANGES_KEEP_HOURS (the sweep's part): a reader asking
+    for one of them is told to start again (`reset`)."""
+    before = (now or timezone.now()) - timedelta(hours=settings.CHANGES_KEEP_HOURS)
+    latest = ChangeCounter.objects.values_list("value", flat=True).first() or 0
+    gone, _ = Change.objects.filter(at__lt=before, seq__lt=latest).delete()
+    return [f"{gone} changes pruned"] if gone else []

@@ -1,0 +1,62 @@
+"""`GET /changes`: a runtime catches up on what changed after the last `seq` it saw."""
+
+import pytest
+
+from agents.services import channels, labels, releases
+from tests.helpers import error
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history(agent, make_version, make_agent, user):
+    v1, v2 = make_version(agent), make_version(agent)
+    releases.release_version(version=v1, user=user)  # 1
+    line = channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)  # 2
+    labels.move_label(agent=agent, name="staging", version=v2, user=user)  # 3
+    other = make_agent("Shop chat")
+    releases.release_version(version=make_version(other), user=user)  # 4
+    return agent, line, other
+
+
+def test_changes_are_paged_oldest_first_with_the_seq_to_ask_after(api, history):
+    agent, line, _ = history
+    body = api.get("/changes").json()
+    assert [c["seq"] for c in body["data"]] == [1, 2, 3, 4]
+    assert body["data"][0] == {
+        "seq": 1,
+        "kind": "release",
+        "agent": agent.public_id,
+        "ref": "released",
+        "version": 1,
+        "at": body["data"][0]["at"],
+    }
+    assert body["data"][1]["channel"] == line.public_id
+    assert body["last_seq"] == 4
+    page = api.get("/changes?since=1&limit=2").json()
+    assert ([c["seq"] for c in page["data"]], page["last_seq"]) == ([2, 3], 3)
+    assert api.get("/changes?since=4").json() == {"data": [], "last_seq": 4}
+
+
+def test_filters_repeat_and_a_channel_brings_its_agents_changes(api, history):
+    agent, line, other = history
+    mine = api.get(f"/changes?agent={agent.public_id}").json()
+    assert [c["seq"] for c in mine["data"]] == [1, 2, 3]
+    assert mine["last_seq"] == 4  # nothing of this agent's before 4 is missing
+    both = api.get(f"/changes?agent={agent.public_id}&agent={other.public_id}").json()
+    assert [c["seq"] for c in both["data"]] == [1, 2, 3, 4]
+    on_line = api.get(f"/changes?channel={line.public_id}").json()
+    assert [c["seq"] for c in on_line["data"]] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("query", "path"),
+    [("since=99", "since"), ("since=-1", "since"), ("limit=0", "limit"), ("ref=x", "ref")],
+)
+def test_bad_queries_are_refused_with_the_reason(api, history, query, path):
+    refused = error(api.get(f"/changes?{query}"), 422, "validation_error")
+    assert path in str(refused["details"])
+
+
+def test_changes_need_a_role_that_reads_agents(make_api, history):
+    assert make_api().get("/changes").status_code == 403
