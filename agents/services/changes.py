@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from agents.models import Agent, Change, ChangeCounter, Channel, PromptUse
@@ -32,12 +32,8 @@ def record(
     locked until that transaction ends, which is what keeps `seq` in commit order."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("a change is recorded in the transaction that makes it")
-    updated = ChangeCounter.objects.filter(pk=1).update(value=F("value") + 1)
-    if not updated:  # a database the migration's row was flushed from (tests)
-        ChangeCounter.objects.create(pk=1, value=Change.objects.count() + 1)
-    seq = ChangeCounter.objects.values_list("value", flat=True).get(pk=1)
     return Change.objects.create(
-        seq=seq,
+        seq=_next_seq(),
         kind=kind,
         agent=agent,
         channel=channel,
@@ -46,6 +42,16 @@ def record(
         version=version,
         archived=archived,
     )
+
+
+def _next_seq() -> int:
+    """The counter's next value; its row stays locked until this transaction ends."""
+    if not ChangeCounter.objects.filter(pk=1).update(value=F("value") + 1):
+        # The migration's row was flushed away (tests): put it back, once, whoever races.
+        start = Change.objects.aggregate(last=Max("seq"))["last"] or 0
+        ChangeCounter.objects.bulk_create([ChangeCounter(pk=1, value=start)], ignore_conflicts=True)
+        ChangeCounter.objects.filter(pk=1).update(value=F("value") + 1)
+    return ChangeCounter.objects.values_list("value", flat=True).get(pk=1)
 
 
 def record_prompt_release(prompt: Agent, version: int) -> None:
