@@ -54,7 +54,7 @@ def _prepare(env: dict) -> tuple[str, str]:
     harness.manage(env, "seed_demo")
     script = (
         "from agents.models import Agent;"
-        "print(Agent.objects.filter(released_version__isnull=False).order_by('name')[0].public_id)"
+        "print(Agent.objects.agents().filter(released_version__isnull=False).order_by('name')[0].public_id)"
     )
     agent = harness.manage(env, "shell", "-c", script).strip().splitlines()[-1]
     token = (
