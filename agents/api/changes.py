@@ -11,6 +11,7 @@ from agents.api.common import Router, require
 from agents.api.schemas import ERRORS_READ
 from agents.domain.exceptions import InvalidInput
 from agents.models import Change
+from agents.models.changes import ChangeKind
 from agents.permissions import VIEW_AGENT
 from agents.selectors import changes as changes_selectors
 
@@ -21,15 +22,7 @@ FILTERS = ("since", "agent", "channel", "prompt", "limit")
 
 class ChangeEventOut(Schema):
     seq: int
-    kind: Literal[
-        "release",
-        "rollback",
-        "label.moved",
-        "channel.updated",
-        "rollout",
-        "prompt.release",
-        "agent.archived",
-    ]
+    kind: Literal[tuple(ChangeKind.values)]  # type: ignore[valid-type]
     agent: str | None = Field(None, description="`ag_…`, when the change is about an agent")
     channel: str | None = Field(None, description="`ch_…`, for a channel's routing")
     prompt: str | None = Field(None, description="`pr_…`, for a prompt's release or label")

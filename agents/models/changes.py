@@ -16,27 +16,33 @@ from agents.models.base import one_of
 from agents.models.channels import Channel
 
 
+class ChangeKind(models.TextChoices):
+    """What changed; shown as its name (`Label Moved`)."""
+
+    RELEASE = "release"
+    ROLLBACK = "rollback"
+    LABEL_MOVED = "label.moved"
+    CHANNEL_UPDATED = "channel.updated"
+    ROLLOUT = "rollout"
+    PROMPT_RELEASE = "prompt.release"
+    AGENT_ARCHIVED = "agent.archived"
+
+
+def _about(model: type[models.Model], related_name: str) -> models.ForeignKey:
+    """What a change is about, when it is about one (kept while the change is)."""
+    return models.ForeignKey(
+        model, null=True, blank=True, on_delete=models.PROTECT, related_name=related_name
+    )
+
+
 class Change(models.Model):
-    class Kind(models.TextChoices):
-        RELEASE = "release", "Release"
-        ROLLBACK = "rollback", "Rollback"
-        LABEL_MOVED = "label.moved", "Label moved"
-        CHANNEL_UPDATED = "channel.updated", "Channel routing"
-        ROLLOUT = "rollout", "Rollout step"
-        PROMPT_RELEASE = "prompt.release", "Prompt release"
-        AGENT_ARCHIVED = "agent.archived", "Agent archived"
+    Kind = ChangeKind
 
     seq = models.BigIntegerField(unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    agent = models.ForeignKey(
-        Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
-    )
-    channel = models.ForeignKey(
-        Channel, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
-    )
-    prompt = models.ForeignKey(
-        Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="prompt_changes"
-    )
+    kind = models.CharField(max_length=20, choices=ChangeKind.choices)
+    agent = _about(Agent, "changes")
+    channel = _about(Channel, "changes")
+    prompt = _about(Agent, "prompt_changes")
     ref = models.CharField(max_length=32, blank=True)  # released, staging
     version = models.PositiveIntegerField(null=True, blank=True)
     archived = models.BooleanField(null=True, blank=True)  # agent.archived: archived or back
@@ -46,19 +52,7 @@ class Change(models.Model):
         ordering = ["seq"]
         indexes = [models.Index(fields=["at"], name="change_time")]
         constraints = [
-            one_of(
-                "kind",
-                [
-                    "release",
-                    "rollback",
-                    "label.moved",
-                    "channel.updated",
-                    "rollout",
-                    "prompt.release",
-                    "agent.archived",
-                ],
-                "change_kind_valid",
-            ),
+            one_of("kind", ChangeKind.values, "change_kind_valid"),
             models.CheckConstraint(condition=models.Q(seq__gte=1), name="change_seq_positive"),
         ]
 

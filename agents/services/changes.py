@@ -8,6 +8,7 @@ release (for the prompt and each agent following it), an agent archived or back.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.db import transaction
@@ -17,31 +18,25 @@ from django.utils import timezone
 from agents.models import Agent, Change, ChangeCounter, Channel, PromptUse
 
 
-def record(
-    kind: str,
-    *,
-    agent: Agent | None = None,
-    channel: Channel | None = None,
-    prompt: Agent | None = None,
-    ref: str = "",
-    version: int | None = None,
-    archived: bool | None = None,
-) -> Change:
+class About(TypedDict, total=False):
+    """What a change is about: any of an agent, a channel, a prompt; the pointer that
+    moved (`ref`) and the version it points at; for archiving, which way."""
+
+    agent: Agent
+    channel: Channel
+    prompt: Agent
+    ref: str
+    version: int | None
+    archived: bool
+
+
+def record(kind: str, **about: Unpack[About]) -> Change:
     """Number the change with the next `seq` and store it. Call it inside the
     transaction that makes the change, as late as it can be: the counter's row stays
     locked until that transaction ends, which is what keeps `seq` in commit order."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("a change is recorded in the transaction that makes it")
-    return Change.objects.create(
-        seq=_next_seq(),
-        kind=kind,
-        agent=agent,
-        channel=channel,
-        prompt=prompt,
-        ref=ref,
-        version=version,
-        archived=archived,
-    )
+    return Change.objects.create(seq=_next_seq(), kind=kind, **about)
 
 
 def _next_seq() -> int:
