@@ -15,9 +15,9 @@ class TurnInline(ReadOnlyInline):
 
 @admin.register(Conversation)
 class ConversationAdmin(ReadOnlyAdmin):
-    list_display = ["public_id", "agent", "bound", "variant", "started_at", "outcome", "duration_s"]
+    list_display = ["public_id", "agent", "bound", "variant", "started_at", "outcome", "offline"]
     list_select_related = ["agent", "version"]
-    list_filter = ["outcome", "playground", "started_at"]
+    list_filter = ["outcome", "playground", "offline", "started_at"]
     inlines = [TurnInline]
     search_fields = ["public_id", "agent__name", "agent__public_id", "key"]
     date_hierarchy = "started_at"

@@ -23,6 +23,7 @@ from agents.api.schemas import (
 from agents.api.shapes import conversation_out
 from agents.domain.exceptions import InvalidInput
 from agents.permissions import VIEW_AGENT
+from agents.selectors import agents as agents_selectors
 from agents.selectors import channels as channels_selectors
 from agents.selectors import conversations as conversations_selectors
 from agents.selectors import runtime
@@ -59,11 +60,25 @@ conversations = Router(tags=["runtime"])
 @conversations.post("", response={201: ConversationOut, 409: ErrorOut, **ERRORS_WRITE})
 @idempotent
 def start_conversation(request, payload: ConversationIn):
-    """Start a conversation bound to one frozen configuration"""
+    """Start a conversation bound to one frozen configuration
+
+    With `offline`, record one a runtime started while the console was unreachable,
+    bound to that version of the agent (404 when it is not one of the agent's; 422 for
+    a start in the future or more than 7 days ago); `Idempotency-Key` makes retries
+    safe."""
     principal = require(request, VIEW_AGENT)
     if bool(payload.agent) == bool(payload.channel):
         raise InvalidInput([{"path": "agent", "message": "give exactly one of agent or channel"}])
-    if payload.channel:
+    if payload.offline is not None:
+        conversation, resolved = channels.record_offline_conversation(
+            user=principal,
+            version=payload.offline.version,
+            started_at=payload.offline.started_at,
+            key=payload.key or "",
+            agent=None if payload.channel else agents_selectors.agent_for_page(payload.agent),
+            channel=channels_selectors.channel(payload.channel) if payload.channel else None,
+        )
+    elif payload.channel:
         conversation, resolved = channels.start_conversation_on_channel(
             channel=channels_selectors.channel(payload.channel),
             key=payload.key or "",

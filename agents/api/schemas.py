@@ -281,11 +281,22 @@ class ResolveOut(Schema):
     )
 
 
+class OfflineIn(Schema):
+    """A conversation a runtime started while the console was unreachable."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    version: WholeInt = Field(..., ge=1, description="The version the runtime served")
+    started_at: Moment = Field(
+        ..., strict=False, description="When it started (ISO 8601 with a zone; 7 days at most)"
+    )
+
+
 class ConversationIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
     agent: str | None = None
     channel: str | None = None
     key: str | None = Field(None, max_length=200)
+    offline: OfflineIn | None = None
 
 
 class ConversationOut(Schema):
@@ -309,6 +320,9 @@ class ConversationOut(Schema):
     analysis: dict[str, Any]
     playground: bool = Field(
         False, description="Started by an operator in the console's playground."
+    )
+    offline: bool = Field(
+        False, description="Started by a runtime while the console was unreachable."
     )
 
 

@@ -113,7 +113,7 @@ def conversation_out(conversation: Conversation, agent: str, resolved=None):
         "prompts": list(resolved.prompts) if resolved else prompts_of(conversation),
         "outcome": conversation.outcome or None,
         **attributes(conversation, "started_at", "ended_at", "duration_s", "sentiment"),
-        **attributes(conversation, "automated", "analysis", "playground"),
+        **attributes(conversation, "automated", "analysis", "playground", "offline"),
     }
 
 

@@ -42,6 +42,8 @@ class Conversation(BoundConfiguration):
     )
     # Operators trying a configuration in the console; left out of analytics.
     playground = models.BooleanField(default=False)
+    # Started by a runtime while the console was unreachable, reported afterwards.
+    offline = models.BooleanField(default=False)
     # Bound to draft revision rN (its snapshot) rather than to the draft as it was.
     revision = models.PositiveIntegerField(null=True, blank=True)
     # The library prompt versions its links resolved to when it started, kept forever:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -12,10 +13,11 @@ from agents.domain.exceptions import InvalidInput, RolloutRunning
 from agents.domain.text import NAME_MAX, clean_text
 from agents.models import Agent, Change, Channel, Conversation, Label, PublishedVersion
 from agents.selectors import runtime
+from agents.selectors import versions as versions_selectors
 from agents.services import changes as changes_services
 from agents.services import gate
 from agents.services.base import User, record
-from agents.services.conversations import start_conversation
+from agents.services.conversations import offline_start, start_conversation
 
 IN_FLIGHT = ("running", "paused")
 CHANNEL_FIELDS = ("name", "kind", "address", "agent", "target", "variants")
@@ -149,4 +151,34 @@ def start_conversation_on_channel(
         key=key,
         channel_ref=channel.public_id,
         variant=variant,
+    )
+
+
+def record_offline_conversation(
+    *,
+    user: User,
+    version: int,
+    started_at: datetime,
+    key: str = "",
+    agent: Agent | None = None,
+    channel: Channel | None = None,
+) -> tuple[Conversation, runtime.Resolved]:
+    """A conversation a runtime started at `started_at` on `version` while the console
+    was unreachable, reported now: bound to that version (one of the agent's, else
+    UnknownReference), on the channel's variant the key is assigned to, flagged
+    offline; it counts in analytics and rollouts like any other."""
+    agent = channel.agent if channel is not None else agent
+    started = offline_start(started_at)
+    bound = versions_selectors.get_version(agent, version)
+    variant = ""
+    if channel is not None and channel.variants:
+        chosen = channel.variants[routing_domain.assign(channel.public_id, key, channel.variants)]
+        variant = routing_domain.target_label(chosen["target"])
+    return start_conversation(
+        ref=f"{agent.public_id}@{bound.label}",
+        user=user,
+        key=key,
+        channel_ref=channel.public_id if channel is not None else "",
+        variant=variant,
+        offline_since=started,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -20,6 +21,11 @@ from agents.services.snapshots import freeze
 # and regression alerts (services/alerts.py) listen, so the rule looks at outcomes
 # as they arrive.
 conversation_ended = Signal()
+
+# A conversation a runtime reports after an outage: how late it may come, and how far
+# ahead the runtime's clock may run.
+OFFLINE_MAX_AGE = timedelta(days=7)
+OFFLINE_CLOCK_SKEW = timedelta(minutes=1)
 
 
 def bind(ref: str) -> tuple[runtime.Resolved, ConfigSnapshot | None]:
@@ -46,10 +52,13 @@ def start_conversation(
     channel_ref: str = "",
     variant: str = "",
     playground: bool = False,
+    offline_since: datetime | None = None,
 ) -> tuple[Conversation, runtime.Resolved]:
-    """Bind a new conversation to exactly one frozen configuration, forever."""
+    """Bind a new conversation to exactly one frozen configuration, forever. With
+    `offline_since`, a runtime started it then, while the console was unreachable."""
     key = clean_text(key, path="key", required=False, max_length=200)
     resolved, snapshot = bind(ref)
+    offline = {} if offline_since is None else {"offline": True, "started_at": offline_since}
     conversation = Conversation.objects.create(
         agent_id=resolved.agent_pk,
         version_id=resolved.version_pk,
@@ -65,8 +74,24 @@ def start_conversation(
             {"prompt": p["prompt"], "role": p["role"], "version": p["version"]}
             for p in resolved.prompts
         ],
+        **offline,
     )
     return conversation, resolved
+
+
+def offline_start(started_at: datetime, *, now: datetime | None = None) -> datetime:
+    """When an offline conversation started, as reported: not in the future (beyond
+    OFFLINE_CLOCK_SKEW of the runtime's clock) nor older than OFFLINE_MAX_AGE."""
+    now = now or timezone.now()
+    if started_at.tzinfo is None:
+        raise InvalidInput([{"path": "offline.started_at", "message": "give a time zone"}])
+    if started_at > now + OFFLINE_CLOCK_SKEW:
+        raise InvalidInput([{"path": "offline.started_at", "message": "is in the future"}])
+    if started_at < now - OFFLINE_MAX_AGE:
+        raise InvalidInput(
+            [{"path": "offline.started_at", "message": "is older than 7 days: too late to report"}]
+        )
+    return min(started_at, now)
 
 
 def end_conversation(

@@ -27,3 +27,17 @@ def test_a_conversation_ends_once_with_a_known_outcome(agent, make_version, user
     started.refresh_from_db()
     with pytest.raises(ConversationEnded):
         conversations.end_conversation(conversation=started, user=user, outcome="completed")
+
+
+def test_an_offline_start_is_checked_against_the_clock():
+    from datetime import UTC, datetime, timedelta
+
+    from agents.domain.exceptions import InvalidInput
+    from agents.services.conversations import offline_start
+
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    assert offline_start(now - timedelta(days=6), now=now) == now - timedelta(days=6)
+    assert offline_start(now + timedelta(seconds=30), now=now) == now  # a clock a bit ahead
+    for bad in (now + timedelta(minutes=5), now - timedelta(days=8), datetime(2026, 12, 4)):
+        with pytest.raises(InvalidInput, match=r"offline\.started_at"):
+            offline_start(bad, now=now)

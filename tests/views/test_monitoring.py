@@ -179,3 +179,14 @@ def test_impossible_filters_say_why(client_in, traffic):
     assert "“From” is after “To”" in html
     html = client_in.get(url, {"since": "yesterday"}).content.decode()
     assert "is not a date" in html
+
+
+def test_offline_conversations_are_flagged_in_the_list_and_on_their_page(client_in, traffic, user):
+    agent, _, _, channel = traffic
+    call, _ = channels.record_offline_conversation(
+        user=user, version=1, started_at=timezone.now() - timedelta(minutes=5), channel=channel
+    )
+    listing = client_in.get(reverse("agents:conversations", args=[agent.public_id]))
+    assert listing.content.decode().count('data-testid="offline"') == 1
+    page = client_in.get(reverse("agents:conversation", args=[agent.public_id, call.public_id]))
+    assert "started while the console was unreachable" in page.content.decode()

@@ -23,6 +23,7 @@ from agents.services import (
     agents,
     approvals,
     channels,
+    conversations,
     drafts,
     eval_runner,
     evals,
@@ -134,7 +135,7 @@ class Command(BaseCommand):
         scheduler = Agent.objects.filter(name=SCHEDULER).first()
         if scheduler is None or Channel.objects.filter(agent=scheduler).exists():
             return ""
-        channels.create_channel(
+        main = channels.create_channel(
             name="Clinic main line",
             kind="phone",
             address="+1 555 0100",
@@ -186,7 +187,13 @@ class Command(BaseCommand):
                     )
                 )
         Conversation.objects.bulk_create(rows, batch_size=500)
-        return f"Created 2 channels and {len(rows)} demo conversations."
+        # Three calls a runtime answered from its cache while the console was down.
+        for minutes in (125, 120, 115):
+            call, _ = channels.record_offline_conversation(
+                user=user, version=2, started_at=now - timedelta(minutes=minutes), channel=main
+            )
+            conversations.end_conversation(conversation=call, user=user, outcome="completed")
+        return f"Created 2 channels and {len(rows) + 3} demo conversations (3 offline)."
 
     def _evals(self, user) -> str:
         """An eval suite on the scheduler, run on v2, v3 and the draft, and the release
