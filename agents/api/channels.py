@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from ninja import Query, Status
+from ninja import Field, Query, Schema, Status
 from pydantic import BeforeValidator
 
 from agents.api.common import Router, page, require
@@ -22,6 +22,7 @@ from agents.api.schemas import (
 )
 from agents.api.shapes import channel_out
 from agents.domain import moments
+from agents.domain.routing import TargetIO
 from agents.permissions import MANAGE_CHANNELS, VIEW_AGENT
 from agents.selectors import channels as channels_selectors
 from agents.services import channels as channels_services
@@ -84,3 +85,42 @@ def channel_as_of(request, channel_id: str, at: Moment):
     require(request, VIEW_AGENT)
     channel = channels_selectors.channel(channel_id)
     return {"channel": channel.public_id, "at": at, **channels_selectors.channel_as_of(channel, at)}
+
+
+class RoutingTargetOut(Schema):
+    variant: str = Field(description="What the hash names the target by: released, draft, v3")
+    target: TargetIO
+    version: int | str | None = Field(
+        description="What the target serves now: a version number, `draft`, or null "
+        "when nothing is released"
+    )
+    weight: int = Field(description="Its share of callers, in percent")
+
+
+class RolloutStepOut(Schema):
+    id: str
+    step: int
+    weight: int = Field(description="The candidate's share at this step")
+
+
+class RoutingOut(Schema):
+    channel: str
+    agent: str
+    seq: int = Field(description="The last change's `seq` when this was read")
+    split: bool = Field(description="Whether callers are assigned by the rule at all")
+    rule: dict[str, str] = Field(description="The assignment, for clients to reimplement")
+    targets: list[RoutingTargetOut]
+    rollout: RolloutStepOut | None
+
+
+@channels.get("/{channel_id}/routing", response={200: RoutingOut, **ERRORS_READ})
+def get_routing(request, channel_id: str):
+    """How a channel assigns callers, to do it locally
+
+    The targets with the versions they serve now and their weights (a rollout's current
+    step included) and the rule `POST /conversations` applies: a client that assigns a
+    caller key with it gets the variant the server would choose. `seq` tells which
+    change this reflects; a newer change on the channel or its agent means reading it
+    again."""
+    require(request, VIEW_AGENT)
+    return channels_selectors.routing(channels_selectors.channel(channel_id))

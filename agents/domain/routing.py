@@ -127,6 +127,18 @@ def labels_named(routing: dict[str, Any]) -> set[str]:
     return {t["label"] for t in _targets(routing) if isinstance(t, dict) and "label" in t}
 
 
+# The assignment as a client reimplements it (`GET /channels/{id}/routing` gives it
+# with the targets; the README has test vectors).
+RULE = {
+    "hash": "BLAKE2b with an 8-byte digest of the UTF-8 text "
+    "`<channel id>\\x1f<variant>\\x1f<key>`, read as a big-endian unsigned integer h",
+    "score": "-ln((h + 0.5) / 2**64) / weight",
+    "pick": "the target with the lowest score; on a tie, the earlier one",
+    "no_key": "a random key (the caller is not sticky)",
+    "one_target": "a channel that does not split sends every caller to its one target",
+}
+
+
 def assign(channel_id: str, key: str | None, variants: list[dict[str, Any]]) -> int:
     """The index of the variant a conversation key belongs to; no key: a random one."""
     if not key:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
-from agents.domain.exceptions import InvalidInput
+from agents.domain import routing as routing_domain
+from agents.domain.exceptions import AgentNotPublished, InvalidInput
 from agents.domain.routing import describe, target_label
-from agents.models import Agent, Channel, Draft, PublishedVersion, ReleaseEvent
+from agents.models import Agent, Channel, Draft, PublishedVersion, ReleaseEvent, Rollout
+from agents.selectors import changes as changes_selectors
+from agents.selectors import runtime
 from agents.selectors.base import one, where
 
 
@@ -112,3 +116,32 @@ def channel_as_of(channel, at: datetime) -> dict:
             }
         )
     return {"existed": True, "target": then.target, "variants": then.variants, "serves": serves}
+
+
+def routing(channel: Channel) -> dict[str, Any]:
+    """What a client needs to assign callers as `POST /conversations` does: the targets
+    with the versions they point at now and their weights (a rollout's current step
+    included), the rule, and the last change's `seq` (what this answer is as of)."""
+    seq = changes_selectors.latest_seq()
+    arms = channel.variants or [{"target": channel.target, "weight": 100}]
+    targets = []
+    for arm in arms:
+        ref = routing_domain.target_ref(channel.agent.public_id, arm["target"])
+        try:
+            version = runtime.resolve(ref).version
+        except AgentNotPublished:
+            version = None
+        label = routing_domain.target_label(arm["target"])
+        targets.append({"variant": label, "target": arm["target"], "version": version, **arm})
+    rollout = channel.rollouts.filter(status__in=Rollout.IN_FLIGHT).first()
+    return {
+        "channel": channel.public_id,
+        "agent": channel.agent.public_id,
+        "seq": seq,
+        "split": bool(channel.variants),
+        "rule": routing_domain.RULE,
+        "targets": targets,
+        "rollout": None
+        if rollout is None
+        else {"id": rollout.public_id, "step": rollout.step, "weight": rollout.weight},
+    }
