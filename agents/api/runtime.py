@@ -70,13 +70,13 @@ def start_conversation(request, payload: ConversationIn):
     if bool(payload.agent) == bool(payload.channel):
         raise InvalidInput([{"path": "agent", "message": "give exactly one of agent or channel"}])
     if payload.offline is not None:
+        on = (
+            channels_selectors.channel(payload.channel)
+            if payload.channel
+            else agents_selectors.agent_for_page(payload.agent)
+        )
         conversation, resolved = channels.record_offline_conversation(
-            user=principal,
-            version=payload.offline.version,
-            started_at=payload.offline.started_at,
-            key=payload.key or "",
-            agent=None if payload.channel else agents_selectors.agent_for_page(payload.agent),
-            channel=channels_selectors.channel(payload.channel) if payload.channel else None,
+            on=on, user=principal, key=payload.key or "", **payload.offline.model_dump()
         )
     elif payload.channel:
         conversation, resolved = channels.start_conversation_on_channel(

@@ -155,19 +155,15 @@ def start_conversation_on_channel(
 
 
 def record_offline_conversation(
-    *,
-    user: User,
-    version: int,
-    started_at: datetime,
-    key: str = "",
-    agent: Agent | None = None,
-    channel: Channel | None = None,
+    *, on: Agent | Channel, version: int, started_at: datetime, user: User, key: str = ""
 ) -> tuple[Conversation, runtime.Resolved]:
     """A conversation a runtime started at `started_at` on `version` while the console
     was unreachable, reported now: bound to that version (one of the agent's, else
     UnknownReference), on the channel's variant the key is assigned to, flagged
-    offline; it counts in analytics and rollouts like any other."""
-    agent = channel.agent if channel is not None else agent
+    offline; it counts in analytics and rollouts like any other. `on` is the agent or
+    the channel the runtime answered for."""
+    channel = on if isinstance(on, Channel) else None
+    agent = on.agent if isinstance(on, Channel) else on
     started = offline_start(started_at)
     bound = versions_selectors.get_version(agent, version)
     variant = ""

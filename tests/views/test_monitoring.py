@@ -184,7 +184,7 @@ def test_impossible_filters_say_why(client_in, traffic):
 def test_offline_conversations_are_flagged_in_the_list_and_on_their_page(client_in, traffic, user):
     agent, _, _, channel = traffic
     call, _ = channels.record_offline_conversation(
-        user=user, version=1, started_at=timezone.now() - timedelta(minutes=5), channel=channel
+        on=channel, version=1, started_at=timezone.now() - timedelta(minutes=5), user=user
     )
     listing = client_in.get(reverse("agents:conversations", args=[agent.public_id]))
     assert listing.content.decode().count('data-testid="offline"') == 1

@@ -135,7 +135,7 @@ class Command(BaseCommand):
         scheduler = Agent.objects.filter(name=SCHEDULER).first()
         if scheduler is None or Channel.objects.filter(agent=scheduler).exists():
             return ""
-        main = channels.create_channel(
+        channels.create_channel(
             name="Clinic main line",
             kind="phone",
             address="+1 555 0100",
@@ -188,9 +188,10 @@ class Command(BaseCommand):
                 )
         Conversation.objects.bulk_create(rows, batch_size=500)
         # Three calls a runtime answered from its cache while the console was down.
+        main = Channel.objects.get(agent=scheduler, name="Clinic main line")
         for minutes in (125, 120, 115):
             call, _ = channels.record_offline_conversation(
-                user=user, version=2, started_at=now - timedelta(minutes=minutes), channel=main
+                on=main, version=2, started_at=now - timedelta(minutes=minutes), user=user
             )
             conversations.end_conversation(conversation=call, user=user, outcome="completed")
         return f"Created 2 channels and {len(rows) + 3} demo conversations (3 offline)."
