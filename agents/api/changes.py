@@ -35,6 +35,11 @@ class ChangeEventOut(Schema):
 class ChangeList(Schema):
     data: list[ChangeEventOut]
     last_seq: int = Field(description="Ask `since` this next: every change up to it is here")
+    reset: bool | None = Field(
+        None,
+        description="Present (true) when changes after `since` are no longer kept: read "
+        "everything again (resolve what you serve), then ask `since` `last_seq`",
+    )
 
 
 def change_out(change: Change) -> dict[str, Any]:
@@ -67,11 +72,14 @@ def list_changes(request, filters: Query[ChangeFilters]):
     Each release, rollback, label move, channel routing (a rollout's steps too), prompt
     release and archiving, numbered by `seq` in commit order. Filters repeat
     (`?agent=ag_a&agent=ag_b`); none gives every change. `since` beyond the last change
-    is refused (422)."""
+    is refused (422); one older than what is kept (`CHANGES_KEEP_HOURS`) answers
+    `reset`."""
     require(request, VIEW_AGENT)
     unknown = sorted(set(request.GET) - set(FILTERS))
     if unknown:
         raise InvalidInput([{"path": name, "message": "unknown filter"} for name in unknown])
+    if changes_selectors.missed(filters.since):
+        return {"data": [], "last_seq": changes_selectors.latest_seq(), "reset": True}
     rows, last = changes_selectors.page_after(
         filters.since,
         filters.limit,

@@ -60,3 +60,11 @@ def test_bad_queries_are_refused_with_the_reason(api, history, query, path):
 
 def test_changes_need_a_role_that_reads_agents(make_api, history):
     assert make_api().get("/changes").status_code == 403
+
+
+def test_a_reader_behind_what_is_kept_is_told_to_start_again(api, history):
+    from agents.models import Change
+
+    Change.objects.filter(seq__lte=2).delete()  # pruned by the sweep
+    assert api.get("/changes?since=0").json() == {"data": [], "last_seq": 4, "reset": True}
+    assert [c["seq"] for c in api.get("/changes?since=2").json()["data"]] == [3, 4]
