@@ -78,13 +78,12 @@ def list_changes(request, filters: Query[ChangeFilters]):
     unknown = sorted(set(request.GET) - set(FILTERS))
     if unknown:
         raise InvalidInput([{"path": name, "message": "unknown filter"} for name in unknown])
-    if changes_selectors.missed(filters.since):
-        return {"data": [], "last_seq": changes_selectors.latest_seq(), "reset": True}
-    rows, last = changes_selectors.page_after(
+    rows, last, reset = changes_selectors.page_after(
         filters.since,
         filters.limit,
         agents=filters.agent,
         channels=filters.channel,
         prompts=filters.prompt,
     )
-    return {"data": [change_out(row) for row in rows], "last_seq": last}
+    body = {"data": [change_out(row) for row in rows], "last_seq": last}
+    return {**body, "reset": True} if reset else body

@@ -42,23 +42,26 @@ def changes(
     return rows.order_by("seq")
 
 
-def page_after(since: int, limit: int, **filters: Iterable[str]) -> tuple[list[Change], int]:
-    """Up to `limit` changes after `since` and the `seq` to ask after next: the last one
-    given, or, when there are no more, the latest committed (nothing matching lies
-    before it). A `since` beyond the latest is refused: the caller's number is not
-    this installation's."""
+def page_after(since: int, limit: int, **filters: Iterable[str]) -> tuple[list[Change], int, bool]:
+    """Up to `limit` changes after `since`, the `seq` to ask after next (the last one
+    given, or, when there are no more, the latest committed: nothing matching lies
+    before it), and whether changes after `since` were pruned (then none are given:
+    the reader must refetch everything). A `since` beyond the latest is refused: the
+    caller's number is not this installation's."""
     latest = latest_seq()
     if since > latest:
         raise InvalidInput([{"path": "since", "message": f"is beyond the last change ({latest})"}])
+    if missed(since, latest):
+        return [], latest, True
     found = list(changes(since=since, **filters)[: limit + 1])
     if len(found) > limit:
-        return found[:limit], found[limit - 1].seq
-    return found, latest
+        return found[:limit], found[limit - 1].seq, False
+    return found, latest, False
 
 
-def missed(since: int) -> bool:
-    """Whether changes after `since` were pruned (the reader must refetch everything):
-    numbers are handed out without gaps, so a kept change past `since + 1` means
-    the ones between are gone."""
+def missed(since: int, latest: int | None = None) -> bool:
+    """Whether changes after `since` were pruned: numbers are handed out without gaps,
+    so a kept change past `since + 1` means the ones between are gone."""
+    latest = latest_seq() if latest is None else latest
     oldest = oldest_kept()
-    return since < latest_seq() and (oldest is None or oldest > since + 1)
+    return since < latest and (oldest is None or oldest > since + 1)

@@ -34,35 +34,42 @@ def record(kind: str, **about: Unpack[About]) -> Change:
     """Number the change with the next `seq` and store it. Call it inside the
     transaction that makes the change, as late as it can be: the counter's row stays
     locked until that transaction ends, which is what keeps `seq` in commit order."""
+    [change] = record_many(kind, [about])
+    return change
+
+
+def record_many(kind: str, abouts: list[About]) -> list[Change]:
+    """Changes of one kind numbered one after another: one counter update, one insert."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("a change is recorded in the transaction that makes it")
-    return Change.objects.create(seq=_next_seq(), kind=kind, **about)
+    last = _advance(len(abouts))
+    first = last - len(abouts) + 1
+    return Change.objects.bulk_create(
+        [Change(seq=first + i, kind=kind, **about) for i, about in enumerate(abouts)]
+    )
 
 
-def _next_seq() -> int:
-    """The counter's next value; its row stays locked until this transaction ends."""
-    if not ChangeCounter.objects.filter(pk=1).update(value=F("value") + 1):
+def _advance(count: int) -> int:
+    """Move the counter on by `count` and return its new value; its row stays locked
+    until this transaction ends."""
+    if not ChangeCounter.objects.filter(pk=1).update(value=F("value") + count):
         # The migration's row was flushed away (tests): put it back, once, whoever races.
         start = Change.objects.aggregate(last=Max("seq"))["last"] or 0
         ChangeCounter.objects.bulk_create([ChangeCounter(pk=1, value=start)], ignore_conflicts=True)
-        ChangeCounter.objects.filter(pk=1).update(value=F("value") + 1)
+        ChangeCounter.objects.filter(pk=1).update(value=F("value") + count)
     return ChangeCounter.objects.values_list("value", flat=True).get(pk=1)
 
 
 def record_prompt_release(prompt: Agent, version: int) -> None:
     """A prompt's release: one change for the prompt, and one for each agent whose
     draft or versions follow it (what they serve renders the new text)."""
-    record(Change.Kind.PROMPT_RELEASE, prompt=prompt, ref="released", version=version)
-    following = (
-        PromptUse.objects.filter(prompt=prompt, pinned__isnull=True)
-        .values_list("agent_id", flat=True)
-        .distinct()
-        .order_by("agent_id")
+    following = PromptUse.objects.filter(prompt=prompt, pinned__isnull=True).values("agent_id")
+    agents = Agent.objects.filter(pk__in=following).order_by("pk")
+    released: About = {"prompt": prompt, "ref": "released", "version": version}
+    record_many(
+        Change.Kind.PROMPT_RELEASE,
+        [released, *({**released, "agent": agent} for agent in agents)],
     )
-    for agent in Agent.objects.filter(pk__in=list(following)).order_by("pk"):
-        record(
-            Change.Kind.PROMPT_RELEASE, agent=agent, prompt=prompt, ref="released", version=version
-        )
 
 
 def prune_changes(*, now: datetime | None = None) -> list[str]:

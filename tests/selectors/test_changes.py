@@ -14,7 +14,7 @@ def test_the_latest_seq_and_the_page_after_one(agent, released, user):
     version, _ = released
     labels.move_label(agent=agent, name="eu", version=version, user=user)
     assert changes.latest_seq() == 2
-    rows, last = changes.page_after(0, 1)
+    rows, last, _ = changes.page_after(0, 1)
     assert ([row.seq for row in rows], last) == ([1], 1)
     with pytest.raises(InvalidInput):
         changes.page_after(3, 10)
