@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from functools import cached_property
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -155,10 +156,28 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return self._call(super().clear, (), False)
 
 
+_clients: dict[tuple, ReusingRedisCacheClient] = {}
+_clients_lock = threading.Lock()
+
+
 class FastRedisCache(RedisCache):
+    """Django makes a cache object per thread and per async context; an ASGI server
+    running WSGI code gives every request a fresh context, so every request would
+    otherwise open new connections. The client (its pools, its outage state) is
+    kept once per process and location."""
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    @cached_property
+    def _cache(self):
+        key = (tuple(self._servers), repr(sorted(self._options.items())))
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = self._class(self._servers, **self._options)
+            return client
 
     @property
     def available(self) -> bool:

@@ -2,11 +2,14 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+
+from agents.services import broadcast
 
 
 @login_not_required
@@ -19,8 +22,9 @@ def healthz(request):
 @login_not_required
 @never_cache
 def readyz(request):
-    """The database answers (else 503); and whether the cache does. Without the cache
-    the service still works, reading the database: 200 with `"status": "degraded"`."""
+    """The database answers (else 503); and whether the cache and the stream's Redis
+    do. Without them the service still works, reading the database: 200 with
+    `"status": "degraded"`."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -31,11 +35,17 @@ def readyz(request):
             status=503,
         )
     cache_ok = _cache_answers()
+    stream = broadcast.stream_mode()
+    # With Redis configured, a stream reading the database means Redis is away.
+    stream_ok = stream != "polling" or not settings.REDIS_URL
     return JsonResponse(
         {
-            "status": "ok" if cache_ok else "degraded",
+            "status": "ok" if cache_ok and stream_ok else "degraded",
             "database": "ok",
             "cache": "ok" if cache_ok else "unavailable",
+            # How this process's stream hears of changes: "redis", "polling" (no
+            # Redis, or Redis down: the database every STREAM_POLL_S), or "idle".
+            "stream": stream,
         }
     )
 

@@ -84,7 +84,10 @@ YAML_PATHS = ("/import",)  # the API paths that take a YAML body too (bundles, d
 
 # The API's query parameters that may be given more than once (the filters of the
 # change feed); every other one is given at most once.
-REPEATABLE = {"/api/v1/changes": {"agent", "channel", "prompt"}}
+REPEATABLE = {
+    "/api/v1/changes": {"agent", "channel", "prompt"},
+    "/api/v1/stream": {"agent", "channel", "prompt"},
+}
 
 
 class StrictInputMiddleware:

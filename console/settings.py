@@ -163,12 +163,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis when REDIS_URL is set (shared by every process: the runtime API's hot
 # path then needs no SQL at all); local memory otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Keys, and the stream's Redis channel, start with this: installations may share a Redis.
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "agent-console")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "console.cache.FastRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "agent-console"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             # A dead Redis costs at most this per attempt; the cache then reads the
             # database for a few seconds before trying again (console/cache.py).
             "OPTIONS": {
@@ -237,6 +239,17 @@ WEBHOOK_LOG_DAYS = env_number("WEBHOOK_LOG_DAYS", 30)
 # Changes (`GET /changes`, the stream) are kept this many hours (at least 24): a reader
 # asking for an older one is told to refetch everything.
 CHANGES_KEEP_HOURS = max(24, env_number("CHANGES_KEEP_HOURS", 48))
+# The stream (`GET /stream`): a `: ping` this often; without Redis (or while it is
+# down) each process reads new changes from the database this often; with Redis it
+# still does, this often, in case an announcement was lost.
+STREAM_PING_S = env_number("STREAM_PING_S", 15.0)
+STREAM_POLL_S = env_number("STREAM_POLL_S", 1.0)
+STREAM_SAFETY_POLL_S = env_number("STREAM_SAFETY_POLL_S", 10.0)
+STREAM_REDIS_TIMEOUT_S = env_number("STREAM_REDIS_TIMEOUT_S", 0.5)
+# The production server (`manage.py serve`): threads per process for requests other
+# than the stream.
+SERVE_THREADS = env_number("SERVE_THREADS", 8)
+SERVE_GRACEFUL_S = env_number("SERVE_GRACEFUL_S", 3)
 
 # JSON API: request bodies above this many bytes are refused with 413.
 API_MAX_BODY_BYTES = env_number("API_MAX_BODY_BYTES", 1024 * 1024)

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from agents import triggers
-from agents.services import agents, evals, releases, tokens, versions, webhooks
+from agents.services import agents, broadcast, evals, releases, tokens, versions, webhooks
 from tests.helpers import Api, edit
 
 
@@ -42,6 +42,15 @@ def _empty_cache():
     runtime.clear_local()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_stream_hub_thread(monkeypatch):
+    """The stream's hub reads changes on a thread of its own, outside the test's
+    transaction: in-process tests drive it by hand (`hub.deliver()`); the tests of
+    real servers (`tests/servers.py`) run it for real."""
+    monkeypatch.setattr(broadcast.Hub, "start", lambda hub: None)
+    monkeypatch.setattr(broadcast, "_hub", None)
 
 
 @pytest.fixture(autouse=True)

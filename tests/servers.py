@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -52,3 +56,90 @@ def gunicorn(env: dict, *, probe: str = "/healthz"):
             except OSError:
                 time.sleep(0.1)
         yield base
+
+
+@contextmanager
+def serve(env: dict, *, workers: int = 1):
+    """`manage.py serve` (the production server) with `env` on a free port; yields
+    (base URL, process) once `/healthz` answers; stopped with SIGTERM after."""
+    port = harness.free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}", *options(workers)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its workers with it: `kill_node` stops them all
+    )
+    try:
+        harness.wait_for_port(port, attempts=150)
+        yield f"http://127.0.0.1:{port}", server
+    finally:
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=20)
+
+
+def kill_node(server: subprocess.Popen) -> None:
+    """A node dies at once (SIGKILL to its master and workers)."""
+    os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=10)
+
+
+def options(workers: int) -> list[str]:
+    return ["--workers", str(workers), "--log-level", "warning"]
+
+
+class Subscriber:
+    """A stream subscriber on a real server: a thread reads its events into a list
+    (each with the monotonic time it arrived)."""
+
+    def __init__(self, base: str, token: str, query: str = "", last_event_id: str | None = None):
+        self.events: list[tuple[float, str | None, str, dict]] = []
+        self.arrived = threading.Condition()
+        host, port = base.removeprefix("http://").split(":")
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        headers = {"Authorization": f"Bearer {token}", "Accept": "text/event-stream"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = last_event_id
+        self.connection.request("GET", f"/api/v1/stream{query}", headers=headers)
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200, self.response.read()
+        self.closed = False
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        fields: dict[str, str] = {}
+        try:
+            for raw in self.response:
+                line = raw.decode().rstrip("\n")
+                if line:
+                    if not line.startswith(":"):
+                        name, _, value = line.partition(": ")
+                        fields[name] = value
+                    continue
+                if "event" in fields:
+                    with self.arrived:
+                        self.events.append(
+                            (
+                                time.monotonic(),
+                                fields.get("id"),
+                                fields["event"],
+                                json.loads(fields["data"]),
+                            )
+                        )
+                        self.arrived.notify_all()
+                fields = {}
+        except (OSError, ValueError):
+            pass
+        with self.arrived:
+            self.closed = True
+            self.arrived.notify_all()
+
+    def wait_for(self, count: int, timeout: float = 10) -> list:
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.events) >= count or self.closed, timeout)
+            return list(self.events)
+
+    def close(self) -> None:
+        self.connection.close()

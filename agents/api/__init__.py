@@ -25,6 +25,7 @@ from agents.api.releases import agent_releases, requests_router, schedules_route
 from agents.api.revisions import revisions
 from agents.api.rollouts import alerts_router, channel_rollouts, rollouts_router
 from agents.api.runtime import runtime_router
+from agents.api.stream import stream_router
 from agents.api.webhooks import webhooks
 from agents.domain import json_input
 
@@ -69,6 +70,7 @@ api = AgentConsoleAPI(
 # Runtime routes first: Django tries URL patterns in order, and these are the hot ones.
 api.add_router("", runtime_router)
 api.add_router("/changes", changes_router)
+api.add_router("/stream", stream_router)
 api.add_router("/agents", bundles)  # before /agents/{id}: `import` is not an id
 api.add_router("/agents", agents)
 api.add_router("/agents", revisions)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from ninja import Field, Query, Schema
 
 from agents.api.common import Router, require
 from agents.api.schemas import ERRORS_READ
 from agents.domain.exceptions import InvalidInput
-from agents.models import Change
 from agents.models.changes import ChangeKind
 from agents.permissions import VIEW_AGENT
 from agents.selectors import changes as changes_selectors
@@ -42,27 +41,20 @@ class ChangeList(Schema):
     )
 
 
-def change_out(change: Change) -> dict[str, Any]:
-    shown = {
-        "seq": change.seq,
-        "kind": change.kind,
-        "agent": change.agent.public_id if change.agent_id else None,
-        "channel": change.channel.public_id if change.channel_id else None,
-        "prompt": change.prompt.public_id if change.prompt_id else None,
-        "ref": change.ref or None,
-        "version": change.version,
-        "archived": change.archived,
-        "at": change.at,
-    }
-    return {key: value for key, value in shown.items() if value is not None}
-
-
 class ChangeFilters(Schema):
     since: int = Field(0, ge=0, description="The last `seq` the caller has (0: from the start)")
     agent: list[str] = Field([], description="`ag_…`; repeat for several")
     channel: list[str] = Field([], description="`ch_…` (its agent's changes too)")
     prompt: list[str] = Field([], description="`pr_…`")
     limit: int = Field(100, ge=1, le=changes_selectors.MAX_PAGE)
+
+
+def check_filters(request, known: tuple[str, ...]) -> None:
+    """Refuse a query parameter the endpoint does not know: a misspelt filter would
+    otherwise widen the answer to every change."""
+    unknown = sorted(set(request.GET) - set(known))
+    if unknown:
+        raise InvalidInput([{"path": name, "message": "unknown filter"} for name in unknown])
 
 
 @changes_router.get("", response={200: ChangeList, **ERRORS_READ}, exclude_none=True)
@@ -75,9 +67,7 @@ def list_changes(request, filters: Query[ChangeFilters]):
     is refused (422); one older than what is kept (`CHANGES_KEEP_HOURS`) answers
     `reset`."""
     require(request, VIEW_AGENT)
-    unknown = sorted(set(request.GET) - set(FILTERS))
-    if unknown:
-        raise InvalidInput([{"path": name, "message": "unknown filter"} for name in unknown])
+    check_filters(request, FILTERS)
     rows, last, reset = changes_selectors.page_after(
         filters.since,
         filters.limit,
@@ -85,5 +75,5 @@ def list_changes(request, filters: Query[ChangeFilters]):
         channels=filters.channel,
         prompts=filters.prompt,
     )
-    body = {"data": [change_out(row) for row in rows], "last_seq": last}
+    body = {"data": [changes_selectors.event(row) for row in rows], "last_seq": last}
     return {**body, "reset": True} if reset else body

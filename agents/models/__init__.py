@@ -27,7 +27,7 @@ from agents.models.base import (
     new_webhook_id,
     public_id_format,
 )
-from agents.models.changes import Change, ChangeCounter
+from agents.models.changes import Change, ChangeCounter, StreamNode
 from agents.models.channels import Channel, released_target
 from agents.models.conversations import Conversation, Turn
 from agents.models.evals import EvalCase, EvalResult, EvalRun, EvalSuite
@@ -83,6 +83,7 @@ __all__ = [
     "RolloutEvent",
     "ScheduledRelease",
     "Status",
+    "StreamNode",
     "Turn",
     "Webhook",
     "compute_status",

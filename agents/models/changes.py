@@ -67,3 +67,19 @@ class ChangeCounter(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class StreamNode(models.Model):
+    """A server process holding stream subscribers, as it last reported itself (every
+    few seconds while it has any): how many listen, to what, and how many each recent
+    change reached. The console sums the nodes seen lately."""
+
+    name = models.CharField(max_length=120, unique=True)  # host:pid:start
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # {"*": subscribers to everything, "ag_…": subscribers that receive that agent's changes}
+    listening = models.JSONField(default=dict)
+    # {"<seq>": subscribers the change was pushed to}, the latest few
+    pushed = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,6 +4,7 @@ agents, channels or prompts."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -65,3 +66,21 @@ def missed(since: int, latest: int | None = None) -> bool:
     latest = latest_seq() if latest is None else latest
     oldest = oldest_kept()
     return since < latest and (oldest is None or oldest > since + 1)
+
+
+def event(change: Change) -> dict[str, Any]:
+    """A change as runtimes read it (`GET /changes`, the stream): what it is about
+    by public id, absent fields left out. Its agent, channel and prompt are selected
+    with it (`changes`)."""
+    shown = {
+        "seq": change.seq,
+        "kind": change.kind,
+        "agent": change.agent.public_id if change.agent_id else None,
+        "channel": change.channel.public_id if change.channel_id else None,
+        "prompt": change.prompt.public_id if change.prompt_id else None,
+        "ref": change.ref or None,
+        "version": change.version,
+        "archived": change.archived,
+        "at": change.at,
+    }
+    return {key: value for key, value in shown.items() if value is not None}

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from agents.models import Agent, Change, ChangeCounter, Channel, PromptUse
+from agents.models import Agent, Change, ChangeCounter, Channel, PromptUse, StreamNode
+from agents.services import broadcast
 
 
 class About(TypedDict, total=False):
@@ -44,6 +45,7 @@ def record_many(kind: str, abouts: list[About]) -> list[Change]:
         raise RuntimeError("a change is recorded in the transaction that makes it")
     last = _advance(len(abouts))
     first = last - len(abouts) + 1
+    transaction.on_commit(lambda: broadcast.announce(last))
     return Change.objects.bulk_create(
         [Change(seq=first + i, kind=kind, **about) for i, about in enumerate(abouts)]
     )
@@ -78,4 +80,5 @@ def prune_changes(*, now: datetime | None = None) -> list[str]:
     before = (now or timezone.now()) - timedelta(hours=settings.CHANGES_KEEP_HOURS)
     latest = ChangeCounter.objects.values_list("value", flat=True).first() or 0
     gone, _ = Change.objects.filter(at__lt=before, seq__lt=latest).delete()
+    StreamNode.objects.filter(seen_at__lt=before).delete()  # processes long gone
     return [f"{gone} changes pruned"] if gone else []

@@ -50,7 +50,12 @@ def test_with_redis_down_the_api_serves_from_the_database(
     assert any("Redis is unreachable" in r.message for r in caplog.records)
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+    assert ready.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "unavailable",
+        "stream": "idle",
+    }
 
 
 def test_writes_made_while_redis_was_down_are_not_served_stale_after(

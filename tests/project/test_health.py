@@ -12,7 +12,12 @@ def test_healthz_touches_no_database(client, django_assert_num_queries):
 
 
 def test_readyz_checks_the_database(client, monkeypatch):
-    assert client.get("/readyz").json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert client.get("/readyz").json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "stream": "idle",  # no subscriber in this process
+    }
     from django.db import connection
 
     def broken():
