@@ -4,12 +4,15 @@ agents, channels or prompts."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from agents.domain.exceptions import InvalidInput
-from agents.models import Change, ChangeCounter
+from agents.models import Agent, Change, ChangeCounter, Channel, StreamNode
 
 MAX_PAGE = 1_000
 
@@ -84,3 +87,34 @@ def event(change: Change) -> dict[str, Any]:
         "at": change.at,
     }
     return {key: value for key, value in shown.items() if value is not None}
+
+
+NODE_FRESH_S = 30  # a node that has not reported for this long is gone
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """What the console shows of the stream for an agent or a channel: the latest
+    change about it, how many subscribers it was pushed to, and how many listen now."""
+
+    change: Change | None
+    reached: int
+    listening: int
+
+
+def pushed(*, agent: Agent | None = None, channel: Channel | None = None) -> Pushed:
+    """Two queries: the latest change and the nodes seen lately (each node reports
+    its subscribers and what recent changes reached)."""
+    if channel is not None:
+        about = Q(channel=channel) | Q(agent=channel.agent, channel__isnull=True)
+    else:  # an agent's changes, or a library prompt's own
+        about = Q(agent=agent) | Q(prompt=agent, agent__isnull=True)
+    change = Change.objects.filter(about).order_by("-seq").first()
+    owner = channel.agent if channel else agent
+    fresh = timezone.now() - timedelta(seconds=NODE_FRESH_S)
+    listening = reached = 0
+    for node in StreamNode.objects.filter(seen_at__gte=fresh):
+        listening += node.listening.get("*", 0) + node.listening.get(owner.public_id, 0)
+        if change is not None:
+            reached += node.pushed.get(str(change.seq), 0)
+    return Pushed(change, reached, listening)

@@ -165,3 +165,26 @@ def test_a_label_a_channel_follows_moves_only_through_a_request(new_page, user, 
     asked = ReleaseRequest.objects.get()
     assert (asked.label, asked.version.number) == ("staging", 2)
     assert agent.labels.get(name="staging").version == v1
+
+
+def test_the_agent_page_shows_live_what_the_stream_pushed(new_page, user, make_version):
+    from agents.models import Change, StreamNode
+
+    agent = agents.create_agent(name="Stream line", user=user)
+    v1 = make_version(agent)
+    releases.release_version(version=v1, user=user)
+    make_version(agent)
+    node = StreamNode.objects.create(name="node-a:1", listening={agent.public_id: 3})
+    page = new_page(user.username)
+    page.goto(f"/agents/{agent.public_id}/")
+    pushed = page.get_by_test_id("pushed")
+    expect(pushed).to_contain_text("v1 released · pushed to 0 subscribers")
+    expect(pushed).to_contain_text("3 listening on the stream now")
+    page.get_by_test_id("header-release").click()
+    page.locator("#dialog").get_by_role("button", name="Release v2").click()
+    expect(pushed).to_contain_text("v2 released")  # redrawn with the header
+    # The node reports that the change reached its three subscribers: shown at the next poll.
+    node.pushed = {str(Change.objects.latest("seq").seq): 3}
+    node.save()
+    expect(pushed).to_contain_text("v2 released · pushed to 3 subscribers", timeout=8_000)
+    assert page.console_errors == []
