@@ -2,15 +2,15 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml clients/python/pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run worker test install migrate seed lint format bench fuzz openapi clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml clients/python/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]" -e ./clients/python
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
@@ -22,12 +22,14 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-## make run: install, migrate, load demo data, start a job worker and serve
-## http://$(HOST):$(PORT) (SQLite by default); Ctrl+C stops both
+## make run: install, migrate, load demo data, start a job worker and a demo runtime
+## following the change stream, and serve http://$(HOST):$(PORT) (SQLite by
+## default); Ctrl+C stops them all
 run: seed
 	@echo "Agent Console: http://$(HOST):$(PORT)/  (login printed above)"
-	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@trap 'kill $$worker $$runtime 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py worker --no-reload & worker=$$!; \
+	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_runtime --url http://$(HOST):$(PORT) > /dev/null & runtime=$$!; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make worker: run background jobs (eval runs) on their own, e.g. beside gunicorn

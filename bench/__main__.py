@@ -1,14 +1,24 @@
 """`make bench`: run the benchmarks and print a Markdown report.
 
 `python -m bench [name ...]` runs only the named ones (agent_page, diff, revisions,
-rollouts, webhooks, bundles, api_hot_path).
+rollouts, webhooks, bundles, api_hot_path, stream).
 """
 
 from __future__ import annotations
 
 import sys
 
-from bench import agent_page, api_hot_path, bundles, diff, harness, revisions, rollouts, webhooks
+from bench import (
+    agent_page,
+    api_hot_path,
+    bundles,
+    diff,
+    harness,
+    revisions,
+    rollouts,
+    stream,
+    webhooks,
+)
 
 IN_PROCESS = {
     "agent_page": agent_page,
@@ -18,7 +28,7 @@ IN_PROCESS = {
     "webhooks": webhooks,
     "bundles": bundles,
 }  # share one throwaway test database
-SERVED = {"api_hot_path": api_hot_path}  # start their own servers and databases
+SERVED = {"api_hot_path": api_hot_path, "stream": stream}  # start their own servers and databases
 
 
 def _report(result: dict) -> bool:

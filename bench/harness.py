@@ -134,6 +134,27 @@ def wait_for_port(port: int, attempts: int = 100) -> None:
 
 
 @contextmanager
+def serve(env: dict, *options: str, output=subprocess.DEVNULL) -> Iterator[tuple[int, int]]:
+    """`manage.py serve` (the production server) with `env` on a free port; yields
+    (port, pid of its master); stopped with SIGTERM afterwards. `options` are the
+    command's (`--workers`, `--log-level`)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}", *options],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=output,
+    )
+    try:
+        wait_for_port(port, attempts=150)
+        yield port, server.pid
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+@contextmanager
 def gunicorn(env: dict, *options: str, output=subprocess.DEVNULL) -> Iterator[int]:
     """gunicorn serving the app with `env` on a free port (yields the port); stopped
     with SIGTERM afterwards. `options` are gunicorn's (`--workers`, `--log-level`)."""

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from bench import harness
 from bench.harness import ROOT
@@ -143,3 +143,78 @@ class Subscriber:
 
     def close(self) -> None:
         self.connection.close()
+
+
+class Proxy:
+    """A TCP proxy to a server that can drop every connection and refuse new ones
+    (`down()`), as a network outage does, and come back (`up()`). `accepted` counts
+    the connections it let through."""
+
+    def __init__(self, port: int):
+        import socket
+
+        self.target = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.open: set = set()
+        self.lock = threading.Lock()
+        self.running = True
+        self.accepted = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                client.close()
+                continue
+            with self.lock:  # `down()` takes the same lock: no connection slips past it
+                if not self.running:
+                    client.close()
+                    upstream.close()
+                    continue
+                self.accepted += 1
+                self.open |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source, sink) -> None:
+        try:
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                with self.lock:
+                    self.open.discard(end)
+                with suppress(OSError):
+                    end.close()
+
+    def down(self) -> None:
+        import socket
+
+        with self.lock:
+            self.running = False
+            ends, self.open = list(self.open), set()
+        for end in ends:
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+                end.close()
+            except OSError:
+                pass
+
+    def up(self) -> None:
+        self.running = True
+
+    def close(self) -> None:
+        self.down()
+        self.listener.close()
