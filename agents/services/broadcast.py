@@ -220,7 +220,8 @@ class Hub:
             due = time.monotonic() - last_read >= wait
             if heard or due:
                 self.woken.clear()
-                self.deliver()
+                while self.deliver() == changes_selectors.MAX_PAGE:
+                    pass  # a burst: read on until it is all handed out
                 last_read = time.monotonic()
                 if heard:
                     self.report()
