@@ -2,10 +2,18 @@
 subscriber), everything else to the WSGI application in threads."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from console import asgi
+
+
+def in_a_thread(coroutine) -> None:
+    """Run `coroutine` on an event loop of its own (the browser tests leave one running
+    in the main thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def call(path: str, scope_type: str = "http") -> str:
@@ -25,7 +33,7 @@ def call(path: str, scope_type: str = "http") -> str:
         finally:
             asgi.streams, asgi.requests = original
 
-    asyncio.run(run())
+    in_a_thread(run())
     return taken[0]
 
 
@@ -53,5 +61,5 @@ def test_the_lifespan_is_answered():
     async def send(message):
         sent.append(message["type"])
 
-    asyncio.run(asgi.application({"type": "lifespan"}, receive, send))
+    in_a_thread(asgi.application({"type": "lifespan"}, receive, send))
     assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
