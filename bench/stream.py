@@ -47,6 +47,28 @@ def _environment() -> dict:
     return env
 
 
+SETUP = """
+from django.contrib.auth.models import User
+from agents.services import agents, drafts, releases, tokens, versions
+user = User.objects.create_superuser("bench-stream", password="bench-" + "x" * 20)
+agent = agents.create_agent(name="Stream bench", user=user)
+for n in (1, 2):
+    drafts.patch_draft(agent=agent, patch={"prompt": {"welcome_message": f"Hi {n}"}}, user=user)
+    versions.save_version(agent=agent, name=f"v{n}", user=user)
+releases.release_version(version=agent.versions.get(number=1), user=user)
+_, secret = tokens.create_api_token(user=user, name="bench")
+print(agent.public_id, secret)
+"""
+
+
+def prepare(env: dict) -> tuple[str, str]:
+    """A fresh database (as api_hot_path's) with an agent of two versions, v1 released,
+    that releases without approvals or eval gates, and a token."""
+    api_hot_path.prepare(env)
+    agent, token = harness.manage(env, "shell", "-v", "0", "-c", SETUP).split()[-2:]
+    return agent, token
+
+
 def _call(base: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
     request = urllib.request.Request(
         f"{base}/api/v1{path}",
@@ -188,7 +210,7 @@ def run() -> dict:
         return {"name": name, "rows": [("skipped", "needs Redis at BENCH_REDIS_URL")], "ok": False}
     env = _environment()
     try:
-        agent, token = api_hot_path.prepare(env)
+        agent, token = prepare(env)
     except Exception as exc:
         return {"name": name, "rows": [("skipped", f"PostgreSQL unavailable: {exc}")], "ok": False}
     try:
