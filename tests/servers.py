@@ -130,7 +130,7 @@ class Subscriber:
                         )
                         self.arrived.notify_all()
                 fields = {}
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):  # closed (by `close()` or the server)
             pass
         with self.arrived:
             self.closed = True
