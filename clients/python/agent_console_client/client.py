@@ -134,6 +134,7 @@ class Client:
             )
             etag = answer.headers.get("etag", "")
             self._store.write("resolved", ref, {"resolved": _plain(found), "etag": etag})
+        self._upload_soon()  # the console answered
         with self._lock:
             self._memory[ref] = replace(found, source="memory")
             self._etags[ref] = etag or ""
@@ -160,8 +161,7 @@ class Client:
             return self._start_offline(channel, agent, key)
         if channel is not None:
             self._keep_routing(channel)
-        if self._pending:
-            self.upload_pending()
+        self._upload_soon()
         return _conversation(answer.body)
 
     def end_conversation(self, conversation: Conversation, outcome: str, **metrics: Any) -> None:
@@ -222,6 +222,11 @@ class Client:
             offline=True,
             started_at=started_at,
         )
+
+    def _upload_soon(self) -> None:
+        """Send what waits, on a thread of its own, unless that is under way."""
+        if self._pending and not self._upload_lock.locked():
+            threading.Thread(target=self.upload_pending, daemon=True).start()
 
     def _queue(self, record: dict[str, Any]) -> None:
         with self._lock:
@@ -331,9 +336,7 @@ class Client:
                     connected = True
                     with self._lock:
                         self.following = "stream"
-                if self._pending and not self._upload_lock.locked():
-                    # The console answers: send what waits (a ping comes every 15 s).
-                    threading.Thread(target=self.upload_pending, daemon=True).start()
+                self._upload_soon()  # the console answers (a ping comes every 15 s)
                 if event == "change":
                     self._apply(json.loads(data))
                     self.last_seq = int(seq)
