@@ -212,6 +212,18 @@ def run() -> dict:
                     f" ({latency['failures']} failed of {latency['count']})",
                 ),
             ]
+            # The same, served by gunicorn's sync workers (`console.wsgi`): what the
+            # production server replaced, in the same run.
+            with harness.gunicorn(mode_env, "--workers", str(WORKERS)) as port:
+                base = f"http://127.0.0.1:{port}"
+                wrk(f"{base}/api/v1/resolve/{agent}", token)
+                sync = [wrk(f"{base}/api/v1/resolve/{agent}", token) for _ in range(2)]
+            rows.append(
+                (
+                    f"{label}: /resolve req/s under gunicorn sync workers (console.wsgi)",
+                    f"{statistics.mean(sync):,.0f}",
+                )
+            )
     finally:
         admin_sql(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-    return {"name": "API hot path (gunicorn, DEBUG=0, PostgreSQL)", "rows": rows, "ok": ok}
+    return {"name": "API hot path (manage.py serve, DEBUG=0, PostgreSQL)", "rows": rows, "ok": ok}
