@@ -78,18 +78,17 @@ class Transport:
             http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         )
         connection = kind(parts.hostname, parts.port, timeout=self.timeout)
-        self.stream_connection = connection
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "text/event-stream"}
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
         path = f"{parts.path}/stream?{urllib.parse.urlencode(query, doseq=True)}"
         try:
             connection.request("GET", path, headers=headers)
+            sock = self.stream_socket = connection.sock  # a closing response unsets it
             response = connection.getresponse()
             if response.status != 200:
                 raise _error(_answer(response.status, response.headers, response.read()))
-            if connection.sock is not None:
-                connection.sock.settimeout(read_timeout)
+            sock.settimeout(read_timeout)  # the body: events, or a ping every 15 s
             yield "open", None, ""
             fields: dict[str, str] = {}
             for raw in response:
@@ -109,10 +108,10 @@ class Transport:
 
     def abort(self) -> None:
         """Break the stream being read (from another thread)."""
-        connection = getattr(self, "stream_connection", None)
-        if connection is not None and connection.sock is not None:
+        sock = getattr(self, "stream_socket", None)
+        if sock is not None:
             with contextlib.suppress(OSError):
-                connection.sock.shutdown(2)
+                sock.shutdown(2)
 
 
 def _answer(status: int, headers, raw: bytes) -> Answer:

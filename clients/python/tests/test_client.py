@@ -10,6 +10,8 @@ import asyncio
 import json
 import os
 import secrets
+import subprocess
+import sys
 import textwrap
 import time
 import uuid
@@ -25,6 +27,7 @@ from agent_console_client import (
     Unavailable,
 )
 
+from bench import harness
 from tests.servers import Proxy, fetch_json, manage, serve
 
 SETUP = textwrap.dedent(
@@ -50,9 +53,7 @@ SETUP = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def console(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("console")
+def environment(folder) -> dict:
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
@@ -66,9 +67,19 @@ def console(tmp_path_factory):
     env.pop("REDIS_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     manage(env, "migrate", "--no-input", "-v", "0", check=True)
+    return env
+
+
+def setup(env) -> list[str]:
     made = manage(env, "shell", "-v", "0", "-c", SETUP)
     assert made.returncode == 0, made.stderr
-    agent, line, unpublished, token = made.stdout.split()
+    return made.stdout.split()
+
+
+@pytest.fixture(scope="module")
+def console(tmp_path_factory):
+    env = environment(tmp_path_factory.mktemp("console"))
+    agent, line, unpublished, token = setup(env)
     with serve(env) as (base, _):
         proxy = Proxy(int(base.rsplit(":", 1)[1]))
         yield {
@@ -135,7 +146,7 @@ def test_resolve_answers_from_memory_while_the_stream_is_connected_and_follows_a
 
 
 def test_while_the_console_is_away_the_last_configuration_is_served_stale(console, proxy, tmp_path):
-    with Client(proxy.base, console["token"], cache_dir=tmp_path, timeout=0.5) as client:
+    with Client(proxy.base, console["token"], cache_dir=tmp_path) as client:
         pinned = client.resolve(f"{console['agent']}@v2")
         assert pinned.version == 2
         proxy.down()
@@ -145,7 +156,7 @@ def test_while_the_console_is_away_the_last_configuration_is_served_stale(consol
         with pytest.raises(Unavailable):
             client.resolve(f"{console['agent']}@v3")  # never known here
     # A new process, the console still away: the last known comes from disk.
-    with Client(proxy.base, console["token"], cache_dir=tmp_path, timeout=0.5) as restarted:
+    with Client(proxy.base, console["token"], cache_dir=tmp_path) as restarted:
         found = restarted.resolve(f"{console['agent']}@v2")
         assert (found.version, found.stale, found.source) == (2, True, "disk")
         assert found.config["prompt"]["welcome_message"] == "Hi 2"
@@ -156,7 +167,7 @@ def test_calls_started_offline_take_the_servers_variant_and_upload_on_reconnect(
     console, proxy, tmp_path
 ):
     line = console["line"]
-    with Client(proxy.base, console["token"], cache_dir=tmp_path, timeout=0.5) as client:
+    with Client(proxy.base, console["token"], cache_dir=tmp_path) as client:
         online = client.start_conversation(channel=line, key="caller-1")
         assert not online.offline
         keys = [f"caller-{n}" for n in range(2, 12)]
@@ -186,12 +197,12 @@ def test_calls_started_offline_take_the_servers_variant_and_upload_on_reconnect(
 
 
 def test_queued_calls_survive_a_restart_of_the_runtime(console, proxy, tmp_path):
-    with Client(proxy.base, console["token"], cache_dir=tmp_path, timeout=0.5) as client:
+    with Client(proxy.base, console["token"], cache_dir=tmp_path) as client:
         client.resolve(console["agent"])
         proxy.down()
         call = client.start_conversation(agent=console["agent"], key="k")
         assert (call.offline, call.version) == (True, 1)
-    with Client(proxy.base, console["token"], cache_dir=tmp_path, timeout=0.5) as restarted:
+    with Client(proxy.base, console["token"], cache_dir=tmp_path) as restarted:
         assert restarted.pending_uploads == 1
         proxy.up()
         assert eventually(lambda: restarted.pending_uploads == 0, timeout=20)
@@ -237,7 +248,7 @@ def test_errors_are_clear_when_nothing_is_known(console, proxy):
     with Client(proxy.base, "not-a-token", stream=False) as client, pytest.raises(Unauthorized):
         client.resolve(console["agent"])
     proxy.down()
-    with Client(proxy.base, console["token"], stream=False, timeout=0.5) as client:
+    with Client(proxy.base, console["token"], stream=False) as client:
         with pytest.raises(Unavailable):
             client.resolve(console["agent"])
         with pytest.raises(Unavailable, match="never routed here"):
@@ -255,3 +266,32 @@ def test_the_async_client_does_the_same(console, proxy, tmp_path):
     # On an event loop of its own: the browser tests leave one running in this thread.
     with ThreadPoolExecutor(1) as pool:
         assert pool.submit(asyncio.run, run()).result() == (1, False, 0)
+
+
+def test_it_follows_the_development_servers_stream_too(tmp_path):
+    """`make run` serves with Django's development server (WSGI, one connection per
+    response): the stream stays open between pings and pushes a release."""
+    env = environment(tmp_path)
+    agent, _, _, token = setup(env)
+    port = harness.free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=harness.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        harness.wait_for_port(port, attempts=150)
+        base = f"http://127.0.0.1:{port}"
+        with Client(base, token, timeout=0.5) as client:
+            assert connected(client)
+            assert client.resolve(agent).version == 1
+            time.sleep(2)  # past the client's timeout: the pings keep it open
+            assert client.following == "stream"
+            release({"base": base, "token": token, "agent": agent}, 2)
+            assert eventually(lambda: client.resolve(agent).version == 2, timeout=2)
+            assert client.resolve(agent).source == "memory"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
