@@ -193,24 +193,15 @@ class Proxy:
         except OSError:
             pass
         finally:
-            for end in (source, sink):
-                with self.lock:
-                    self.open.discard(end)
-                with suppress(OSError):
-                    end.close()
+            with self.lock:
+                self.open -= {source, sink}
+            _cut(source, sink)
 
     def down(self) -> None:
-        import socket
-
         with self.lock:
             self.running = False
             ends, self.open = list(self.open), set()
-        for end in ends:
-            try:
-                end.shutdown(socket.SHUT_RDWR)
-                end.close()
-            except OSError:
-                pass
+        _cut(*ends)
 
     def up(self) -> None:
         self.running = True
@@ -218,3 +209,15 @@ class Proxy:
     def close(self) -> None:
         self.down()
         self.listener.close()
+
+
+def _cut(*ends) -> None:
+    """Shut each socket down, then close it: closing alone leaves a connection open
+    while another thread is blocked reading it."""
+    import socket
+
+    for end in ends:
+        with suppress(OSError):
+            end.shutdown(socket.SHUT_RDWR)
+        with suppress(OSError):
+            end.close()

@@ -147,10 +147,13 @@ def test_resolve_answers_from_memory_while_the_stream_is_connected_and_follows_a
 
 def test_while_the_console_is_away_the_last_configuration_is_served_stale(console, proxy, tmp_path):
     with Client(proxy.base, console["token"], cache_dir=tmp_path) as client:
+        assert connected(client)
         pinned = client.resolve(f"{console['agent']}@v2")
         assert pinned.version == 2
         proxy.down()
-        assert eventually(lambda: client.following == "no")  # it noticed the stream drop
+        assert eventually(
+            lambda: client.following == "no", timeout=15
+        )  # it noticed the stream drop
         stale = client.resolve(f"{console['agent']}@v2")
         assert (stale.version, stale.stale, stale.source) == (2, True, "memory")
         with pytest.raises(Unavailable):
@@ -216,7 +219,7 @@ def test_a_dropped_stream_resumes_and_misses_nothing(console, proxy, tmp_path):
         assert eventually(lambda: client.last_seq is not None)
         seen = client.last_seq
         proxy.down()
-        assert eventually(lambda: client.following == "no")
+        assert eventually(lambda: client.following == "no", timeout=15)
         release(console, 3)  # while it is away
         proxy.up()
         assert connected(client)
