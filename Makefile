@@ -29,7 +29,7 @@ run: seed
 	@echo "Agent Console: http://$(HOST):$(PORT)/  (login printed above)"
 	@trap 'kill $$worker $$runtime 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py worker --no-reload & worker=$$!; \
-	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_runtime --url http://$(HOST):$(PORT) > /dev/null & runtime=$$!; \
+	DJANGO_DEBUG=1 $(BIN)/python manage.py demo_runtime --url http://$(HOST):$(PORT) > /dev/null 2>&1 & runtime=$$!; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make worker: run background jobs (eval runs) on their own, e.g. beside gunicorn
