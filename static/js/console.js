@@ -33,6 +33,9 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     if (!target || target === dialog()) return;
+    // A live region (a status polled in the background) announces itself: it never
+    // takes focus.
+    if (target.hasAttribute("aria-live")) return;
     var active = document.activeElement;
     // A request's own button is disabled while it runs, which drops focus to the
     // page: count that as focus inside the target too.

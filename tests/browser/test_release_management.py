@@ -180,6 +180,7 @@ def test_the_agent_page_shows_live_what_the_stream_pushed(new_page, user, make_v
     pushed = page.get_by_test_id("pushed")
     expect(pushed).to_contain_text("v1 released · pushed to 0 subscribers")
     expect(pushed).to_contain_text("3 listening on the stream now")
+    expect(pushed).not_to_be_focused()  # a background status never takes focus
     page.get_by_test_id("header-release").click()
     page.locator("#dialog").get_by_role("button", name="Release v2").click()
     expect(pushed).to_contain_text("v2 released")  # redrawn with the header
