@@ -33,14 +33,12 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     if (!target || target === dialog()) return;
-    // A live region (a status polled in the background) announces itself: it never
-    // takes focus.
-    if (target.hasAttribute("aria-live")) return;
     var active = document.activeElement;
     // A request's own button is disabled while it runs, which drops focus to the
-    // page: count that as focus inside the target too.
+    // page: count that as focus inside the target too. An element that fetches itself
+    // (polling, loading after the page) had no focus: it never takes it.
     var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
-    var lost = !active || active === document.body;
+    var lost = (!active || active === document.body) && elt !== target;
     swaps.set(target, {
       target: target,
       id: target.id,
