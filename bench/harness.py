@@ -134,13 +134,13 @@ def wait_for_port(port: int, attempts: int = 100) -> None:
 
 
 @contextmanager
-def serve(env: dict, *options: str, output=subprocess.DEVNULL) -> Iterator[tuple[int, int]]:
-    """`manage.py serve` (the production server) with `env` on a free port; yields
-    (port, pid of its master); stopped with SIGTERM afterwards. `options` are the
-    command's (`--workers`, `--log-level`)."""
+def listening(env: dict, *command: str, output=subprocess.DEVNULL) -> Iterator[tuple[int, int]]:
+    """`command` (its arguments after the Python interpreter, `{port}` standing for a
+    free port) with `env`; yields (port, pid) once the port answers; stopped with
+    SIGTERM afterwards."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}", *options],
+        [sys.executable, *(part.format(port=port) for part in command)],
         cwd=ROOT,
         env=env,
         stdout=output,
@@ -155,20 +155,18 @@ def serve(env: dict, *options: str, output=subprocess.DEVNULL) -> Iterator[tuple
 
 
 @contextmanager
+def serve(env: dict, *options: str, output=subprocess.DEVNULL) -> Iterator[tuple[int, int]]:
+    """`manage.py serve` (the production server) on a free port; yields (port, pid of
+    its master). `options` are the command's (`--workers`, `--log-level`)."""
+    bind = ("--bind", "127.0.0.1:{port}")
+    with listening(env, "manage.py", "serve", *bind, *options, output=output) as running:
+        yield running
+
+
+@contextmanager
 def gunicorn(env: dict, *options: str, output=subprocess.DEVNULL) -> Iterator[int]:
-    """gunicorn serving the app with `env` on a free port (yields the port); stopped
-    with SIGTERM afterwards. `options` are gunicorn's (`--workers`, `--log-level`)."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "console.wsgi", "--bind", f"127.0.0.1:{port}", *options],
-        cwd=ROOT,
-        env=env,
-        stdout=output,
-        stderr=output,
-    )
-    try:
-        wait_for_port(port, attempts=150)
+    """gunicorn's sync workers serving `console.wsgi` on a free port (yields the port).
+    `options` are gunicorn's (`--workers`, `--log-level`)."""
+    command = ("-m", "gunicorn", "console.wsgi", "--bind", "127.0.0.1:{port}", *options)
+    with listening(env, *command, output=output) as (port, _):
         yield port
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=20)
