@@ -50,3 +50,18 @@ def released(agent, make_version, user):
     v2 = make_version(agent, {"llm": {"temperature": 0.2}})
     releases.release_version(version=v1, user=user)
     return agent, v1, v2
+
+
+@pytest.fixture
+def changes_made(agent, make_version, make_agent, user):
+    """Four changes: a release (seq 1), a channel made (2), a label moved (3), another
+    agent's release (4). Returns the agent, the channel, the other agent and v2."""
+    from agents.services import channels, labels, releases
+
+    v1, v2 = make_version(agent), make_version(agent)
+    releases.release_version(version=v1, user=user)  # 1
+    line = channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)  # 2
+    labels.move_label(agent=agent, name="staging", version=v2, user=user)  # 3
+    other = make_agent("Shop chat")
+    releases.release_version(version=make_version(other), user=user)  # 4
+    return agent, line, other, v2

@@ -2,25 +2,13 @@
 
 import pytest
 
-from agents.services import channels, labels, releases
 from tests.helpers import error
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def history(agent, make_version, make_agent, user):
-    v1, v2 = make_version(agent), make_version(agent)
-    releases.release_version(version=v1, user=user)  # 1
-    line = channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)  # 2
-    labels.move_label(agent=agent, name="staging", version=v2, user=user)  # 3
-    other = make_agent("Shop chat")
-    releases.release_version(version=make_version(other), user=user)  # 4
-    return agent, line, other
-
-
-def test_changes_are_paged_oldest_first_with_the_seq_to_ask_after(api, history):
-    agent, line, _ = history
+def test_changes_are_paged_oldest_first_with_the_seq_to_ask_after(api, changes_made):
+    agent, line, _, _ = changes_made
     body = api.get("/changes").json()
     assert [c["seq"] for c in body["data"]] == [1, 2, 3, 4]
     assert body["data"][0] == {
@@ -38,8 +26,8 @@ def test_changes_are_paged_oldest_first_with_the_seq_to_ask_after(api, history):
     assert api.get("/changes?since=4").json() == {"data": [], "last_seq": 4}
 
 
-def test_filters_repeat_and_a_channel_brings_its_agents_changes(api, history):
-    agent, line, other = history
+def test_filters_repeat_and_a_channel_brings_its_agents_changes(api, changes_made):
+    agent, line, other, _ = changes_made
     mine = api.get(f"/changes?agent={agent.public_id}").json()
     assert [c["seq"] for c in mine["data"]] == [1, 2, 3]
     assert mine["last_seq"] == 4  # nothing of this agent's before 4 is missing
@@ -53,16 +41,16 @@ def test_filters_repeat_and_a_channel_brings_its_agents_changes(api, history):
     ("query", "path"),
     [("since=99", "since"), ("since=-1", "since"), ("limit=0", "limit"), ("ref=x", "ref")],
 )
-def test_bad_queries_are_refused_with_the_reason(api, history, query, path):
+def test_bad_queries_are_refused_with_the_reason(api, changes_made, query, path):
     refused = error(api.get(f"/changes?{query}"), 422, "validation_error")
     assert path in str(refused["details"])
 
 
-def test_changes_need_a_role_that_reads_agents(make_api, history):
+def test_changes_need_a_role_that_reads_agents(make_api, changes_made):
     assert make_api().get("/changes").status_code == 403
 
 
-def test_a_reader_behind_what_is_kept_is_told_to_start_again(api, history):
+def test_a_reader_behind_what_is_kept_is_told_to_start_again(api, changes_made):
     from agents.models import Change
 
     Change.objects.filter(seq__lte=2).delete()  # pruned by the sweep

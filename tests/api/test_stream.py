@@ -8,21 +8,10 @@ import json
 import pytest
 
 from agents.models import Change
-from agents.services import broadcast, channels, labels, releases
+from agents.services import broadcast, labels, releases
 from tests.helpers import error
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def history(agent, make_version, make_agent, user):
-    v1, v2 = make_version(agent), make_version(agent)
-    releases.release_version(version=v1, user=user)  # 1
-    line = channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)  # 2
-    labels.move_label(agent=agent, name="staging", version=v2, user=user)  # 3
-    other = make_agent("Shop chat")
-    releases.release_version(version=make_version(other), user=user)  # 4
-    return agent, line, other, v2
 
 
 def events(body, count: int) -> list[tuple[str | None, str, dict | None]]:
@@ -50,8 +39,8 @@ def open_stream(api, query="", **headers):
     return response, iter(response.streaming_content)
 
 
-def test_last_event_id_replays_what_came_after_it_in_order(api, history):
-    agent, line, _, _ = history
+def test_last_event_id_replays_what_came_after_it_in_order(api, changes_made):
+    agent, line, _, _ = changes_made
     response, body = open_stream(api, **{"Last-Event-ID": "1"})
     assert next(body) == b"retry: 1000\n\n"
     replayed = events(body, 3)
@@ -73,8 +62,8 @@ def test_last_event_id_replays_what_came_after_it_in_order(api, history):
     assert not broadcast.hub().subscriptions  # closing the stream unsubscribes it
 
 
-def test_live_changes_follow_and_filters_hold(api, history, user, make_version):
-    agent, line, other, v2 = history
+def test_live_changes_follow_and_filters_hold(api, changes_made, user, make_version):
+    agent, line, other, v2 = changes_made
     response, body = open_stream(api, f"?channel={line.public_id}&since=4")
     next(body)  # retry
     releases.release_version(version=make_version(other), user=user)  # 5: not this line's
@@ -85,7 +74,7 @@ def test_live_changes_follow_and_filters_hold(api, history, user, make_version):
     response.close()
 
 
-def test_a_quiet_stream_pings(api, history, settings):
+def test_a_quiet_stream_pings(api, changes_made, settings):
     settings.STREAM_PING_S = 0.01
     response, body = open_stream(api)
     next(body)
@@ -93,7 +82,7 @@ def test_a_quiet_stream_pings(api, history, settings):
     response.close()
 
 
-def test_a_resume_point_no_longer_kept_starts_with_reset(api, history):
+def test_a_resume_point_no_longer_kept_starts_with_reset(api, changes_made):
     Change.objects.filter(seq__lte=2).delete()  # pruned by the sweep
     response, body = open_stream(api, "?since=0")
     next(body)
@@ -102,9 +91,9 @@ def test_a_resume_point_no_longer_kept_starts_with_reset(api, history):
 
 
 def test_a_subscriber_that_stops_reading_is_dropped_without_holding_up_others(
-    api, history, user, monkeypatch
+    api, changes_made, user, monkeypatch
 ):
-    agent, *_ = history
+    agent, *_ = changes_made
     v1 = agent.versions.get(number=1)
     monkeypatch.setattr(broadcast, "MAX_PENDING", 2)
     hub = broadcast.hub()
@@ -135,12 +124,12 @@ def test_a_subscriber_that_stops_reading_is_dropped_without_holding_up_others(
         ("?ref=released", {}, "ref"),
     ],
 )
-def test_bad_resume_points_and_unknown_filters_are_refused(api, history, query, headers, path):
+def test_bad_resume_points_and_unknown_filters_are_refused(api, changes_made, query, headers, path):
     refused = error(api.get(f"/stream{query}", headers=headers), 422, "validation_error")
     assert path in str(refused["details"])
     assert not broadcast.hub().subscriptions
 
 
-def test_the_stream_needs_a_token_that_reads_agents(make_api, history):
+def test_the_stream_needs_a_token_that_reads_agents(make_api, changes_made):
     assert make_api().get("/stream", token=None).status_code == 401
     error(make_api().get("/stream"), 403, "permission_denied")
