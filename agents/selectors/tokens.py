@@ -104,7 +104,9 @@ def _load(token_hash: str) -> Principal | bool:
         user_id=user.pk,
         username=user.get_username(),
         token_id=token.pk,
-        perms=frozenset(user.get_all_permissions()),
+        # A superuser holds every permission: kept empty, the cached entry stays small
+        # (it is read on every API request).
+        perms=frozenset() if user.is_superuser else frozenset(user.get_all_permissions()),
         is_superuser=user.is_superuser,
     )
 

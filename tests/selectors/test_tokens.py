@@ -2,6 +2,7 @@
 
 import pytest
 
+from agents.domain import permissions
 from agents.domain.exceptions import UnknownReference
 from agents.selectors import tokens
 from agents.services import tokens as tokens_services
@@ -30,3 +31,11 @@ def test_a_user_sees_only_their_own_tokens(user, make_user):
     assert tokens.token_of(user, mine.pk) == mine
     with pytest.raises(UnknownReference):
         tokens.token_of(other, mine.pk)
+
+
+def test_a_superuser_principal_holds_every_permission_without_listing_them(django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    _token, secret = tokens_services.create_api_token(user=admin, name="ops")
+    principal = tokens.authenticate(secret)
+    assert principal.perms == frozenset()  # the cached entry stays small
+    assert principal.has_perm(permissions.RELEASE)
