@@ -74,6 +74,29 @@ def calls(agent, user, count: int, rate: float, *, failed="abandoned", commits=N
             conversations.end_conversation(conversation=conversation, user=user, outcome=outcome)
 
 
+def ended(version, values: list[dict], *, channel_ref: str = "", variant: str = "", at=None):
+    """Ended conversations on `version`, one per entry of `values` (the Conversation's
+    fields: `latency_ms`, `satisfaction`, `cost`, `scores`, `outcome`…), written at once."""
+    from django.utils import timezone
+
+    from agents.models import Conversation
+
+    at = at or timezone.now()
+    return Conversation.objects.bulk_create(
+        Conversation(
+            agent_id=version.agent_id,
+            version=version,
+            content_hash=version.content_hash,
+            channel_ref=channel_ref,
+            variant=variant,
+            started_at=at,
+            ended_at=at,
+            **{"outcome": "completed", **entry},
+        )
+        for entry in values
+    )
+
+
 def draft_form(agent, **overrides):
     """The editor form as a browser would submit it, from the stored draft."""
     agent.draft.refresh_from_db()

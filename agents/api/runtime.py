@@ -19,6 +19,7 @@ from agents.api.schemas import (
     ErrorOut,
     Paging,
     ResolveOut,
+    TurnList,
 )
 from agents.api.shapes import conversation_out
 from agents.domain.exceptions import InvalidInput
@@ -99,11 +100,23 @@ def get_conversation(request, conversation_id: str):
     return conversation_out(conversation, conversation.agent.public_id)
 
 
+@conversations.get("/{conversation_id}/turns", response={200: TurnList, **ERRORS_READ})
+def conversation_turns(request, conversation_id: str):
+    """A conversation's transcript, in order"""
+    require(request, VIEW_AGENT)
+    conversation = conversations_selectors.conversation(conversation_id)
+    return {"data": conversations_selectors.turns_of(conversation)}
+
+
 @conversations.post(
     "/{conversation_id}/end", response={200: ConversationOut, 409: ErrorOut, **ERRORS_WRITE}
 )
 def end_conversation(request, conversation_id: str, payload: ConversationEnd):
-    """Record how a conversation ended (once)"""
+    """Record how a conversation ended (once), with what callers felt and its transcript
+
+    `latency_ms` (the median response latency), `satisfaction` (1 to 5), `cost` (USD),
+    `scores` ({name: 0..1}) and `turns` (≤ 500) are all optional; any refusal (422 by
+    path) stores nothing, and the conversation can be ended correctly afterwards."""
     principal = require(request, VIEW_AGENT)
     conversation = conversations_selectors.conversation(conversation_id)
     ended = conversations_services.end_conversation(

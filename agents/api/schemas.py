@@ -324,6 +324,29 @@ class ConversationOut(Schema):
     offline: bool = Field(
         False, description="Started by a runtime while the console was unreachable."
     )
+    latency_ms: float | None = None
+    satisfaction: int | None = None
+    cost: float | None = None
+    scores: dict[str, float] = Field(default_factory=dict)
+
+
+class TurnIn(Schema):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    role: Literal["user", "assistant"]
+    content: str = Field(..., max_length=20_000)
+    latency_ms: float | None = Field(None, ge=0, description="How long this answer took")
+
+
+class TurnOut(Schema):
+    position: int
+    role: str
+    content: str
+    latency_ms: float | None
+    created_at: datetime
+
+
+class TurnList(Schema):
+    data: list[TurnOut]
 
 
 class ConversationEnd(Schema):
@@ -333,6 +356,15 @@ class ConversationEnd(Schema):
     sentiment: float | None = Field(None, ge=-1, le=1)
     automated: bool | None = None
     analysis: dict[str, Any] | None = None
+    latency_ms: float | None = Field(
+        None, ge=0, description="The conversation's median response latency"
+    )
+    satisfaction: int | None = Field(None, ge=1, le=5, description="The caller's rating, 1 to 5")
+    cost: float | None = Field(None, ge=0, description="What the conversation cost, in USD")
+    scores: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = Field(
+        None, description="Scores from 0 to 1 by name (`^[a-z][a-z0-9_]{0,39}$`)"
+    )
+    turns: list[TurnIn] | None = Field(None, max_length=500, description="The transcript")
 
 
 class ConversationList(Schema):

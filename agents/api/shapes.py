@@ -114,6 +114,7 @@ def conversation_out(conversation: Conversation, agent: str, resolved=None):
         "outcome": conversation.outcome or None,
         **attributes(conversation, "started_at", "ended_at", "duration_s", "sentiment"),
         **attributes(conversation, "automated", "analysis", "playground", "offline"),
+        **attributes(conversation, "latency_ms", "satisfaction", "cost", "scores"),
     }
 
 

@@ -37,6 +37,13 @@ class Conversation(BoundConfiguration):
     sentiment = models.FloatField(null=True, blank=True)
     automated = models.BooleanField(null=True, blank=True)
     analysis = models.JSONField(default=dict, blank=True)
+    # What callers felt, reported with the end (API.md, "Quality signals"): the median
+    # response latency, a 1 to 5 rating, what it cost in USD, and 0 to 1 scores by name
+    # (the runtime's own and the agent's judges', services/judges.py).
+    latency_ms = models.FloatField(null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(null=True, blank=True)
+    cost = models.FloatField(null=True, blank=True)
+    scores = models.JSONField(default=dict, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -67,6 +74,18 @@ class Conversation(BoundConfiguration):
             models.CheckConstraint(
                 condition=Q(duration_s__isnull=True) | Q(duration_s__gte=0),
                 name="conversation_duration_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(latency_ms__isnull=True) | Q(latency_ms__gte=0),
+                name="conversation_latency_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True)
+                | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="conversation_satisfaction_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost__gte=0), name="conversation_cost_positive"
             ),
         ]
 

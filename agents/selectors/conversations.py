@@ -89,6 +89,10 @@ def conversations_page(
             "sentiment",
             "automated",
             "playground",
+            "offline",
+            "latency_ms",
+            "satisfaction",
+            "cost",
         )
         .order_by("-started_at", "-id")
     )

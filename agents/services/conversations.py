@@ -10,8 +10,9 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from agents.domain.exceptions import ConversationEnded, InvalidInput
+from agents.domain.quality import check_signals
 from agents.domain.text import clean_text
-from agents.models import ConfigSnapshot, Conversation
+from agents.models import ConfigSnapshot, Conversation, Turn
 from agents.selectors import runtime
 from agents.services.base import User, actor
 from agents.services.snapshots import freeze
@@ -103,8 +104,15 @@ def end_conversation(
     sentiment: float | None = None,
     automated: bool | None = None,
     analysis: dict[str, Any] | None = None,
+    latency_ms: float | None = None,
+    satisfaction: int | None = None,
+    cost: float | None = None,
+    scores: dict[str, float] | None = None,
+    turns: list[dict[str, Any]] | None = None,
 ) -> Conversation:
-    """Record how a conversation ended, once; ending it again raises ConversationEnded."""
+    """Record how a conversation ended, once, with what callers felt (latency,
+    satisfaction, cost, scores) and its transcript; ending it again raises
+    ConversationEnded, and a refusal stores nothing."""
     problems = []
     if outcome not in Conversation.Outcome.values:
         problems.append(
@@ -119,6 +127,10 @@ def end_conversation(
         problems.append({"path": "sentiment", "message": "must be between -1 and 1"})
     if analysis is not None and not isinstance(analysis, dict):
         problems.append({"path": "analysis", "message": "must be a JSON object"})
+    signals, signal_problems = check_signals(
+        latency_ms=latency_ms, satisfaction=satisfaction, cost=cost, scores=scores, turns=turns
+    )
+    problems.extend(signal_problems)
     if problems:
         raise InvalidInput(problems)
     with transaction.atomic():
@@ -131,16 +143,17 @@ def end_conversation(
         locked.sentiment = sentiment
         locked.automated = automated
         locked.analysis = analysis or {}
-        locked.save(
-            update_fields=[
-                "ended_at",
-                "outcome",
-                "duration_s",
-                "sentiment",
-                "automated",
-                "analysis",
-            ]
-        )
+        locked.latency_ms = signals.latency_ms
+        locked.satisfaction = signals.satisfaction
+        locked.cost = signals.cost
+        locked.scores = {**locked.scores, **(signals.scores or {})}
+        locked.save(update_fields=[*ENDED_FIELDS])
+        if signals.turns:
+            first = Turn.objects.filter(conversation=locked).count()
+            Turn.objects.bulk_create(
+                Turn(conversation=locked, position=first + i, created_at=locked.ended_at, **turn)
+                for i, turn in enumerate(signals.turns)
+            )
         if not locked.playground:
             channel_ref, agent_id = locked.channel_ref, locked.agent_id
             transaction.on_commit(
@@ -149,3 +162,18 @@ def end_conversation(
                 )
             )
     return locked
+
+
+# What ending a conversation sets, once.
+ENDED_FIELDS = (
+    "ended_at",
+    "outcome",
+    "duration_s",
+    "sentiment",
+    "automated",
+    "analysis",
+    "latency_ms",
+    "satisfaction",
+    "cost",
+    "scores",
+)

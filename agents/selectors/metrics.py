@@ -1,0 +1,232 @@
+"""Metrics per version (API.md, "Quality signals"): one aggregate query per metric
+family, however many conversations — outcomes and means, latency percentiles,
+scores, and the daily series.
+
+Percentiles are `percentile_cont` on PostgreSQL. SQLite has no such aggregate, so
+the same definition is computed in the database with window functions: the rows
+of each version numbered in latency order (i = 0 … n - 1), the percentile p at
+position h = p · (n - 1), interpolated linearly between rows ⌊h⌋ and ⌊h⌋ + 1 —
+exactly what `percentile_cont` does (tests check both against Python).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Ln
+from django.utils import timezone
+
+from agents.domain import metrics, stats
+from agents.models import Agent, Conversation, PublishedVersion
+
+DRAFT = "draft"
+NONE = metrics.Sample(0, None, None)
+PERCENTILES = (0.5, 0.95)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which conversations count: the agent's (never the playground's), on these
+    versions (ids; None for the draft), a channel, and a range of days."""
+
+    agent: Agent
+    version_ids: tuple[int | None, ...] | None = None  # None: every version
+    channel: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    def rows(self) -> QuerySet[Conversation]:
+        rows = Conversation.objects.filter(agent_id=self.agent.pk, playground=False)
+        if self.version_ids is not None:
+            ids = [pk for pk in self.version_ids if pk is not None]
+            condition = Q(version_id__in=ids)
+            if None in self.version_ids:
+                condition |= Q(version_id__isnull=True)
+            rows = rows.filter(condition)
+        if self.channel:
+            rows = rows.filter(channel_ref=self.channel)
+        if self.since:
+            rows = rows.filter(started_at__gte=_day_start(self.since))
+        if self.until:
+            rows = rows.filter(started_at__lt=_day_start(self.until + timedelta(days=1)))
+        return rows
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass
+class VersionMetrics:
+    version_id: int | None
+    version: int | str  # its number, or "draft"
+    conversations: int = 0
+    ended: int = 0
+    completed: int = 0
+    automated: int = 0
+    known_automation: int = 0
+    transferred: int = 0
+    failed: int = 0
+    latency: metrics.Sample = NONE  # of ln(1 + ms)
+    latency_mean: float | None = None
+    latency_p50: float | None = None
+    latency_p95: float | None = None
+    satisfaction: metrics.Sample = NONE
+    cost: metrics.Sample = NONE
+    cost_total: float | None = None
+    scores: dict[str, metrics.Sample] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return DRAFT if self.version == DRAFT else f"v{self.version}"
+
+    def arm(self, metric: str) -> stats.Arm:
+        """The hits of a rate over ended conversations."""
+        hits = {
+            "completion_rate": self.completed,
+            "transfer_rate": self.transferred,
+            "failure_rate": self.failed,
+        }
+        if metric == "automation_rate":
+            return stats.Arm(self.automated, self.known_automation)
+        return stats.Arm(hits[metric], self.ended)
+
+    def sample(self, metric: str) -> metrics.Sample:
+        if metric == "latency_ms":
+            return self.latency
+        if metric.startswith("score:"):
+            return self.scores.get(metric[6:], NONE)
+        return getattr(self, metric)
+
+    def completion_interval(self) -> tuple[float, float] | None:
+        return stats.wilson_interval(self.completed, self.ended) if self.ended else None
+
+
+def version_metrics(scope: Scope) -> list[VersionMetrics]:
+    """Every version in scope with its metrics, newest first (the draft last): four
+    queries — outcomes and means, percentiles, scores, the versions' numbers."""
+    found: dict[int | None, VersionMetrics] = {}
+    rows = scope.rows()
+    log_latency = Ln(F("latency_ms") + 1.0)
+    for row in rows.values("version_id").annotate(
+        n=Count("id"),
+        n_ended=Count("id", filter=Q(ended_at__isnull=False)),
+        n_completed=Count("id", filter=Q(outcome="completed")),
+        n_transferred=Count("id", filter=Q(outcome="transferred")),
+        n_failed=Count("id", filter=Q(outcome="failed")),
+        n_automated=Count("id", filter=Q(automated=True)),
+        n_known_automation=Count("id", filter=Q(automated__isnull=False)),
+        n_latency=Count("latency_ms"),
+        latency_mean=Avg("latency_ms"),
+        latency_log_mean=Avg(log_latency),
+        latency_log_squares=Sum(log_latency * log_latency),
+        n_satisfaction=Count("satisfaction"),
+        satisfaction_mean=Avg("satisfaction"),
+        satisfaction_squares=Sum(F("satisfaction") * F("satisfaction") * 1.0),
+        n_cost=Count("cost"),
+        cost_mean=Avg("cost"),
+        cost_squares=Sum(F("cost") * F("cost")),
+        cost_total=Sum("cost"),
+    ):
+        found[row["version_id"]] = VersionMetrics(
+            version_id=row["version_id"],
+            version=DRAFT,
+            conversations=row["n"],
+            ended=row["n_ended"],
+            completed=row["n_completed"],
+            transferred=row["n_transferred"],
+            failed=row["n_failed"],
+            automated=row["n_automated"],
+            known_automation=row["n_known_automation"],
+            latency=_sample(row["n_latency"], row["latency_log_mean"], row["latency_log_squares"]),
+            latency_mean=row["latency_mean"],
+            satisfaction=_sample(
+                row["n_satisfaction"], row["satisfaction_mean"], row["satisfaction_squares"]
+            ),
+            cost=_sample(row["n_cost"], row["cost_mean"], row["cost_squares"]),
+            cost_total=row["cost_total"],
+        )
+    if not found:
+        return []
+    for version_id, p50, p95 in _percentiles(rows):
+        if version_id in found:
+            found[version_id].latency_p50, found[version_id].latency_p95 = p50, p95
+    for version_id, name, n, mean, squares in _scores(rows):
+        if version_id in found:
+            found[version_id].scores[name] = _sample(n, mean, squares)
+    numbers = dict(
+        PublishedVersion.objects.filter(pk__in=[pk for pk in found if pk]).values_list(
+            "pk", "number"
+        )
+    )
+    for version_id, entry in found.items():
+        if version_id is not None:
+            entry.version = numbers[version_id]
+    return sorted(
+        found.values(),
+        key=lambda m: (m.version == DRAFT, -(m.version if m.version != DRAFT else 0)),
+    )
+
+
+def _sample(n: int, mean, squares) -> metrics.Sample:
+    """A sample from its count, mean and sum of squares (the sample variance from
+    them: Σx² - n·mean², over n - 1; SQLite has no variance aggregate of its own
+    that accepts fewer than two rows)."""
+    if not n:
+        return NONE
+    mean = float(mean)
+    variance = max(0.0, (float(squares) - n * mean * mean) / (n - 1)) if n > 1 else None
+    return metrics.Sample(n, mean, variance)
+
+
+def _inner(rows: QuerySet[Conversation], *columns: str) -> tuple[str, tuple]:
+    """The SQL of `rows` selecting `columns` (named as they are), to aggregate over."""
+    return rows.values_list(*columns).query.sql_with_params()
+
+
+def _fetch(sql: str, params: tuple) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _percentiles(rows: QuerySet[Conversation]) -> list[tuple]:
+    inner, params = _inner(rows.filter(latency_ms__isnull=False), "version_id", "latency_ms")
+    if connection.vendor == "postgresql":
+        columns = ", ".join(
+            f"percentile_cont({p}) WITHIN GROUP (ORDER BY t.latency_ms)" for p in PERCENTILES
+        )
+        return _fetch(f"SELECT t.version_id, {columns} FROM ({inner}) AS t GROUP BY 1", params)
+    picks = []
+    for p in PERCENTILES:
+        h = f"({p} * (r.n - 1))"
+        low = f"CAST({h} AS INTEGER)"
+        picks.append(
+            f"SUM(CASE WHEN r.i = {low} THEN r.x * (1 - ({h} - {low}))"
+            f" WHEN r.i = {low} + 1 THEN r.x * ({h} - {low}) ELSE 0 END)"
+        )
+    sql = (
+        f"SELECT r.v, {', '.join(picks)} FROM ("
+        " SELECT t.version_id AS v, t.latency_ms AS x,"
+        " ROW_NUMBER() OVER (PARTITION BY t.version_id ORDER BY t.latency_ms) - 1 AS i,"
+        " COUNT(*) OVER (PARTITION BY t.version_id) AS n"
+        f" FROM ({inner}) AS t) AS r GROUP BY r.v"
+    )
+    return _fetch(sql, params)
+
+
+def _scores(rows: QuerySet[Conversation]) -> list[tuple]:
+    inner, params = _inner(rows.exclude(scores={}), "version_id", "scores")
+    if connection.vendor == "postgresql":
+        value = "(s.value #>> '{}')::float"
+        each = "jsonb_each(t.scores)"
+    else:
+        value, each = "s.value", "json_each(t.scores)"
+    sql = (
+        f"SELECT t.version_id, s.key, COUNT(*), AVG({value}), SUM({value} * {value})"
+        f" FROM ({inner}) AS t, {each} AS s GROUP BY t.version_id, s.key"
+    )
+    return _fetch(sql, params)
