@@ -19,8 +19,10 @@ from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Ln
 from django.utils import timezone
 
-from agents.domain import metrics, stats
+from agents.domain import metrics, references, stats
+from agents.domain.exceptions import InvalidInput, UnknownReference
 from agents.models import Agent, Conversation, PublishedVersion
+from agents.selectors import labels
 
 DRAFT = "draft"
 NONE = metrics.Sample(0, None, None)
@@ -230,3 +232,123 @@ def _scores(rows: QuerySet[Conversation]) -> list[tuple]:
         f" FROM ({inner}) AS t, {each} AS s GROUP BY t.version_id, s.key"
     )
     return _fetch(sql, params)
+
+
+def version_id(agent: Agent, ref: str, *, path: str = "version") -> int | None:
+    """The version `ref` names for metrics (`3`, `v3`, `released`, a label; `draft`
+    for every draft conversation: None). InvalidInput for a revision or nonsense,
+    UnknownReference for a version or label the agent does not have."""
+    reference = references.try_parse(ref)
+    if reference is None or reference.kind == "revision":
+        raise InvalidInput(
+            [{"path": path, "message": "a version (3 or v3), released, a label or draft"}]
+        )
+    if reference.kind == "draft":
+        return None
+    if reference.kind == "version":
+        found = PublishedVersion.objects.filter(agent_id=agent.pk, number=reference.number)
+        pk = found.values_list("pk", flat=True).first()
+        if pk is None:
+            raise UnknownReference(f"“{agent.name}” has no v{reference.number}.")
+        return pk
+    name = reference.name or reference.kind  # a label, or `released`
+    target = labels.label_target(agent, name)
+    if target is None:
+        raise UnknownReference(f"“{agent.name}” has no version at {name}.")
+    return target.pk
+
+
+# ------------------------------------------------------------------ comparing
+
+
+@dataclass(frozen=True)
+class Row:
+    """One metric of a comparison, both sides shown as the page and the API show them."""
+
+    metric: str
+    baseline: dict
+    candidate: dict
+    comparison: metrics.Comparison
+
+
+@dataclass(frozen=True)
+class Compared:
+    baseline: VersionMetrics
+    candidate: VersionMetrics
+    rows: list[Row]
+
+
+def side(entry: VersionMetrics, metric: str) -> dict:
+    if metric == "completion_rate":
+        interval = entry.completion_interval()
+        return {
+            "value": entry.completed / entry.ended if entry.ended else None,
+            "low": interval[0] if interval else None,
+            "high": interval[1] if interval else None,
+            "n": entry.ended,
+        }
+    if metric == "latency_ms":
+        return {
+            "p50": entry.latency_p50,
+            "p95": entry.latency_p95,
+            "mean": entry.latency_mean,
+            "n": entry.latency.n,
+        }
+    sample = entry.sample(metric)
+    interval = metrics.mean_interval(sample)
+    return {
+        "mean": sample.mean,
+        "low": interval[0] if interval else None,
+        "high": interval[1] if interval else None,
+        "n": sample.n,
+    }
+
+
+def compare(agent: Agent, baseline: str, candidate: str, **scope) -> Compared:
+    """Two versions side by side on every metric that either has, each with the
+    verdict of its rule (domain/metrics)."""
+    ids = (
+        version_id(agent, baseline, path="baseline"),
+        version_id(agent, candidate, path="candidate"),
+    )
+    found = {m.version_id: m for m in version_metrics(Scope(agent, version_ids=ids, **scope))}
+    sides = [found.get(pk) or _empty(pk, agent) for pk in ids]
+    b, c = sides
+    label = c.label
+    rows = [
+        Row(
+            "completion_rate",
+            side(b, "completion_rate"),
+            side(c, "completion_rate"),
+            metrics.compare_proportions(
+                "completion_rate", b.arm("completion_rate"), c.arm("completion_rate"), label
+            ),
+        ),
+        Row(
+            "latency_ms",
+            side(b, "latency_ms"),
+            side(c, "latency_ms"),
+            metrics.compare_latency(b.latency, c.latency, b.latency_p95, c.latency_p95, label),
+        ),
+    ]
+    names = ["satisfaction", "cost", *(f"score:{n}" for n in sorted({*b.scores, *c.scores}))]
+    for name in names:
+        rows.append(
+            Row(
+                name,
+                side(b, name),
+                side(c, name),
+                metrics.compare_means(
+                    name, b.sample(name), c.sample(name), label, "$" if name == "cost" else ""
+                ),
+            )
+        )
+    return Compared(b, c, rows)
+
+
+def _empty(pk: int | None, agent: Agent) -> VersionMetrics:
+    """A version with no conversations in scope (its number read once)."""
+    entry = VersionMetrics(version_id=pk, version=DRAFT)
+    if pk is not None:
+        entry.version = PublishedVersion.objects.values_list("number", flat=True).get(pk=pk)
+    return entry
