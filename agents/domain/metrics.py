@@ -200,6 +200,10 @@ class Comparison:
     verdict: str  # "better" | "worse" | "no_difference" | "too_few"
     sentence: str
 
+    @property
+    def verdict_title(self) -> str:
+        return self.verdict.replace("_", " ").capitalize()
+
 
 def _verdict(found: Metric, direction: float, p: float) -> str:
     if p >= ALPHA or direction == 0:

@@ -11,12 +11,14 @@ exactly what `percentile_cont` does (tests check both against Python).
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Ln
+from django.db.models.functions import Floor, Ln, TruncDate
 from django.utils import timezone
 
 from agents.domain import metrics, references, stats
@@ -80,10 +82,16 @@ class VersionMetrics:
     cost: metrics.Sample = NONE
     cost_total: float | None = None
     scores: dict[str, metrics.Sample] = field(default_factory=dict)
+    duration_mean: float | None = None
+    sentiment_mean: float | None = None
 
     @property
     def label(self) -> str:
         return DRAFT if self.version == DRAFT else f"v{self.version}"
+
+    @property
+    def automation_rate(self) -> float | None:
+        return self.automated / self.known_automation if self.known_automation else None
 
     def arm(self, metric: str) -> stats.Arm:
         """The hits of a rate over ended conversations."""
@@ -109,8 +117,10 @@ class VersionMetrics:
 
 def version_metrics(scope: Scope) -> list[VersionMetrics]:
     """Every version in scope with its metrics, newest first (the draft last): four
-    queries — outcomes and means, percentiles, scores, the versions' numbers."""
+    queries at most — outcomes and means, percentiles (when a latency was reported),
+    scores (when one was), the versions' numbers."""
     found: dict[int | None, VersionMetrics] = {}
+    scored = False
     rows = scope.rows()
     log_latency = Ln(F("latency_ms") + 1.0)
     for row in rows.values("version_id").annotate(
@@ -122,6 +132,7 @@ def version_metrics(scope: Scope) -> list[VersionMetrics]:
         n_automated=Count("id", filter=Q(automated=True)),
         n_known_automation=Count("id", filter=Q(automated__isnull=False)),
         n_latency=Count("latency_ms"),
+        n_scored=Count("id", filter=~Q(scores={})),
         latency_mean=Avg("latency_ms"),
         latency_log_mean=Avg(log_latency),
         latency_log_squares=Sum(log_latency * log_latency),
@@ -132,7 +143,10 @@ def version_metrics(scope: Scope) -> list[VersionMetrics]:
         cost_mean=Avg("cost"),
         cost_squares=Sum(F("cost") * F("cost")),
         cost_total=Sum("cost"),
+        duration_mean=Avg("duration_s"),
+        sentiment_mean=Avg("sentiment"),
     ):
+        scored = scored or bool(row["n_scored"])
         found[row["version_id"]] = VersionMetrics(
             version_id=row["version_id"],
             version=DRAFT,
@@ -150,14 +164,16 @@ def version_metrics(scope: Scope) -> list[VersionMetrics]:
             ),
             cost=_sample(row["n_cost"], row["cost_mean"], row["cost_squares"]),
             cost_total=row["cost_total"],
+            duration_mean=row["duration_mean"],
+            sentiment_mean=row["sentiment_mean"],
         )
     if not found:
         return []
-    for version_id, p50, p95 in _percentiles(rows):
-        if version_id in found:
+    if any(entry.latency.n for entry in found.values()):
+        for version_id, p50, p95 in _percentiles(rows):
             found[version_id].latency_p50, found[version_id].latency_p95 = p50, p95
-    for version_id, name, n, mean, squares in _scores(rows):
-        if version_id in found:
+    if scored:
+        for version_id, name, n, mean, squares in _scores(rows):
             found[version_id].scores[name] = _sample(n, mean, squares)
     numbers = dict(
         PublishedVersion.objects.filter(pk__in=[pk for pk in found if pk]).values_list(
@@ -270,6 +286,10 @@ class Row:
     candidate: dict
     comparison: metrics.Comparison
 
+    @property
+    def title(self) -> str:
+        return metrics.metric(self.metric).title.capitalize()
+
 
 @dataclass(frozen=True)
 class Compared:
@@ -312,8 +332,11 @@ def compare(agent: Agent, baseline: str, candidate: str, **scope) -> Compared:
         version_id(agent, candidate, path="candidate"),
     )
     found = {m.version_id: m for m in version_metrics(Scope(agent, version_ids=ids, **scope))}
-    sides = [found.get(pk) or _empty(pk, agent) for pk in ids]
-    b, c = sides
+    return compare_entries(*(found.get(pk) or _empty(pk) for pk in ids))
+
+
+def compare_entries(b: VersionMetrics, c: VersionMetrics) -> Compared:
+    """Baseline `b` and candidate `c`, already aggregated, compared metric by metric."""
     label = c.label
     rows = [
         Row(
@@ -346,9 +369,78 @@ def compare(agent: Agent, baseline: str, candidate: str, **scope) -> Compared:
     return Compared(b, c, rows)
 
 
-def _empty(pk: int | None, agent: Agent) -> VersionMetrics:
+def _empty(pk: int | None) -> VersionMetrics:
     """A version with no conversations in scope (its number read once)."""
     entry = VersionMetrics(version_id=pk, version=DRAFT)
     if pk is not None:
         entry.version = PublishedVersion.objects.values_list("number", flat=True).get(pk=pk)
     return entry
+
+
+# ------------------------------------------------------------------ charts
+
+# Latency buckets on a log scale: bucket k holds ln(1 + ms) in [k / 3, (k + 1) / 3),
+# about 40% wide each: 1 s and 1.4 s land apart, 10 s and 10.4 s together.
+BUCKETS_PER_E = 3
+
+
+def bucket_floor_ms(k: int) -> float:
+    return math.expm1(k / BUCKETS_PER_E)
+
+
+def latency_histogram(scope: Scope) -> dict[int | None, dict[int, int]]:
+    """Version id -> {bucket: conversations}, one aggregate query."""
+    bucket = Floor(Ln(F("latency_ms") + 1.0) * BUCKETS_PER_E)
+    found: dict[int | None, dict[int, int]] = defaultdict(dict)
+    rows = (
+        scope.rows()
+        .filter(latency_ms__isnull=False)
+        .annotate(bucket=bucket)
+        .values("version_id", "bucket")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        found[row["version_id"]][int(row["bucket"])] = row["n"]
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    conversations: int
+    completion_rate: float | None
+    latency_ms: float | None  # the day's mean
+    satisfaction: float | None
+    cost: float | None
+
+
+def daily(scope: Scope) -> dict[int | None, list[Day]]:
+    """Version id -> its days in order, each with every metric's value: one query."""
+    rows = (
+        scope.rows()
+        .annotate(day=TruncDate("started_at"))
+        .values("version_id", "day")
+        .annotate(
+            n=Count("id"),
+            n_ended=Count("id", filter=Q(ended_at__isnull=False)),
+            n_completed=Count("id", filter=Q(outcome="completed")),
+            latency=Avg("latency_ms"),
+            satisfaction=Avg("satisfaction"),
+            cost=Avg("cost"),
+        )
+        .order_by("day")
+    )
+    found: dict[int | None, list[Day]] = defaultdict(list)
+    for row in rows:
+        found[row["version_id"]].append(
+            Day(
+                day=row["day"],
+                conversations=row["n"],
+                completion_rate=row["n_completed"] / row["n_ended"] if row["n_ended"] else None,
+                latency_ms=row["latency"],
+                satisfaction=None if row["satisfaction"] is None else float(row["satisfaction"]),
+                cost=row["cost"],
+            )
+        )
+    return dict(found)

@@ -1,8 +1,7 @@
-"""Monitoring: an agent's conversations, and per-version analytics with a chart."""
+"""Monitoring: an agent's conversations, and per-version analytics with charts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -13,9 +12,9 @@ from django.shortcuts import render
 
 from agents.models import Conversation
 from agents.permissions import VIEW_AGENT, require
-from agents.selectors import agents, conversations, versions
+from agents.selectors import agents, conversations, metrics, versions
 from agents.selectors import channels as channels_selectors
-from agents.views import routes
+from agents.views import charts, routes
 from agents.views.htmx import HtmxHttpRequest, fragment_or_page
 
 
@@ -96,72 +95,82 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str, conversation_i
     )
 
 
-@dataclass
-class Bar:
-    x: float
-    y: float
-    height: float
-    label: str
-    value: str
-    css: str
-    low_y: float | None = None
-    high_y: float | None = None
+# The daily charts: which metric, its title, how its values read.
+DAILY = (
+    ("completion_rate", "Completion", lambda v: f"{v:.0%}"),
+    ("latency_ms", "Mean latency", lambda v: f"{v:,.0f} ms"),
+    ("satisfaction", "Satisfaction", lambda v: f"{v:.1f}"),
+    ("cost", "Cost per conversation", lambda v: f"${v:.3f}"),
+)
 
 
-def _chart(a, b) -> dict[str, Any]:
-    """Grouped bars (completion with its 95% interval, automation) for two versions."""
-    top, height, width, group = 20, 180, 90, 230
-    bars: list[Bar] = []
-    metrics = [("Completion", "completion_rate"), ("Automation", "automation_rate")]
-    for m, (title, attribute) in enumerate(metrics):
-        for i, stats in enumerate((a, b)):
-            value = getattr(stats, attribute) if stats else None
-            share = value or 0.0
-            x = 50 + m * group + i * (width + 10)
-            bar = Bar(
-                x=x,
-                y=top + height * (1 - share),
-                height=height * share,
-                label=f"{title} {stats.label if stats else ''}",
-                value="—" if value is None else f"{100 * value:.0f}%",
-                css="bar-a" if i == 0 else "bar-b",
-            )
-            if attribute == "completion_rate" and stats and stats.completion_low is not None:
-                bar.low_y = top + height * (1 - stats.completion_low)
-                bar.high_y = top + height * (1 - stats.completion_high)
-            bars.append(bar)
-    ticks = [{"y": top + height * (1 - t / 100), "label": f"{t}%"} for t in (0, 50, 100)]
-    return {
-        "bars": bars,
-        "ticks": ticks,
-        "width": 50 + 2 * group + 20,
-        "height": top + height + 40,
-        "base": top + height,
-        "bar_width": width,
-        "titles": [(50 + m * group + width + 5, t) for m, (t, _) in enumerate(metrics)],
-    }
+def _charts(scope: metrics.Scope, a, b) -> dict[str, Any]:
+    """The latency distribution of both versions and a daily series per metric."""
+    sides = [(a, "bar-a"), (b, "bar-b")]
+    buckets = metrics.latency_histogram(scope) if a.latency.n or b.latency.n else {}
+    keys = sorted({k for entry, _ in sides for k in buckets.get(entry.version_id, {})})
+    if keys:
+        keys = list(range(keys[0], keys[-1] + 1))
+    distribution = charts.histogram(
+        [
+            charts.Series(entry.label, css, sorted(buckets.get(entry.version_id, {}).items()))
+            for entry, css in sides
+        ],
+        keys,
+        lambda k: _ms(metrics.bucket_floor_ms(k)),
+    )
+    days_by_version = metrics.daily(scope)
+    days = sorted({d.day for entry, _ in sides for d in days_by_version.get(entry.version_id, [])})
+    series = []
+    for attribute, title, fmt in DAILY:
+        chart = charts.lines(
+            [
+                charts.Series(
+                    entry.label,
+                    css,
+                    [
+                        (d.day, getattr(d, attribute))
+                        for d in days_by_version.get(entry.version_id, [])
+                    ],
+                )
+                for entry, css in sides
+            ],
+            days,
+            fmt,
+        )
+        series.append({"title": title, "chart": chart})
+    return {"distribution": distribution if keys else None, "daily": series if days else []}
+
+
+def _ms(value: float) -> str:
+    return f"{value / 1000:.1f} s" if value >= 1000 else f"{value:.0f} ms"
 
 
 @routes.agent_pages.get("analytics/", name="analytics")
 def agent_analytics(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
-    """Per-version outcomes, and any two versions side by side with a chart."""
+    """Every metric per version, and any two versions side by side: each metric with
+    its interval, a verdict with its p-value and a sentence, and charts."""
     require(request.user, VIEW_AGENT)
     agent = agents.agent_for_page(public_id)
-    stats = conversations.version_stats(agent)
-    by_label = {s.label: s for s in stats}
+    rows = metrics.version_metrics(metrics.Scope(agent))
+    by_label = {m.label: m for m in rows}
     released = agent.released_version.label if agent.released_version else None
-    default_a = released if released in by_label else (stats[-1].label if stats else "")
-    default_b = next((s.label for s in stats if s.label != default_a), default_a)
+    default_a = released if released in by_label else (rows[-1].label if rows else "")
+    default_b = next((m.label for m in rows if m.label != default_a), default_a)
     a_label = request.GET.get("a", default_a)
     b_label = request.GET.get("b", default_b)
     a, b = by_label.get(a_label), by_label.get(b_label)
     context = {
         "agent": agent,
-        "stats": stats,
+        "stats": rows,
+        "score_names": sorted({name for m in rows for name in m.scores}),
         "a": a,
         "b": b,
         "a_label": a_label,
         "b_label": b_label,
-        "chart": _chart(a, b),
     }
+    if a and b:
+        context["compared"] = metrics.compare_entries(a, b)
+        scope = metrics.Scope(agent, version_ids=(a.version_id, b.version_id))
+        context.update(_charts(scope, a, b))
     return fragment_or_page(request, "agents/monitoring/analytics.html", "comparison", context)
