@@ -223,6 +223,13 @@ REGRESSION_WATCH_DAYS = env_number("REGRESSION_WATCH_DAYS", 7)
 REGRESSION_BASELINE_DAYS = env_number("REGRESSION_BASELINE_DAYS", 7)
 REGRESSION_MIN_CONVERSATIONS = env_number("REGRESSION_MIN_CONVERSATIONS", 100)
 REGRESSION_MAX_DROP = env_number("REGRESSION_MAX_DROP", 0.05)
+# What else a release may worsen before it is flagged (every metric with data is
+# checked): latency in ms over the geometric mean, satisfaction (of 5), cost per
+# conversation in USD, any score (0 to 1).
+REGRESSION_MAX_LATENCY_MS = env_number("REGRESSION_MAX_LATENCY_MS", 100)
+REGRESSION_MAX_SATISFACTION_DROP = env_number("REGRESSION_MAX_SATISFACTION_DROP", 0.2)
+REGRESSION_MAX_COST_INCREASE = env_number("REGRESSION_MAX_COST_INCREASE", 0.005)
+REGRESSION_MAX_SCORE_DROP = env_number("REGRESSION_MAX_SCORE_DROP", 0.05)
 
 # Webhooks: each delivery is tried up to WEBHOOK_MAX_TRIES times, waiting
 # WEBHOOK_BACKOFF_SECONDS after the first failure and four times longer after each

@@ -21,6 +21,32 @@ class GuardIO(Schema):
     max_drop: float = Field(stats.DEFAULT_MAX_DROP, ge=0, le=1, strict=False)
 
 
+class GuardIn(Schema):
+    """One guard: how much worse the candidate may get on a metric. `max_drop` for
+    metrics where higher is better (rates, satisfaction, scores: 0 to 1 for rates
+    and scores), `max_increase` where lower is (latency in ms, cost in USD; the
+    transfer and failure rates take either)."""
+
+    model_config = ConfigDict(extra="forbid")
+    metric: str = Field(
+        ...,
+        max_length=46,
+        description="completion_rate, automation_rate, transfer_rate, failure_rate, "
+        "latency_ms, satisfaction, cost or score:<name>",
+    )
+    max_drop: float | None = Field(None, ge=0)
+    max_increase: float | None = Field(None, ge=0)
+
+
+class GuardVerdictOut(Schema):
+    metric: str
+    worse: bool
+    judged: bool = Field(description="Enough conversations on both arms to judge")
+    worsening: float | None = Field(description="How much worse, in the metric's unit")
+    p: float | None = Field(description="The sequential p-value that decides")
+    reason: str
+
+
 class RolloutIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
     # A label is read once, when the rollout starts: the rollout ramps up that version.
@@ -28,7 +54,10 @@ class RolloutIn(Schema):
     steps: list[WholeInt] = Field(list(stats.DEFAULT_STEPS), min_length=1, max_length=20)
     min_conversations: WholeInt = Field(stats.DEFAULT_MIN_CONVERSATIONS, ge=1, le=1_000_000)
     min_minutes: WholeInt = Field(stats.DEFAULT_MIN_MINUTES, ge=0, le=43_200)
-    guard: GuardIO = Field(default_factory=GuardIO)
+    guard: GuardIO | None = Field(None, description="One guard (the default: completion)")
+    guards: list[GuardIn] | None = Field(
+        None, min_length=1, max_length=10, description="Any found worse rolls back"
+    )
 
 
 class ArmOut(Schema):
@@ -58,6 +87,8 @@ class RolloutOut(Schema):
     min_conversations: int
     min_minutes: int
     guard: dict[str, Any]
+    guards: list[dict[str, Any]]
+    verdicts: list[GuardVerdictOut] = Field(description="Each guard on the current step")
     step_started_at: datetime
     created_by: str | None
     created_at: datetime

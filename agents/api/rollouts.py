@@ -6,9 +6,17 @@ from ninja import Status
 
 from agents.api.common import Router, require
 from agents.api.idempotency import idempotent
-from agents.api.rollout_schemas import AlertList, AlertOut, RolloutIn, RolloutList, RolloutOut
+from agents.api.rollout_schemas import (
+    AlertList,
+    AlertOut,
+    GuardIO,
+    RolloutIn,
+    RolloutList,
+    RolloutOut,
+)
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut
 from agents.api.shapes import username
+from agents.domain.exceptions import InvalidInput
 from agents.domain.routing import LabelTargetIO, target_label
 from agents.models import Alert
 from agents.permissions import RELEASE, VIEW_AGENT
@@ -24,9 +32,10 @@ alerts_router = Router(tags=["rollouts"])
 WRITE = {403: ErrorOut, 409: ErrorOut, **ERRORS_WRITE}
 
 
-def rollout_out(rollout, arms=None) -> dict:
-    """The API's Rollout; `arms` when computed for a whole list at once (arms_of)."""
-    baseline, candidate = arms or rollouts_selectors.step_arms(rollout)
+def rollout_out(rollout, evidence=None) -> dict:
+    """The API's Rollout; `evidence` when computed for a whole list at once."""
+    evidence = evidence or rollouts_selectors.step_evidence(rollout)
+    baseline, candidate = evidence.arms
     arms = {
         "baseline": (rollout.baseline, baseline),
         "candidate": (rollout.candidate.label, candidate),
@@ -43,6 +52,18 @@ def rollout_out(rollout, arms=None) -> dict:
         "min_conversations": rollout.min_conversations,
         "min_minutes": rollout.min_minutes,
         "guard": {"metric": rollout.metric, "max_drop": rollout.max_drop},
+        "guards": [guard.as_dict() for guard in rollout.guard_list],
+        "verdicts": [
+            {
+                "metric": v.metric,
+                "worse": v.worse,
+                "judged": v.judged,
+                "worsening": v.worsening,
+                "p": v.p,
+                "reason": v.reason,
+            }
+            for v in evidence.verdicts
+        ],
         "step_started_at": rollout.step_started_at,
         "created_by": username(rollout.created_by),
         "created_at": rollout.created_at,
@@ -87,9 +108,18 @@ def start(request, channel_id: str, payload: RolloutIn):
         candidate=candidate,
         user=principal.user,
         **payload.model_dump(include={"steps", "min_conversations", "min_minutes"}),
-        **payload.guard.model_dump(),
+        **_guards(payload),
     )
     return Status(201, rollout_out(rollouts_selectors.rollout(rollout.public_id)))
+
+
+def _guards(payload: RolloutIn) -> dict:
+    """`guards`, or `guard` as the one guard (the default when neither is given)."""
+    if payload.guard is not None and payload.guards is not None:
+        raise InvalidInput([{"path": "guards", "message": "give guard or guards, not both"}])
+    if payload.guards is not None:
+        return {"guards": [g.model_dump(exclude_none=True) for g in payload.guards]}
+    return (payload.guard or GuardIO()).model_dump()
 
 
 @channel_rollouts.get("/{channel_id}/rollouts", response={200: RolloutList, **ERRORS_READ})
@@ -98,8 +128,8 @@ def list_for_channel(request, channel_id: str):
     require(request, VIEW_AGENT)
     channel = channels.channel(channel_id)
     rollouts = list(rollouts_selectors.channel_rollouts(channel)[:50])
-    arms = rollouts_selectors.arms_of(rollouts)
-    return {"data": [rollout_out(r, arms[r.pk]) for r in rollouts]}
+    evidence = rollouts_selectors.evidence_of(rollouts)
+    return {"data": [rollout_out(r, evidence[r.pk]) for r in rollouts]}
 
 
 @rollouts_router.get("/{rollout_id}", response={200: RolloutOut, **ERRORS_READ})

@@ -446,3 +446,11 @@ def check_proportion_guard(guard: Guard, baseline: stats.Arm, candidate: stats.A
     return GuardVerdict(
         guard.metric, verdict.worse, verdict.drop, verdict.p_seq, verdict.reason, judged
     )
+
+
+def check_guard(guard: Guard, baseline, candidate) -> GuardVerdict:
+    """A guard's verdict: `baseline` and `candidate` are Arms for a rate, Samples for
+    a mean (ln(1 + ms) for latency)."""
+    if metric(guard.metric).kind == "proportion":
+        return check_proportion_guard(guard, baseline, candidate)
+    return check_mean_guard(guard, baseline, candidate)

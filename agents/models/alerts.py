@@ -37,7 +37,7 @@ class Alert(models.Model):
     release = models.ForeignKey(
         ReleaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    metric = models.CharField(max_length=20)
+    metric = models.CharField(max_length=50)
     detail = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     acked_by = models.ForeignKey(

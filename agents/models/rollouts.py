@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from agents.domain import metrics
 from agents.models.agents import Agent
 from agents.models.base import ImmutableModel, new_rollout_id, one_of, public_id_format
 from agents.models.channels import Channel
@@ -35,8 +36,12 @@ class Rollout(models.Model):
     step = models.PositiveSmallIntegerField(default=0)  # index into steps
     min_conversations = models.PositiveIntegerField(default=200)
     min_minutes = models.PositiveIntegerField(default=30)
+    # The rate the step's chart shows, and its allowed drop (the first guard on a rate).
     metric = models.CharField(max_length=20, default="completion_rate")
     max_drop = models.FloatField(default=0.05)
+    # Every guard: [{"metric": "latency_ms", "max_increase": 300}, …] (domain/metrics);
+    # any found worse rolls the rollout back.
+    guards = models.JSONField(default=list)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RUNNING)
     step_started_at = models.DateTimeField(default=timezone.now)
     last_evaluated_at = models.DateTimeField(null=True, blank=True)
@@ -73,6 +78,12 @@ class Rollout(models.Model):
     def title(self) -> str:
         """What a person recognises it by: `v3 on Clinic main line`."""
         return f"{self.candidate.label} on {self.channel.name}"
+
+    @property
+    def guard_list(self) -> list:
+        """The guards as domain/metrics.Guard (a rollout from before guards: its one)."""
+        raw = self.guards or [{"metric": self.metric, "max_drop": self.max_drop}]
+        return metrics.parse_guards(raw)[0]
 
     @property
     def weight(self) -> int:

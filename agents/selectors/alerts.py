@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from agents.domain.stats import Arm
 from agents.models import RELEASED, Alert, Conversation, ReleaseEvent
+from agents.selectors import metrics
 from agents.selectors.base import one, where
-from agents.selectors.rollouts import HITS
 
 
 def alerts(*, agent: str | None = None, open_only: bool = False) -> QuerySet[Alert]:
@@ -50,25 +49,18 @@ def releases_to_watch(*, now: datetime, watch_days: int) -> QuerySet[ReleaseEven
     )
 
 
-def release_arms(release: ReleaseEvent, *, metric: str, baseline_days: int) -> tuple[Arm, Arm]:
+def release_evidence(release: ReleaseEvent, *, baseline_days: int):
     """The replaced version over the `baseline_days` before the release, and the released
-    version since: ended, non-playground conversations, in one aggregate query on the
-    (agent, version, start) index."""
+    version since: ended, non-playground conversations, with every metric (the
+    queries of selectors/metrics, on the (agent, version, start) index). A pair of
+    VersionMetrics (either None without conversations)."""
     before = release.released_at - timedelta(days=baseline_days)
     old = Q(version_id=release.previous_version_id, started_at__gte=before) & Q(
         started_at__lt=release.released_at
     )
     new = Q(version_id=release.version_id, started_at__gte=release.released_at)
-    hit = HITS[metric]
-    found = (
-        Conversation.objects.filter(agent_id=release.agent_id, ended_at__isnull=False)
-        .filter(playground=False)
-        .filter(old | new)
-        .aggregate(
-            old_total=Count("id", filter=old),
-            old_hits=Count("id", filter=old & hit),
-            new_total=Count("id", filter=new),
-            new_hits=Count("id", filter=new & hit),
-        )
-    )
-    return Arm(found["old_hits"], found["old_total"]), Arm(found["new_hits"], found["new_total"])
+    rows = Conversation.objects.filter(
+        agent_id=release.agent_id, ended_at__isnull=False, playground=False
+    ).filter(old | new)
+    found = {entry.version_id: entry for entry in metrics.metrics_of(rows)}
+    return found.get(release.previous_version_id), found.get(release.version_id)

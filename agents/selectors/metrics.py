@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Floor, Ln, TruncDate
+from django.db.models import Avg, Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Floor, Ln, TruncDate
 from django.utils import timezone
 
 from agents.domain import metrics, references, stats
@@ -27,6 +28,14 @@ from agents.models import Agent, Conversation, PublishedVersion
 from agents.selectors import labels
 
 DRAFT = "draft"
+
+# What counts as a hit for each rate, over ended conversations.
+HITS = {
+    "completion_rate": Q(outcome="completed"),
+    "automation_rate": Q(automated=True),
+    "transfer_rate": Q(outcome="transferred"),
+    "failure_rate": Q(outcome="failed"),
+}
 NONE = metrics.Sample(0, None, None)
 PERCENTILES = (0.5, 0.95)
 
@@ -119,9 +128,13 @@ def version_metrics(scope: Scope) -> list[VersionMetrics]:
     """Every version in scope with its metrics, newest first (the draft last): four
     queries at most — outcomes and means, percentiles (when a latency was reported),
     scores (when one was), the versions' numbers."""
+    return metrics_of(scope.rows())
+
+
+def metrics_of(rows: QuerySet[Conversation]) -> list[VersionMetrics]:
+    """version_metrics of any set of conversations, grouped by version."""
     found: dict[int | None, VersionMetrics] = {}
     scored = False
-    rows = scope.rows()
     log_latency = Ln(F("latency_ms") + 1.0)
     for row in rows.values("version_id").annotate(
         n=Count("id"),
@@ -444,3 +457,38 @@ def daily(scope: Scope) -> dict[int | None, list[Day]]:
             )
         )
     return dict(found)
+
+
+# ------------------------------------------------------------------ arms
+
+
+def value_of(metric: str):
+    """The expression a mean-like metric averages (latency: ln(1 + ms))."""
+    if metric == "latency_ms":
+        return Ln(F("latency_ms") + 1.0)
+    if metric.startswith("score:"):
+        return Cast(KT(f"scores__{metric[6:]}"), FloatField())
+    return F(metric) * 1.0
+
+
+def side_aggregates(prefix: str, side: Q, metric: str) -> dict:
+    """The aggregates one side needs for `metric`, named after `prefix`, to fold into
+    one aggregate query with other sides and metrics (side_value reads them back).
+    Rates count over ended conversations (`side` says which)."""
+    if metrics.metric(metric).kind == "proportion":
+        return {
+            f"{prefix}_total": Count("id", filter=side),
+            f"{prefix}_hits": Count("id", filter=side & HITS[metric]),
+        }
+    value = value_of(metric)
+    return {
+        f"{prefix}_n": Count(value, filter=side),
+        f"{prefix}_mean": Avg(value, filter=side),
+        f"{prefix}_squares": Sum(value * value, filter=side),
+    }
+
+
+def side_value(found: dict, prefix: str, metric: str) -> stats.Arm | metrics.Sample:
+    if metrics.metric(metric).kind == "proportion":
+        return stats.Arm(found[f"{prefix}_hits"], found[f"{prefix}_total"])
+    return _sample(found[f"{prefix}_n"], found[f"{prefix}_mean"], found[f"{prefix}_squares"])

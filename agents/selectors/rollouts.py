@@ -8,20 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 
+from agents.domain import metrics
 from agents.domain.routing import target_label
 from agents.domain.stats import HIGHER_IS_WORSE, Arm, Verdict, compare_arms, wilson_interval
 from agents.models import Alert, Conversation, Rollout, RolloutEvent
+from agents.selectors import metrics as metrics_selectors
 from agents.selectors.base import one
-
-# What counts as a hit for each metric, over ended conversations.
-HITS = {
-    "completion_rate": Q(outcome="completed"),
-    "automation_rate": Q(automated=True),
-    "transfer_rate": Q(outcome="transferred"),
-    "failure_rate": Q(outcome="failed"),
-}
 
 
 def arm_labels(rollout: Rollout) -> tuple[str, str]:
@@ -29,40 +23,69 @@ def arm_labels(rollout: Rollout) -> tuple[str, str]:
     return target_label(rollout.baseline), rollout.candidate.label
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """A rollout's current step: both arms on its chart's rate, and each guard's verdict."""
+
+    arms: tuple[Arm, Arm]
+    verdicts: tuple[metrics.GuardVerdict, ...]
+    ended: tuple[int, int]  # ended conversations per arm
+
+    @property
+    def worse(self) -> list[metrics.GuardVerdict]:
+        return [v for v in self.verdicts if v.worse]
+
+
 def step_arms(rollout: Rollout) -> tuple[Arm, Arm]:
     """Baseline and candidate outcomes on `rollout.metric` for conversations that
     started on the channel in the current step (before the rollout ended, if it has)
     and have ended: one aggregate query on the index on (channel, start)."""
-    return arms_of([rollout])[rollout.pk]
+    return evidence_of([rollout])[rollout.pk].arms
 
 
-def arms_of(rollouts: Iterable[Rollout]) -> dict[int, tuple[Arm, Arm]]:
-    """step_arms of several rollouts (a channel's list) in one aggregate query."""
-    scopes, counts = [], {}
-    labels = {}
+def step_evidence(rollout: Rollout) -> Evidence:
+    return evidence_of([rollout])[rollout.pk]
+
+
+def evidence_of(rollouts: Iterable[Rollout]) -> dict[int, Evidence]:
+    """Every guard's evidence for several rollouts, in one aggregate query."""
+    scopes, aggregates = [], {}
+    plans = {}
     for rollout in rollouts:
-        baseline, candidate = labels[rollout.pk] = arm_labels(rollout)
+        baseline, candidate = arm_labels(rollout)
         scope = Q(channel_ref=rollout.channel.public_id, started_at__gte=rollout.step_started_at)
         if rollout.finished_at is not None:  # the evidence as it stood when it ended
             scope &= Q(started_at__lt=rollout.finished_at)
         scopes.append(scope & Q(variant__in=[baseline, candidate]))
+        guards = rollout.guard_list
+        names = [rollout.metric, *(g.metric for g in guards)]
+        plans[rollout.pk] = (rollout.metric, guards)
         for side, label in (("b", baseline), ("c", candidate)):
             arm = scope & Q(variant=label)
-            counts[f"r{rollout.pk}{side}_total"] = Count("id", filter=arm)
-            counts[f"r{rollout.pk}{side}_hits"] = Count("id", filter=arm & HITS[rollout.metric])
+            for i, name in enumerate(names):
+                aggregates.update(
+                    metrics_selectors.side_aggregates(f"r{rollout.pk}{side}{i}", arm, name)
+                )
     if not scopes:
         return {}
     found = (
         Conversation.objects.filter(ended_at__isnull=False)
         .filter(reduce(operator.or_, scopes))
-        .aggregate(**counts)
+        .aggregate(**aggregates)
     )
-    return {
-        pk: tuple(
-            Arm(found[f"r{pk}{side}_hits"], found[f"r{pk}{side}_total"]) for side in ("b", "c")
+    evidence = {}
+    for pk, (chart_metric, guards) in plans.items():
+
+        def side(letter: str, i: int, name: str, pk=pk):
+            return metrics_selectors.side_value(found, f"r{pk}{letter}{i}", name)
+
+        arms = (side("b", 0, chart_metric), side("c", 0, chart_metric))
+        verdicts = tuple(
+            metrics.check_guard(g, side("b", i + 1, g.metric), side("c", i + 1, g.metric))
+            for i, g in enumerate(guards)
         )
-        for pk in labels
-    }
+        evidence[pk] = Evidence(arms, verdicts, (arms[0].total, arms[1].total))
+    return evidence
 
 
 # A rollout's timeline, oldest first, with who acted.
@@ -116,6 +139,7 @@ class Progress:
     conversations: int  # the smaller arm's, against min_conversations
     minutes: int  # since the step began, against min_minutes
     threshold: float | None  # the candidate's rate beyond which it may be rolled back
+    guards: tuple[metrics.GuardVerdict, ...] = ()  # each guard's verdict now
 
 
 def _interval(arm: Arm) -> tuple[float, float]:
@@ -123,7 +147,8 @@ def _interval(arm: Arm) -> tuple[float, float]:
 
 
 def progress(rollout: Rollout, *, now: datetime) -> Progress:
-    baseline, candidate = step_arms(rollout)
+    evidence = step_evidence(rollout)
+    baseline, candidate = evidence.arms
     labels = arm_labels(rollout)
     views = (
         ArmView("baseline", labels[0], baseline, *wilson_interval(baseline.hits, baseline.total)),
@@ -132,7 +157,8 @@ def progress(rollout: Rollout, *, now: datetime) -> Progress:
         ),
     )
     threshold = None
-    if baseline.rate is not None:
+    guarded = any(g.metric == rollout.metric for g in rollout.guard_list)
+    if baseline.rate is not None and guarded:
         sign = 1 if rollout.metric in HIGHER_IS_WORSE else -1
         threshold = min(1.0, max(0.0, baseline.rate + sign * rollout.max_drop))
     end = rollout.finished_at or now
@@ -142,6 +168,7 @@ def progress(rollout: Rollout, *, now: datetime) -> Progress:
         conversations=min(baseline.total, candidate.total),
         minutes=max(0, int((end - rollout.step_started_at).total_seconds() // 60)),
         threshold=threshold,
+        guards=evidence.verdicts,
     )
 
 

@@ -3,8 +3,9 @@
 Two things raise one: a rollout rolled back by its rule (services/rollouts.py),
 and a release whose version does worse than the one it replaced. The second is
 checked as conversations end (debounced per agent) and by the worker's timer,
-for REGRESSION_WATCH_DAYS after each release, with the rule rollouts use
-(domain/stats.compare_arms) on the completion rate. A partial unique index
+for REGRESSION_WATCH_DAYS after each release, with the rule rollouts' guards use
+(domain/metrics) on every metric with data: the completion rate, latency,
+satisfaction, cost and each score. A partial unique index
 keeps it to one alert per release, however many checks race to raise it.
 """
 
@@ -18,10 +19,10 @@ from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from agents.domain import metrics
 from agents.domain.exceptions import InvalidState
-from agents.domain.stats import compare_arms
 from agents.models import Alert, ReleaseEvent
-from agents.selectors.alerts import release_arms, releases_to_watch
+from agents.selectors.alerts import release_evidence, releases_to_watch
 from agents.services.base import User, actor, debounced
 from agents.services.conversations import conversation_ended
 from agents.services.gate import can_release
@@ -43,35 +44,59 @@ def ack_alert(*, alert: Alert, user: User) -> Alert:
         return locked
 
 
+def regression_guards(old, new) -> list[metrics.Guard]:
+    """Every metric both sides have data on, with the allowance the settings give."""
+    guards = [metrics.Guard(REGRESSION_METRIC, settings.REGRESSION_MAX_DROP)]
+    allowed = {
+        "latency_ms": settings.REGRESSION_MAX_LATENCY_MS,
+        "satisfaction": settings.REGRESSION_MAX_SATISFACTION_DROP,
+        "cost": settings.REGRESSION_MAX_COST_INCREASE,
+    }
+    for name, allowance in allowed.items():
+        if old.sample(name).n and new.sample(name).n:
+            guards.append(metrics.Guard(name, allowance))
+    for name in sorted(set(old.scores) & set(new.scores)):
+        guards.append(metrics.Guard(f"score:{name}", settings.REGRESSION_MAX_SCORE_DROP))
+    return guards
+
+
 def check_release(release: ReleaseEvent) -> Alert | None:
-    """Compare the released version with the one it replaced; raise a
-    `version_regression` alert when it is significantly worse (once per release)."""
-    baseline, candidate = release_arms(
-        release, metric=REGRESSION_METRIC, baseline_days=settings.REGRESSION_BASELINE_DAYS
-    )
-    if min(baseline.total, candidate.total) < settings.REGRESSION_MIN_CONVERSATIONS:
+    """Compare the released version with the one it replaced on every metric with
+    data; raise a `version_regression` alert naming each one significantly worse
+    (once per release)."""
+    old, new = release_evidence(release, baseline_days=settings.REGRESSION_BASELINE_DAYS)
+    if old is None or new is None:
         return None
-    verdict = compare_arms(
-        baseline, candidate, metric=REGRESSION_METRIC, max_drop=settings.REGRESSION_MAX_DROP
-    )
-    if not verdict.worse:
+    if min(old.ended, new.ended) < settings.REGRESSION_MIN_CONVERSATIONS:
         return None
-    new, old = release.version, release.previous_version
+    worse = []
+    for guard in regression_guards(old, new):
+        if metrics.metric(guard.metric).kind == "proportion":
+            sides = old.arm(guard.metric), new.arm(guard.metric)
+        else:
+            sides = old.sample(guard.metric), new.sample(guard.metric)
+        verdict = metrics.check_guard(guard, *sides)
+        if verdict.worse:
+            worse.append(verdict)
+    if not worse:
+        return None
+    new_version, old_version = release.version, release.previous_version
     detail = (
-        f"{new.label} “{new.name}” against {old.label}: {verdict.reason}. "
-        f"{candidate.hits} of {candidate.total} conversations since the release; "
-        f"{baseline.hits} of {baseline.total} on {old.label} in the "
-        f"{settings.REGRESSION_BASELINE_DAYS} days before."
+        f"{new_version.label} “{new_version.name}” against {old_version.label}: "
+        + "; ".join(v.reason for v in worse)
+        + f". {new.completed} of {new.ended} conversations since the release; "
+        f"{old.completed} of {old.ended} on {old_version.label} in the "
+        f"{settings.REGRESSION_BASELINE_DAYS} days before (completed of ended)."
     )
     try:
         with transaction.atomic():
             return Alert.objects.create(
                 agent_id=release.agent_id,
                 kind=Alert.Kind.VERSION_REGRESSION,
-                version=new,
-                baseline_version=old,
+                version=new_version,
+                baseline_version=old_version,
                 release=release,
-                metric=REGRESSION_METRIC,
+                metric=worse[0].metric,
                 detail=detail,
             )
     except IntegrityError:

@@ -20,10 +20,10 @@ from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
-from agents.domain import stats
+from agents.domain import metrics, stats
 from agents.domain.exceptions import AgentConsoleError, InvalidInput, InvalidState, RolloutRunning
 from agents.domain.routing import parse_routing, target_label
-from agents.domain.stats import METRICS, compare_arms
+from agents.domain.stats import METRICS
 from agents.models import (
     RELEASED,
     Alert,
@@ -34,7 +34,7 @@ from agents.models import (
     RolloutEvent,
 )
 from agents.selectors.labels import label_target
-from agents.selectors.rollouts import rollouts_in_flight, step_arms
+from agents.selectors.rollouts import rollouts_in_flight, step_evidence
 from agents.services import gate
 from agents.services.base import User, actor, debounced
 from agents.services.channels import update_channel
@@ -45,7 +45,8 @@ from agents.services.releases import move_pointer
 Status = Rollout.Status
 
 
-def _check_settings(steps: Any, min_conversations: Any, min_minutes: Any, metric, max_drop):
+def _check_settings(steps: Any, min_conversations: Any, min_minutes: Any, guards: Any):
+    """Every problem at once; the guards as parsed."""
     problems = []
     if (
         not isinstance(steps, list)
@@ -59,12 +60,11 @@ def _check_settings(steps: Any, min_conversations: Any, min_minutes: Any, metric
         problems.append({"path": "min_conversations", "message": "must be 1 to 1,000,000"})
     if type(min_minutes) is not int or not 0 <= min_minutes <= 60 * 24 * 30:
         problems.append({"path": "min_minutes", "message": "must be 0 to 43,200"})
-    if metric not in METRICS:
-        problems.append({"path": "guard.metric", "message": f"one of {', '.join(METRICS)}"})
-    if not isinstance(max_drop, int | float) or not 0 <= max_drop <= 1:
-        problems.append({"path": "guard.max_drop", "message": "between 0 and 1"})
+    parsed, guard_problems = metrics.parse_guards(guards)
+    problems.extend(guard_problems)
     if problems:
         raise InvalidInput(problems)
+    return parsed
 
 
 def start_rollout(
@@ -77,10 +77,19 @@ def start_rollout(
     min_minutes: int = stats.DEFAULT_MIN_MINUTES,
     metric: str = stats.DEFAULT_METRIC,
     max_drop: float = stats.DEFAULT_MAX_DROP,
+    guards: list[dict] | None = None,
 ) -> Rollout:
-    """Start ramping `candidate` up on `channel` against what it serves now."""
+    """Start ramping `candidate` up on `channel` against what it serves now. `guards`
+    ([{"metric", "max_drop" | "max_increase"}], domain/metrics) are what roll it back;
+    without them, `metric` and `max_drop` are the one guard."""
     steps = list(stats.DEFAULT_STEPS) if steps is None else steps
-    _check_settings(steps, min_conversations, min_minutes, metric, max_drop)
+    if guards is None:
+        guards = [{"metric": metric, "max_drop": max_drop}]
+    parsed = _check_settings(steps, min_conversations, min_minutes, guards)
+    # The step's chart shows the first guarded rate (completion when none is guarded).
+    rate = next((g for g in parsed if g.metric in METRICS), None)
+    metric = rate.metric if rate else stats.DEFAULT_METRIC
+    max_drop = rate.allowed if rate else stats.DEFAULT_MAX_DROP
     if not can_release(user):
         raise PermissionDenied("Releasers start rollouts.")
     with transaction.atomic():
@@ -110,6 +119,7 @@ def start_rollout(
                     min_minutes=min_minutes,
                     metric=metric,
                     max_drop=float(max_drop),
+                    guards=[g.as_dict() for g in parsed],
                     created_by=actor(user),
                 )
         except IntegrityError:
@@ -303,29 +313,29 @@ def evaluate_rollout(rollout_id: int, *, now: datetime | None = None) -> Rollout
         rollout = _locked(Rollout(pk=rollout_id))
         if rollout.status != Status.RUNNING:
             return rollout
-        baseline, candidate = step_arms(rollout)
-        verdict = compare_arms(
-            baseline, candidate, metric=rollout.metric, max_drop=rollout.max_drop
-        )
+        evidence = step_evidence(rollout)
         rollout.last_evaluated_at = now
         rollout.save(update_fields=["last_evaluated_at"])
-        if verdict.worse:
-            _finish(rollout, Status.ROLLED_BACK, None, verdict.reason)
+        worse = evidence.worse
+        if worse:
+            reason = "; ".join(v.reason for v in worse)
+            _finish(rollout, Status.ROLLED_BACK, None, reason)
             Alert.objects.create(
                 agent_id=rollout.agent_id,
                 kind=Alert.Kind.ROLLOUT_ROLLED_BACK,
                 version=rollout.candidate,
                 baseline_version_id=_serves(rollout.channel, rollout.baseline),
                 rollout=rollout,
-                metric=rollout.metric,
-                detail=f"{rollout.channel.name}: {verdict.reason}",
+                metric=worse[0].metric,
+                detail=f"{rollout.channel.name}: {reason}",
             )
             return rollout
-        enough = min(baseline.total, candidate.total) >= rollout.min_conversations
+        smaller = min(evidence.ended)
+        enough = smaller >= rollout.min_conversations
         waited = now >= rollout.step_started_at + timedelta(minutes=rollout.min_minutes)
         if enough and waited:
-            evidence = f"{min(baseline.total, candidate.total)} conversations a side"
-            _next_step(rollout, None, f"{evidence}; {verdict.reason}")
+            reasons = "; ".join(v.reason for v in evidence.verdicts)
+            _next_step(rollout, None, f"{smaller} conversations a side; {reasons}")
         return rollout
 
 

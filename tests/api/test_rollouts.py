@@ -165,3 +165,34 @@ def test_a_label_names_the_candidate_when_the_rollout_starts(api, line, user):
     started = api.post(url, {"candidate": {"label": "staging"}})
     assert started.status_code == 201, started.content
     assert started.json()["candidate"] == 2
+
+
+def test_a_rollout_takes_guards_on_any_metric_and_shows_each_verdict(api, line):
+    url = f"/channels/{line.public_id}/rollouts"
+    guards = [
+        {"metric": "completion_rate", "max_drop": 0.05},
+        {"metric": "latency_ms", "max_increase": 250},
+        {"metric": "score:polite", "max_drop": 0.1},
+    ]
+    both = {"candidate": {"version": 2}, "guard": {"metric": "completion_rate"}, "guards": guards}
+    error(api.post(url, both), 422, "validation_error")
+    wrong = {"candidate": {"version": 2}, "guards": [{"metric": "latency_ms", "max_drop": 9}]}
+    assert error(api.post(url, wrong), 422, "validation_error")["details"][0]["path"] == (
+        "guards.0.max_increase"
+    )
+    assert not Rollout.objects.exists()
+    started = api.post(url, {"candidate": {"version": 2}, "guards": guards})
+    assert started.status_code == 201, started.content
+    body = started.json()
+    assert body["guards"] == [
+        {"metric": "completion_rate", "max_drop": 0.05},
+        {"metric": "latency_ms", "max_increase": 250.0},
+        {"metric": "score:polite", "max_drop": 0.1},
+    ]
+    assert [(v["metric"], v["worse"], v["judged"]) for v in body["verdicts"]] == [
+        ("completion_rate", False, False),
+        ("latency_ms", False, False),
+        ("score:polite", False, False),
+    ]
+    listed = api.get(url).json()["data"][0]
+    assert len(listed["verdicts"]) == 3

@@ -1,5 +1,6 @@
-"""After a release the released version is compared with the one it replaced, with
-the rollouts' rule: a significant drop raises one `version_regression` alert."""
+"""After a release the released version is compared with the one it replaced on
+every metric with data, with the rollouts' rule: a significant worsening raises one
+`version_regression` alert."""
 
 from datetime import timedelta
 
@@ -8,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from agents.domain.exceptions import InvalidState
-from agents.models import Alert
+from agents.models import Alert, ReleaseEvent
 from agents.services import alerts, releases
-from tests.helpers import calls
+from tests.helpers import calls, ended
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,18 @@ def test_the_worker_timer_raises_it_too_and_releasers_acknowledge_it_once(
     assert acked.acked_at is not None
     with pytest.raises(InvalidState):
         alerts.ack_alert(alert=alert, user=user)
+
+
+def test_a_release_that_answers_slower_is_flagged_on_latency(agent, make_version, user):
+    v1, v2 = make_version(agent), make_version(agent)
+    releases.release_version(version=v1, user=user)
+    releases.release_version(version=v2, user=user)
+    release = ReleaseEvent.objects.filter(version=v2).latest("released_at")
+    before = release.released_at - timedelta(days=1)
+    after = timezone.now()
+    ended(v1, [{"latency_ms": 800.0 + i % 7} for i in range(150)], at=before)
+    ended(v2, [{"latency_ms": 1300.0 + i % 7} for i in range(150)], at=after)
+    alert = alerts.check_release(release)
+    assert alert.metric == "latency_ms"
+    assert "latency 1,303 ms vs 803 ms (geometric mean): worse by 500 ms" in alert.detail
+    assert Alert.objects.count() == 1
