@@ -223,6 +223,12 @@ REGRESSION_WATCH_DAYS = env_number("REGRESSION_WATCH_DAYS", 7)
 REGRESSION_BASELINE_DAYS = env_number("REGRESSION_BASELINE_DAYS", 7)
 REGRESSION_MIN_CONVERSATIONS = env_number("REGRESSION_MIN_CONVERSATIONS", 100)
 REGRESSION_MAX_DROP = env_number("REGRESSION_MAX_DROP", 0.05)
+# Judges of production conversations (services/judges.py), run by the worker's sweep:
+# how far back a sweep looks for ended conversations, how long a worker holds a
+# judgement before another may take it over, how many tries a provider gets.
+JUDGE_LOOKBACK_HOURS = env_number("JUDGE_LOOKBACK_HOURS", 24)
+JUDGE_LEASE_SECONDS = env_number("JUDGE_LEASE_SECONDS", 120)
+JUDGE_MAX_ATTEMPTS = env_number("JUDGE_MAX_ATTEMPTS", 3)
 # What else a release may worsen before it is flagged (every metric with data is
 # checked): latency in ms over the geometric mean, satisfaction (of 5), cost per
 # conversation in USD, any score (0 to 1).

@@ -19,6 +19,7 @@ from agents.api.changes import changes_router
 from agents.api.channels import channels
 from agents.api.docs import Reference
 from agents.api.evals import agent_suites, runs, suites
+from agents.api.judges import agent_judges, judges_router
 from agents.api.metrics import metrics_router
 from agents.api.openapi import document_text_rules
 from agents.api.prompts import prompts
@@ -76,6 +77,8 @@ api.add_router("/agents", bundles)  # before /agents/{id}: `import` is not an id
 api.add_router("/agents", agents)
 api.add_router("/agents", revisions)
 api.add_router("/agents", metrics_router)
+api.add_router("/agents", agent_judges)
+api.add_router("/judges", judges_router)
 api.add_router("/agents", agent_releases)
 api.add_router("/release-requests", requests_router)
 api.add_router("/scheduled-releases", schedules_router)

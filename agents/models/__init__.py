@@ -18,6 +18,7 @@ from agents.models.base import (
     new_conversation_id,
     new_delivery_id,
     new_event_id,
+    new_judge_id,
     new_public_id,
     new_request_id,
     new_rollout_id,
@@ -31,6 +32,7 @@ from agents.models.changes import Change, ChangeCounter, StreamNode
 from agents.models.channels import Channel, released_target
 from agents.models.conversations import Conversation, Turn
 from agents.models.evals import EvalCase, EvalResult, EvalRun, EvalSuite
+from agents.models.judges import Judge, Judgement
 from agents.models.prompts import PromptUse
 from agents.models.releases import (
     RELEASED,
@@ -72,6 +74,8 @@ __all__ = [
     "IdempotencyRecord",
     "ImmutableModel",
     "ImmutableQuerySet",
+    "Judge",
+    "Judgement",
     "Label",
     "PendingPurge",
     "PromptUse",
@@ -94,6 +98,7 @@ __all__ = [
     "new_conversation_id",
     "new_delivery_id",
     "new_event_id",
+    "new_judge_id",
     "new_public_id",
     "new_request_id",
     "new_rollout_id",

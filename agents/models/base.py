@@ -49,6 +49,10 @@ def new_run_id() -> str:
     return new_public_id("er")
 
 
+def new_judge_id() -> str:
+    return new_public_id("jd")
+
+
 def new_request_id() -> str:
     return new_public_id("rr")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import zlib
 from typing import Any
 
 from agents.providers.base import Completion, Message, conversation, count_tokens, offered_tools
@@ -61,6 +62,12 @@ def example_for(schema: Any, text: str) -> Any:
     if kind == "array":
         return [example_for(schema.get("items", {}), text)] * schema.get("minItems", 0)
     if kind in ("integer", "number"):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if isinstance(low, int | float) and isinstance(high, int | float) and high > low:
+            # Bounded (a score, a rating): a value between, steady for the same input.
+            share = zlib.crc32(text.encode()) % 101 / 100
+            value = low + (high - low) * share
+            return round(value) if kind == "integer" else round(value, 2)
         return schema.get("minimum", 0)
     if kind == "boolean":
         return False

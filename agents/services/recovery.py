@@ -25,6 +25,7 @@ from agents.models import EvalRun
 from agents.services import changes
 from agents.services.alerts import run_regression_checks
 from agents.services.eval_runner import run_eval
+from agents.services.judges import run_due_judgements
 from agents.services.rollouts import run_due_rollouts
 from agents.services.schedules import run_due_schedules
 from agents.services.webhook_delivery import run_due_deliveries
@@ -38,14 +39,16 @@ def recover_stalled_jobs(*, now: datetime | None = None) -> list[str]:
     """One sweep; returns what it did, one line per item ("er_… retried", "er_… ended",
     "sr_… done"): stalled eval runs, scheduled releases whose moment passed,
     running rollouts (the timer that notices a step's minutes have passed),
-    releases watched for a regression, webhook deliveries whose worker died, and
-    changes older than what is kept."""
+    releases watched for a regression, webhook deliveries whose worker died,
+    production conversations for the agents' judges, and changes older than what
+    is kept."""
     return (
         recover_stalled_eval_runs(now=now)
         + run_due_schedules(now=now)
         + run_due_rollouts(now=now)
         + run_regression_checks(now=now)
         + run_due_deliveries(now=now)
+        + run_due_judgements(now=now)
         + changes.prune_changes(now=now)
     )
 
