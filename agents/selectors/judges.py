@@ -59,3 +59,10 @@ def failures_of(judge: Judge, limit: int = 5) -> list[Judgement]:
         .select_related("conversation")
         .order_by("-finished_at", "-id")[:limit]
     )
+
+
+def judge_of(agent: Agent, public_id: str) -> Judge:
+    """One of `agent`'s live judges; UnknownReference for any other."""
+    return one(
+        judges_of(agent).filter(public_id=public_id), f"{agent.name} has no judge {public_id}."
+    )

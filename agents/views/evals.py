@@ -17,7 +17,7 @@ from agents.selectors import agents as agents_selectors
 from agents.selectors import compare
 from agents.selectors import evals as evals_selectors
 from agents.services import agents, evals
-from agents.views import events, routes
+from agents.views import events, judges, routes
 from agents.views.htmx import HtmxHttpRequest, dialog, done, fragment_or_page, panel_views, refused
 
 
@@ -44,8 +44,7 @@ def eval_suites(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         if not refusal:
             return redirect(suite_url(suite))
     context = {
-        "agent": agent,
-        "can": Abilities.of(request.user),
+        **judges.card_context(request, agent),
         "suites": evals_selectors.eval_suites(agent),
         "values": values,
         "errors": errors,

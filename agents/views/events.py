@@ -22,6 +22,7 @@ REQUEST_CHANGED = "releaseRequestChanged"
 SCHEDULE_CHANGED = "scheduleChanged"
 ROLLOUT_CHANGED = "rolloutChanged"
 ALERT_ACKED = "alertAcked"
+JUDGE_SAVED = "judgeSaved"
 
 EVENTS = {
     name: value
