@@ -10,7 +10,7 @@ import random
 
 from django.conf import settings
 
-from agents.models import Agent, Channel, Rollout, Webhook
+from agents.models import Agent, Channel, Judge, Rollout, Webhook
 from agents.services import (
     agents,
     channels,
@@ -21,6 +21,7 @@ from agents.services import (
     versions,
     webhooks,
 )
+from agents.services import judges as judges_services
 from agents.services import rollouts as rollouts_services
 
 RECEPTIONIST = "Front Desk Receptionist"
@@ -51,13 +52,27 @@ def rollouts(user) -> str:
     evening = channels.create_channel(
         name="Clinic evening line", kind="phone", agent=scheduler, user=user
     )
-    _ramp(evening, scheduler.versions.get(number=3), user, min_conversations=200, min_minutes=30)
-    _until_decided(evening, user, {"v2": 0.84, "v3": 0.45}, rng)
+    # v3 completes as often as v2 but answers 400 ms slower: its latency guard rolls
+    # it back (and the transcripts give the scheduler's judges something to score).
+    rollouts_services.start_rollout(
+        channel=evening,
+        candidate=scheduler.versions.get(number=3),
+        steps=[20, 50, 100],
+        min_conversations=200,
+        min_minutes=30,
+        user=user,
+        guards=[
+            {"metric": "completion_rate", "max_drop": 0.05},
+            {"metric": "latency_ms", "max_increase": 150},
+            {"metric": "satisfaction", "max_drop": 0.3},
+        ],
+    )
+    _until_decided(evening, user, {"v2": 0.84, "v3": 0.84}, rng, felt=FELT)
     main = Channel.objects.get(agent=scheduler, name="Clinic main line")
     return (
-        "Rollouts: one completed on “Shop chat widget”, one rolled back on “Clinic "
-        "evening line” (an open alert). To watch one: start a rollout of v3 on “Clinic "
-        "main line” with steps 20, 50, 100 and 50 conversations a side, then run\n"
+        "Rollouts: one completed on “Shop chat widget”, one rolled back by its latency "
+        "guard on “Clinic evening line” (an open alert). To watch one: start a rollout "
+        "of v3 on “Clinic main line” with steps 20, 50, 100 and 50 conversations a side, then run\n"
         f"  .venv/bin/python manage.py simulate_traffic --channel {main.public_id} "
         "--conversations 400 --outcomes v2=0.85,v3=0.5"
     )
@@ -70,13 +85,22 @@ def _ramp(channel, candidate, user, **pace: int) -> None:
     )
 
 
-def _until_decided(channel, user, rates, rng, batch: int = 50, most: int = 4_000) -> None:
+# What the scheduler's callers feel on v2 and on v3 (slower, less liked, less polite).
+FELT = {
+    "v2": {"latency_ms": 800, "satisfaction": 4.3, "cost": 0.028, "polite": 0.9},
+    "v3": {"latency_ms": 1200, "satisfaction": 3.7, "cost": 0.031, "polite": 0.4},
+}
+
+
+def _until_decided(
+    channel, user, rates, rng, batch: int = 50, most: int = 4_000, felt=None
+) -> None:
     """Simulated callers in batches until the channel's rollout is decided (which
     callers get the candidate depends on the channel's random id, so how many calls
     that takes varies from one demo database to the next)."""
     for _ in range(most // batch):
         tally = simulation.simulate_traffic(
-            channel=channel, user=user, conversations=batch, rates=rates, rng=rng
+            channel=channel, user=user, conversations=batch, rates=rates, rng=rng, felt=felt
         )
         if tally.rollout is None or tally.rollout.status != Rollout.Status.RUNNING:
             return
@@ -156,3 +180,28 @@ def config_as_code(user) -> str:
             "alerts) with a test event queued; see Webhooks."
         )
     return "\n".join(lines)
+
+
+def judges(user) -> str:
+    """Two judges on the scheduler — a check (does the agent say please?) and a rubric
+    the model applies to a fifth of the calls — scoring the evening line's transcripts."""
+    scheduler = Agent.objects.get(name=SCHEDULER)
+    if Judge.objects.filter(agent=scheduler).exists():
+        return ""
+    judges_services.create_judge(
+        agent=scheduler,
+        user=user,
+        name="polite",
+        check={"type": "contains", "value": "please"},
+    )
+    judges_services.create_judge(
+        agent=scheduler,
+        user=user,
+        name="helpful",
+        rubric="Did the agent get the caller what they asked for, without detours?",
+        sample_rate=0.2,
+    )
+    scored = 0
+    while done := judges_services.run_due_judgements():
+        scored += len(done)
+    return f"Judges: “polite” and “helpful” on the scheduler scored {scored} transcripts."

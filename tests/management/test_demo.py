@@ -124,3 +124,23 @@ def test_seed_demo_shows_release_management():
     assert ScheduledRelease.objects.get().status == "pending"
     call_command("seed_demo")  # once
     assert ReleaseRequest.objects.count() == ScheduledRelease.objects.count() == 1
+
+
+def test_seed_demo_shows_quality_signals_judges_and_a_latency_rollback():
+    from agents.models import Alert, Judge, Judgement, Rollout
+    from agents.selectors import metrics
+
+    call_command("seed_demo")
+    undone = Rollout.objects.get(status="rolled_back")
+    assert Alert.objects.get(rollout=undone).metric == "latency_ms"
+    scheduler = undone.channel.agent
+    compared = metrics.compare(scheduler, "v2", "v3")
+    verdicts = {row.metric: row.comparison.verdict for row in compared.rows}
+    assert verdicts["completion_rate"] == "no_difference"
+    assert (verdicts["latency_ms"], verdicts["satisfaction"]) == ("worse", "worse")
+    assert (
+        "slower at p95"
+        in next(r for r in compared.rows if r.metric == "latency_ms").comparison.sentence
+    )
+    assert {j.name for j in Judge.objects.filter(agent=scheduler)} == {"polite", "helpful"}
+    assert Judgement.objects.filter(status="scored").count() > 50

@@ -112,6 +112,7 @@ class Command(BaseCommand):
             suites = self._evals(user)
             releases = self._release_management(user)
             rollouts = demo.rollouts(user)
+            judged = demo.judges(user)
             library = demo.prompt_library(user)
             as_code = demo.config_as_code(user)
         if created:
@@ -122,7 +123,7 @@ class Command(BaseCommand):
             self.stdout.write(traffic)
         if suites:
             self.stdout.write(suites)
-        for line in (releases, rollouts, library, as_code):
+        for line in (releases, rollouts, judged, library, as_code):
             if line:
                 self.stdout.write(line)
         self.stdout.write(
@@ -155,12 +156,16 @@ class Command(BaseCommand):
         )
         versions = {v.number: v for v in scheduler.versions.all()}
         # How each version tends to go: (conversations, completion, mean duration, sentiment).
-        profiles = {1: (600, 0.71, 210, 0.15), 2: (1500, 0.82, 180, 0.35), 3: (700, 0.76, 165, 0.1)}
+        profiles = {1: (600, 0.71, 210, 0.15), 2: (1500, 0.82, 180, 0.35), 3: (700, 0.82, 165, 0.1)}
+        # What callers feel: (median latency ms, mean rating, cost per conversation).
+        # v3 completes as often as v2 but answers 400 ms slower and is liked less.
+        felt = {1: (950, 3.9, 0.030), 2: (800, 4.3, 0.028), 3: (1200, 3.7, 0.031)}
         rng = random.Random(42)
         now = timezone.now()
         rows = []
         for number, (count, completion, duration, sentiment) in profiles.items():
             version = versions[number]
+            latency, liked, cost = felt[number]
             for i in range(count):
                 started = now - timedelta(days=14 * rng.random(), minutes=rng.randint(0, 600))
                 outcome = (
@@ -184,6 +189,9 @@ class Command(BaseCommand):
                         sentiment=max(-1.0, min(1.0, rng.gauss(sentiment, 0.35))),
                         automated=outcome == "completed" and rng.random() < 0.9,
                         analysis={"booked": outcome == "completed"},
+                        latency_ms=round(latency * rng.lognormvariate(0, 0.25), 1),
+                        satisfaction=max(1, min(5, round(rng.gauss(liked, 0.8)))),
+                        cost=round(max(0.0, rng.gauss(cost, 0.004)), 4),
                     )
                 )
         Conversation.objects.bulk_create(rows, batch_size=500)
