@@ -310,7 +310,8 @@ def test_an_ab_channel_made_in_the_console_shows_its_versions_in_analytics(new_p
     expect(rows).to_have_count(2)
     expect(page.locator("#version-stats")).to_contain_text("v1")
     expect(page.locator("#version-stats")).to_contain_text("v2")
-    expect(page.locator("#comparison svg")).to_be_visible()
+    expect(page.locator("#comparison svg").first).to_be_visible()
+    expect(page.get_by_test_id("compared-completion_rate")).to_contain_text("Too few")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "analytics.png"), full_page=True)
     assert page.console_errors == []
