@@ -1,7 +1,7 @@
 """`make bench`: run the benchmarks and print a Markdown report.
 
 `python -m bench [name ...]` runs only the named ones (agent_page, diff, revisions,
-rollouts, webhooks, bundles, api_hot_path, stream).
+rollouts, webhooks, bundles, quality, api_hot_path, stream).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from bench import (
     bundles,
     diff,
     harness,
+    quality,
     revisions,
     rollouts,
     stream,
@@ -27,6 +28,7 @@ IN_PROCESS = {
     "rollouts": rollouts,
     "webhooks": webhooks,
     "bundles": bundles,
+    "quality": quality,
 }  # share one throwaway test database
 SERVED = {"api_hot_path": api_hot_path, "stream": stream}  # start their own servers and databases
 
