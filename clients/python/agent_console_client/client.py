@@ -164,10 +164,31 @@ class Client:
         self._upload_soon()
         return _conversation(answer.body)
 
-    def end_conversation(self, conversation: Conversation, outcome: str, **metrics: Any) -> None:
+    def end_conversation(
+        self,
+        conversation: Conversation,
+        outcome: str,
+        *,
+        latency_ms: float | None = None,
+        satisfaction: int | None = None,
+        cost: float | None = None,
+        scores: dict[str, float] | None = None,
+        turns: list[dict[str, Any]] | None = None,
+        **metrics: Any,
+    ) -> None:
         """End it on the console, or queue the end (uploaded with the conversation, for
-        one started offline)."""
-        end = {"outcome": outcome, **metrics}
+        one started offline). What callers felt goes with it: `latency_ms` (the median
+        response latency), `satisfaction` (1 to 5), `cost` (USD), `scores` ({name: 0 to
+        1}) and the transcript `turns` ([{"role", "content", "latency_ms"?}]); also
+        `duration_s`, `sentiment`, `automated`, `analysis`."""
+        felt = {
+            "latency_ms": latency_ms,
+            "satisfaction": satisfaction,
+            "cost": cost,
+            "scores": scores,
+            "turns": turns,
+        }
+        end = {"outcome": outcome, **metrics, **{k: v for k, v in felt.items() if v is not None}}
         with self._lock:
             queued = self._pending.get(conversation.id)
             if queued is not None:
@@ -416,6 +437,7 @@ class AsyncClient:
         return await asyncio.to_thread(lambda: self.sync.start_conversation(**where))
 
     async def end_conversation(self, conversation: Conversation, outcome: str, **metrics: Any):
+        """Client.end_conversation, without blocking the loop."""
         return await asyncio.to_thread(
             lambda: self.sync.end_conversation(conversation, outcome, **metrics)
         )

@@ -178,7 +178,14 @@ def test_calls_started_offline_take_the_servers_variant_and_upload_on_reconnect(
         offline = [client.start_conversation(channel=line, key=key) for key in keys]
         assert all(c.offline and c.id.startswith("local_") for c in offline)
         assert {c.variant for c in offline} <= {"released", "v2"}
-        client.end_conversation(offline[0], "completed", duration_s=42.0)
+        client.end_conversation(
+            offline[0],
+            "completed",
+            duration_s=42.0,
+            latency_ms=730.0,
+            satisfaction=4,
+            turns=[{"role": "assistant", "content": "Booked for Tuesday."}],
+        )
         assert client.pending_uploads == len(keys)
         proxy.up()
         assert eventually(lambda: client.pending_uploads == 0, timeout=20)
@@ -196,7 +203,11 @@ def test_calls_started_offline_take_the_servers_variant_and_upload_on_reconnect(
             f"{console['base']}/api/v1/conversations/{client.uploaded[offline[0].id]}",
             console["token"],
         )
-        assert first["outcome"] == "completed"
+        assert (first["outcome"], first["latency_ms"], first["satisfaction"]) == (
+            "completed",
+            730.0,
+            4,
+        )
 
 
 def test_queued_calls_survive_a_restart_of_the_runtime(console, proxy, tmp_path):
