@@ -1,5 +1,5 @@
 """Metrics per version and two versions compared, for an agent with 1,000,000
-conversations (targets on PostgreSQL: metrics ≤ 200 ms and ≤ 1.5× the time for an
+conversations (targets on PostgreSQL: metrics ≤ 200 ms and ≤ 1.5 times the time for an
 agent with 10,000; compare ≤ 300 ms).
 
 The conversations are those of bench/rollouts.py's lines (one INSERT … SELECT over

@@ -51,7 +51,8 @@ def _fill(agent, channel, versions, count: int, tag: str) -> None:
                        CASE WHEN i %% 10 < 8 THEN 'completed' ELSE 'abandoned' END,
                        '{{}}', %(agent)s,
                        CASE WHEN i %% 20 = 0 THEN %(candidate)s ELSE %(baseline)s END, false,
-                       '[]', 400 + (i::bigint * 7919) %% 900, 1 + (i / 7) %% 5, 0.02 + (i %% 10) * 0.001,
+                       '[]', 400 + (i::bigint * 7919) %% 900, 1 + (i / 7) %% 5,
+                       0.02 + (i %% 10) * 0.001,
                        jsonb_build_object('polite', (i %% 11) / 10.0), false
                 FROM generate_series(1, %(count)s) AS i""",
                 {
