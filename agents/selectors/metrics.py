@@ -215,7 +215,7 @@ def _sample(n: int, mean, squares) -> metrics.Sample:
 
 def _inner(rows: QuerySet[Conversation], *columns: str) -> tuple[str, tuple]:
     """The SQL of `rows` selecting `columns` (named as they are), to aggregate over."""
-    return rows.values_list(*columns).query.sql_with_params()
+    return rows.order_by().values_list(*columns).query.sql_with_params()  # no ORDER BY
 
 
 def _fetch(sql: str, params: tuple) -> list[tuple]:
