@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "console.middleware.ApiBodyLimitMiddleware",
     "console.middleware.StrictInputMiddleware",
+    # The runtime's resolve, answered before what only the console needs.
+    "agents.api.hot_path.ResolveFastPath",
     "console.middleware.ConsoleCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

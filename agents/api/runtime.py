@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import HttpResponse
 from ninja import Query, Status
 
+from agents.api import hot_path
 from agents.api.common import Router, page, require
 from agents.api.idempotency import idempotent
 from agents.api.schemas import (
@@ -45,14 +45,7 @@ def resolve(request, ref: str):
     follows prompts); `If-None-Match` with it answers 304."""
     require(request, VIEW_AGENT)
     resolved = runtime.resolve(ref, getattr(request, "prefetched", None))
-    etag = f'"{resolved.etag}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(resolved.body, content_type="application/json")
-    response["ETag"] = etag
-    response["Cache-Control"] = "private, no-cache"
-    return response
+    return hot_path.resolved_response(resolved, request.headers.get("If-None-Match", ""))
 
 
 conversations = Router(tags=["runtime"])

@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from agents.api.rollout_schemas import RolloutIn
+from agents.api.rollout_schemas import GuardIO, RolloutIn
 from agents.domain import stats
 
 
@@ -12,7 +12,8 @@ def test_the_defaults_are_the_domains():
     assert body.steps == list(stats.DEFAULT_STEPS)
     assert body.min_conversations == stats.DEFAULT_MIN_CONVERSATIONS
     assert body.min_minutes == stats.DEFAULT_MIN_MINUTES
-    assert (body.guard.metric, body.guard.max_drop) == (
+    assert (body.guard, body.guards) == (None, None)  # the one guard: GuardIO's defaults
+    assert (GuardIO().metric, GuardIO().max_drop) == (
         stats.DEFAULT_METRIC,
         stats.DEFAULT_MAX_DROP,
     )
