@@ -225,6 +225,9 @@ REGRESSION_WATCH_DAYS = env_number("REGRESSION_WATCH_DAYS", 7)
 REGRESSION_BASELINE_DAYS = env_number("REGRESSION_BASELINE_DAYS", 7)
 REGRESSION_MIN_CONVERSATIONS = env_number("REGRESSION_MIN_CONVERSATIONS", 100)
 REGRESSION_MAX_DROP = env_number("REGRESSION_MAX_DROP", 0.05)
+# How often, at most, conversations ending on an agent trigger its regression check
+# (every metric with data is aggregated then; the worker's sweep checks as well).
+REGRESSION_CHECK_DEBOUNCE_S = env_number("REGRESSION_CHECK_DEBOUNCE_S", 30)
 # Judges of production conversations (services/judges.py), run by the worker's sweep:
 # how far back a sweep looks for ended conversations, how long a worker holds a
 # judgement before another may take it over, how many tries a provider gets.

@@ -2,11 +2,11 @@
 
 Two things raise one: a rollout rolled back by its rule (services/rollouts.py),
 and a release whose version does worse than the one it replaced. The second is
-checked as conversations end (debounced per agent) and by the worker's timer,
-for REGRESSION_WATCH_DAYS after each release, with the rule rollouts' guards use
-(domain/metrics) on every metric with data: the completion rate, latency,
-satisfaction, cost and each score. A partial unique index
-keeps it to one alert per release, however many checks race to raise it.
+checked as conversations end (at most every REGRESSION_CHECK_DEBOUNCE_S per agent)
+and by the worker's timer, for REGRESSION_WATCH_DAYS after each release, with the
+rule rollouts' guards use (domain/metrics) on every metric with data: the
+completion rate, latency, satisfaction, cost and each score. A partial unique
+index keeps it to one alert per release, however many checks race to raise it.
 """
 
 from __future__ import annotations
@@ -122,5 +122,5 @@ def run_regression_checks(*, now: datetime | None = None) -> list[str]:
 
 @receiver(conversation_ended)
 def _conversation_ended(sender, agent_id: int, **kwargs) -> None:
-    if debounced(f"regression:{agent_id}", settings.ROLLOUT_EVAL_DEBOUNCE_S):
+    if debounced(f"regression:{agent_id}", settings.REGRESSION_CHECK_DEBOUNCE_S):
         check_agent_releases(agent_id)

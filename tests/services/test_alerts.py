@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 def small_samples(settings):
     settings.REGRESSION_MIN_CONVERSATIONS = 40
     settings.ROLLOUT_EVAL_DEBOUNCE_S = 0
+    settings.REGRESSION_CHECK_DEBOUNCE_S = 0
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def line(agent, make_version, user, settings):
     settings.ROLLOUT_EVAL_DEBOUNCE_S = 0
+    settings.REGRESSION_CHECK_DEBOUNCE_S = 0
     v1, _v2 = make_version(agent), make_version(agent, name="Shorter greeting")
     releases.release_version(version=v1, user=user)
     return channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)
