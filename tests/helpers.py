@@ -164,11 +164,15 @@ class FakeOpenAI(BaseHTTPRequestHandler):
     behaviour = "ok"
     delay = 0.0
     seen: list = []
+    content = "Tuesday 10:00 works."  # what every reply says
 
     @classmethod
-    def serve(cls, *, delay: float = 0.0) -> ThreadingHTTPServer:
+    def serve(
+        cls, *, delay: float = 0.0, content: str = "Tuesday 10:00 works."
+    ) -> ThreadingHTTPServer:
         """Start a server in a thread; call `shutdown()` and `server_close()` when done."""
         cls.behaviour, cls.delay, cls.seen = "ok", delay, []
+        cls.content = content
         server = ThreadingHTTPServer(("127.0.0.1", 0), cls)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server
@@ -195,7 +199,7 @@ class FakeOpenAI(BaseHTTPRequestHandler):
                         {
                             "message": {
                                 "role": "assistant",
-                                "content": "Tuesday 10:00 works.",
+                                "content": FakeOpenAI.content,
                                 "tool_calls": [],
                             }
                         }
