@@ -104,28 +104,16 @@ def _scope(filters: Scope) -> dict:
 
 
 def metrics_out(entry: metrics_selectors.VersionMetrics) -> dict:
-    interval = entry.completion_interval()
-    satisfaction = metrics_selectors.side(entry, "satisfaction")
+    def shown(metric: str, n: int):
+        return metrics_selectors.side(entry, metric) if n else None
+
     return {
         "version": entry.version,
         "conversations": entry.conversations,
         "ended": entry.ended,
-        "completion_rate": (
-            {"value": entry.completed / entry.ended, "low": interval[0], "high": interval[1]}
-            if entry.ended
-            else None
-        ),
-        "latency_ms": (
-            {
-                "p50": entry.latency_p50,
-                "p95": entry.latency_p95,
-                "mean": entry.latency_mean,
-                "n": entry.latency.n,
-            }
-            if entry.latency.n
-            else None
-        ),
-        "satisfaction": satisfaction if entry.satisfaction.n else None,
+        "completion_rate": shown("completion_rate", entry.ended),
+        "latency_ms": shown("latency_ms", entry.latency.n),
+        "satisfaction": shown("satisfaction", entry.satisfaction.n),
         "cost": (
             {"mean": entry.cost.mean, "total": entry.cost_total, "n": entry.cost.n}
             if entry.cost.n

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from agents.domain import references
 from agents.domain.exceptions import InvalidInput, UnknownReference
-from agents.domain.stats import wilson_interval
 from agents.models import Agent, Conversation
-from agents.selectors import runtime
+from agents.selectors import metrics, runtime
 from agents.selectors.base import one, where
 
 
@@ -102,60 +99,10 @@ def conversations_page(
     return where(rows, channel_ref=channel, outcome=outcome, **dates)
 
 
-@dataclass(frozen=True)
-class VersionStats:
-    label: str  # "v3" or "draft"
-    number: int | None
-    conversations: int
-    ended: int
-    completion_rate: float | None  # completed / ended
-    completion_low: float | None  # 95% Wilson interval
-    completion_high: float | None
-    mean_duration_s: float | None
-    mean_sentiment: float | None
-    automation_rate: float | None
-
-
-def version_stats(agent: Agent) -> list[VersionStats]:
-    """Per-version outcomes from one aggregate query, however many conversations."""
-    rows = (
-        Conversation.objects.filter(agent_id=agent.pk, playground=False)
-        .values("version__number")
-        .annotate(
-            n_total=Count("id"),
-            n_ended=Count("id", filter=Q(ended_at__isnull=False)),
-            n_completed=Count("id", filter=Q(outcome="completed")),
-            n_automated=Count("id", filter=Q(automated=True)),
-            n_known_automation=Count("id", filter=Q(automated__isnull=False)),
-            avg_duration=Avg("duration_s"),
-            avg_sentiment=Avg("sentiment"),
-        )
-        .order_by("-version__number")
-    )
-    stats = []
-    for row in rows:
-        number = row["version__number"]
-        ended = row["n_ended"]
-        low, high = wilson_interval(row["n_completed"], ended)
-        stats.append(
-            VersionStats(
-                label=f"v{number}" if number else "draft",
-                number=number,
-                conversations=row["n_total"],
-                ended=ended,
-                completion_rate=row["n_completed"] / ended if ended else None,
-                completion_low=low if ended else None,
-                completion_high=high if ended else None,
-                mean_duration_s=row["avg_duration"],
-                mean_sentiment=row["avg_sentiment"],
-                automation_rate=(
-                    row["n_automated"] / row["n_known_automation"]
-                    if row["n_known_automation"]
-                    else None
-                ),
-            )
-        )
-    return stats
+def version_stats(agent: Agent) -> list[metrics.VersionMetrics]:
+    """Per-version outcomes and what callers felt: selectors/metrics for every version
+    of the agent (one aggregate query per metric family, however many conversations)."""
+    return metrics.version_metrics(metrics.Scope(agent))
 
 
 def agent_conversation(agent: Agent, public_id: str) -> Conversation:

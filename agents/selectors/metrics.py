@@ -91,12 +91,30 @@ class VersionMetrics:
     cost: metrics.Sample = NONE
     cost_total: float | None = None
     scores: dict[str, metrics.Sample] = field(default_factory=dict)
-    duration_mean: float | None = None
-    sentiment_mean: float | None = None
+    mean_duration_s: float | None = None
+    mean_sentiment: float | None = None
 
     @property
     def label(self) -> str:
         return DRAFT if self.version == DRAFT else f"v{self.version}"
+
+    @property
+    def number(self) -> int | None:
+        return None if self.version == DRAFT else self.version
+
+    @property
+    def completion_rate(self) -> float | None:
+        return self.completed / self.ended if self.ended else None
+
+    @property
+    def completion_low(self) -> float | None:
+        interval = self.completion_interval()
+        return interval[0] if interval else None
+
+    @property
+    def completion_high(self) -> float | None:
+        interval = self.completion_interval()
+        return interval[1] if interval else None
 
     @property
     def automation_rate(self) -> float | None:
@@ -156,8 +174,8 @@ def metrics_of(rows: QuerySet[Conversation]) -> list[VersionMetrics]:
         cost_mean=Avg("cost"),
         cost_squares=Sum(F("cost") * F("cost")),
         cost_total=Sum("cost"),
-        duration_mean=Avg("duration_s"),
-        sentiment_mean=Avg("sentiment"),
+        mean_duration_s=Avg("duration_s"),
+        mean_sentiment=Avg("sentiment"),
     ):
         scored = scored or bool(row["n_scored"])
         found[row["version_id"]] = VersionMetrics(
@@ -177,8 +195,8 @@ def metrics_of(rows: QuerySet[Conversation]) -> list[VersionMetrics]:
             ),
             cost=_sample(row["n_cost"], row["cost_mean"], row["cost_squares"]),
             cost_total=row["cost_total"],
-            duration_mean=row["duration_mean"],
-            sentiment_mean=row["sentiment_mean"],
+            mean_duration_s=row["mean_duration_s"],
+            mean_sentiment=row["mean_sentiment"],
         )
     if not found:
         return []
@@ -312,12 +330,13 @@ class Compared:
 
 
 def side(entry: VersionMetrics, metric: str) -> dict:
+    """One version's figures on one metric, with how many observations (`n`): what the
+    comparison, the analytics page and the metrics API show."""
     if metric == "completion_rate":
-        interval = entry.completion_interval()
         return {
-            "value": entry.completed / entry.ended if entry.ended else None,
-            "low": interval[0] if interval else None,
-            "high": interval[1] if interval else None,
+            "value": entry.completion_rate,
+            "low": entry.completion_low,
+            "high": entry.completion_high,
             "n": entry.ended,
         }
     if metric == "latency_ms":
