@@ -221,8 +221,7 @@ def compare_proportions(name: str, baseline: stats.Arm, candidate: stats.Arm, la
     if min(baseline.total, candidate.total) < MIN_PER_SIDE:
         return _too_few(found, label, baseline.total, candidate.total)
     delta = candidate.rate - baseline.rate
-    pooled = (baseline.hits + candidate.hits) / (baseline.total + candidate.total)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / baseline.total + 1 / candidate.total))
+    _pooled, se = stats.pooled_se(baseline, candidate)
     p = 1.0 if se == 0 else min(1.0, 2 * stats.one_sided_p(abs(delta) / se))
     verdict = _verdict(found, delta, p)
     where = "higher" if delta > 0 else "lower"

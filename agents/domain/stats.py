@@ -109,6 +109,14 @@ class Verdict:
     p_seq: float | None = None  # the sequential p, the one that decides
 
 
+def pooled_se(baseline: Arm, candidate: Arm) -> tuple[float, float]:
+    """The pooled proportion and the standard error of the difference of two rates
+    under it: the two-proportion z-test's statistic is the difference over it."""
+    pooled = (baseline.hits + candidate.hits) / (baseline.total + candidate.total)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / baseline.total + 1 / candidate.total))
+    return pooled, se
+
+
 def compare_arms(
     baseline: Arm, candidate: Arm, *, metric: str, max_drop: float, alpha: float = ALPHA
 ) -> Verdict:
@@ -122,8 +130,7 @@ def compare_arms(
         if metric in HIGHER_IS_WORSE
         else (baseline.rate - candidate.rate)
     )
-    pooled = (baseline.hits + candidate.hits) / (baseline.total + candidate.total)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / baseline.total + 1 / candidate.total))
+    pooled, se = pooled_se(baseline, candidate)
     if se == 0:
         return Verdict(False, drop, None, None, "both sides have identical outcomes")
     z = drop / se
