@@ -52,15 +52,6 @@ def recent_scores(judges: list[Judge]) -> dict[int, list[VersionScore]]:
     return found
 
 
-def failures_of(judge: Judge, limit: int = 5) -> list[Judgement]:
-    """The judge's latest failures, with why (the provider's error)."""
-    return list(
-        Judgement.objects.filter(judge=judge, status=Judgement.Status.FAILED)
-        .select_related("conversation")
-        .order_by("-finished_at", "-id")[:limit]
-    )
-
-
 def judge_of(agent: Agent, public_id: str) -> Judge:
     """One of `agent`'s live judges; UnknownReference for any other."""
     return one(

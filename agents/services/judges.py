@@ -134,7 +134,7 @@ def run_due_judgements(
 
 def sample_new_conversations(*, now: datetime) -> int:
     since = now - timedelta(hours=settings.JUDGE_LOOKBACK_HOURS)
-    created = 0
+    chosen = []
     for judge in Judge.objects.filter(deleted_at__isnull=True).only(
         "pk", "public_id", "agent_id", "sample_rate", "created_at"
     ):
@@ -149,13 +149,12 @@ def sample_new_conversations(*, now: datetime) -> int:
             .filter(Exists(turns), ~Exists(judged))
             .values_list("pk", "public_id")[:2000]
         )
-        chosen = [
+        chosen += [
             Judgement(judge_id=judge.pk, conversation_id=pk, created_at=now)
             for pk, public_id in candidates
             if judges_domain.sampled(judge.public_id, public_id, judge.sample_rate)
         ]
-        created += len(Judgement.objects.bulk_create(chosen, ignore_conflicts=True))
-    return created
+    return len(Judgement.objects.bulk_create(chosen, ignore_conflicts=True))
 
 
 def claim(*, now: datetime) -> list[int]:
