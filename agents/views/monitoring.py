@@ -109,16 +109,16 @@ def _charts(scope: metrics.Scope, a, b) -> dict[str, Any]:
     sides = [(a, "bar-a"), (b, "bar-b")]
     buckets = metrics.latency_histogram(scope) if a.latency.n or b.latency.n else {}
     keys = sorted({k for entry, _ in sides for k in buckets.get(entry.version_id, {})})
+    distribution = None
     if keys:
-        keys = list(range(keys[0], keys[-1] + 1))
-    distribution = charts.histogram(
-        [
-            charts.Series(entry.label, css, sorted(buckets.get(entry.version_id, {}).items()))
-            for entry, css in sides
-        ],
-        keys,
-        lambda k: _ms(metrics.bucket_floor_ms(k)),
-    )
+        distribution = charts.histogram(
+            [
+                charts.Series(entry.label, css, sorted(buckets.get(entry.version_id, {}).items()))
+                for entry, css in sides
+            ],
+            list(range(keys[0], keys[-1] + 1)),
+            lambda k: _ms(metrics.bucket_floor_ms(k)),
+        )
     days_by_version = metrics.daily(scope)
     days = sorted({d.day for entry, _ in sides for d in days_by_version.get(entry.version_id, [])})
     series = []
@@ -139,7 +139,7 @@ def _charts(scope: metrics.Scope, a, b) -> dict[str, Any]:
             fmt,
         )
         series.append({"title": title, "chart": chart})
-    return {"distribution": distribution if keys else None, "daily": series if days else []}
+    return {"distribution": distribution, "daily": series if days else []}
 
 
 def _ms(value: float) -> str:
