@@ -14,6 +14,7 @@ from agents.models import Conversation
 from agents.permissions import VIEW_AGENT, require
 from agents.selectors import agents, conversations, metrics, versions
 from agents.selectors import channels as channels_selectors
+from agents.selectors import charts as charts_selectors
 from agents.views import charts, routes
 from agents.views.htmx import HtmxHttpRequest, fragment_or_page
 
@@ -107,7 +108,7 @@ DAILY = (
 def _charts(scope: metrics.Scope, a, b) -> dict[str, Any]:
     """The latency distribution of both versions and a daily series per metric."""
     sides = [(a, "bar-a"), (b, "bar-b")]
-    buckets = metrics.latency_histogram(scope) if a.latency.n or b.latency.n else {}
+    buckets = charts_selectors.latency_histogram(scope) if a.latency.n or b.latency.n else {}
     keys = sorted({k for entry, _ in sides for k in buckets.get(entry.version_id, {})})
     distribution = None
     if keys:
@@ -117,9 +118,9 @@ def _charts(scope: metrics.Scope, a, b) -> dict[str, Any]:
                 for entry, css in sides
             ],
             list(range(keys[0], keys[-1] + 1)),
-            lambda k: _ms(metrics.bucket_floor_ms(k)),
+            lambda k: _ms(charts_selectors.bucket_floor_ms(k)),
         )
-    days_by_version = metrics.daily(scope)
+    days_by_version = charts_selectors.daily(scope)
     days = sorted({d.day for entry, _ in sides for d in days_by_version.get(entry.version_id, [])})
     series = []
     for attribute, title, fmt in DAILY:
