@@ -19,7 +19,7 @@ def run(rounds: int = 10) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from agents.selectors import metrics
+    from agents.selectors import metrics, verdicts
 
     user = harness.superuser("bench-quality")
     small, large, built = harness.small_and_large(
@@ -32,7 +32,7 @@ def run(rounds: int = 10) -> dict:
     cases = {
         "metrics 10k": lambda: metrics.version_metrics(metrics.Scope(small_agent)),
         "metrics 1M": lambda: metrics.version_metrics(metrics.Scope(large_agent)),
-        "compare 1M": lambda: metrics.compare(large_agent, "v1", "v2"),
+        "compare 1M": lambda: verdicts.compare(large_agent, "v1", "v2"),
     }
     samples = harness.interleaved(cases, rounds=rounds)
     few, many, compared = (harness.median_ms(samples[name]) for name in cases)

@@ -32,6 +32,8 @@ def _fill(agent, channel, versions, count: int, tag: str) -> None:
     from django.db import connection
     from django.utils import timezone
 
+    from agents.services import metrics
+
     baseline, candidate = versions
     now = timezone.now()
     spacing = DAYS * 86400 / count
@@ -96,6 +98,10 @@ def _fill(agent, channel, versions, count: int, tag: str) -> None:
                 ],
             )
             cursor.execute("ANALYZE")
+    metrics.rebuild([agent.pk])  # written in bulk: their days counted at once
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE agents_metricday; ANALYZE agents_latencyday")
 
 
 def _line(name: str, count: int, user):

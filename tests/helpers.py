@@ -80,9 +80,10 @@ def ended(version, values: list[dict], *, channel_ref: str = "", variant: str = 
     from django.utils import timezone
 
     from agents.models import Conversation
+    from agents.services import metrics
 
     at = at or timezone.now()
-    return Conversation.objects.bulk_create(
+    rows = Conversation.objects.bulk_create(
         Conversation(
             agent_id=version.agent_id,
             version=version,
@@ -95,6 +96,8 @@ def ended(version, values: list[dict], *, channel_ref: str = "", variant: str = 
         )
         for entry in values
     )
+    metrics.rebuild([version.agent_id])  # written in bulk: their days counted at once
+    return rows
 
 
 def draft_form(agent, **overrides):

@@ -14,6 +14,7 @@ from agents.domain.exceptions import InvalidInput
 from agents.permissions import VIEW_AGENT
 from agents.selectors import agents as agents_selectors
 from agents.selectors import metrics as metrics_selectors
+from agents.selectors import verdicts
 
 metrics_router = Router(tags=["quality"])
 
@@ -105,7 +106,7 @@ def _scope(filters: Scope) -> dict:
 
 def metrics_out(entry: metrics_selectors.VersionMetrics) -> dict:
     def shown(metric: str, n: int):
-        return metrics_selectors.side(entry, metric) if n else None
+        return verdicts.side(entry, metric) if n else None
 
     return {
         "version": entry.version,
@@ -149,9 +150,7 @@ def compare_metrics(request, agent_id: str, filters: Query[CompareFilters]):
     require(request, VIEW_AGENT)
     check_filters(request, ("baseline", "candidate", "channel", "since", "until"))
     agent = agents_selectors.agent_for_page(agent_id)
-    compared = metrics_selectors.compare(
-        agent, filters.baseline, filters.candidate, **_scope(filters)
-    )
+    compared = verdicts.compare(agent, filters.baseline, filters.candidate, **_scope(filters))
     return {
         "baseline": compared.baseline.version,
         "candidate": compared.candidate.version,

@@ -33,6 +33,7 @@ from agents.models.channels import Channel, released_target
 from agents.models.conversations import Conversation, Turn
 from agents.models.evals import EvalCase, EvalResult, EvalRun, EvalSuite
 from agents.models.judges import Judge, Judgement
+from agents.models.metrics import DRAFT_KEY, LatencyDay, MetricDay, ScoreDay
 from agents.models.prompts import PromptUse
 from agents.models.releases import (
     RELEASED,
@@ -50,6 +51,7 @@ from agents.models.versions import ConfigSnapshot, PublishedVersion
 from agents.models.webhooks import EVENTS, TEST_EVENT, Delivery, DeliveryAttempt, Webhook
 
 __all__ = [
+    "DRAFT_KEY",
     "EVENTS",
     "RELEASED",
     "STATUS_LABELS",
@@ -77,6 +79,8 @@ __all__ = [
     "Judge",
     "Judgement",
     "Label",
+    "LatencyDay",
+    "MetricDay",
     "PendingPurge",
     "PromptUse",
     "PublishedVersion",
@@ -86,6 +90,7 @@ __all__ = [
     "Rollout",
     "RolloutEvent",
     "ScheduledRelease",
+    "ScoreDay",
     "Status",
     "StreamNode",
     "Turn",

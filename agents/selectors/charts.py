@@ -9,9 +9,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Count, F, Q
-from django.db.models.functions import Floor, Ln, TruncDate
+from django.db.models import Sum
 
+from agents.domain import histograms
+from agents.models import LatencyDay, MetricDay
 from agents.selectors import metrics
 
 # Latency buckets on a log scale: bucket k holds ln(1 + ms) in [k / 3, (k + 1) / 3),
@@ -24,20 +25,14 @@ def bucket_floor_ms(k: int) -> float:
 
 
 def latency_histogram(scope: metrics.Scope) -> dict[int | None, dict[int, int]]:
-    """Version id -> {bucket: conversations}, one aggregate query."""
-    bucket = Floor(Ln(F("latency_ms") + 1.0) * BUCKETS_PER_E)
-    found: dict[int | None, dict[int, int]] = defaultdict(dict)
-    rows = (
-        scope.rows()
-        .filter(latency_ms__isnull=False)
-        .annotate(bucket=bucket)
-        .values("version_id", "bucket")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        found[row["version_id"]][int(row["bucket"])] = row["n"]
-    return dict(found)
+    """Version id -> {bucket: conversations}: the days' fine buckets (domain/histograms)
+    gathered into the chart's, one aggregate query."""
+    found: dict[int | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    rows = scope.days(LatencyDay).values_list("version_key", "bucket").annotate(n=Sum("n"))
+    for version_key, fine, n in rows.order_by():
+        if n:
+            found[version_key or None][histograms.coarse(fine, BUCKETS_PER_E)] += n
+    return {pk: dict(buckets) for pk, buckets in found.items()}
 
 
 @dataclass(frozen=True)
@@ -51,31 +46,26 @@ class Day:
 
 
 def daily(scope: metrics.Scope) -> dict[int | None, list[Day]]:
-    """Version id -> its days in order, each with every metric's value: one query."""
+    """Version id -> its days in order, each with every metric's value: one query over
+    the days (models/metrics.py)."""
+    sums = ("conversations", "ended", "completed", "latency_n", "latency_sum")
+    sums += ("satisfaction_n", "satisfaction_sum", "cost_n", "cost_sum")
     rows = (
-        scope.rows()
-        .annotate(day=TruncDate("started_at"))
-        .values("version_id", "day")
-        .annotate(
-            n=Count("id"),
-            n_ended=Count("id", filter=Q(ended_at__isnull=False)),
-            n_completed=Count("id", filter=Q(outcome="completed")),
-            latency=Avg("latency_ms"),
-            satisfaction=Avg("satisfaction"),
-            cost=Avg("cost"),
-        )
+        scope.days(MetricDay)
+        .values("version_key", "day")
+        .annotate(**{name: Sum(name) for name in sums})
         .order_by("day")
     )
     found: dict[int | None, list[Day]] = defaultdict(list)
     for row in rows:
-        found[row["version_id"]].append(
+        found[row["version_key"] or None].append(
             Day(
                 day=row["day"],
-                conversations=row["n"],
-                completion_rate=row["n_completed"] / row["n_ended"] if row["n_ended"] else None,
-                latency_ms=row["latency"],
-                satisfaction=None if row["satisfaction"] is None else float(row["satisfaction"]),
-                cost=row["cost"],
+                conversations=row["conversations"],
+                completion_rate=metrics.mean_of(row["completed"], row["ended"]),
+                latency_ms=metrics.mean_of(row["latency_sum"], row["latency_n"]),
+                satisfaction=metrics.mean_of(row["satisfaction_sum"], row["satisfaction_n"]),
+                cost=metrics.mean_of(row["cost_sum"], row["cost_n"]),
             )
         )
     return dict(found)

@@ -1,12 +1,20 @@
 """Metrics per version (API.md, "Quality signals"): one aggregate query per metric
-family, however many conversations — outcomes and means, latency percentiles,
-scores, and the daily series.
+family, however many conversations.
 
-Percentiles are `percentile_cont` on PostgreSQL. SQLite has no such aggregate, so
-the same definition is computed in the database with window functions: the rows
-of each version numbered in latency order (i = 0 … n - 1), the percentile p at
-position h = p · (n - 1), interpolated linearly between rows ⌊h⌋ and ⌊h⌋ + 1 —
-exactly what `percentile_cont` does (tests check both against Python).
+`version_metrics` reads the metrics kept per day (models/metrics.py: counts, sums
+and sums of squares per version, channel and day, kept as conversations end), so
+its cost follows the number of days in scope, not of conversations. Latency
+percentiles are exact while the scope holds at most EXACT_PERCENTILES latencies:
+`percentile_cont` on PostgreSQL; SQLite has no such aggregate, so the same
+definition is computed in the database with window functions (the rows of each
+version numbered in latency order, i = 0 … n - 1, the percentile p at position
+h = p · (n - 1), interpolated linearly between rows ⌊h⌋ and ⌊h⌋ + 1, as
+`percentile_cont` does; tests check both against Python). Beyond that, they come
+from the days' histograms of 0.84%-wide log buckets by the same definition
+(domain/histograms: within one bucket of the exact value).
+
+`metrics_of` aggregates any set of conversations directly (a release's evidence
+over time windows that are not whole days).
 """
 
 from __future__ import annotations
@@ -20,10 +28,20 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Ln
 from django.utils import timezone
 
-from agents.domain import metrics, references, stats
+from agents.domain import histograms, metrics, references, stats
 from agents.domain.exceptions import InvalidInput, UnknownReference
-from agents.models import Agent, Conversation, PublishedVersion
+from agents.models import (
+    DRAFT_KEY,
+    Agent,
+    Conversation,
+    LatencyDay,
+    MetricDay,
+    PublishedVersion,
+    ScoreDay,
+)
+from agents.models.metrics import DayKey
 from agents.selectors import labels
+from agents.selectors.base import where
 
 DRAFT = "draft"
 
@@ -65,9 +83,16 @@ class Scope:
             rows = rows.filter(started_at__lt=_day_start(self.until + timedelta(days=1)))
         return rows
 
+    def days(self, model: type[DayKey]) -> QuerySet:
+        """The rows of a per-day table (models/metrics.py) in scope."""
+        rows = model.objects.filter(agent_id=self.agent.pk)
+        if self.version_ids is not None:
+            rows = rows.filter(version_key__in=[pk or DRAFT_KEY for pk in self.version_ids])
+        return where(rows, channel_ref=self.channel, day__gte=self.since, day__lte=self.until)
+
 
 def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
 @dataclass
@@ -141,10 +166,94 @@ class VersionMetrics:
 
 
 def version_metrics(scope: Scope) -> list[VersionMetrics]:
-    """Every version in scope with its metrics, newest first (the draft last): four
-    queries at most — outcomes and means, percentiles (when a latency was reported),
-    scores (when one was), the versions' numbers."""
-    return metrics_of(scope.rows())
+    """Every version in scope with its metrics, newest first (the draft last), from the
+    days: four queries at most — outcomes and means, percentiles (when a latency was
+    reported), scores (when one was), the versions' numbers."""
+    found: dict[int | None, VersionMetrics] = {}
+    scored = False
+    for row in scope.days(MetricDay).values("version_key").annotate(**DAY_SUMS).order_by():
+        scored = scored or bool(row["scored"])
+        pk = row["version_key"] or None
+        found[pk] = VersionMetrics(
+            version_id=pk,
+            version=DRAFT,
+            conversations=row["conversations"],
+            ended=row["ended"],
+            completed=row["completed"],
+            transferred=row["transferred"],
+            failed=row["failed"],
+            automated=row["automated"],
+            known_automation=row["known_automation"],
+            latency=_sums(row, "latency_n", "latency_log_sum", "latency_log_squares"),
+            latency_mean=mean_of(row["latency_sum"], row["latency_n"]),
+            satisfaction=_sums(row, "satisfaction_n", "satisfaction_sum", "satisfaction_squares"),
+            cost=_sums(row, "cost_n", "cost_sum", "cost_squares"),
+            cost_total=row["cost_sum"] if row["cost_n"] else None,
+            mean_duration_s=mean_of(row["duration_sum"], row["duration_n"]),
+            mean_sentiment=mean_of(row["sentiment_sum"], row["sentiment_n"]),
+        )
+    if not found:
+        return []
+    latencies = sum(entry.latency.n for entry in found.values())
+    if latencies:
+        exact = latencies <= EXACT_PERCENTILES
+        for pk, p50, p95 in _percentiles(scope.rows()) if exact else _histogram(scope):
+            found[pk].latency_p50, found[pk].latency_p95 = p50, p95
+    if scored:
+        for row in (
+            scope.days(ScoreDay)
+            .values("version_key", "name")
+            .annotate(n=Sum("n"), total=Sum("total"), squares=Sum("squares"))
+        ):
+            entry = found[row["version_key"] or None]
+            entry.scores[row["name"]] = _sums(row, "n", "total", "squares")
+    return _numbered(found)
+
+
+# Beyond this many latencies in scope, percentiles come from the days' histograms.
+EXACT_PERCENTILES = 50_000
+
+DAY_SUMS = {
+    name: Sum(name)
+    for name in (
+        "conversations",
+        "ended",
+        "completed",
+        "transferred",
+        "failed",
+        "automated",
+        "known_automation",
+        "scored",
+        *(f"{m}_{part}" for m in ("satisfaction", "cost") for part in ("n", "sum", "squares")),
+        *(f"{m}_{part}" for m in ("duration", "sentiment") for part in ("n", "sum")),
+        "latency_n",
+        "latency_sum",
+        "latency_log_sum",
+        "latency_log_squares",
+    )
+}
+
+
+def _sums(row: dict, n: str, total: str, squares: str) -> metrics.Sample:
+    count = row[n] or 0
+    return _sample(count, row[total] / count, row[squares]) if count else NONE
+
+
+def mean_of(total, n) -> float | None:
+    return float(total) / n if n else None
+
+
+def _histogram(scope: Scope) -> list[tuple]:
+    """(version id, p50, p95) of each version, from the days' latency buckets."""
+    counts: dict[int | None, dict[int, int]] = {}
+    for version_key, k, n in (
+        scope.days(LatencyDay).values_list("version_key", "bucket").annotate(n=Sum("n")).order_by()
+    ):
+        counts.setdefault(version_key or None, {})[k] = n
+    return [
+        (pk, *(histograms.percentile(found, p) for p in PERCENTILES))
+        for pk, found in counts.items()
+    ]
 
 
 def metrics_of(rows: QuerySet[Conversation]) -> list[VersionMetrics]:
@@ -204,6 +313,11 @@ def metrics_of(rows: QuerySet[Conversation]) -> list[VersionMetrics]:
     if scored:
         for version_id, name, n, mean, squares in _scores(rows):
             found[version_id].scores[name] = _sample(n, mean, squares)
+    return _numbered(found)
+
+
+def _numbered(found: dict[int | None, VersionMetrics]) -> list[VersionMetrics]:
+    """The entries with their versions' numbers (one query), newest first, the draft last."""
     numbers = dict(
         PublishedVersion.objects.filter(pk__in=[pk for pk in found if pk]).values_list(
             "pk", "number"
@@ -301,110 +415,6 @@ def version_id(agent: Agent, ref: str, *, path: str = "version") -> int | None:
     if target is None:
         raise UnknownReference(f"“{agent.name}” has no version at {name}.")
     return target.pk
-
-
-# ------------------------------------------------------------------ comparing
-
-
-@dataclass(frozen=True)
-class Row:
-    """One metric of a comparison, both sides shown as the page and the API show them."""
-
-    metric: str
-    baseline: dict
-    candidate: dict
-    comparison: metrics.Comparison
-
-    @property
-    def title(self) -> str:
-        return metrics.metric(self.metric).title.capitalize()
-
-
-@dataclass(frozen=True)
-class Compared:
-    baseline: VersionMetrics
-    candidate: VersionMetrics
-    rows: list[Row]
-
-
-def side(entry: VersionMetrics, metric: str) -> dict:
-    """One version's figures on one metric, with how many observations (`n`): what the
-    comparison, the analytics page and the metrics API show."""
-    if metric == "completion_rate":
-        return {
-            "value": entry.completion_rate,
-            "low": entry.completion_low,
-            "high": entry.completion_high,
-            "n": entry.ended,
-        }
-    if metric == "latency_ms":
-        return {
-            "p50": entry.latency_p50,
-            "p95": entry.latency_p95,
-            "mean": entry.latency_mean,
-            "n": entry.latency.n,
-        }
-    sample = entry.sample(metric)
-    interval = metrics.mean_interval(sample)
-    return {
-        "mean": sample.mean,
-        "low": interval[0] if interval else None,
-        "high": interval[1] if interval else None,
-        "n": sample.n,
-    }
-
-
-def compare(agent: Agent, baseline: str, candidate: str, **scope) -> Compared:
-    """Two versions side by side on every metric that either has, each with the
-    verdict of its rule (domain/metrics)."""
-    ids = (
-        version_id(agent, baseline, path="baseline"),
-        version_id(agent, candidate, path="candidate"),
-    )
-    found = {m.version_id: m for m in version_metrics(Scope(agent, version_ids=ids, **scope))}
-    return compare_entries(*(found.get(pk) or _empty(pk) for pk in ids))
-
-
-def compare_entries(b: VersionMetrics, c: VersionMetrics) -> Compared:
-    """Baseline `b` and candidate `c`, already aggregated, compared metric by metric."""
-    label = c.label
-    rows = [
-        Row(
-            "completion_rate",
-            side(b, "completion_rate"),
-            side(c, "completion_rate"),
-            metrics.compare_proportions(
-                "completion_rate", b.arm("completion_rate"), c.arm("completion_rate"), label
-            ),
-        ),
-        Row(
-            "latency_ms",
-            side(b, "latency_ms"),
-            side(c, "latency_ms"),
-            metrics.compare_latency(b.latency, c.latency, b.latency_p95, c.latency_p95, label),
-        ),
-    ]
-    names = ["satisfaction", "cost", *(f"score:{n}" for n in sorted({*b.scores, *c.scores}))]
-    for name in names:
-        rows.append(
-            Row(
-                name,
-                side(b, name),
-                side(c, name),
-                metrics.compare_means(
-                    name, b.sample(name), c.sample(name), label, "$" if name == "cost" else ""
-                ),
-            )
-        )
-    return Compared(b, c, rows)
-
-
-def _empty(pk: int | None) -> VersionMetrics:
-    """A version with no conversations in scope (its number read once)."""
-    entry = VersionMetrics(version_id=pk, version=DRAFT)
-    if pk is not None:
-        entry.version = PublishedVersion.objects.values_list("number", flat=True).get(pk=pk)
-    return entry
 
 
 # ------------------------------------------------------------------ arms

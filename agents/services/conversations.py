@@ -14,6 +14,7 @@ from agents.domain.quality import check_signals
 from agents.domain.text import clean_text
 from agents.models import ConfigSnapshot, Conversation, Turn
 from agents.selectors import runtime
+from agents.services import metrics
 from agents.services.base import User, actor
 from agents.services.snapshots import freeze
 
@@ -60,23 +61,25 @@ def start_conversation(
     key = clean_text(key, path="key", required=False, max_length=200)
     resolved, snapshot = bind(ref)
     offline = {} if offline_since is None else {"offline": True, "started_at": offline_since}
-    conversation = Conversation.objects.create(
-        agent_id=resolved.agent_pk,
-        version_id=resolved.version_pk,
-        snapshot=snapshot,
-        content_hash=resolved.content_hash,
-        channel_ref=channel_ref,
-        variant=variant,
-        key=key,
-        started_by_id=who.pk if (who := actor(user)) else None,
-        playground=playground,
-        revision=revision_number(resolved),
-        prompt_versions=[
-            {"prompt": p["prompt"], "role": p["role"], "version": p["version"]}
-            for p in resolved.prompts
-        ],
-        **offline,
-    )
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            agent_id=resolved.agent_pk,
+            version_id=resolved.version_pk,
+            snapshot=snapshot,
+            content_hash=resolved.content_hash,
+            channel_ref=channel_ref,
+            variant=variant,
+            key=key,
+            started_by_id=who.pk if (who := actor(user)) else None,
+            playground=playground,
+            revision=revision_number(resolved),
+            prompt_versions=[
+                {"prompt": p["prompt"], "role": p["role"], "version": p["version"]}
+                for p in resolved.prompts
+            ],
+            **offline,
+        )
+        metrics.record(conversation)
     return conversation, resolved
 
 
@@ -137,6 +140,7 @@ def end_conversation(
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
         if locked.ended_at is not None:
             raise ConversationEnded(f"{locked.public_id} already ended at {locked.ended_at}.")
+        before = metrics.tally(locked)
         locked.ended_at = timezone.now()
         locked.outcome = outcome
         locked.duration_s = duration_s
@@ -148,6 +152,7 @@ def end_conversation(
         locked.cost = signals.cost
         locked.scores = {**locked.scores, **(signals.scores or {})}
         locked.save(update_fields=[*ENDED_FIELDS])
+        metrics.record(locked, before)
         if signals.turns:
             first = Turn.objects.filter(conversation=locked).count()
             Turn.objects.bulk_create(

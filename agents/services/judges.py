@@ -34,6 +34,7 @@ from agents.domain.exceptions import InvalidInput
 from agents.domain.permissions import EDIT_DRAFT
 from agents.models import Agent, Conversation, Judge, Judgement, Turn
 from agents.providers import Message, Provider, ProviderError, get_provider
+from agents.services import metrics
 from agents.services.base import User, actor
 
 logger = logging.getLogger(__name__)
@@ -208,8 +209,10 @@ def judge_one(judgement_id: int, *, provider: Provider | None = None) -> str | N
         if not mine:
             return None  # the lease ran out and another worker has it
         locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        before = metrics.tally(locked)
         locked.scores = {**locked.scores, judge.name: scored.score}
         locked.save(update_fields=["scores"])
+        metrics.record(locked, before)
     return f"{judge.name} scored {conversation.public_id}: {scored.score:g}"
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from agents.models import Conversation
 from agents.permissions import VIEW_AGENT, require
-from agents.selectors import agents, conversations, metrics, versions
+from agents.selectors import agents, conversations, metrics, verdicts, versions
 from agents.selectors import channels as channels_selectors
 from agents.selectors import charts as charts_selectors
 from agents.views import charts, routes
@@ -171,7 +171,7 @@ def agent_analytics(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         "b_label": b_label,
     }
     if a and b:
-        context["compared"] = metrics.compare_entries(a, b)
+        context["compared"] = verdicts.compare_entries(a, b)
         scope = metrics.Scope(agent, version_ids=(a.version_id, b.version_id))
         context.update(_charts(scope, a, b))
     return fragment_or_page(request, "agents/monitoring/analytics.html", "comparison", context)

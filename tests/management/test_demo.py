@@ -128,16 +128,16 @@ def test_seed_demo_shows_release_management():
 
 def test_seed_demo_shows_quality_signals_judges_and_a_latency_rollback():
     from agents.models import Alert, Judge, Judgement, Rollout
-    from agents.selectors import metrics
+    from agents.selectors import verdicts
 
     call_command("seed_demo")
     undone = Rollout.objects.get(status="rolled_back")
     assert Alert.objects.get(rollout=undone).metric == "latency_ms"
     scheduler = undone.channel.agent
-    compared = metrics.compare(scheduler, "v2", "v3")
-    verdicts = {row.metric: row.comparison.verdict for row in compared.rows}
-    assert verdicts["completion_rate"] == "no_difference"
-    assert (verdicts["latency_ms"], verdicts["satisfaction"]) == ("worse", "worse")
+    compared = verdicts.compare(scheduler, "v2", "v3")
+    found = {row.metric: row.comparison.verdict for row in compared.rows}
+    assert found["completion_rate"] == "no_difference"
+    assert (found["latency_ms"], found["satisfaction"]) == ("worse", "worse")
     assert (
         "slower at p95"
         in next(r for r in compared.rows if r.metric == "latency_ms").comparison.sentence

@@ -4,6 +4,7 @@ Python's, filters by version, channel and dates."""
 
 import random
 import statistics
+from dataclasses import astuple
 from datetime import timedelta
 
 import pytest
@@ -95,3 +96,61 @@ def test_the_number_of_queries_does_not_grow_with_conversations(
 def test_no_conversations_no_rows(agent, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         assert metrics.version_metrics(metrics.Scope(agent)) == []
+
+
+def test_beyond_the_exact_limit_percentiles_come_from_the_days_histograms(
+    agent, two_versions, monkeypatch, django_assert_max_num_queries
+):
+    import math
+
+    from agents.domain import histograms
+
+    v1, _ = two_versions
+    rng = random.Random(11)
+    values = [round(rng.lognormvariate(6.5, 0.5), 1) for _ in range(400)]
+    ended(v1, [{"latency_ms": x} for x in values])
+    exact = metrics.version_metrics(metrics.Scope(agent))[0]
+    monkeypatch.setattr(metrics, "EXACT_PERCENTILES", 100)
+    with django_assert_max_num_queries(3):  # sums, histogram, numbers
+        (estimated,) = metrics.version_metrics(metrics.Scope(agent))
+    for p, name in ((0.5, "latency_p50"), (0.95, "latency_p95")):
+        assert getattr(exact, name) == pytest.approx(percentile_cont(values, p))
+        off = abs(math.log1p(getattr(estimated, name)) - math.log1p(percentile_cont(values, p)))
+        assert off <= 1 / histograms.PER_E
+    assert estimated.latency_mean == pytest.approx(exact.latency_mean)
+
+
+def test_days_and_conversations_give_the_same_metrics(agent, two_versions):
+    v1, v2 = two_versions
+    rng = random.Random(5)
+    for version in (v1, v2):
+        ended(
+            version,
+            [
+                {
+                    "outcome": rng.choice(["completed", "failed", "transferred", "abandoned"]),
+                    "latency_ms": rng.lognormvariate(6.5, 0.5),
+                    "satisfaction": rng.randint(1, 5),
+                    "cost": rng.random() / 10,
+                    "automated": rng.choice([True, False, None]),
+                    "duration_s": rng.random() * 100,
+                    "scores": {"polite": rng.random()},
+                }
+                for _ in range(50)
+            ],
+            channel_ref=rng.choice(["", "ch_a"]),
+        )
+    scope = metrics.Scope(agent)
+    for kept, direct in zip(
+        metrics.version_metrics(scope), metrics.metrics_of(scope.rows()), strict=True
+    ):
+        assert (kept.version, kept.conversations, kept.completed, kept.automated) == (
+            direct.version,
+            direct.conversations,
+            direct.completed,
+            direct.automated,
+        )
+        assert astuple(kept.latency) == pytest.approx(astuple(direct.latency))
+        assert astuple(kept.scores["polite"]) == pytest.approx(astuple(direct.scores["polite"]))
+        assert kept.latency_p95 == pytest.approx(direct.latency_p95)
+        assert kept.mean_duration_s == pytest.approx(direct.mean_duration_s)

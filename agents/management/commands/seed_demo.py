@@ -28,6 +28,7 @@ from agents.services import (
     eval_runner,
     evals,
     labels,
+    metrics,
     schedules,
 )
 from agents.services import releases as releases_services
@@ -195,6 +196,7 @@ class Command(BaseCommand):
                     )
                 )
         Conversation.objects.bulk_create(rows, batch_size=500)
+        metrics.rebuild([scheduler.pk])  # written in bulk: their days counted at once
         # Three calls a runtime answered from its cache while the console was down.
         main = Channel.objects.get(agent=scheduler, name="Clinic main line")
         for minutes in (125, 120, 115):
