@@ -14,7 +14,9 @@ from ninja.parser import Parser
 from agents.api import errors
 from agents.api.agents import agents
 from agents.api.auth import BearerToken
+from agents.api.branches import branches_router
 from agents.api.bundles import bundles
+from agents.api.change_requests import agent_change_requests, change_requests_router
 from agents.api.changes import changes_router
 from agents.api.channels import channels
 from agents.api.docs import Reference
@@ -78,6 +80,9 @@ api.add_router("/agents", agents)
 api.add_router("/agents", revisions)
 api.add_router("/agents", metrics_router)
 api.add_router("/agents", agent_judges)
+api.add_router("/agents", branches_router)
+api.add_router("/agents", agent_change_requests)
+api.add_router("/change-requests", change_requests_router)
 api.add_router("/judges", judges_router)
 api.add_router("/agents", agent_releases)
 api.add_router("/release-requests", requests_router)

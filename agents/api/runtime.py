@@ -39,7 +39,7 @@ runtime_router = Router(tags=["runtime"])
     response={200: ResolveOut, 304: None, 409: ErrorOut, 422: ErrorOut, **ERRORS_READ},
 )
 def resolve(request, ref: str):
-    """Resolve ag_x, ag_x@released, ag_x@draft, ag_x@v3 or ag_x@r12 to its configuration
+    """Resolve ag_x, ag_x@released, ag_x@draft, ag_x@draft:BRANCH, ag_x@v3 or ag_x@r12
 
     `ETag` is the content hash (with the linked prompts' versions when the agent
     follows prompts); `If-None-Match` with it answers 304."""

@@ -116,6 +116,7 @@ class RevisionOut(Schema):
     versions: list[int] = Field(
         ..., description="Versions holding exactly this configuration (saved from it)."
     )
+    branch: str | None = Field(None, description="The branch this save was on (null: the draft).")
 
 
 class RevisionDetail(RevisionOut):

@@ -61,6 +61,7 @@ def revision_out(row, *, config: dict[str, Any] | None = None) -> dict[str, Any]
         ),
         "restored_from_revision": revision.restored_from_revision,
         "versions": [int(label[1:]) for label in row.versions],
+        "branch": revision.branch or None,
     }
     if config is not None:
         data["config"] = config

@@ -116,3 +116,12 @@ class InvalidState(AgentConsoleError, code="invalid_state"):
 
 class RolloutRunning(AgentConsoleError, code="rollout_running"):
     """A channel has a rollout in flight: one at a time, and its routing is the rollout's."""
+
+
+class MergeConflict(AgentConsoleError, code="merge_conflict"):
+    """A change request's merge has unresolved conflicts (409; details: the conflicts)."""
+
+
+class ReviewRequired(AgentConsoleError, code="review_required"):
+    """A change request lacks the approvals of its current head it needs, or a reviewer
+    requested changes (409)."""

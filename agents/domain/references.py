@@ -1,6 +1,6 @@
 """The reference grammar: what names a configuration of an agent.
 
-    draft | released | vN | N | rN | <label>
+    draft | draft:NAME | released | vN | N | rN | <label>
 
 One parser for every caller (runtime, services, selectors, channels, API and
 views), and one spelling back: `label` (`draft`, `released`, `v3`, `r12`) for
@@ -9,6 +9,7 @@ and `as_target()` for a channel's routing JSON. A runtime reference prefixes
 the agent: `ag_x`, `ag_x@released`, `ag_x@draft`, `ag_x@v3`, `ag_x@r12`.
 `rN` is draft revision N: what the draft held after that save, immutable. A
 label (`staging`) is a movable pointer to a version, like `released`.
+`draft:NAME` is branch NAME's draft (models/branches.py): editable, like the draft.
 """
 
 from __future__ import annotations
@@ -20,21 +21,23 @@ from typing import Any, Literal
 from agents.domain.exceptions import InvalidInput, UnknownReference
 
 _SPEC = re.compile(
-    r"^(?:(?P<word>draft|released)|v?(?P<number>[0-9]{1,9})|r(?P<revision>[0-9]{1,9}))$"
+    r"^(?:(?P<word>draft|released)|v?(?P<number>[0-9]{1,9})|r(?P<revision>[0-9]{1,9})"
+    r"|draft:(?P<branch>[a-z][a-z0-9-]{0,39}))$"
 )
+BRANCH_NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 # A label's name: lowercase, starting with a letter; never a word or number above.
 LABEL_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 RESERVED_NAMES = frozenset({"draft", "released", "latest"})
 _AGENT_REF = re.compile(r"^(?P<agent>ag_[a-z2-7]{10})(?:@(?P<spec>[^@]*))?$")
 
-Kind = Literal["draft", "released", "version", "revision", "label"]
+Kind = Literal["draft", "branch", "released", "version", "revision", "label"]
 
 
 @dataclass(frozen=True)
 class Reference:
     kind: Kind
     number: int | None = None  # set for kinds "version" and "revision"
-    name: str = ""  # set for kind "label"
+    name: str = ""  # set for kinds "label" and "branch"
 
     @property
     def label(self) -> str:
@@ -45,6 +48,8 @@ class Reference:
             return f"r{self.number}"
         if self.kind == "label":
             return self.name
+        if self.kind == "branch":
+            return f"draft:{self.name}"
         return self.kind
 
     @property
@@ -94,6 +99,8 @@ def try_parse(text: Any) -> Reference | None:
         return Reference("label", name=spelled) if is_label_name(spelled) else None
     if match["word"]:
         return Reference(match["word"])
+    if match["branch"]:
+        return Reference("branch", name=match["branch"])
     if match["revision"] is not None:
         return Reference("revision", int(match["revision"]))
     return Reference("version", int(match["number"]))
@@ -115,8 +122,8 @@ def parse(text: Any) -> Reference:
     if found is None:
         shown = str(text).strip()[:40] if text is not None else ""
         raise UnknownReference(
-            f"{shown!r} names no configuration: use draft, released, a version (v3) "
-            "or a revision (r12)."
+            f"{shown!r} names no configuration: use draft, draft:BRANCH, released, a "
+            "version (v3) or a revision (r12)."
         )
     return found
 

@@ -14,7 +14,9 @@ from agents.models.base import (
     new_agent_id,
     new_alert_id,
     new_case_id,
+    new_change_request_id,
     new_channel_id,
+    new_comment_id,
     new_conversation_id,
     new_delivery_id,
     new_event_id,
@@ -28,6 +30,8 @@ from agents.models.base import (
     new_webhook_id,
     public_id_format,
 )
+from agents.models.branches import Branch
+from agents.models.change_requests import ChangeRequest, Comment, Presence, Review
 from agents.models.changes import Change, ChangeCounter, StreamNode
 from agents.models.channels import Channel, released_target
 from agents.models.conversations import Conversation, Turn
@@ -60,9 +64,12 @@ __all__ = [
     "Alert",
     "ApiToken",
     "BoundConfiguration",
+    "Branch",
     "Change",
     "ChangeCounter",
+    "ChangeRequest",
     "Channel",
+    "Comment",
     "ConfigSnapshot",
     "Conversation",
     "Delivery",
@@ -82,11 +89,13 @@ __all__ = [
     "LatencyDay",
     "MetricDay",
     "PendingPurge",
+    "Presence",
     "PromptUse",
     "PublishedVersion",
     "ReleaseEvent",
     "ReleaseRequest",
     "ReleaseReview",
+    "Review",
     "Rollout",
     "RolloutEvent",
     "ScheduledRelease",
@@ -99,7 +108,9 @@ __all__ = [
     "new_agent_id",
     "new_alert_id",
     "new_case_id",
+    "new_change_request_id",
     "new_channel_id",
+    "new_comment_id",
     "new_conversation_id",
     "new_delivery_id",
     "new_event_id",

@@ -77,6 +77,13 @@ class Agent(models.Model):
         "release (or a protected label's move) before it happens.",
     )
 
+    reviews_required = models.PositiveSmallIntegerField(
+        "Merges need reviews",
+        default=0,
+        help_text="0, 1 or 2: how many approvals of a change request's current head, by "
+        "someone other than its author, before it may be merged.",
+    )
+
     history = HistoricalRecords()
     objects = VersionedQuerySet.as_manager()
 
@@ -97,6 +104,9 @@ class Agent(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(approvals_required__lte=2), name="agent_approvals_at_most_2"
+            ),
+            models.CheckConstraint(
+                condition=Q(reviews_required__lte=2), name="agent_reviews_at_most_2"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="agent_name_not_empty"),
         ]

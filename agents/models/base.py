@@ -53,6 +53,14 @@ def new_judge_id() -> str:
     return new_public_id("jd")
 
 
+def new_change_request_id() -> str:
+    return new_public_id("cr")
+
+
+def new_comment_id() -> str:
+    return new_public_id("cm")
+
+
 def new_request_id() -> str:
     return new_public_id("rr")
 

@@ -35,6 +35,9 @@ class DraftRevision(ImmutableModel):
         PublishedVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     restored_from_revision = models.PositiveIntegerField(null=True, blank=True)
+    # The branch whose draft this save was ("" for the main draft); kept when the
+    # branch is deleted.
+    branch = models.CharField(max_length=40, blank=True)
 
     class Meta:
         verbose_name = "draft revision"

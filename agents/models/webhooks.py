@@ -21,6 +21,9 @@ EVENTS = (
     "draft.updated",
     "rollout",
     "alert",
+    "change_request.opened",
+    "change_request.reviewed",
+    "change_request.merged",
 )
 TEST_EVENT = "ping"  # "Send test event": to one webhook, whatever it subscribes to
 

@@ -10,16 +10,18 @@ from agents.domain import references
 from agents.domain.diff import Diff, diff
 from agents.domain.exceptions import AgentNotPublished, UnknownReference
 from agents.models import Agent, DraftRevision, PublishedVersion
+from agents.selectors import branches
 from agents.selectors.labels import label_version, labels_of
 from agents.selectors.revisions import revision
 
 
 @dataclass(frozen=True)
 class Side:
-    """One side of a comparison: `draft`, `released`, a version or a draft revision."""
+    """One side of a comparison: `draft`, a branch, `released`, a version or a draft
+    revision."""
 
-    label: str  # "Draft", "Released (v3)", "v3", "r12"
-    ref: str  # canonical URL form: "draft", "released", "3", "r12"
+    label: str  # "Draft", "draft:refunds", "Released (v3)", "v3", "r12"
+    ref: str  # canonical URL form: "draft", "draft:refunds", "released", "3", "r12"
     config: dict
     content_hash: str
     version: PublishedVersion | None = None
@@ -46,6 +48,9 @@ def compare_side(agent: Agent, ref: str) -> Side:
     if reference.kind == "draft":
         draft = agent.draft
         return Side("Draft", "draft", draft.config, draft.content_hash, resolved="draft")
+    if reference.kind == "branch":
+        found = branches.branch(agent, reference.name)
+        return Side(found.ref, found.ref, found.config, found.content_hash, resolved=found.ref)
     if reference.kind == "revision":
         found = revision(agent, reference.number)
         return Side(

@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from agents.domain import prompts as prompts_domain
 from agents.domain.exceptions import AgentNotPublished, InvalidInput, UnknownReference
 from agents.domain.references import parse_agent_ref
-from agents.models import Agent, Draft, DraftRevision, Label, PendingPurge, PublishedVersion
+from agents.models import Agent, Branch, Draft, DraftRevision, Label, PendingPurge, PublishedVersion
 from agents.models.runtime import cache_reachable
 
 # Bump when the shape of cached entries changes, so a deploy never reads the old ones.
@@ -91,6 +91,8 @@ def resolve(ref: str, prefetched: dict | None = None) -> Resolved:
         found = _released(public_id, prefetched)
     elif reference.kind == "revision":
         found = _revision(public_id, reference.number)
+    elif reference.kind == "branch":
+        found = _branch(public_id, reference.name)
     elif reference.kind == "label":
         found = _label(public_id, reference.name)
     else:
@@ -340,3 +342,21 @@ def _released(public_id: str, prefetched: dict | None = None) -> Resolved:
 
 def _draft(public_id: str, prefetched: dict | None = None) -> Resolved:
     return _moving("draft", public_id, prefetched)
+
+
+def _branch(public_id: str, name: str) -> Resolved:
+    """A branch's draft (`draft:NAME`): read each time (branches are for trying changes
+    in the playground and evals, not for serving production)."""
+    row = (
+        Branch.objects.filter(agent__public_id=public_id, name=name, deleted_at__isnull=True)
+        .values_list("agent_id", "content_hash", "config")
+        .first()
+    )
+    if row is None:
+        if not Agent.objects.filter(public_id=public_id).exists():
+            raise UnknownReference(f"No agent {public_id}.")
+        raise UnknownReference(f"{public_id} has no branch draft:{name}.")
+    agent_pk, content_hash, config = row
+    label = f"draft:{name}"
+    body = _encode(public_id, label, content_hash, config)
+    return Resolved(public_id, agent_pk, label, None, content_hash, config, body)

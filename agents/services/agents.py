@@ -85,23 +85,27 @@ def update_agent(
     description: str | None = None,
     require_passing_eval: bool | None = None,
     approvals_required: int | None = None,
+    reviews_required: int | None = None,
 ) -> Agent:
     """Edit the agent's metadata and settings. Never touches the draft, never creates
-    a version. The release gate and the approval rule are the Releasers' to change
-    (checked here too: no edge can skip it)."""
+    a version. The release gate, the approval rule and the reviews a merge needs are
+    the Releasers' to change (checked here too: no edge can skip it)."""
     fields: dict[str, Any] = clean_metadata(name, description)
     if require_passing_eval is not None:
         if not isinstance(require_passing_eval, bool):
             raise InvalidInput([{"path": "require_passing_eval", "message": "must be a boolean"}])
         fields["require_passing_eval"] = require_passing_eval
-    if approvals_required is not None:
-        if type(approvals_required) is not int or not 0 <= approvals_required <= 2:
-            raise InvalidInput([{"path": "approvals_required", "message": "must be 0, 1 or 2"}])
-        fields["approvals_required"] = approvals_required
-    if (require_passing_eval is not None or approvals_required is not None) and not can_release(
-        user
-    ):
-        raise PermissionDenied("Releasers change the release gate and the approval rule.")
+    rules = {"approvals_required": approvals_required, "reviews_required": reviews_required}
+    for key, value in rules.items():
+        if value is not None:
+            if type(value) is not int or not 0 <= value <= 2:
+                raise InvalidInput([{"path": key, "message": "must be 0, 1 or 2"}])
+            fields[key] = value
+    guarded = [require_passing_eval, approvals_required, reviews_required]
+    if any(value is not None for value in guarded) and not can_release(user):
+        raise PermissionDenied(
+            "Releasers change the release gate, the approval rule and the reviews merges need."
+        )
     with transaction.atomic():
         locked = Agent.objects.select_for_update(no_key=True).get(pk=agent.pk)
         changed = [key for key, value in fields.items() if getattr(locked, key) != value]
@@ -113,6 +117,7 @@ def update_agent(
             ("name",): "Renamed",
             ("require_passing_eval",): "Changed the release gate",
             ("approvals_required",): "Changed the approval rule",
+            ("reviews_required",): "Changed the reviews merges need",
         }.get(tuple(changed), "Edited details")
         record(locked, user, reason)
         locked.save(update_fields=changed)

@@ -17,8 +17,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db import models
 
-from agents.domain.exceptions import AgentArchived, DraftConflict
-from agents.models import Agent, Draft
+from agents.domain.exceptions import AgentArchived, DraftConflict, InvalidState
+from agents.models import Agent, Branch, Draft
+from agents.selectors import branches as branch_selectors
 
 User = AbstractBaseUser | AnonymousUser | None
 Tracked = TypeVar("Tracked", bound=models.Model)
@@ -44,7 +45,7 @@ def record(instance: Tracked, user: User, reason: str | None) -> Tracked:
     return instance
 
 
-def check_revision(draft: Draft, expected_revision: int | None) -> None:
+def check_revision(draft: Draft | Branch, expected_revision: int | None) -> None:
     if expected_revision is not None and draft.revision != expected_revision:
         raise DraftConflict(expected_revision=expected_revision, current_revision=draft.revision)
 
@@ -69,6 +70,16 @@ def locked_draft(agent: Agent) -> Draft:
     return (
         Draft.objects.select_for_update(of=("self",)).select_related("agent").get(agent_id=agent.pk)
     )
+
+
+def locked_branch(agent: Agent, name: str) -> Branch:
+    """Lock branch `name`'s row (after the agent's draft row: the lock order is agent,
+    draft, branch). UnknownReference when there is no such branch; InvalidState when
+    it was merged (read-only from then on)."""
+    found = branch_selectors.branch(agent, name, lock=True)
+    if found.merged_at is not None:
+        raise InvalidState(f"draft:{name} was merged; it is read-only.")
+    return found
 
 
 def debounced(key: str, seconds: float) -> bool:

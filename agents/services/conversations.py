@@ -61,7 +61,7 @@ def start_conversation(
     key = clean_text(key, path="key", required=False, max_length=200)
     resolved, snapshot = bind(ref)
     offline = {} if offline_since is None else {"offline": True, "started_at": offline_since}
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the row and its day's count, together
         conversation = Conversation.objects.create(
             agent_id=resolved.agent_pk,
             version_id=resolved.version_pk,

@@ -1,4 +1,6 @@
-"""Writing the draft: every save is revision + 1 and one history row."""
+"""Writing the draft, or a branch's draft (`branch`: its name): every save is the
+agent's next revision `rN` (one sequence for the draft and its branches) and, for
+the main draft, one history row."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from django.utils import timezone
 from agents.domain import config as config_domain
 from agents.domain import documents
 from agents.domain.exceptions import DraftConflict
-from agents.models import Agent, Draft, DraftRevision, PublishedVersion
+from agents.models import Agent, Branch, Draft, DraftRevision, PublishedVersion
+from agents.selectors import branches as branch_selectors
 from agents.selectors import runtime
 from agents.services.base import (
     REASON_MAX,
@@ -18,6 +21,7 @@ from agents.services.base import (
     actor,
     check_active,
     check_revision,
+    locked_branch,
     locked_draft,
     record,
 )
@@ -36,36 +40,40 @@ def replace_draft(
     reason: str,
     restored_from: PublishedVersion | object | None = _KEEP,
     restored_from_revision: int | None = None,
-) -> Draft:
-    """Put a validated document in the draft: revision + 1, one history row, one
-    DraftRevision.
+    branch: str | None = None,
+) -> Draft | Branch:
+    """Put a validated document in the draft (or branch `branch`'s): the agent's next
+    revision, one history row (main draft), one DraftRevision.
 
     A stale `expected_revision` raises DraftConflict; the same content is a no-op.
     `restored_from` is kept from before unless given (a restore names its source).
     """
     digest = config_domain.content_hash(document)
     with transaction.atomic():
-        draft = locked_draft(agent)
+        draft = locked_draft(agent)  # every save of the agent takes its number here
+        target = draft if branch is None else locked_branch(agent, branch)
         check_links(document)
         check_active(draft.agent)
-        check_revision(draft, expected_revision)
-        if draft.content_hash == digest:
-            return draft
+        check_revision(target, expected_revision)
+        if target.content_hash == digest:
+            return target
         return _write_draft(
+            target,
             draft,
             document=document,
             digest=digest,
             user=user,
             reason=reason,
-            restored_from=draft.restored_from if restored_from is _KEEP else restored_from,
+            restored_from=target.restored_from if restored_from is _KEEP else restored_from,
             restored_from_revision=(
-                draft.restored_from_revision if restored_from is _KEEP else restored_from_revision
+                target.restored_from_revision if restored_from is _KEEP else restored_from_revision
             ),
             restoring=restored_from is not _KEEP,
         )
 
 
 def _write_draft(
+    target: Draft | Branch,
     draft: Draft,
     *,
     document: dict[str, Any],
@@ -75,35 +83,50 @@ def _write_draft(
     restored_from: PublishedVersion | None,
     restored_from_revision: int | None,
     restoring: bool,
-) -> Draft:
-    previous = draft.config
-    draft.config = document
-    draft.content_hash = digest
-    draft.revision += 1
-    draft.updated_by = actor(user)
-    draft.updated_at = timezone.now()
-    draft.restored_from = restored_from
-    draft.restored_from_revision = restored_from_revision
-    record(draft, user, reason)
-    draft.save()
+) -> Draft | Branch:
+    """Write `target` (the draft, or a branch; `draft`: the agent's draft, locked)."""
+    previous = target.config
+    target.config = document
+    target.content_hash = digest
+    target.revision = next_revision(draft)
+    target.updated_by = actor(user)
+    target.updated_at = timezone.now()
+    target.restored_from = restored_from
+    target.restored_from_revision = restored_from_revision
+    if isinstance(target, Draft):
+        record(target, user, reason)
+    target.save()
     write_revision(
-        draft,
+        target,
         user=user,
         reason=reason,
         previous=previous,
         restored_from_version=restored_from if restoring else None,
         restored_from_revision=restored_from_revision if restoring else None,
     )
-    if document.get("prompt_links") or previous.get("prompt_links"):
-        record_uses(draft.agent, None, document)
-    runtime.refresh_on_commit(draft.agent.public_id)
-    return draft
+    if isinstance(target, Draft):
+        if document.get("prompt_links") or previous.get("prompt_links"):
+            record_uses(target.agent, None, document)
+        runtime.refresh_on_commit(target.agent.public_id)
+    return target
+
+
+def next_revision(draft: Draft) -> int:
+    """The agent's next revision number, for the draft or any branch: call with the
+    agent's draft row locked (locked_draft), which every revision writer holds."""
+    last = DraftRevision.objects.filter(agent_id=draft.agent_id).order_by("-number").first()
+    return max(draft.revision, last.number if last else 0) + 1
 
 
 def update_draft(
-    *, agent: Agent, config: dict[str, Any], user: User, expected_revision: int | None = None
-) -> Draft:
-    """Replace the draft's configuration.
+    *,
+    agent: Agent,
+    config: dict[str, Any],
+    user: User,
+    expected_revision: int | None = None,
+    branch: str | None = None,
+) -> Draft | Branch:
+    """Replace the draft's (or branch `branch`'s) configuration.
 
     A stale `expected_revision` raises DraftConflict; an identical document is a
     no-op (same revision, no history row).
@@ -114,12 +137,18 @@ def update_draft(
         user=user,
         expected_revision=expected_revision,
         reason="Edited",
+        branch=branch,
     )
 
 
 def patch_draft(
-    *, agent: Agent, patch: dict[str, Any], user: User, expected_revision: int | None = None
-) -> Draft:
+    *,
+    agent: Agent,
+    patch: dict[str, Any],
+    user: User,
+    expected_revision: int | None = None,
+    branch: str | None = None,
+) -> Draft | Branch:
     """Apply an RFC 7386 merge patch to the draft.
 
     The patch applies to the revision it was computed on: with
@@ -127,7 +156,11 @@ def patch_draft(
     without, the current one, recomputed if another writer slips in between.
     """
     for _attempt in range(3):
-        base = Draft.objects.get(agent_id=agent.pk)
+        base = (
+            Draft.objects.get(agent_id=agent.pk)
+            if branch is None
+            else branch_selectors.branch(agent, branch)
+        )
         if expected_revision is not None and expected_revision != base.revision:
             raise DraftConflict(expected_revision=expected_revision, current_revision=base.revision)
         try:
@@ -136,6 +169,7 @@ def patch_draft(
                 config=config_domain.merge_patch(base.config, patch),
                 user=user,
                 expected_revision=base.revision,
+                branch=branch,
             )
         except DraftConflict:
             if expected_revision is not None:
@@ -144,7 +178,7 @@ def patch_draft(
 
 
 def write_revision(
-    draft: Draft,
+    draft: Draft | Branch,
     *,
     user: User,
     reason: str,
@@ -152,8 +186,8 @@ def write_revision(
     restored_from_version: PublishedVersion | None = None,
     restored_from_revision: int | None = None,
 ) -> DraftRevision:
-    """Record what the draft holds now as revision `draft.revision` (call inside the
-    save's transaction, after the draft row is written)."""
+    """Record what the draft (or a branch) holds now as revision `draft.revision` (call
+    inside the save's transaction, after its row is written)."""
     if len(reason) > REASON_MAX:
         reason = reason[: REASON_MAX - 1] + "…"
     return DraftRevision.objects.create(
@@ -169,4 +203,5 @@ def write_revision(
         changed=config_domain.changed_paths(previous, draft.config) if previous is not None else [],
         restored_from_version=restored_from_version,
         restored_from_revision=restored_from_revision,
+        branch=draft.name if isinstance(draft, Branch) else "",
     )

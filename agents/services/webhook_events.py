@@ -19,9 +19,11 @@ from agents.models import (
     RELEASED,
     Agent,
     Alert,
+    ChangeRequest,
     DraftRevision,
     PublishedVersion,
     ReleaseEvent,
+    Review,
     RolloutEvent,
 )
 from agents.services.webhook_delivery import emit
@@ -58,6 +60,7 @@ def _release(event: ReleaseEvent) -> dict[str, Any]:
 def _draft_updated(revision: DraftRevision) -> dict[str, Any]:
     return {
         "revision": revision.number,
+        "branch": revision.branch or None,
         **attributes(revision, "reason", "changed", "content_hash"),
         "updated_by": _name(revision.created_by),
     }
@@ -90,6 +93,40 @@ def _alert(alert: Alert) -> dict[str, Any]:
     }
 
 
+def _change_request(cr: ChangeRequest) -> dict[str, Any]:
+    return {
+        "change_request": {
+            "id": cr.public_id,
+            "branch": cr.branch.name,
+            **attributes(cr, "title", "status", "merged_revision"),
+            "author": _name(cr.author),
+        }
+    }
+
+
+def _reviewed(review: Review) -> dict[str, Any]:
+    return {
+        **_change_request(review.change_request),
+        "review": {
+            **attributes(review, "verdict", "body", "head_revision"),
+            "reviewer": _name(review.reviewer),
+        },
+    }
+
+
+def announce_merged(cr: ChangeRequest) -> None:
+    """`change_request.merged`, in the merge's transaction."""
+    emit(
+        "change_request.merged",
+        lambda: {
+            "agent": _agent(cr.agent),
+            **_change_request(cr),
+            "merged_by": _name(cr.merged_by),
+        },
+        subject=cr.agent.public_id,
+    )
+
+
 def _release_event(event: ReleaseEvent) -> str:
     return "label.moved" if event.label != RELEASED else event.kind  # release | rollback
 
@@ -102,12 +139,20 @@ ANNOUNCED: dict[type, tuple[Any, Callable[[Any], dict[str, Any]]]] = {
     DraftRevision: ("draft.updated", _draft_updated),
     RolloutEvent: ("rollout", _rollout),
     Alert: ("alert", _alert),
+    ChangeRequest: ("change_request.opened", _change_request),
+    Review: ("change_request.reviewed", _reviewed),
 }
 
 
 def _announce(sender: type, instance: Any) -> None:
     event, data = ANNOUNCED[sender]
-    agent = instance.rollout.agent if sender is RolloutEvent else instance.agent
+    agent = (
+        instance.rollout.agent
+        if sender is RolloutEvent
+        else instance.change_request.agent
+        if sender is Review
+        else instance.agent
+    )
     emit(
         event if isinstance(event, str) else event(instance),
         lambda: {"agent": _agent(agent), **data(instance)},

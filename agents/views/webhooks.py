@@ -26,9 +26,12 @@ EVENT_HELP = {
     "release": "a version is released",
     "rollback": "released goes back to an earlier version",
     "label.moved": "a label (staging, eu…) moves",
-    "draft.updated": "the draft is edited, restored or imported",
+    "draft.updated": "the draft (or a branch's) is edited, restored or imported",
     "rollout": "a rollout starts, steps, pauses, completes or rolls back",
     "alert": "a regression alert is raised",
+    "change_request.opened": "a change request is opened",
+    "change_request.reviewed": "a change request is reviewed",
+    "change_request.merged": "a change request is merged into the draft",
 }
 
 

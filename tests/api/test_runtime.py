@@ -39,12 +39,13 @@ def test_with_local_memory_a_cold_resolve_costs_two_queries(
         api.get(f"/resolve/{released[0].public_id}")
 
 
-def test_with_local_memory_starting_a_conversation_costs_pointer_and_insert(
+def test_with_local_memory_starting_a_conversation_costs_pointer_insert_and_count(
     api, released, django_assert_num_queries
 ):
+    """The released pointer, the conversation, and its day's count (models/metrics)."""
     agent = released[0]
     api.post("/conversations", {"agent": agent.public_id})
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert api.post("/conversations", {"agent": agent.public_id}).status_code == 201
 
 
