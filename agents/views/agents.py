@@ -123,6 +123,8 @@ def page_context(request: HtmxHttpRequest, agent: Agent, **extra: Any) -> dict[s
         "form_errors": {},
         "conflict": None,
         "saved": False,
+        "editor_url": reverse("agents:draft", args=[agent.public_id]),
+        "branch": None,
     }
     context.update(extra)
     if "sections" not in context:

@@ -23,6 +23,8 @@ SCHEDULE_CHANGED = "scheduleChanged"
 ROLLOUT_CHANGED = "rolloutChanged"
 ALERT_ACKED = "alertAcked"
 JUDGE_SAVED = "judgeSaved"
+BRANCH_CHANGED = "branchChanged"
+CHANGE_REQUEST_CHANGED = "changeRequestChanged"
 
 EVENTS = {
     name: value

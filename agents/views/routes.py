@@ -75,8 +75,8 @@ def words(regex: str) -> type[Words]:
     return type("Words", (Words,), {"regex": regex})
 
 
-# a, b of a comparison: draft | released | 3 | r12 | a label (`xss-lbl`: labels hold dashes)
-register_converter(words("[A-Za-z0-9-]+"), "ref")
+# a, b of a comparison: draft | draft:NAME | released | 3 | r12 | a label (labels hold dashes)
+register_converter(words("[A-Za-z0-9:-]+"), "ref")
 register_converter(words("approve|reject"), "verdict")
 register_converter(words("release|cancel"), "carry_out")
 register_converter(words("pause|resume|advance|abort"), "steer")
