@@ -1,7 +1,7 @@
 """Demo data of the release-management features, for `manage.py seed_demo`: rollouts
 driven by simulated callers, a prompt library linked by an agent, an agent imported
-from another platform and a webhook. Each part is added once (seed_demo runs at
-every `make run`)."""
+from another platform and a webhook, judges, a change request from a branch. Each part
+is added once (seed_demo runs at every `make run`)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import random
 
 from django.conf import settings
 
-from agents.models import Agent, Channel, Judge, Rollout, Webhook
+from agents.models import Agent, Branch, Channel, Judge, Rollout, Webhook
 from agents.services import (
     agents,
+    branches,
     channels,
     draft_import,
     drafts,
@@ -21,6 +22,7 @@ from agents.services import (
     versions,
     webhooks,
 )
+from agents.services import change_requests as cr_services
 from agents.services import judges as judges_services
 from agents.services import rollouts as rollouts_services
 
@@ -205,3 +207,70 @@ def judges(user) -> str:
     while done := judges_services.run_due_judgements():
         scored += len(done)
     return f"Judges: “polite” and “helpful” on the scheduler scored {scored} transcripts."
+
+
+BOOKING_LINE = "Help callers book, move or cancel appointments."
+
+
+def change_requests(user, editor) -> str:
+    """A branch `refund-policy` of the scheduler by the Editor, proposed in a change
+    request with two comments (one suggesting a wording), approved by the demo user,
+    while the main draft changed the same line: one conflict to resolve at merge."""
+    scheduler = Agent.objects.get(name=SCHEDULER)
+    if Branch.objects.filter(agent=scheduler, name="refund-policy").exists():
+        return ""
+    scheduler.draft.refresh_from_db()
+    lines = scheduler.draft.config["prompt"]["system_prompt"].split("\n")
+    if BOOKING_LINE not in lines:
+        return ""
+    at = lines.index(BOOKING_LINE)
+    branches.create_branch(agent=scheduler, name="refund-policy", user=editor)
+    proposed = list(lines)
+    proposed[at] = "Help callers book, move or cancel appointments, and explain refunds."
+    proposed.append("Refunds for cancelled paid visits take 5-7 business days.")
+    branch = Branch.objects.get(agent=scheduler, name="refund-policy", deleted_at__isnull=True)
+    drafts.update_draft(
+        agent=scheduler,
+        user=editor,
+        config=_with_prompt(branch.config, proposed),
+        branch="refund-policy",
+    )
+    cr = cr_services.open_change_request(
+        agent=scheduler,
+        branch="refund-policy",
+        title="Explain refunds for cancelled visits",
+        description="Callers ask about refunds after cancelling; the agent should answer.",
+        user=editor,
+    )
+    cr_services.comment(
+        cr=cr,
+        user=user,
+        body="Say the delay once, in words callers hear easily.",
+        path="prompt.system_prompt",
+        line=len(proposed),
+        suggestion="Refunds for cancelled paid visits take five to seven business days.",
+        has_suggestion=True,
+    )
+    cr_services.comment(
+        cr=cr,
+        user=user,
+        body="Should the welcome message mention refunds too?",
+        path="prompt.welcome_message",
+    )
+    agents.update_agent(agent=scheduler, user=user, reviews_required=1)
+    cr_services.review(cr=cr, user=user, verdict="approve", body="Good once the wording lands.")
+    # Meanwhile the draft changes the same line: merging asks which wording stays.
+    scheduler.draft.refresh_from_db()
+    moved = list(lines)
+    moved[at] = "Help callers book, move or cancel appointments, and check their insurance."
+    drafts.update_draft(
+        agent=scheduler, user=user, config=_with_prompt(scheduler.draft.config, moved)
+    )
+    return (
+        f"Change request {cr.public_id} on the scheduler's branch draft:refund-policy: two "
+        "comments (one suggestion), one approval, one conflict to resolve."
+    )
+
+
+def _with_prompt(config: dict, lines: list[str]) -> dict:
+    return {**config, "prompt": {**config["prompt"], "system_prompt": "\n".join(lines)}}

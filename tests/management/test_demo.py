@@ -144,3 +144,19 @@ def test_seed_demo_shows_quality_signals_judges_and_a_latency_rollback():
     )
     assert {j.name for j in Judge.objects.filter(agent=scheduler)} == {"polite", "helpful"}
     assert Judgement.objects.filter(status="scored").count() > 50
+
+
+def test_seed_demo_has_a_change_request_with_a_conflict_to_resolve():
+    from agents.models import ChangeRequest
+    from agents.selectors import change_requests
+
+    call_command("seed_demo")
+    cr = change_requests.change_request(ChangeRequest.objects.get().public_id)
+    assert (cr.branch.name, cr.status) == ("refund-policy", "open")
+    assert len(cr.threads) == 2
+    assert sum(c.has_suggestion for c in cr.threads) == 1
+    assert change_requests.standing(cr).mergeable  # one approval of one required
+    preview = change_requests.preview(cr)
+    assert [c.path for c in preview.merged.conflicts] == ["prompt.system_prompt"]
+    call_command("seed_demo")  # again: nothing added twice
+    assert ChangeRequest.objects.count() == 1

@@ -116,6 +116,7 @@ class Command(BaseCommand):
             judged = demo.judges(user)
             library = demo.prompt_library(user)
             as_code = demo.config_as_code(user)
+            reviewed = demo.change_requests(user, self._editor())
         if created:
             self.stdout.write(f"Created demo agents: {', '.join(created)}")
         else:
@@ -124,7 +125,7 @@ class Command(BaseCommand):
             self.stdout.write(traffic)
         if suites:
             self.stdout.write(suites)
-        for line in (releases, rollouts, judged, library, as_code):
+        for line in (releases, rollouts, judged, library, as_code, reviewed):
             if line:
                 self.stdout.write(line)
         self.stdout.write(
