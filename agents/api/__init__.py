@@ -14,6 +14,7 @@ from ninja.parser import Parser
 from agents.api import errors
 from agents.api.agents import agents
 from agents.api.auth import BearerToken
+from agents.api.blame import blame_router
 from agents.api.branches import branches_router
 from agents.api.bundles import bundles
 from agents.api.change_requests import agent_change_requests, change_requests_router
@@ -24,6 +25,7 @@ from agents.api.evals import agent_suites, runs, suites
 from agents.api.judges import agent_judges, judges_router
 from agents.api.metrics import metrics_router
 from agents.api.openapi import document_text_rules
+from agents.api.presence import presence_router
 from agents.api.prompts import prompts
 from agents.api.releases import agent_releases, requests_router, schedules_router
 from agents.api.revisions import revisions
@@ -81,6 +83,8 @@ api.add_router("/agents", revisions)
 api.add_router("/agents", metrics_router)
 api.add_router("/agents", agent_judges)
 api.add_router("/agents", branches_router)
+api.add_router("/agents", blame_router)
+api.add_router("/agents", presence_router)
 api.add_router("/agents", agent_change_requests)
 api.add_router("/change-requests", change_requests_router)
 api.add_router("/judges", judges_router)

@@ -30,6 +30,7 @@ from agents.models.base import (
     new_webhook_id,
     public_id_format,
 )
+from agents.models.blame import IntroducedLine
 from agents.models.branches import Branch
 from agents.models.change_requests import ChangeRequest, Comment, Presence, Review
 from agents.models.changes import Change, ChangeCounter, StreamNode
@@ -83,6 +84,7 @@ __all__ = [
     "IdempotencyRecord",
     "ImmutableModel",
     "ImmutableQuerySet",
+    "IntroducedLine",
     "Judge",
     "Judgement",
     "Label",

@@ -70,7 +70,8 @@ def create_branch(*, agent: Agent, name: str, user: User, source: str = "draft")
             raise InvalidInput(
                 [{"path": "name", "message": f"“{agent.name}” has a branch {name}"}]
             ) from None
-        write_revision(branch, user=user, reason=f"Branched from {side.resolved}", previous=None)
+        # Compared with what it copied: a branch's first revision introduces nothing.
+        write_revision(branch, user=user, reason=f"Branched from {side.resolved}", previous=config)
     return branch
 
 

@@ -15,6 +15,7 @@ from agents.domain.exceptions import DraftConflict
 from agents.models import Agent, Branch, Draft, DraftRevision, PublishedVersion
 from agents.selectors import branches as branch_selectors
 from agents.selectors import runtime
+from agents.services import blame
 from agents.services.base import (
     REASON_MAX,
     User,
@@ -190,7 +191,7 @@ def write_revision(
     inside the save's transaction, after its row is written)."""
     if len(reason) > REASON_MAX:
         reason = reason[: REASON_MAX - 1] + "…"
-    return DraftRevision.objects.create(
+    revision = DraftRevision.objects.create(
         agent_id=draft.agent_id,
         number=draft.revision,
         snapshot=freeze(
@@ -205,3 +206,5 @@ def write_revision(
         restored_from_revision=restored_from_revision,
         branch=draft.name if isinstance(draft, Branch) else "",
     )
+    blame.record(revision, previous, draft.config)
+    return revision

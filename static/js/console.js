@@ -252,6 +252,12 @@
   document.addEventListener("input", markDirty);
   document.addEventListener("change", markDirty);
 
+  // Presence heartbeats say whether this viewer has unsaved edits ("editing").
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (!event.detail.elt.hasAttribute("data-presence")) return;
+    event.detail.parameters.editing = dirtyForm() ? "1" : "0";
+  });
+
   document.addEventListener("submit", function (event) {
     // A normal (non-htmx) submit leaves the page on purpose.
     var form = event.target;

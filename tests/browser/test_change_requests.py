@@ -27,7 +27,7 @@ def with_line(index, new):
 
 def test_comment_apply_approve_and_merge_with_a_conflict(new_page, make_user, user):
     ann = make_user("Editor", "Releaser", username="ann")
-    bob = make_user("Editor", username="bob")
+    make_user("Editor", username="bob")
     agent = agents.create_agent(name="Clinic line", user=ann)
     agents.update_agent(agent=agent, user=ann, reviews_required=1)
     edit(agent, {"prompt": {"system_prompt": PROMPT}}, user=ann)
