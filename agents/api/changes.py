@@ -28,6 +28,9 @@ class ChangeEventOut(Schema):
     ref: str | None = Field(None, description="The pointer that moved: released or a label")
     version: int | None = Field(None, description="What the pointer points at now")
     archived: bool | None = Field(None, description="agent.archived: archived, or back")
+    change_request: str | None = Field(
+        None, description="`cr_…`, for a change request opened, reviewed or merged"
+    )
     at: datetime
 
 

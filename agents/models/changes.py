@@ -1,4 +1,5 @@
-"""Changes: every change of what a runtime is served, numbered in commit order.
+"""Changes: every change of what a runtime is served (and each change request's
+opening, review and merge, for those who follow reviews), numbered in commit order.
 
 A runtime that caches configurations learns what to refresh from these rows: by
 paging `GET /changes?since=` or from the stream. `seq` is taken from the one
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from agents.models.agents import Agent
 from agents.models.base import one_of
+from agents.models.change_requests import ChangeRequest
 from agents.models.channels import Channel
 
 
@@ -26,6 +28,9 @@ class ChangeKind(models.TextChoices):
     ROLLOUT = "rollout"
     PROMPT_RELEASE = "prompt.release"
     AGENT_ARCHIVED = "agent.archived"
+    CHANGE_REQUEST_OPENED = "change_request.opened"
+    CHANGE_REQUEST_REVIEWED = "change_request.reviewed"
+    CHANGE_REQUEST_MERGED = "change_request.merged"
 
 
 def _about(model: type[models.Model], related_name: str) -> models.ForeignKey:
@@ -39,13 +44,14 @@ class Change(models.Model):
     Kind = ChangeKind
 
     seq = models.BigIntegerField(unique=True)
-    kind = models.CharField(max_length=20, choices=ChangeKind.choices)
+    kind = models.CharField(max_length=32, choices=ChangeKind.choices)
     agent = _about(Agent, "changes")
     channel = _about(Channel, "changes")
     prompt = _about(Agent, "prompt_changes")
     ref = models.CharField(max_length=32, blank=True)  # released, staging
     version = models.PositiveIntegerField(null=True, blank=True)
     archived = models.BooleanField(null=True, blank=True)  # agent.archived: archived or back
+    change_request = _about(ChangeRequest, "changes")
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

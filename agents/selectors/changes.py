@@ -35,7 +35,9 @@ def changes(
 ) -> QuerySet[Change]:
     """Changes after `since`, oldest first; with filters, those about any of the named
     agents, channels or prompts (a channel's changes include its agent's)."""
-    rows = Change.objects.filter(seq__gt=since).select_related("agent", "channel", "prompt")
+    rows = Change.objects.filter(seq__gt=since).select_related(
+        "agent", "channel", "prompt", "change_request"
+    )
     agents, channels, prompts = list(agents), list(channels), list(prompts)
     if agents or channels or prompts:
         about = Q(agent__public_id__in=agents) | Q(prompt__public_id__in=prompts)
@@ -84,6 +86,7 @@ def event(change: Change) -> dict[str, Any]:
         "ref": change.ref or None,
         "version": change.version,
         "archived": change.archived,
+        "change_request": change.change_request.public_id if change.change_request_id else None,
         "at": change.at,
     }
     return {key: value for key, value in shown.items() if value is not None}

@@ -28,10 +28,10 @@ from agents.domain.exceptions import (
 )
 from agents.domain.permissions import EDIT_DRAFT
 from agents.domain.text import clean_text
-from agents.models import Agent, ChangeRequest, Comment, Review
+from agents.models import Agent, Change, ChangeRequest, Comment, Review
 from agents.selectors import branches as branch_selectors
 from agents.selectors import change_requests as selectors
-from agents.services import drafts, webhook_events
+from agents.services import changes, drafts, webhook_events
 from agents.services.base import User, actor, check_revision, locked_branch, locked_draft
 from agents.services.gate import can_release
 from agents.services.versions import save_version
@@ -58,7 +58,7 @@ def open_change_request(
             raise InvalidState(f"draft:{branch} was merged already.")
         try:
             with transaction.atomic():
-                return ChangeRequest.objects.create(
+                cr = ChangeRequest.objects.create(
                     agent=agent,
                     branch=found,
                     title=title,
@@ -67,6 +67,13 @@ def open_change_request(
                 )
         except IntegrityError:
             raise InvalidState(f"draft:{branch} has an open change request already.") from None
+        _announce(Change.Kind.CHANGE_REQUEST_OPENED, cr)
+    return cr
+
+
+def _announce(kind: str, cr: ChangeRequest) -> None:
+    """On the change stream, in the caller's transaction (services/changes)."""
+    changes.record(kind, agent=cr.agent, change_request=cr, ref=f"draft:{cr.branch.name}")
 
 
 def _locked(cr: ChangeRequest) -> ChangeRequest:
@@ -247,13 +254,16 @@ def review(*, cr: ChangeRequest, user: User, verdict: str, body: str = "") -> Re
         raise InvalidState(f"{cr.public_id} is {cr.status}: reviews are closed.")
     if verdict == Review.Verdict.APPROVE and cr.author_id == getattr(actor(user), "pk", None):
         raise SelfApproval("The author of a change request cannot approve it.")
-    return Review.objects.create(
-        change_request=cr,
-        reviewer=actor(user),
-        verdict=verdict,
-        body=body,
-        head_revision=cr.branch.revision,
-    )
+    with transaction.atomic():
+        found = Review.objects.create(
+            change_request=cr,
+            reviewer=actor(user),
+            verdict=verdict,
+            body=body,
+            head_revision=cr.branch.revision,
+        )
+        _announce(Change.Kind.CHANGE_REQUEST_REVIEWED, cr)
+    return found
 
 
 def dismiss_review(*, review: Review, user: User, reason: str) -> Review:
@@ -327,6 +337,7 @@ def merge_change_request(
         branch.merged_at = now
         branch.save(update_fields=["merged_at"])
         webhook_events.announce_merged(locked)
+        _announce(Change.Kind.CHANGE_REQUEST_MERGED, locked)
         version = None
         if save_as:
             try:

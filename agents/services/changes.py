@@ -15,7 +15,15 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from agents.models import Agent, Change, ChangeCounter, Channel, PromptUse, StreamNode
+from agents.models import (
+    Agent,
+    Change,
+    ChangeCounter,
+    ChangeRequest,
+    Channel,
+    PromptUse,
+    StreamNode,
+)
 from agents.services import broadcast
 
 
@@ -29,6 +37,7 @@ class About(TypedDict, total=False):
     ref: str
     version: int | None
     archived: bool
+    change_request: ChangeRequest
 
 
 def record(kind: str, **about: Unpack[About]) -> Change:

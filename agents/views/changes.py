@@ -33,6 +33,9 @@ def describe(change: Change) -> str:
         Change.Kind.ROLLOUT: "rollout step",
         Change.Kind.PROMPT_RELEASE: f"prompt {version} released",
         Change.Kind.AGENT_ARCHIVED: "archived" if change.archived else "back from the archive",
+        Change.Kind.CHANGE_REQUEST_OPENED: "change request opened",
+        Change.Kind.CHANGE_REQUEST_REVIEWED: "change request reviewed",
+        Change.Kind.CHANGE_REQUEST_MERGED: "change request merged into the draft",
     }[change.kind]
 
 

@@ -254,3 +254,27 @@ def test_waiting_for_my_review(cr, ann, bob):
     assert list(selectors.waiting_for(ann)) == []  # the author's own
     change_requests.review(cr=fresh(cr), user=bob, verdict="comment", body="Looks fine")
     assert list(selectors.waiting_for(bob)) == []
+
+
+def test_the_change_stream_hears_opened_reviewed_and_merged(agent, ann, bob):
+    from agents.models import Change
+    from agents.selectors import changes
+
+    edit(agent, {"prompt": {"system_prompt": PROMPT}}, user=ann)
+    branches.create_branch(agent=agent, name="s", user=ann)
+    on_branch(agent, "s", {"llm": {"temperature": 0.4}}, ann)
+    opened = change_requests.open_change_request(agent=agent, branch="s", title="S", user=ann)
+    change_requests.review(cr=fresh(opened), user=bob, verdict="approve")
+    change_requests.merge_change_request(cr=fresh(opened), user=bob)
+    rows = Change.objects.filter(kind__startswith="change_request.").order_by("seq")
+    assert [changes.event(c)["kind"] for c in rows] == [
+        "change_request.opened",
+        "change_request.reviewed",
+        "change_request.merged",
+    ]
+    shown = changes.event(rows.last())
+    assert (shown["agent"], shown["change_request"], shown["ref"]) == (
+        agent.public_id,
+        opened.public_id,
+        "draft:s",
+    )

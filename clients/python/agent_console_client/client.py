@@ -312,6 +312,8 @@ class Client:
     # --------------------------------------------------------- following changes
 
     def _apply(self, change: dict[str, Any]) -> None:
+        if str(change.get("kind", "")).startswith("change_request."):
+            return  # reviews of a branch: nothing a runtime serves changed
         agent, channel = change.get("agent"), change.get("channel")
         with self._lock:
             if agent:
