@@ -78,8 +78,13 @@ def patch_agent(request, agent_id: str, payload: AgentPatch):
     # Name and description are the Editor's; the release gate is the Releaser's.
     if payload.name is not None or payload.description is not None:
         require(request, CHANGE_AGENT)
-    settings_change = payload.require_passing_eval is not None or (
-        payload.approvals_required is not None
+    settings_change = any(
+        value is not None
+        for value in (
+            payload.require_passing_eval,
+            payload.approvals_required,
+            payload.reviews_required,
+        )
     )
     principal = require(request, RELEASE if settings_change else VIEW_AGENT)
     agent = agents_selectors.agent_for_page(agent_id)
@@ -90,6 +95,7 @@ def patch_agent(request, agent_id: str, payload: AgentPatch):
         description=payload.description,
         require_passing_eval=payload.require_passing_eval,
         approvals_required=payload.approvals_required,
+        reviews_required=payload.reviews_required,
     )
     return agent_out(agents_selectors.agent_for_page(agent_id))
 

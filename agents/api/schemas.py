@@ -62,6 +62,9 @@ class AgentOut(DocumentOut):
     approvals_required: int = Field(
         0, description="Approvals (by Releasers other than the requester) a release needs."
     )
+    reviews_required: int = Field(
+        0, description="Approvals of a change request's head (not its author's) a merge needs."
+    )
 
 
 class AgentList(Schema):
@@ -88,6 +91,9 @@ class AgentPatch(Schema):
     )
     approvals_required: whole_int(ge=0, le=2) | None = Field(
         None, description="0, 1 or 2 approvals per release (Releaser role)."
+    )
+    reviews_required: whole_int(ge=0, le=2) | None = Field(
+        None, description="0, 1 or 2 approving reviews per merge (Releaser role)."
     )
 
 

@@ -30,6 +30,7 @@ def agent_out(agent: Agent) -> dict[str, Any]:
         "archived": agent.archived_at is not None,
         "require_passing_eval": agent.require_passing_eval,
         "approvals_required": agent.approvals_required,
+        "reviews_required": agent.reviews_required,
     }
 
 

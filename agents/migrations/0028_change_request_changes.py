@@ -5,28 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agents', '0027_introduced_lines'),
+        ("agents", "0027_introduced_lines"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='change',
-            name='change_kind_valid',
+            model_name="change",
+            name="change_kind_valid",
         ),
         migrations.AddField(
-            model_name='change',
-            name='change_request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='agents.changerequest'),
+            model_name="change",
+            name="change_request",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="changes",
+                to="agents.changerequest",
+            ),
         ),
         migrations.AlterField(
-            model_name='change',
-            name='kind',
-            field=models.CharField(choices=[('release', 'Release'), ('rollback', 'Rollback'), ('label.moved', 'Label Moved'), ('channel.updated', 'Channel Updated'), ('rollout', 'Rollout'), ('prompt.release', 'Prompt Release'), ('agent.archived', 'Agent Archived'), ('change_request.opened', 'Change Request Opened'), ('change_request.reviewed', 'Change Request Reviewed'), ('change_request.merged', 'Change Request Merged')], max_length=32),
+            model_name="change",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("release", "Release"),
+                    ("rollback", "Rollback"),
+                    ("label.moved", "Label Moved"),
+                    ("channel.updated", "Channel Updated"),
+                    ("rollout", "Rollout"),
+                    ("prompt.release", "Prompt Release"),
+                    ("agent.archived", "Agent Archived"),
+                    ("change_request.opened", "Change Request Opened"),
+                    ("change_request.reviewed", "Change Request Reviewed"),
+                    ("change_request.merged", "Change Request Merged"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='change',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['release', 'rollback', 'label.moved', 'channel.updated', 'rollout', 'prompt.release', 'agent.archived', 'change_request.opened', 'change_request.reviewed', 'change_request.merged'])), name='change_kind_valid'),
+            model_name="change",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "release",
+                            "rollback",
+                            "label.moved",
+                            "channel.updated",
+                            "rollout",
+                            "prompt.release",
+                            "agent.archived",
+                            "change_request.opened",
+                            "change_request.reviewed",
+                            "change_request.merged",
+                        ],
+                    )
+                ),
+                name="change_kind_valid",
+            ),
         ),
     ]

@@ -11,15 +11,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
+from agents.permissions import EDIT_DRAFT, RELEASE, VIEW_AGENT, Abilities, require
 from agents.selectors import agents as agents_selectors
 from agents.selectors import branches as selectors
 from agents.selectors.compare import compare_choices
+from agents.services import agents as agents_services
 from agents.services import branches as services
 from agents.services import change_requests as change_requests_services
-from agents.views import drafts, routes
+from agents.views import drafts, events, routes
 from agents.views.agents import agent_url
-from agents.views.htmx import HtmxHttpRequest, dialog, refused
+from agents.views.htmx import HtmxHttpRequest, dialog, done, int_or, refused
 
 
 @routes.agent_pages.get("branches/", name="branches")
@@ -35,6 +36,27 @@ def branches_card(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         "can": Abilities.of(request.user),
     }
     return render(request, "agents/branches/_card.html", context)
+
+
+@routes.agent_pages.post("branches/reviews/", name="reviews-required")
+def reviews_required(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
+    """How many approving reviews a merge needs: 0, 1 or 2 (Releasers)."""
+    require(request.user, RELEASE)
+    agent = agents_selectors.agent_for_page(public_id)
+    with refused() as refusal:
+        agents_services.update_agent(
+            agent=agent, user=request.user, reviews_required=int_or(request.POST.get("reviews"))
+        )
+    if refusal:
+        messages.error(request, refusal.message)
+        return redirect(agent_url(agent))
+    count = agents_selectors.agent_for_page(public_id).reviews_required
+    return done(
+        request,
+        events.BRANCH_CHANGED,
+        agent_url(agent),
+        f"Merges of {agent.name} need {count} approving review{'s' if count != 1 else ''}.",
+    )
 
 
 @routes.agent_pages.form("branches/new/", name="new-branch")

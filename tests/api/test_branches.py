@@ -71,3 +71,14 @@ def test_viewers_read_but_do_not_branch(make_api, agent):
     error(
         viewer.post(f"/agents/{agent.public_id}/branches", {"name": "x"}), 403, "permission_denied"
     )
+
+
+def test_reviews_required_through_the_agent(api, make_api, agent):
+    patched = api.patch(f"/agents/{agent.public_id}", {"reviews_required": 1})
+    assert patched.json()["reviews_required"] == 1
+    error(
+        make_api("Editor").patch(f"/agents/{agent.public_id}", {"reviews_required": 0}),
+        403,
+        "permission_denied",
+    )
+    assert api.patch(f"/agents/{agent.public_id}", {"reviews_required": 3}).status_code == 422

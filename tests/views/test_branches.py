@@ -65,3 +65,16 @@ def test_viewers_see_but_do_not_branch(client, make_user, agent):
     client.force_login(make_user("Viewer"))
     assert "New branch" not in client.get(f"/agents/{agent.public_id}/branches/").content.decode()
     assert client.get(f"/agents/{agent.public_id}/branches/new/").status_code == 403
+
+
+def test_releasers_set_the_reviews_a_merge_needs(operator_client, agent, client, make_user):
+    done = operator_client.post(f"/agents/{agent.public_id}/branches/reviews/", {"reviews": "2"})
+    assert done.status_code == 302
+    agent.refresh_from_db()
+    assert agent.reviews_required == 2
+    assert agent.history.first().history_change_reason == "Changed the reviews merges need"
+    client.force_login(make_user("Editor"))
+    assert (
+        client.post(f"/agents/{agent.public_id}/branches/reviews/", {"reviews": "0"}).status_code
+        == 403
+    )
