@@ -352,6 +352,19 @@ def add_comment(request, cr_id: str, payload: CommentIn):
     return Status(201, comment_out(comment, cr.branch))
 
 
+@change_requests_router.patch(
+    "/{cr_id}/comments/{comment_id}", response={200: CommentOut, 409: ErrorOut, **WRITE}
+)
+def edit_comment(request, cr_id: str, comment_id: str, payload: ReplyIn):
+    """Correct a comment's body: its author, within 15 minutes (then 409 `invalid_state`)"""
+    principal = require(request, EDIT_DRAFT)
+    cr = selectors.change_request(cr_id)
+    comment = services.edit_comment(
+        comment=_comment(cr, comment_id), user=principal.user, body=payload.body
+    )
+    return comment_out(comment, cr.branch)
+
+
 @change_requests_router.post(
     "/{cr_id}/comments/{comment_id}/replies", response={201: CommentOut, **WRITE}
 )

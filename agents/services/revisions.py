@@ -17,9 +17,10 @@ def restore_revision(
     user: User,
     expected_revision: int | None = None,
     save_first_as: str | None = None,
+    branch: str | None = None,
 ) -> Draft:
-    """Copy draft revision `rN` into the draft, exactly, as restore_version does; the
-    new revision records which one it came from."""
+    """Copy draft revision `rN` into the draft (or branch `branch`'s), exactly, as
+    restore_version does; the new revision records which one it came from."""
     revision = revision_selectors.revision(agent, number)
     return restore_document(
         agent,
@@ -32,4 +33,5 @@ def restore_revision(
         save_first_as=save_first_as,
         restored_from=None,
         restored_from_revision=revision.number,
+        branch=branch,
     )

@@ -7,7 +7,7 @@ from typing import NotRequired, TypedDict, Unpack
 from django.db import transaction
 
 from agents.domain import documents
-from agents.domain.exceptions import NoChanges
+from agents.domain.exceptions import InvalidInput, NoChanges
 from agents.domain.text import clean_metadata
 from agents.models import Agent, Draft, PublishedVersion
 from agents.services.base import User, actor, check_active, check_revision, locked_draft, record
@@ -88,8 +88,10 @@ def restore_version(
     user: User,
     expected_revision: int | None = None,
     save_first_as: str | None = None,
+    branch: str | None = None,
 ) -> Draft:
-    """Copy a version's snapshot into the draft, exactly (same content hash).
+    """Copy a version's snapshot into the draft (or branch `branch`'s), exactly (same
+    content hash).
 
     Restoring what the draft already holds is a no-op. With `save_first_as`, the
     draft as it is is first saved as a version of that name, in the same
@@ -103,6 +105,7 @@ def restore_version(
         expected_revision=expected_revision,
         save_first_as=save_first_as,
         restored_from=version,
+        branch=branch,
     )
 
 
@@ -116,10 +119,15 @@ def restore_document(
     save_first_as: str | None,
     restored_from: PublishedVersion | None,
     restored_from_revision: int | None = None,
+    branch: str | None = None,
 ) -> Draft:
-    """Put `document` (a version's or a revision's, upgraded) into the draft as "Restored
-    `label`"; with `save_first_as`, the draft as it is is saved as a version first, in
-    the same transaction."""
+    """Put `document` (a version's or a revision's, upgraded) into the draft (or branch
+    `branch`'s) as "Restored `label`"; with `save_first_as`, the draft as it is is
+    saved as a version first, in the same transaction (the main draft only)."""
+    if branch is not None and save_first_as is not None:
+        raise InvalidInput(
+            [{"path": "save_first_as", "message": "versions are saved from the main draft"}]
+        )
     with transaction.atomic():
         if save_first_as is not None:
             save_version(
@@ -133,4 +141,5 @@ def restore_document(
             reason=f"Restored {label}",
             restored_from=restored_from,
             restored_from_revision=restored_from_revision,
+            branch=branch,
         )

@@ -11,13 +11,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from agents.domain import references
+from agents.domain.exceptions import InvalidInput
 from agents.permissions import EDIT_DRAFT, RELEASE, VIEW_AGENT, Abilities, require
 from agents.selectors import agents as agents_selectors
 from agents.selectors import branches as selectors
-from agents.selectors.compare import compare_choices
+from agents.selectors.compare import compare_choices, compare_side
 from agents.services import agents as agents_services
 from agents.services import branches as services
 from agents.services import change_requests as change_requests_services
+from agents.services import revisions as revisions_services
+from agents.services import versions as versions_services
 from agents.views import drafts, events, routes
 from agents.views.agents import agent_url
 from agents.views.htmx import HtmxHttpRequest, dialog, done, int_or, refused
@@ -99,6 +103,34 @@ def branch_draft(request: HtmxHttpRequest, public_id: str, name: str) -> HttpRes
     """The branch's editor: as the draft's, saving to the branch."""
     agent = agents_selectors.versioned_for_page(public_id)
     return drafts.edit(request, agent, selectors.branch(agent, name))
+
+
+@routes.agent_pages.post("branches/<str:name>/restore/", name="restore-into-branch")
+def restore_into_branch(request: HtmxHttpRequest, public_id: str, name: str) -> HttpResponse:
+    """Put a version's or a revision's configuration into the branch, as a revision."""
+    require(request.user, EDIT_DRAFT)
+    agent = agents_selectors.agent_for_page(public_id)
+    branch = selectors.branch(agent, name)
+    source = request.POST.get("source", "")
+    page = reverse("agents:branch", args=[agent.public_id, name])
+    with refused() as refusal:
+        reference = references.parse(source)
+        if reference.kind == "revision":
+            saved = revisions_services.restore_revision(
+                agent=agent, number=reference.number, user=request.user, branch=name
+            )
+        elif reference.kind in ("draft", "branch"):
+            raise InvalidInput([{"path": "source", "message": "pick a version or a revision"}])
+        else:
+            side = compare_side(agent, source)
+            saved = versions_services.restore_version(
+                version=side.version, user=request.user, branch=name
+            )
+    if refusal:
+        messages.error(request, refusal.message)
+        return HttpResponseClientRedirect(page) if request.htmx else redirect(page)
+    message = f"Restored {source} into draft:{branch.name} (r{saved.revision})."
+    return done(request, events.BRANCH_CHANGED, page, message)
 
 
 @routes.agent_pages.post("branches/<str:name>/delete/", name="delete-branch")

@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from agents.domain.exceptions import InvalidInput, MergeConflict, UnknownReference
 from agents.models import ChangeRequest, Comment
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
+from agents.selectors import agents as agents_selectors
 from agents.selectors import change_requests as selectors
 from agents.services import change_requests as services
 from agents.views import events, routes
@@ -31,7 +32,8 @@ SHOWN = ("review", "open", "merged", "closed", "all")
 
 @routes.pages.get("change-requests/", name="change-requests")
 def change_requests_page(request: HtmxHttpRequest) -> HttpResponse:
-    """Every agent's change requests; first those waiting for my review."""
+    """Every agent's change requests (or one agent's, `?agent=`); first those waiting
+    for my review."""
     require(request.user, VIEW_AGENT)
     show = request.GET.get("show", "review")
     if show not in SHOWN:
@@ -40,7 +42,11 @@ def change_requests_page(request: HtmxHttpRequest) -> HttpResponse:
         rows = selectors.waiting_for(request.user)
     else:
         rows = selectors.everything("" if show == "all" else show)
-    context = {"rows": list(rows[:200]), "show": show, "shown": SHOWN}
+    agent = None
+    if request.GET.get("agent"):
+        agent = agents_selectors.agent_for_page(request.GET["agent"])
+        rows = rows.filter(agent=agent)
+    context = {"rows": list(rows[:200]), "show": show, "shown": SHOWN, "agent": agent}
     return render(request, "agents/change_requests/list.html", context)
 
 

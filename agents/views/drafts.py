@@ -20,6 +20,7 @@ from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
 from agents.selectors import agents
 from agents.selectors import branches as branch_selectors
 from agents.selectors import change_requests as change_requests_selectors
+from agents.selectors.compare import compare_choices
 from agents.services import drafts
 from agents.views import events, routes
 from agents.views.agents import PAGE, agent_url, page_context, prompt_choices
@@ -202,6 +203,7 @@ def branch_context(
             if branch.merged_at
             else None
         ),
+        "choices": [group for group in compare_choices(agent) if group[0] != "Draft and labels"],
         **editor_context(agent, branch),
     }
     context.update(extra)

@@ -127,3 +127,19 @@ def test_waiting_for_my_review_and_bad_input(api, make_api, setup):
     closed = api.post(f"/change-requests/{cr['id']}/close", {}).json()
     assert closed["status"] == "closed"
     assert api.post(f"/change-requests/{cr['id']}/reopen", {}).json()["status"] == "open"
+
+
+def test_a_comment_is_corrected_by_its_author_only(api, make_api, setup):
+    agent = setup
+    cr = api.post(
+        f"/agents/{agent.public_id}/change-requests", {"branch": "refunds", "title": "R"}
+    ).json()
+    note = api.post(f"/change-requests/{cr['id']}/comments", {"body": "Typo"}).json()
+    fixed = api.patch(f"/change-requests/{cr['id']}/comments/{note['id']}", {"body": "Fixed"})
+    assert (fixed.status_code, fixed.json()["body"]) == (200, "Fixed")
+    other = make_api("Editor")
+    error(
+        other.patch(f"/change-requests/{cr['id']}/comments/{note['id']}", {"body": "x"}),
+        403,
+        "permission_denied",
+    )

@@ -78,3 +78,18 @@ def test_releasers_set_the_reviews_a_merge_needs(operator_client, agent, client,
         client.post(f"/agents/{agent.public_id}/branches/reviews/", {"reviews": "0"}).status_code
         == 403
     )
+
+
+def test_a_version_or_a_revision_restored_into_a_branch(operator_client, agent, make_version, user):
+    make_version(agent, {"llm": {"temperature": 0.9}})
+    branches.create_branch(agent=agent, name="r", user=user)
+    page = operator_client.get(f"/agents/{agent.public_id}/branches/r/").content.decode()
+    assert 'data-testid="restore-into-branch"' in page
+    done = operator_client.post(f"/agents/{agent.public_id}/branches/r/restore/", {"source": "1"})
+    assert done.status_code == 302
+    assert branch_selectors.branch(agent, "r").config["llm"]["temperature"] == 0.9
+    operator_client.post(f"/agents/{agent.public_id}/branches/r/restore/", {"source": "r1"})
+    restored = branch_selectors.branch(agent, "r")
+    assert restored.restored_from_revision == 1
+    agent.draft.refresh_from_db()
+    assert agent.draft.restored_from_revision is None  # the main draft is untouched

@@ -122,3 +122,11 @@ def test_the_list_shows_what_waits_for_me(operator_client, cr):
         .count('data-testid="change-request-row"')
         == 0
     )
+
+
+def test_one_agents_change_requests(operator_client, agent, cr, make_agent):
+    other = make_agent("Other line")
+    mine = operator_client.get(f"/change-requests/?show=all&agent={agent.public_id}")
+    assert mine.content.decode().count('data-testid="change-request-row"') == 1
+    theirs = operator_client.get(f"/change-requests/?show=all&agent={other.public_id}")
+    assert theirs.content.decode().count('data-testid="change-request-row"') == 0
