@@ -48,7 +48,7 @@ class Change(models.Model):
     agent = _about(Agent, "changes")
     channel = _about(Channel, "changes")
     prompt = _about(Agent, "prompt_changes")
-    ref = models.CharField(max_length=32, blank=True)  # released, staging
+    ref = models.CharField(max_length=60, blank=True)  # released, staging, draft:NAME
     version = models.PositiveIntegerField(null=True, blank=True)
     archived = models.BooleanField(null=True, blank=True)  # agent.archived: archived or back
     change_request = _about(ChangeRequest, "changes")

@@ -88,7 +88,7 @@ class EvalRun(BoundConfiguration):
     public_id = models.CharField(max_length=16, unique=True, default=new_run_id, editable=False)
     suite = models.ForeignKey(EvalSuite, on_delete=models.PROTECT, related_name="runs")
     agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="eval_runs")
-    target_label = models.CharField(max_length=20)  # "v3" or "draft"
+    target_label = models.CharField(max_length=60)  # "v3", "draft", "r12" or "draft:NAME"
     suite_revision = models.PositiveIntegerField()
     # The cases as they were when the run started: editing the suite later
     # changes neither what this run tests nor how its results read.

@@ -67,7 +67,7 @@ class Delivery(models.Model):
         max_length=16, unique=True, default=new_delivery_id, editable=False
     )
     webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField(max_length=20)
+    event = models.CharField(max_length=40)
     event_id = models.CharField(max_length=16)  # the body's "id": the same on a redelivery
     subject = models.CharField(max_length=16, blank=True)  # the agent's public id: the chain
     payload = models.JSONField()

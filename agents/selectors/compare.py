@@ -123,8 +123,9 @@ def compare_choices(
 ) -> list[tuple[str, list[Choice]]]:
     """What the compare pickers offer, grouped: the draft and the pointers (released,
     each label, with the version each names), the newest versions by name, and the
-    newest draft revisions (four queries)."""
+    newest draft revisions (five queries)."""
     pointers = [Choice("draft", "Draft")]
+    pointers += [Choice(f"draft:{b}", f"Branch draft:{b}") for b in _branch_names(agent)]
     for view in labels_of(agent):
         if view.version is not None:
             pointers.append(Choice(view.name, f"{view.name} ({view.version.label})"))
@@ -141,6 +142,10 @@ def compare_choices(
         .values_list("number", "reason", "created_by__username")[:revisions]
     ]
     return [("Draft and labels", pointers), ("Versions", numbered), ("Draft revisions", saves)]
+
+
+def _branch_names(agent: Agent) -> list[str]:
+    return list(branches.kept(agent).values_list("name", flat=True))
 
 
 def older_first(old: Side, new: Side) -> tuple[Side, Side]:

@@ -17,6 +17,7 @@ from agents.models import (
     PublishedVersion,
 )
 from agents.selectors.base import one
+from agents.selectors.branches import kept
 from agents.selectors.compare import Side
 
 
@@ -97,11 +98,14 @@ def eval_runs(suite, limit: int = 20) -> list:
 
 
 def run_targets(agent: Agent, *, revisions: int = 10) -> list[tuple[str, str]]:
-    """What a run or a playground session can target: the draft, each version, and
-    the latest draft revisions (any other `rN` can be typed where a field allows)."""
+    """What a run or a playground session can target: the draft, its branches, each
+    version, and the latest draft revisions (any other `rN` can be typed where a
+    field allows)."""
     numbers = PublishedVersion.objects.filter(agent_id=agent.pk).order_by("-number")
     released = agent.released_version_id
     options = [("draft", "Draft")]
+    for name in kept(agent).values_list("name", flat=True):
+        options.append((f"draft:{name}", f"Branch draft:{name}"))
     for pk, number, name in numbers.values_list("pk", "number", "name")[:200]:
         suffix = " (released)" if pk == released else ""
         options.append((str(number), f"v{number} “{name}”{suffix}"))

@@ -96,3 +96,21 @@ def test_a_branch_with_an_open_change_request_is_not_deleted(agent, user):
 def test_viewers_do_not_branch(agent, make_user):
     with pytest.raises(PermissionDenied):
         branches.create_branch(agent=agent, name="z", user=make_user("Viewer"))
+
+
+def test_the_playground_and_eval_runs_take_a_branch(agent, user):
+    from agents.services import evals, playground
+
+    name = "try-a-much-longer-name-for-the-branch-40"
+    branches.create_branch(agent=agent, name=name, user=user)
+    branch_edit(agent, name, {"prompt": {"welcome_message": "Branch hello"}}, user)
+    session = playground.start_playground(agent=agent, target=f"draft:{name}", user=user)
+    assert session.config["prompt"]["welcome_message"] == "Branch hello"
+    suite = evals.create_eval_suite(
+        agent=agent,
+        name="S",
+        user=user,
+        cases=[{"name": "hi", "messages": [{"role": "user", "content": "hi"}]}],
+    )
+    run = evals.start_eval_run(suite=suite, target=f"draft:{name}", user=user)
+    assert run.target_label == f"draft:{name}"

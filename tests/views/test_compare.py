@@ -100,12 +100,12 @@ def test_compare_costs_a_fixed_number_of_queries(
     client_in, agent, versions, make_version, django_assert_max_num_queries
 ):
     # Session, user, agent, the two sides, the pickers (released and the labels,
-    # versions, revisions), …: the same however long the history is.
-    with django_assert_max_num_queries(12):
+    # branches, versions, revisions), …: the same however long the history is.
+    with django_assert_max_num_queries(13):
         client_in.get(compare_url(agent, "1", "2"))
     for _ in range(12):
         make_version(agent)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client_in.get(compare_url(agent, "1", "2"))
 
 
@@ -271,3 +271,11 @@ def test_a_short_one_line_change_marks_the_words_that_changed(client_in, agent, 
     html = client_in.get(compare_url(agent, "1", "2")).content.decode()
     assert '<pre>"Please <del>move</del> the call."</pre>' in html
     assert '<pre>"Please <ins>reschedule</ins> the call."</pre>' in html
+
+
+def test_a_branch_is_a_side(client_in, agent, versions, user):
+    from agents.services import branches
+
+    branches.create_branch(agent=agent, name="tone", user=user)
+    html = client_in.get(compare_url(agent, "draft", "draft:tone")).content.decode()
+    assert '<option value="draft:tone" selected>Branch draft:tone</option>' in html
