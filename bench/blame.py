@@ -24,7 +24,7 @@ def _agent_with_history(user):
     them, in batches, then indexed once (services/blame.rebuild), since 10,000
     service calls would take the benchmark's time."""
     from agents.domain import config
-    from agents.models import ConfigSnapshot, Draft, DraftRevision
+    from agents.models import Draft
     from agents.services import agents, blame
 
     lines = [_line(i, 0) for i in range(LINES)]
@@ -43,23 +43,7 @@ def _agent_with_history(user):
             if n == REVISIONS // 2:
                 lines[i] = f"Rule {i}: refunds for cancelled visits take five to seven days."
             documents[n] = config.merge_patch(base, {"prompt": {"system_prompt": "\n".join(lines)}})
-        hashes = {n: config.content_hash(d) for n, d in documents.items()}
-        snapshots = ConfigSnapshot.objects.bulk_create(
-            ConfigSnapshot(content_hash=hashes[n], config=documents[n], schema_version=1)
-            for n in numbers
-        )
-        DraftRevision.objects.bulk_create(
-            DraftRevision(
-                agent=agent,
-                number=n,
-                snapshot=snapshot,
-                content_hash=hashes[n],
-                created_by=user,
-                reason="Edited",
-                changed=["prompt.system_prompt"],
-            )
-            for n, snapshot in zip(numbers, snapshots, strict=True)
-        )
+        harness.write_revisions(agent, user, documents)
         document = documents[numbers[-1]]
     Draft.objects.filter(agent=agent).update(
         revision=REVISIONS, config=document, content_hash=config.content_hash(document)

@@ -170,3 +170,29 @@ def gunicorn(env: dict, *options: str, output=subprocess.DEVNULL) -> Iterator[in
     command = ("-m", "gunicorn", "console.wsgi", "--bind", "127.0.0.1:{port}", *options)
     with listening(env, *command, output=output) as (port, _):
         yield port
+
+
+def write_revisions(agent, user, documents: dict) -> None:
+    """Draft revisions {number: document} of `agent`, written as the services write
+    them (one snapshot per content, one revision row each) in one batch: for building
+    long histories, where thousands of service calls would take the benchmark's time."""
+    from agents.domain import config
+    from agents.models import ConfigSnapshot, DraftRevision
+
+    hashes = {n: config.content_hash(d) for n, d in documents.items()}
+    snapshots = ConfigSnapshot.objects.bulk_create(
+        ConfigSnapshot(content_hash=hashes[n], config=documents[n], schema_version=1)
+        for n in documents
+    )
+    DraftRevision.objects.bulk_create(
+        DraftRevision(
+            agent=agent,
+            number=n,
+            snapshot=snapshot,
+            content_hash=hashes[n],
+            created_by=user,
+            reason="Edited",
+            changed=["prompt.system_prompt"],
+        )
+        for n, snapshot in zip(documents, snapshots, strict=True)
+    )

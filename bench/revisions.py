@@ -21,7 +21,7 @@ def _agent_with_revisions(name: str, count: int, user):
     is written as the services would (one snapshot per content, one revision row
     each), in batches, since 10,000 service calls would take the benchmark's time."""
     from agents.domain import config
-    from agents.models import ConfigSnapshot, Draft, DraftRevision
+    from agents.models import Draft
     from agents.services import agents, drafts
 
     agent = agents.create_agent(
@@ -45,23 +45,7 @@ def _agent_with_revisions(name: str, count: int, user):
         documents = {
             n: config.merge_patch(base, {"prompt": {"system_prompt": _prompt(n)}}) for n in numbers
         }
-        hashes = {n: config.content_hash(d) for n, d in documents.items()}
-        snapshots = ConfigSnapshot.objects.bulk_create(
-            ConfigSnapshot(content_hash=hashes[n], config=documents[n], schema_version=1)
-            for n in numbers
-        )
-        DraftRevision.objects.bulk_create(
-            DraftRevision(
-                agent=agent,
-                number=n,
-                snapshot=snapshot,
-                content_hash=hashes[n],
-                created_by=user,
-                reason="Edited",
-                changed=["prompt.system_prompt"],
-            )
-            for n, snapshot in zip(numbers, snapshots, strict=True)
-        )
+        harness.write_revisions(agent, user, documents)
         document = documents[numbers[-1]]
     if count > through_services:
         Draft.objects.filter(agent=agent).update(

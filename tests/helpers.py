@@ -280,3 +280,13 @@ def refused_by_database(queryset, **values) -> None:
 
     with pytest.raises(IntegrityError), transaction.atomic():
         queryset.update(**values)
+
+
+def percentile_cont(values, p):
+    """The reference percentile: linear interpolation between closest ranks, as
+    PostgreSQL's percentile_cont."""
+    ordered = sorted(values)
+    h = p * (len(ordered) - 1)
+    low = int(h)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (h - low) * (ordered[high] - ordered[low])

@@ -132,18 +132,7 @@ def get_branch_draft(request, agent_id: str, name: str):
 )
 def put_branch_draft(request, agent_id: str, name: str, payload: DraftIn):
     """Replace a branch's draft (If-Match: its revision)"""
-    principal = require(request, EDIT_DRAFT)
-    agent = agents_selectors.agent_for_page(agent_id)
-    branch_selectors.branch(agent, name)  # 404 first
-    return draft_out(
-        drafts.update_draft(
-            agent=agent,
-            config=payload.config,
-            user=principal.user,
-            expected_revision=if_match(request),
-            branch=name,
-        )
-    )
+    return _write(request, agent_id, name, payload, drafts.update_draft, "config")
 
 
 @branches_router.patch(
@@ -151,15 +140,19 @@ def put_branch_draft(request, agent_id: str, name: str, payload: DraftIn):
 )
 def patch_branch_draft(request, agent_id: str, name: str, payload: DraftIn):
     """Merge-patch a branch's draft (RFC 7386; If-Match: its revision)"""
+    return _write(request, agent_id, name, payload, drafts.patch_draft, "patch")
+
+
+def _write(request, agent_id: str, name: str, payload: DraftIn, write, argument: str):
+    """PUT and PATCH of a branch's draft, as the main draft's (api/documents)."""
     principal = require(request, EDIT_DRAFT)
     agent = agents_selectors.agent_for_page(agent_id)
-    branch_selectors.branch(agent, name)
-    return draft_out(
-        drafts.patch_draft(
-            agent=agent,
-            patch=payload.config,
-            user=principal.user,
-            expected_revision=if_match(request),
-            branch=name,
-        )
+    branch_selectors.branch(agent, name)  # 404 first
+    saved = write(
+        agent=agent,
+        user=principal.user,
+        expected_revision=if_match(request),
+        branch=name,
+        **{argument: payload.config},
     )
+    return draft_out(saved)

@@ -174,24 +174,7 @@ def version_metrics(scope: Scope) -> list[VersionMetrics]:
     for row in scope.days(MetricDay).values("version_key").annotate(**DAY_SUMS).order_by():
         scored = scored or bool(row["scored"])
         pk = row["version_key"] or None
-        found[pk] = VersionMetrics(
-            version_id=pk,
-            version=DRAFT,
-            conversations=row["conversations"],
-            ended=row["ended"],
-            completed=row["completed"],
-            transferred=row["transferred"],
-            failed=row["failed"],
-            automated=row["automated"],
-            known_automation=row["known_automation"],
-            latency=_sums(row, "latency_n", "latency_log_sum", "latency_log_squares"),
-            latency_mean=mean_of(row["latency_sum"], row["latency_n"]),
-            satisfaction=_sums(row, "satisfaction_n", "satisfaction_sum", "satisfaction_squares"),
-            cost=_sums(row, "cost_n", "cost_sum", "cost_squares"),
-            cost_total=row["cost_sum"] if row["cost_n"] else None,
-            mean_duration_s=mean_of(row["duration_sum"], row["duration_n"]),
-            mean_sentiment=mean_of(row["sentiment_sum"], row["sentiment_n"]),
-        )
+        found[pk] = _entry(pk, row)
     if not found:
         return []
     latencies = sum(entry.latency.n for entry in found.values())
@@ -213,25 +196,57 @@ def version_metrics(scope: Scope) -> list[VersionMetrics]:
 # Beyond this many latencies in scope, percentiles come from the days' histograms.
 EXACT_PERCENTILES = 50_000
 
-DAY_SUMS = {
-    name: Sum(name)
-    for name in (
-        "conversations",
-        "ended",
-        "completed",
-        "transferred",
-        "failed",
-        "automated",
-        "known_automation",
-        "scored",
-        *(f"{m}_{part}" for m in ("satisfaction", "cost") for part in ("n", "sum", "squares")),
-        *(f"{m}_{part}" for m in ("duration", "sentiment") for part in ("n", "sum")),
-        "latency_n",
-        "latency_sum",
-        "latency_log_sum",
-        "latency_log_squares",
-    )
+LOG_LATENCY = Ln(F("latency_ms") + 1.0)
+
+# Each column of a day row (models/metrics.py) as an aggregate over conversations: what
+# services/metrics rebuilds the days with, and what metrics_of reads any rows by.
+DAY_AGGREGATES = {
+    "conversations": Count("id"),
+    "ended": Count("id", filter=Q(ended_at__isnull=False)),
+    "completed": Count("id", filter=Q(outcome="completed")),
+    "transferred": Count("id", filter=Q(outcome="transferred")),
+    "failed": Count("id", filter=Q(outcome="failed")),
+    "automated": Count("id", filter=Q(automated=True)),
+    "known_automation": Count("id", filter=Q(automated__isnull=False)),
+    "scored": Count("id", filter=~Q(scores={})),
+    "latency_n": Count("latency_ms"),
+    "latency_sum": Sum("latency_ms"),
+    "latency_log_sum": Sum(LOG_LATENCY),
+    "latency_log_squares": Sum(LOG_LATENCY * LOG_LATENCY),
+    "satisfaction_n": Count("satisfaction"),
+    "satisfaction_sum": Sum(F("satisfaction") * 1.0),
+    "satisfaction_squares": Sum(F("satisfaction") * F("satisfaction") * 1.0),
+    "cost_n": Count("cost"),
+    "cost_sum": Sum("cost"),
+    "cost_squares": Sum(F("cost") * F("cost")),
+    "duration_n": Count("duration_s"),
+    "duration_sum": Sum("duration_s"),
+    "sentiment_n": Count("sentiment"),
+    "sentiment_sum": Sum("sentiment"),
 }
+DAY_SUMS = {name: Sum(name) for name in DAY_AGGREGATES}  # the same, over day rows
+
+
+def _entry(pk: int | None, sums: dict) -> VersionMetrics:
+    """One version's metrics from its sums (of day rows, or of conversations)."""
+    return VersionMetrics(
+        version_id=pk,
+        version=DRAFT,
+        conversations=sums["conversations"],
+        ended=sums["ended"],
+        completed=sums["completed"],
+        transferred=sums["transferred"],
+        failed=sums["failed"],
+        automated=sums["automated"],
+        known_automation=sums["known_automation"],
+        latency=_sums(sums, "latency_n", "latency_log_sum", "latency_log_squares"),
+        latency_mean=mean_of(sums["latency_sum"], sums["latency_n"]),
+        satisfaction=_sums(sums, "satisfaction_n", "satisfaction_sum", "satisfaction_squares"),
+        cost=_sums(sums, "cost_n", "cost_sum", "cost_squares"),
+        cost_total=sums["cost_sum"] if sums["cost_n"] else None,
+        mean_duration_s=mean_of(sums["duration_sum"], sums["duration_n"]),
+        mean_sentiment=mean_of(sums["sentiment_sum"], sums["sentiment_n"]),
+    )
 
 
 def _sums(row: dict, n: str, total: str, squares: str) -> metrics.Sample:
@@ -260,51 +275,11 @@ def metrics_of(rows: QuerySet[Conversation]) -> list[VersionMetrics]:
     """version_metrics of any set of conversations, grouped by version."""
     found: dict[int | None, VersionMetrics] = {}
     scored = False
-    log_latency = Ln(F("latency_ms") + 1.0)
-    for row in rows.values("version_id").annotate(
-        n=Count("id"),
-        n_ended=Count("id", filter=Q(ended_at__isnull=False)),
-        n_completed=Count("id", filter=Q(outcome="completed")),
-        n_transferred=Count("id", filter=Q(outcome="transferred")),
-        n_failed=Count("id", filter=Q(outcome="failed")),
-        n_automated=Count("id", filter=Q(automated=True)),
-        n_known_automation=Count("id", filter=Q(automated__isnull=False)),
-        n_latency=Count("latency_ms"),
-        n_scored=Count("id", filter=~Q(scores={})),
-        latency_mean=Avg("latency_ms"),
-        latency_log_mean=Avg(log_latency),
-        latency_log_squares=Sum(log_latency * log_latency),
-        n_satisfaction=Count("satisfaction"),
-        satisfaction_mean=Avg("satisfaction"),
-        satisfaction_squares=Sum(F("satisfaction") * F("satisfaction") * 1.0),
-        n_cost=Count("cost"),
-        cost_mean=Avg("cost"),
-        cost_squares=Sum(F("cost") * F("cost")),
-        cost_total=Sum("cost"),
-        mean_duration_s=Avg("duration_s"),
-        mean_sentiment=Avg("sentiment"),
-    ):
-        scored = scored or bool(row["n_scored"])
-        found[row["version_id"]] = VersionMetrics(
-            version_id=row["version_id"],
-            version=DRAFT,
-            conversations=row["n"],
-            ended=row["n_ended"],
-            completed=row["n_completed"],
-            transferred=row["n_transferred"],
-            failed=row["n_failed"],
-            automated=row["n_automated"],
-            known_automation=row["n_known_automation"],
-            latency=_sample(row["n_latency"], row["latency_log_mean"], row["latency_log_squares"]),
-            latency_mean=row["latency_mean"],
-            satisfaction=_sample(
-                row["n_satisfaction"], row["satisfaction_mean"], row["satisfaction_squares"]
-            ),
-            cost=_sample(row["n_cost"], row["cost_mean"], row["cost_squares"]),
-            cost_total=row["cost_total"],
-            mean_duration_s=row["mean_duration_s"],
-            mean_sentiment=row["mean_sentiment"],
-        )
+    aggregates = {f"sum_{name}": aggregate for name, aggregate in DAY_AGGREGATES.items()}
+    for row in rows.values("version_id").annotate(**aggregates):
+        sums = {name: row[f"sum_{name}"] or 0 for name in DAY_AGGREGATES}
+        scored = scored or bool(sums["scored"])
+        found[row["version_id"]] = _entry(row["version_id"], sums)
     if not found:
         return []
     if any(entry.latency.n for entry in found.values()):

@@ -20,13 +20,14 @@ from datetime import date
 
 from django.apps import apps as global_apps
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Floor, Ln, TruncDate
+from django.db.models import Count
+from django.db.models.functions import Floor, TruncDate
 from django.utils import timezone
 
 from agents.domain import histograms
 from agents.models import DRAFT_KEY, Conversation, LatencyDay, MetricDay, ScoreDay
 from agents.models.metrics import DayKey
+from agents.selectors import metrics as metrics_selectors
 
 Key = tuple[int, int, str, date]  # agent id, version key, channel, day
 
@@ -146,34 +147,6 @@ def _db_value(value):
 
 # ------------------------------------------------------------------ rebuilding
 
-LOG_LATENCY = Ln(F("latency_ms") + 1.0)
-
-# Each column of a day row as an aggregate over its conversations.
-DAY_AGGREGATES = {
-    "conversations": Count("id"),
-    "ended": Count("id", filter=Q(ended_at__isnull=False)),
-    "completed": Count("id", filter=Q(outcome="completed")),
-    "transferred": Count("id", filter=Q(outcome="transferred")),
-    "failed": Count("id", filter=Q(outcome="failed")),
-    "automated": Count("id", filter=Q(automated=True)),
-    "known_automation": Count("id", filter=Q(automated__isnull=False)),
-    "scored": Count("id", filter=~Q(scores={})),
-    "latency_n": Count("latency_ms"),
-    "latency_sum": Sum("latency_ms"),
-    "latency_log_sum": Sum(LOG_LATENCY),
-    "latency_log_squares": Sum(LOG_LATENCY * LOG_LATENCY),
-    "satisfaction_n": Count("satisfaction"),
-    "satisfaction_sum": Sum(F("satisfaction") * 1.0),
-    "satisfaction_squares": Sum(F("satisfaction") * F("satisfaction") * 1.0),
-    "cost_n": Count("cost"),
-    "cost_sum": Sum("cost"),
-    "cost_squares": Sum(F("cost") * F("cost")),
-    "duration_n": Count("duration_s"),
-    "duration_sum": Sum("duration_s"),
-    "sentiment_n": Count("sentiment"),
-    "sentiment_sum": Sum("sentiment"),
-}
-
 
 @transaction.atomic
 def rebuild(agent_ids: Iterable[int], apps=global_apps) -> int:
@@ -194,18 +167,18 @@ def rebuild(agent_ids: Iterable[int], apps=global_apps) -> int:
         day=TruncDate("started_at", tzinfo=timezone.get_default_timezone())
     )
     group = ("agent_id", "version_id", "channel_ref", "day")
+    names = metrics_selectors.DAY_AGGREGATES
+    aggregates = {f"sum_{name}": aggregate for name, aggregate in names.items()}
     days = [
-        MetricDay(**_day_key(row), **{name: row[f"sum_{name}"] or 0 for name in DAY_AGGREGATES})
-        for row in rows.values(*group).annotate(
-            **{f"sum_{name}": aggregate for name, aggregate in DAY_AGGREGATES.items()}
-        )
+        MetricDay(**_day_key(row), **{name: row[f"sum_{name}"] or 0 for name in names})
+        for row in rows.values(*group).annotate(**aggregates)
     ]
     MetricDay.objects.bulk_create(days, batch_size=1000)
     LatencyDay.objects.bulk_create(
         (
             LatencyDay(**_day_key(row), bucket=int(row["bucket"]), n=row["n"])
             for row in rows.filter(latency_ms__isnull=False)
-            .annotate(bucket=Floor(LOG_LATENCY * histograms.PER_E))
+            .annotate(bucket=Floor(metrics_selectors.LOG_LATENCY * histograms.PER_E))
             .values(*group, "bucket")
             .annotate(n=Count("id"))
             .order_by()

@@ -7,14 +7,7 @@ import random
 import pytest
 
 from agents.domain import histograms
-
-
-def percentile_cont(values, p):
-    ordered = sorted(values)
-    h = p * (len(ordered) - 1)
-    low = int(h)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (h - low) * (ordered[high] - ordered[low])
+from tests.helpers import percentile_cont
 
 
 def counts(values):

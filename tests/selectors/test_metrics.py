@@ -11,18 +11,9 @@ import pytest
 from django.utils import timezone
 
 from agents.selectors import metrics
-from tests.helpers import ended
+from tests.helpers import ended, percentile_cont
 
 pytestmark = pytest.mark.django_db
-
-
-def percentile_cont(values, p):
-    """The reference: linear interpolation between closest ranks, as PostgreSQL's."""
-    ordered = sorted(values)
-    h = p * (len(ordered) - 1)
-    low = int(h)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (h - low) * (ordered[high] - ordered[low])
 
 
 @pytest.fixture
