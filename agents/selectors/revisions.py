@@ -34,6 +34,7 @@ def revision_list(agent: Agent) -> QuerySet[DraftRevision]:
             "reason",
             "changed",
             "restored_from_revision",
+            "branch",
             "agent_id",
             "created_by__username",
             "restored_from_version__number",
@@ -77,11 +78,21 @@ def revision_rows(agent: Agent, *, start: int, count: int) -> tuple[list[Revisio
             r,
             r.number == current,
             tuple(labels.get(r.content_hash, ())),
-            found[i + 1].label if i + 1 < len(found) else None,
+            _previous(found, i),
         )
         for i, r in enumerate(shown)
     ]
     return rows, len(found) > count
+
+
+def _previous(found: list[DraftRevision], i: int) -> str | None:
+    """The revision before found[i] on the same draft (the main one or its branch)
+    among those read, else simply the one before it."""
+    older = found[i + 1 :]
+    before = next((r for r in older if r.branch == found[i].branch), None)
+    if before is None and older:
+        before = older[0]
+    return before.label if before else None
 
 
 def revisions_page(agent: Agent, *, page: int = 1) -> RevisionPage:

@@ -26,3 +26,22 @@ def test_revisions_are_found_by_number_and_paged_newest_first(agent, make_versio
     assert revisions.revision(agent, 2).number == 2
     with pytest.raises(UnknownReference):
         revisions.revision(agent, 99)
+
+
+def test_a_branch_revisions_changes_are_against_the_same_draft(agent, user):
+    from agents.selectors import branches as branch_selectors
+    from agents.services import branches, drafts
+
+    branches.create_branch(agent=agent, name="b", user=user)  # r2 on b
+    edit(agent, {"llm": {"temperature": 0.2}}, user=user)  # r3 on the draft
+    config = branch_selectors.branch(agent, "b").config
+    drafts.update_draft(
+        agent=agent,
+        config={**config, "llm": {**config["llm"], "temperature": 0.9}},
+        user=user,
+        branch="b",
+    )  # r4 on b
+    rows = {row.revision.number: row for row in revisions.revisions_page(agent).rows}
+    assert rows[4].previous == "r2"
+    assert rows[3].previous == "r1"
+    assert rows[4].revision.branch == "b"
