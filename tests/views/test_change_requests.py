@@ -130,3 +130,25 @@ def test_one_agents_change_requests(operator_client, agent, cr, make_agent):
     assert mine.content.decode().count('data-testid="change-request-row"') == 1
     theirs = operator_client.get(f"/change-requests/?show=all&agent={other.public_id}")
     assert theirs.content.decode().count('data-testid="change-request-row"') == 0
+
+
+def test_the_page_costs_the_same_queries_with_2_or_40_comments(
+    operator_client, cr, user, make_user, django_assert_max_num_queries
+):
+    reviewer = make_user("Editor")
+
+    def talk(count):
+        for i in range(count):
+            note = change_requests.comment(
+                cr=cr, user=reviewer, body=f"c{i}", path="prompt.system_prompt", line=1
+            )
+            change_requests.reply(to=note, user=user, body="ok")
+            change_requests.review(cr=cr, user=reviewer, verdict="comment", body=f"r{i}")
+
+    talk(2)
+    with django_assert_max_num_queries(22) as few:
+        operator_client.get(f"/change-requests/{cr.public_id}/")
+    talk(38)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = operator_client.get(f"/change-requests/{cr.public_id}/")
+    assert page.content.decode().count('data-testid="comment"') == 40
