@@ -169,6 +169,8 @@ def reply(*, to: Comment, user: User, body: str) -> Comment:
     body = clean_text(body, path="body", required=True, max_length=20_000)
     if to.parent_id is not None:
         to = to.parent
+    if to.change_request.status != Status.OPEN:
+        raise InvalidState(f"{to.change_request.public_id} is {to.change_request.status}.")
     return Comment.objects.create(
         change_request_id=to.change_request_id,
         parent=to,

@@ -211,6 +211,9 @@ def test_comments_are_checked_kept_and_edited_only_briefly(cr, bob, ann):
         change_requests.edit_comment(comment=note, user=bob, body="Too late")
     change_requests.resolve_comment(comment=note, user=ann)
     assert Comment.objects.get(pk=note.pk).resolved_by == ann
+    change_requests.close_change_request(cr=fresh(cr), user=ann)
+    with pytest.raises(InvalidState):
+        change_requests.reply(to=Comment.objects.get(pk=note.pk), user=ann, body="Late")
 
 
 def test_close_reopen_and_one_open_per_branch(agent, cr, ann):
