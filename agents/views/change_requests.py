@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import register_converter, reverse
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from agents.domain import paths
 from agents.domain.exceptions import InvalidInput, MergeConflict, UnknownReference
 from agents.models import ChangeRequest, Comment
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
@@ -134,7 +135,7 @@ def add_comment(request: HtmxHttpRequest, cr_id: str) -> HttpResponse:
     path, line = data.get("path", ""), int_or(data.get("line"))
     try:
         current = selectors.spot(cr.branch.config, path, line) if path else None
-    except Exception:
+    except paths.NoSuchPath:  # refused, with its reason, when posted
         current = None
     text = isinstance(current, str)
     values = {
