@@ -30,6 +30,12 @@ def violations(page) -> list[str]:
 
 
 def test_every_page_has_no_axe_violations(new_page, world, user):
+    from agents.services import branches, change_requests
+
+    agent = world[0]
+    branches.create_branch(agent=agent, name="tone", user=user)
+    cr = change_requests.open_change_request(agent=agent, branch="tone", title="T", user=user)
+    change_requests.comment(cr=cr, user=user, body="A note", path="llm.temperature")
     page = new_page(user.username)
     found = {}
     for url in [
@@ -38,6 +44,10 @@ def test_every_page_has_no_axe_violations(new_page, world, user):
         "/channels/new/",
         "/requests/?show=all",
         "/api/v1/docs",
+        f"/agents/{agent.public_id}/branches/tone/",
+        f"/change-requests/{cr.public_id}/",
+        "/change-requests/?show=all",
+        f"/agents/{agent.public_id}/search/?q=hello",
     ]:
         page.goto(url)
         if problems := violations(page):
@@ -86,9 +96,19 @@ def test_every_dialog_has_no_axe_violations(new_page, world, user):
             found[name] = problems
         dialog.get_by_role("button", name="Cancel").click()
     # Dialogs reached by their address (the page around them is checked too).
+    from agents.services import branches, change_requests
+
+    branches.create_branch(agent=agent, name="tone", user=user)
+    cr = change_requests.open_change_request(agent=agent, branch="tone", title="T", user=user)
     for name, url in {
         "request release": f"/agents/{agent.public_id}/versions/2/request/",
         "start rollout": f"/channels/{world[1].public_id}/rollouts/new/",
+        "new branch": f"/agents/{agent.public_id}/branches/new/",
+        "open change request": f"/agents/{agent.public_id}/branches/tone/change-request/",
+        "comment on a line": f"/change-requests/{cr.public_id}/comment/"
+        "?path=prompt.system_prompt&line=1",
+        "review": f"/change-requests/{cr.public_id}/review/",
+        "blame": f"/agents/{agent.public_id}/blame/?path=prompt.system_prompt&ref=draft",
     }.items():
         page.goto(url)
         if problems := violations(page):
