@@ -37,7 +37,7 @@ class DayKey(models.Model):
     channel_ref = models.CharField(max_length=16, blank=True)
     day = models.DateField()
 
-    KEY = ("agent", "version_key", "channel_ref", "day")
+    KEY = ("agent", "version_key", "channel_ref", "day")  # and a row's own (bucket, name)
 
     class Meta:
         abstract = True
@@ -80,6 +80,8 @@ class LatencyDay(DayKey):
     bucket = models.IntegerField()
     n = counter()
 
+    KEY = (*DayKey.KEY, "bucket")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=[*DayKey.KEY, "bucket"], name="latency_day_unique")
@@ -96,6 +98,8 @@ class ScoreDay(DayKey):
     n = counter()
     total = summed()
     squares = summed()
+
+    KEY = (*DayKey.KEY, "name")
 
     class Meta:
         constraints = [

@@ -127,13 +127,7 @@ def _at(agent: Agent, ref: str) -> tuple[dict, int, str, int]:
         return agent.draft.config, agent.draft.revision, "", 0
     if reference.kind == "branch":
         found = branches.branch(agent, reference.name)
-        first = (
-            DraftRevision.objects.filter(agent_id=agent.pk, branch=found.name)
-            .order_by("number")
-            .values_list("number", flat=True)
-            .first()
-        )
-        return found.config, found.revision, found.name, first or found.revision
+        return found.config, found.revision, found.name, _first(agent, found.name) or found.revision
     if reference.kind == "revision":
         row = (
             DraftRevision.objects.filter(agent_id=agent.pk, number=reference.number)
@@ -143,15 +137,7 @@ def _at(agent: Agent, ref: str) -> tuple[dict, int, str, int]:
         if row is None:
             raise UnknownReference(f"“{agent.name}” has no revision r{reference.number}.")
         config, lineage = row
-        first = 0
-        if lineage:
-            first = (
-                DraftRevision.objects.filter(agent_id=agent.pk, branch=lineage)
-                .order_by("number")
-                .values_list("number", flat=True)
-                .first()
-            )
-        return config, reference.number, lineage, first
+        return config, reference.number, lineage, _first(agent, lineage) if lineage else 0
     if reference.kind == "version":
         version = PublishedVersion.objects.filter(agent_id=agent.pk, number=reference.number)
         version = version.first()
@@ -172,3 +158,9 @@ def _at(agent: Agent, ref: str) -> tuple[dict, int, str, int]:
         .first()
     )
     return version.config, source or agent.draft.revision, "", 0
+
+
+def _first(agent: Agent, branch: str) -> int | None:
+    """The first revision saved on branch `branch`."""
+    rows = DraftRevision.objects.filter(agent_id=agent.pk, branch=branch).order_by("number")
+    return rows.values_list("number", flat=True).first()

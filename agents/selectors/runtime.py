@@ -225,14 +225,7 @@ def _revision(public_id: str, number: int) -> Resolved:
             .values_list("agent_id", "content_hash", "snapshot__config")
             .first()
         )
-        if row is None:
-            if not Agent.objects.filter(public_id=public_id).exists():
-                raise UnknownReference(f"No agent {public_id}.")
-            raise UnknownReference(f"{public_id} has no revision r{number}.")
-        agent_pk, content_hash, config = row
-        label = f"r{number}"
-        body = _encode(public_id, label, content_hash, config)
-        return Resolved(public_id, agent_pk, label, None, content_hash, config, body)
+        return _frozen_document(public_id, f"r{number}", row, f"revision r{number}")
 
     return _kept_forever(f"{KEY}:revn:{public_id}:{number}", load)
 
@@ -352,11 +345,16 @@ def _branch(public_id: str, name: str) -> Resolved:
         .values_list("agent_id", "content_hash", "config")
         .first()
     )
+    return _frozen_document(public_id, f"draft:{name}", row, f"branch draft:{name}")
+
+
+def _frozen_document(public_id: str, label: str, row: tuple | None, what: str) -> Resolved:
+    """A revision's or a branch's document as resolved under `label`, from its row
+    (agent pk, content hash, config); UnknownReference naming what is missing."""
     if row is None:
         if not Agent.objects.filter(public_id=public_id).exists():
             raise UnknownReference(f"No agent {public_id}.")
-        raise UnknownReference(f"{public_id} has no branch draft:{name}.")
+        raise UnknownReference(f"{public_id} has no {what}.")
     agent_pk, content_hash, config = row
-    label = f"draft:{name}"
     body = _encode(public_id, label, content_hash, config)
     return Resolved(public_id, agent_pk, label, None, content_hash, config, body)

@@ -115,8 +115,8 @@ def _write_draft(
 def next_revision(draft: Draft) -> int:
     """The agent's next revision number, for the draft or any branch: call with the
     agent's draft row locked (locked_draft), which every revision writer holds."""
-    last = DraftRevision.objects.filter(agent_id=draft.agent_id).order_by("-number").first()
-    return max(draft.revision, last.number if last else 0) + 1
+    numbers = DraftRevision.objects.filter(agent_id=draft.agent_id).order_by("-number")
+    return max(draft.revision, numbers.values_list("number", flat=True).first() or 0) + 1
 
 
 def update_draft(

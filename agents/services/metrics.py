@@ -118,7 +118,6 @@ def _add(model: type[DayKey], rows: list[tuple[tuple, dict]]) -> None:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     keys = [model._meta.get_field(name).column for name in model.KEY]
-    keys += [name for name in ("bucket", "name") if _has(model, name)]
     amounts = sorted({name for _, change in rows for name in change})
     columns = [*keys, *amounts]
     values, params = [], []
@@ -135,10 +134,6 @@ def _add(model: type[DayKey], rows: list[tuple[tuple, dict]]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def _has(model: type[DayKey], name: str) -> bool:
-    return any(f.name == name for f in model._meta.get_fields())
 
 
 def _db_value(value):
