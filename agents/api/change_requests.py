@@ -13,7 +13,6 @@ from pydantic import ConfigDict
 from agents.api.common import Router, if_match, require
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, DraftOut, ErrorOut
 from agents.api.shapes import draft_out, username
-from agents.domain.exceptions import UnknownReference
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT
 from agents.selectors import agents as agents_selectors
 from agents.selectors import change_requests as selectors
@@ -257,14 +256,6 @@ def _found(cr_id: str) -> dict:
     return change_request_out(selectors.change_request(cr_id))
 
 
-def _comment(cr, comment_id: str):
-    found = cr.comments.filter(public_id=comment_id).select_related("change_request__branch")
-    comment = found.first()
-    if comment is None:
-        raise UnknownReference(f"{cr.public_id} has no comment {comment_id[:40]}.")
-    return comment
-
-
 # ------------------------------------------------------------------ per agent
 
 
@@ -360,7 +351,7 @@ def edit_comment(request, cr_id: str, comment_id: str, payload: ReplyIn):
     principal = require(request, EDIT_DRAFT)
     cr = selectors.change_request(cr_id)
     comment = services.edit_comment(
-        comment=_comment(cr, comment_id), user=principal.user, body=payload.body
+        comment=selectors.comment(cr, comment_id), user=principal.user, body=payload.body
     )
     return comment_out(comment, cr.branch)
 
@@ -372,8 +363,8 @@ def reply_to_comment(request, cr_id: str, comment_id: str, payload: ReplyIn):
     """Reply to a comment"""
     principal = require(request, EDIT_DRAFT)
     cr = selectors.change_request(cr_id)
-    services.reply(to=_comment(cr, comment_id), user=principal.user, body=payload.body)
-    return Status(201, comment_out(_comment(cr, comment_id), cr.branch))
+    services.reply(to=selectors.comment(cr, comment_id), user=principal.user, body=payload.body)
+    return Status(201, comment_out(selectors.comment(cr, comment_id), cr.branch))
 
 
 @change_requests_router.post(
@@ -383,7 +374,9 @@ def resolve_comment(request, cr_id: str, comment_id: str):
     """Mark a comment resolved"""
     principal = require(request, EDIT_DRAFT)
     cr = selectors.change_request(cr_id)
-    comment = services.resolve_comment(comment=_comment(cr, comment_id), user=principal.user)
+    comment = services.resolve_comment(
+        comment=selectors.comment(cr, comment_id), user=principal.user
+    )
     return comment_out(comment, cr.branch)
 
 
@@ -397,7 +390,7 @@ def apply_suggestion(request, cr_id: str, comment_id: str):
     principal = require(request, EDIT_DRAFT)
     cr = selectors.change_request(cr_id)
     return draft_out(
-        services.apply_suggestion(comment=_comment(cr, comment_id), user=principal.user)
+        services.apply_suggestion(comment=selectors.comment(cr, comment_id), user=principal.user)
     )
 
 
@@ -419,9 +412,7 @@ def dismiss_review(request, cr_id: str, review_id: int, payload: DismissIn):
     """Dismiss a review (Releasers): its requested changes no longer block the merge"""
     principal = require(request, VIEW_AGENT)
     cr = selectors.change_request(cr_id)
-    review = next((r for r in cr.all_reviews if r.pk == review_id), None)
-    if review is None:
-        raise UnknownReference(f"{cr.public_id} has no review {review_id}.")
+    review = selectors.review(cr, review_id)
     dismissed = services.dismiss_review(review=review, user=principal.user, reason=payload.reason)
     return review_out(dismissed, cr)
 

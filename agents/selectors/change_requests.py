@@ -50,6 +50,23 @@ def change_request(public_id: str) -> ChangeRequest:
     return found
 
 
+def comment(cr: ChangeRequest, comment_id: str) -> Comment:
+    """One comment (or reply) of the change request, or UnknownReference (404)."""
+    found = cr.comments.filter(public_id=comment_id).select_related("change_request__branch")
+    comment = found.first()
+    if comment is None:
+        raise UnknownReference(f"{cr.public_id} has no comment {comment_id[:40]}.")
+    return comment
+
+
+def review(cr: ChangeRequest, review_id: int) -> Review:
+    """One review of a change request read by change_request(), or UnknownReference."""
+    found = next((r for r in cr.all_reviews if r.pk == review_id), None)
+    if found is None:
+        raise UnknownReference(f"{cr.public_id} has no review {review_id}.")
+    return found
+
+
 def of_agent(agent: Agent, status: str = "") -> QuerySet[ChangeRequest]:
     return where(_rows().filter(agent_id=agent.pk), status=status)
 

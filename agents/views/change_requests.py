@@ -15,8 +15,8 @@ from django.urls import register_converter, reverse
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from agents.domain import paths
-from agents.domain.exceptions import InvalidInput, MergeConflict, UnknownReference
-from agents.models import ChangeRequest, Comment
+from agents.domain.exceptions import InvalidInput, MergeConflict
+from agents.models import ChangeRequest
 from agents.permissions import EDIT_DRAFT, VIEW_AGENT, Abilities, require
 from agents.selectors import agents as agents_selectors
 from agents.selectors import change_requests as selectors
@@ -179,13 +179,6 @@ def add_comment(request: HtmxHttpRequest, cr_id: str) -> HttpResponse:
     return dialog(request, "agents/change_requests/_comment_dialog.html", context)
 
 
-def _comment(cr: ChangeRequest, comment_id: str) -> Comment:
-    found = cr.comments.filter(public_id=comment_id).select_related("change_request").first()
-    if found is None:
-        raise UnknownReference(f"No comment {comment_id[:40]} on {cr.public_id}.")
-    return found
-
-
 @routes.pages.post(
     "change-requests/<str:cr_id>/comments/<str:comment_id>/<comment_action:action>/",
     name="cr-comment-act",
@@ -194,7 +187,7 @@ def act_on_comment(request: HtmxHttpRequest, cr_id: str, comment_id: str, action
     """Reply to, resolve, or apply the suggestion of a comment."""
     require(request.user, EDIT_DRAFT)
     cr = selectors.change_request(cr_id)
-    comment = _comment(cr, comment_id)
+    comment = selectors.comment(cr, comment_id)
     with refused() as refusal:
         if action == "reply":
             services.reply(to=comment, user=request.user, body=request.POST.get("body", ""))
@@ -243,9 +236,7 @@ def add_review(request: HtmxHttpRequest, cr_id: str) -> HttpResponse:
 def dismiss_review(request: HtmxHttpRequest, cr_id: str, review_id: int) -> HttpResponse:
     require(request.user, VIEW_AGENT)
     cr = selectors.change_request(cr_id)
-    review = next((r for r in cr.all_reviews if r.pk == review_id), None)
-    if review is None:
-        raise UnknownReference(f"No review {review_id} on {cr.public_id}.")
+    review = selectors.review(cr, review_id)
     with refused() as refusal:
         services.dismiss_review(
             review=review, user=request.user, reason=request.POST.get("reason", "")

@@ -44,3 +44,15 @@ def test_a_spot_is_a_value_or_a_line(agent):
     assert selectors.spot(config, "prompt.system_prompt", 2) == "two"
     with pytest.raises(paths.NoSuchPath):
         selectors.spot(config, "prompt.system_prompt", 3)
+
+
+def test_one_comment_and_one_review_by_id(cr, user, make_user):
+    note = change_requests.comment(cr=cr, user=user, body="x")
+    found = change_requests.review(cr=cr, user=make_user("Editor"), verdict="comment", body="y")
+    read = selectors.change_request(cr.public_id)
+    assert selectors.comment(read, note.public_id) == note
+    assert selectors.review(read, found.pk) == found
+    with pytest.raises(UnknownReference):
+        selectors.comment(read, "cm_nothing")
+    with pytest.raises(UnknownReference):
+        selectors.review(read, 0)
