@@ -3,20 +3,15 @@ from django.db.models.signals import post_migrate
 
 
 def _after_migrate(sender, using, apps=None, **kwargs):
-    """Re-apply what a table rebuild or a flush can remove: triggers and role groups."""
-    from django.apps import apps as global_apps
+    """Re-apply what a table rebuild or a flush can remove: the triggers."""
     from django.db import connections
 
     from agents import triggers
-    from agents.roles import sync_roles
 
-    apps = apps or global_apps
     connection = connections[using]
     tables = connection.introspection.table_names()
     if "agents_publishedversion" in tables:
         triggers.install(connection)
-    if "auth_group" in tables and apps.is_installed("agents"):
-        sync_roles(apps)
 
 
 class AgentsConfig(AppConfig):

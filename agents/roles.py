@@ -1,13 +1,40 @@
-"""The console's roles, as Django groups with model permissions.
+"""The role groups of the console before workspaces, kept for the migrations only.
 
-A user may hold several roles; superusers have every permission.
+Until migration 0030, roles were Django groups holding model permissions
+installation-wide. 0003 created them; 0030 turns each user's groups into one role in
+the "Default" workspace (the highest they held) and deletes the groups: since then a
+group grants nothing (roles are per workspace, agents/domain/permissions.py).
 """
 
-from agents.domain.permissions import ROLES
+VIEW = [
+    "agents.view_agent",
+    "agents.view_draft",
+    "agents.view_publishedversion",
+    "agents.view_releaseevent",
+    "agents.view_channel",
+]
+LEGACY_GROUPS: dict[str, list[str]] = {
+    "Viewer": VIEW,
+    "Editor": [
+        *VIEW,
+        "agents.add_agent",
+        "agents.change_agent",
+        "agents.edit_draft",
+        "agents.save_version",
+    ],
+    "Releaser": [
+        *VIEW,
+        "agents.release_version",
+        "agents.manage_channels",
+        "agents.manage_webhooks",
+    ],
+}
+# What each group becomes in a workspace (Editor and Releaser together: releaser).
+GROUP_ROLES = {"Viewer": "viewer", "Editor": "editor", "Releaser": "releaser"}
 
 
 def sync_roles(apps) -> None:
-    """Create or update the role groups so each holds exactly its permissions."""
+    """Create the legacy role groups with their permissions (migration 0003)."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
@@ -21,13 +48,11 @@ def sync_roles(apps) -> None:
             app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for role, perms in ROLES.items():
+    for role, perms in LEGACY_GROUPS.items():
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            # A permission of a model a later migration creates does not exist yet
-            # when an early migration runs; the sync after `migrate` completes it.
             found = Permission.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()

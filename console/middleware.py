@@ -218,3 +218,33 @@ class NotFoundMiddleware:
         if isinstance(exception, UnknownReference):
             raise Http404(exception.message) from exception
         return None
+
+
+class WorkspaceMiddleware:
+    """The console's workspace: the one chosen in the top bar (kept in the session),
+    else the user's first. Every scoped query of the request sees that workspace only,
+    and permission checks ask the user's role there (agents/models/scoping.py). API
+    requests get their token's workspace when the token is checked; whatever a request
+    set, the scope is put back when its response is made."""
+
+    SESSION_KEY = "workspace"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from agents.models import scoping
+        from agents.selectors import workspaces
+
+        request.seats, request.seat = [], None
+        if request.path.startswith(API_PREFIX) or not request.user.is_authenticated:
+            token = scoping.enter(None)
+        else:
+            request.seats = workspaces.seats_of(request.user)
+            request.seat = workspaces.chosen(request.seats, request.session.get(self.SESSION_KEY))
+            home = request.seat.workspace.pk if request.seat else None
+            token = scoping.enter([] if home is None else [home], home)
+        try:
+            return self.get_response(request)
+        finally:
+            scoping.leave(token)

@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which workspace the request sees and acts in (its scope).
+    "console.middleware.WorkspaceMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "console.middleware.ConsoleLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -103,7 +105,7 @@ MIDDLEWARE = [
 # `axes_reset` (everything), or the admin's "Access attempts" page.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "agents.backends.WorkspaceRoleBackend",
 ]
 AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_number("AXES_COOLOFF_MINUTES", 15))

@@ -6,11 +6,13 @@ import os
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 
 from agents import triggers
+from agents.domain.permissions import rank
+from agents.models import Membership
 from agents.services import agents, broadcast, evals, releases, tokens, versions, webhooks
+from agents.services.placement import default_workspace
 from tests.helpers import Api, edit
 
 
@@ -103,7 +105,15 @@ def _flushable_append_only_tables(request):
 def make_user(django_user_model):
     counter = iter(range(1, 10_000))
 
-    def make(*roles: str, username: str | None = None, superuser: bool = False, **extra: Any):
+    def make(
+        *roles: str,
+        username: str | None = None,
+        superuser: bool = False,
+        workspace=None,
+        **extra: Any,
+    ):
+        """A user with the highest of `roles` (Viewer, Editor, Releaser, Admin) in
+        `workspace` (the installation's first by default)."""
         staff = extra.pop("is_staff", False)
         user = django_user_model.objects.create_user(
             username=username or f"user{next(counter)}",
@@ -112,8 +122,11 @@ def make_user(django_user_model):
             is_staff=superuser or staff,
             **extra,
         )
-        for role in roles:
-            user.groups.add(Group.objects.get(name=role))
+        if roles:
+            role = max((r.lower() for r in roles), key=rank)
+            Membership.objects.create(
+                workspace=workspace or default_workspace(), user=user, role=role
+            )
         return user
 
     return make
@@ -159,8 +172,12 @@ def make_version(user):
 @pytest.fixture
 def make_api(client, make_user):
     def make(*roles, superuser=False):
-        user = make_user(*roles, superuser=superuser)
+        """A client with a token of a new user holding `roles`; without roles, a token of
+        someone who has since left its workspace."""
+        user = make_user(*(roles or ("Viewer",)), superuser=superuser)
         _, secret = tokens.create_api_token(user=user, name="tests")
+        if not roles:
+            Membership.objects.filter(user=user).delete()
         return Api(client, secret)
 
     return make

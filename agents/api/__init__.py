@@ -33,6 +33,7 @@ from agents.api.rollouts import alerts_router, channel_rollouts, rollouts_router
 from agents.api.runtime import runtime_router
 from agents.api.stream import stream_router
 from agents.api.webhooks import webhooks
+from agents.api.workspaces import workspaces_router
 from agents.domain import json_input
 
 
@@ -97,6 +98,7 @@ api.add_router("/rollouts", rollouts_router)
 api.add_router("/alerts", alerts_router)
 api.add_router("/prompts", prompts)
 api.add_router("/webhooks", webhooks)
+api.add_router("/workspaces", workspaces_router)
 api.add_router("", agent_suites)
 api.add_router("/suites", suites)
 api.add_router("/runs", runs)

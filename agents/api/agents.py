@@ -61,6 +61,7 @@ def create_agent(request, payload: AgentCreate):
         description=payload.description,
         config=payload.config,
         user=principal.user,
+        workspace=payload.workspace,
     )
     return Status(201, agent_out(agents_selectors.agent_for_page(agent.public_id)))
 

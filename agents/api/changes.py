@@ -22,6 +22,7 @@ FILTERS = ("since", "agent", "channel", "prompt", "limit")
 class ChangeEventOut(Schema):
     seq: int
     kind: Literal[tuple(ChangeKind.values)]  # type: ignore[valid-type]
+    workspace: str | None = Field(None, description="`ws_…`: whose change it is")
     agent: str | None = Field(None, description="`ag_…`, when the change is about an agent")
     channel: str | None = Field(None, description="`ch_…`, for a channel's routing")
     prompt: str | None = Field(None, description="`pr_…`, for a prompt's release or label")

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 
 from agents.domain.exceptions import AgentConsoleError
 from agents.domain.permissions import VIEW_AGENT
+from agents.models import scoping
 from agents.selectors import runtime, tokens
 
 PATH = re.compile(r"^/api/v1/resolve/(?P<ref>[^/]+)$")
@@ -56,7 +57,8 @@ class ResolveFastPath:
         if principal is None or not principal.has_perm(VIEW_AGENT):
             return None
         try:
-            resolved = runtime.resolve(ref, prefetched)
+            with scoping.within(principal.visible, principal.workspace_id):
+                resolved = runtime.resolve(ref, prefetched)
         except AgentConsoleError:
             return None
         response = resolved_response(resolved, request.headers.get("If-None-Match", ""))

@@ -37,6 +37,9 @@ class PromptCreate(Schema):
     description: str = ""
     text: str = ""
     variables: list[dict[str, Any]] = Field(default_factory=list)
+    workspace: str | None = Field(
+        None, description="ws_…: required when the caller works in more than one workspace"
+    )
 
 
 class PromptPatch(Schema):

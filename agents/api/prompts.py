@@ -103,6 +103,7 @@ def create_prompt(request, payload: PromptCreate):
         config={"text": payload.text, "variables": payload.variables},
         user=principal.user,
         kind=PROMPT,
+        workspace=payload.workspace,
     )
     return Status(201, prompt_out(_prompt(created.public_id)))
 

@@ -80,6 +80,9 @@ class AgentCreate(Schema):
     name: str = Name
     description: str = ""
     config: dict[str, Any] | None = None
+    workspace: str | None = Field(
+        None, description="ws_…: required when the caller works in more than one workspace"
+    )
 
 
 class AgentPatch(Schema):
@@ -398,6 +401,7 @@ class ChannelIn(Schema):
     agent: str
     target: TargetIO = "released"
     variants: list[VariantIO] | None = None
+    workspace: str | None = Field(None, description="ws_…: the agent's, when given")
 
 
 class ChannelPatch(Schema):

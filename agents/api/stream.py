@@ -60,7 +60,7 @@ def stream(request, filters: Query[StreamFilters]):
     stream starts at the latest change. A change reaches subscribers on every server
     process within a second of its commit. A subscriber that stops reading is
     dropped: reconnect with `Last-Event-ID`."""
-    require(request, VIEW_AGENT)
+    principal = require(request, VIEW_AGENT)
     check_filters(request, ("since", "agent", "channel", "prompt"))
     since = _resume_from(request, filters.since)
     latest = changes_selectors.latest_seq()
@@ -69,7 +69,8 @@ def stream(request, filters: Query[StreamFilters]):
     about = {"agents": filters.agent, "channels": filters.channel, "prompts": filters.prompt}
     hub = broadcast.hub()
     # Subscribe before reading the past: a change committed meanwhile is in one or both.
-    subscription = hub.subscribe(broadcast.Interest.of(**about))
+    heard = None if principal.workspace_id is None else [principal.workspace]
+    subscription = hub.subscribe(broadcast.Interest.of(**about, workspaces=heard))
     try:
         opening, last = _replay(latest if since is None else since, about)
     except BaseException:

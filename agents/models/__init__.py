@@ -28,6 +28,7 @@ from agents.models.base import (
     new_schedule_id,
     new_suite_id,
     new_webhook_id,
+    new_workspace_id,
     public_id_format,
 )
 from agents.models.blame import IntroducedLine
@@ -54,6 +55,7 @@ from agents.models.runtime import PendingPurge
 from agents.models.tokens import ApiToken, IdempotencyRecord
 from agents.models.versions import ConfigSnapshot, PublishedVersion
 from agents.models.webhooks import EVENTS, TEST_EVENT, Delivery, DeliveryAttempt, Webhook
+from agents.models.workspaces import Membership, Workspace
 
 __all__ = [
     "DRAFT_KEY",
@@ -89,6 +91,7 @@ __all__ = [
     "Judgement",
     "Label",
     "LatencyDay",
+    "Membership",
     "MetricDay",
     "PendingPurge",
     "Presence",
@@ -106,6 +109,7 @@ __all__ = [
     "StreamNode",
     "Turn",
     "Webhook",
+    "Workspace",
     "compute_status",
     "new_agent_id",
     "new_alert_id",
@@ -124,6 +128,7 @@ __all__ = [
     "new_schedule_id",
     "new_suite_id",
     "new_webhook_id",
+    "new_workspace_id",
     "public_id_format",
     "released_target",
 ]

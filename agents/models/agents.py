@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from agents.domain.exceptions import VersionImmutable
 from agents.models.base import new_agent_id
+from agents.models.scoping import ScopedManager
 
 Status = Literal["unpublished", "published", "unpublished_changes"]
 STATUS_LABELS: dict[str, str] = {
@@ -42,12 +43,17 @@ class Agent(models.Model):
     both; the agent lists, the runtime and channels read `Agent.objects.agents()`,
     the library `Agent.objects.prompts()`."""
 
+    WORKSPACE = "workspace"
+
     class Kind(models.TextChoices):
         AGENT = "agent", "Agent"
         PROMPT = "prompt", "Prompt"
 
     public_id = models.CharField(max_length=16, unique=True, default=new_agent_id, editable=False)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.AGENT, editable=False)
+    workspace = models.ForeignKey(
+        "Workspace", on_delete=models.PROTECT, related_name="agents", editable=False
+    )
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     released_version = models.ForeignKey(
@@ -85,7 +91,7 @@ class Agent(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = VersionedQuerySet.as_manager()
+    objects = ScopedManager.from_queryset(VersionedQuerySet)()
 
     class Meta:
         ordering = ["name", "id"]
@@ -144,6 +150,8 @@ class Agent(models.Model):
 class Draft(models.Model):
     """The live, editable configuration of an agent: exactly one per agent."""
 
+    WORKSPACE = "agent__workspace"
+
     agent = models.OneToOneField(Agent, on_delete=models.CASCADE, related_name="draft")
     config = models.JSONField()
     revision = models.PositiveIntegerField(default=1)
@@ -156,6 +164,8 @@ class Draft(models.Model):
         "PublishedVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     restored_from_revision = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = ScopedManager()
 
     history = HistoricalRecords()
 

@@ -13,11 +13,14 @@ from agents.models.agents import Agent
 from agents.models.base import new_alert_id, public_id_format
 from agents.models.releases import ReleaseEvent
 from agents.models.rollouts import Rollout
+from agents.models.scoping import ScopedManager
 from agents.models.versions import PublishedVersion
 
 
 class Alert(models.Model):
     """A regression flagged automatically, until a Releaser acknowledges it."""
+
+    WORKSPACE = "agent__workspace"
 
     class Kind(models.TextChoices):
         ROLLOUT_ROLLED_BACK = "rollout_rolled_back", "Rollout rolled back"
@@ -44,6 +47,8 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     acked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

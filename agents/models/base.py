@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from agents.domain.exceptions import VersionImmutable
+from agents.models.scoping import ScopedManager
 
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 
@@ -23,6 +24,10 @@ def new_public_id(prefix: str) -> str:
 
 def new_agent_id() -> str:
     return new_public_id("ag")
+
+
+def new_workspace_id() -> str:
+    return new_public_id("ws")
 
 
 def new_alert_id() -> str:
@@ -125,7 +130,7 @@ class ImmutableModel(models.Model):
     SQL cannot get around this either.
     """
 
-    objects = ImmutableQuerySet.as_manager()
+    objects = ScopedManager.from_queryset(ImmutableQuerySet)()
 
     class Meta:
         abstract = True

@@ -12,15 +12,20 @@ from __future__ import annotations
 from django.db import models
 
 from agents.models.agents import Agent
+from agents.models.scoping import ScopedManager
 
 
 class IntroducedLine(models.Model):
+    WORKSPACE = "agent__workspace"
+
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
     revision = models.PositiveIntegerField()
     branch = models.CharField(max_length=40, blank=True)
     path = models.CharField(max_length=300)
     text = models.TextField()
     text_hash = models.CharField(max_length=16)  # of `text`, for blame's lookups
+
+    objects = ScopedManager()
 
     class Meta:
         indexes = [

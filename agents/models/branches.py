@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from agents.models.agents import Agent
+from agents.models.scoping import ScopedManager
 from agents.models.versions import ConfigSnapshot, PublishedVersion
 
 BRANCH_NAME = r"^[a-z][a-z0-9-]{0,39}$"
@@ -21,6 +22,8 @@ class Branch(models.Model):
     """A branch's draft, with every field the main draft has (so one set of services,
     views and API shapes serve both), and where it started (its base, which a merge
     compares both sides against)."""
+
+    WORKSPACE = "agent__workspace"
 
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="branches")
     name = models.CharField(max_length=40)
@@ -50,6 +53,8 @@ class Branch(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Merged by its change request: read-only from then on.
     merged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["agent_id", "name"]

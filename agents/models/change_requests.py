@@ -14,9 +14,12 @@ from django.utils import timezone
 from agents.models.agents import Agent
 from agents.models.base import new_change_request_id, new_comment_id, one_of, public_id_format
 from agents.models.branches import Branch
+from agents.models.scoping import ScopedManager
 
 
 class ChangeRequest(models.Model):
+    WORKSPACE = "agent__workspace"
+
     class Status(models.TextChoices):
         OPEN = "open"
         MERGED = "merged"
@@ -42,6 +45,8 @@ class ChangeRequest(models.Model):
     merged_at = models.DateTimeField(null=True, blank=True)
     merged_revision = models.PositiveIntegerField(null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["agent", "status"], name="change_request_agent_status")]
@@ -62,6 +67,8 @@ class Comment(models.Model):
     change request's diff, or a reply (`parent`). `anchor` is what the spot held when
     it was written: a comment whose spot changed since is outdated. A suggestion is
     the value proposed for the path (or the line's new text)."""
+
+    WORKSPACE = "change_request__agent__workspace"
 
     public_id = models.CharField(max_length=16, unique=True, default=new_comment_id, editable=False)
     change_request = models.ForeignKey(
@@ -88,6 +95,8 @@ class Comment(models.Model):
     )
     applied_revision = models.PositiveIntegerField(null=True, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [public_id_format("cm", "comment_public_id_format")]
@@ -97,6 +106,8 @@ class Comment(models.Model):
 
 
 class Review(models.Model):
+    WORKSPACE = "change_request__agent__workspace"
+
     class Verdict(models.TextChoices):
         APPROVE = "approve"
         REQUEST_CHANGES = "request_changes"
@@ -118,6 +129,8 @@ class Review(models.Model):
     )
     dismissal_reason = models.CharField(max_length=200, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -132,11 +145,15 @@ class Presence(models.Model):
     """Who is looking at an agent's draft (`draft`) or a branch (`draft:NAME`) now: a
     heartbeat every few seconds; gone 60 s after the last."""
 
+    WORKSPACE = "agent__workspace"
+
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     where = models.CharField(max_length=50)
     editing = models.BooleanField(default=False)
     seen_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
 
     class Meta:
         constraints = [

@@ -16,6 +16,7 @@ from agents.models.agents import Agent
 from agents.models.base import one_of
 from agents.models.change_requests import ChangeRequest
 from agents.models.channels import Channel
+from agents.models.scoping import ScopedManager
 
 
 class ChangeKind(models.TextChoices):
@@ -41,10 +42,13 @@ def _about(model: type[models.Model], related_name: str) -> models.ForeignKey:
 
 
 class Change(models.Model):
+    WORKSPACE = "workspace"
+
     Kind = ChangeKind
 
     seq = models.BigIntegerField(unique=True)
     kind = models.CharField(max_length=32, choices=ChangeKind.choices)
+    workspace = models.ForeignKey("Workspace", on_delete=models.PROTECT, related_name="+")
     agent = _about(Agent, "changes")
     channel = _about(Channel, "changes")
     prompt = _about(Agent, "prompt_changes")
@@ -53,6 +57,8 @@ class Change(models.Model):
     archived = models.BooleanField(null=True, blank=True)  # agent.archived: archived or back
     change_request = _about(ChangeRequest, "changes")
     at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["seq"]

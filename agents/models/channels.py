@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from agents.models.agents import Agent
 from agents.models.base import new_channel_id, one_of, public_id_format
+from agents.models.scoping import ScopedManager
 
 
 def released_target() -> str:
@@ -22,6 +23,8 @@ class Channel(models.Model):
     [{"target", "weight"}] with weights summing to 100 (agents/channels.py).
     History is kept so "what served this channel at time T" can be answered.
     """
+
+    WORKSPACE = "agent__workspace"
 
     class Kind(models.TextChoices):
         PHONE = "phone", "Phone number"
@@ -37,6 +40,8 @@ class Channel(models.Model):
     variants = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
 
     history = HistoricalRecords()
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from agents.models.agents import Agent
 from agents.models.base import BoundConfiguration, new_conversation_id, one_of
+from agents.models.scoping import ScopedManager
 
 
 class Conversation(BoundConfiguration):
@@ -18,6 +19,8 @@ class Conversation(BoundConfiguration):
     trigger rejects any UPDATE that changes it. Only the outcome fields are set
     later, once, when the conversation ends.
     """
+
+    WORKSPACE = "agent__workspace"
 
     class Outcome(models.TextChoices):
         COMPLETED = "completed"
@@ -56,6 +59,8 @@ class Conversation(BoundConfiguration):
     # The library prompt versions its links resolved to when it started, kept forever:
     # [{"prompt": "pr_…", "role": "main", "version": 3}] (empty without links).
     prompt_versions = models.JSONField(default=list, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -103,6 +108,8 @@ class Conversation(BoundConfiguration):
 class Turn(models.Model):
     """One message of a conversation's transcript, with what the model reply cost."""
 
+    WORKSPACE = "conversation__agent__workspace"
+
     class Role(models.TextChoices):
         USER = "user"
         ASSISTANT = "assistant"
@@ -118,6 +125,8 @@ class Turn(models.Model):
     completion_tokens = models.PositiveIntegerField(null=True, blank=True)
     tool_calls = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["conversation_id", "position"]

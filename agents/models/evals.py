@@ -17,11 +17,14 @@ from agents.models.base import (
     one_of,
     public_id_format,
 )
+from agents.models.scoping import ScopedManager
 
 
 class EvalSuite(models.Model):
     """A named set of test cases for one agent. `revision` moves whenever a case
     changes, so a run can tell whether it tested the suite as it is now."""
+
+    WORKSPACE = "agent__workspace"
 
     public_id = models.CharField(max_length=16, unique=True, default=new_suite_id, editable=False)
     agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="eval_suites")
@@ -33,6 +36,8 @@ class EvalSuite(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
 
     history = HistoricalRecords()
 
@@ -50,6 +55,8 @@ class EvalSuite(models.Model):
 class EvalCase(models.Model):
     """Input messages and the checks the reply to the last of them must pass (agents/evals.py)."""
 
+    WORKSPACE = "suite__agent__workspace"
+
     public_id = models.CharField(max_length=16, unique=True, default=new_case_id, editable=False)
     suite = models.ForeignKey(EvalSuite, on_delete=models.CASCADE, related_name="cases")
     name = models.CharField(max_length=200)
@@ -57,6 +64,8 @@ class EvalCase(models.Model):
     checks = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
 
     history = HistoricalRecords()
 
@@ -75,6 +84,8 @@ class EvalRun(BoundConfiguration):
     """One run of a suite against one frozen configuration: a version, or the draft
     frozen as a snapshot at the moment the run was started (the same binding as a
     conversation). Executed in the background by `agents.tasks.run_eval`."""
+
+    WORKSPACE = "agent__workspace"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -111,6 +122,8 @@ class EvalRun(BoundConfiguration):
     job_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=1)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -165,6 +178,8 @@ class EvalResult(models.Model):
     """What one case did in one run; `case_ref` is the case's `ec_…` id, which is
     how results of two runs are matched."""
 
+    WORKSPACE = "run__agent__workspace"
+
     run = models.ForeignKey(EvalRun, on_delete=models.CASCADE, related_name="results")
     case_ref = models.CharField(max_length=16)
     case_name = models.CharField(max_length=200)
@@ -176,6 +191,8 @@ class EvalResult(models.Model):
     completion_tokens = models.PositiveIntegerField(null=True, blank=True)
     checks = models.JSONField(default=list)
     error = models.TextField(blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["run_id", "position"]

@@ -10,12 +10,15 @@ from django.utils import timezone
 from agents.models.agents import Agent
 from agents.models.base import new_judge_id, one_of, public_id_format
 from agents.models.conversations import Conversation
+from agents.models.scoping import ScopedManager
 
 
 class Judge(models.Model):
     """Scores a sample of an agent's ended production conversations that have a
     transcript, into `Conversation.scores[name]`: a deterministic eval check on the
     replies (`eval_check`), or a rubric a model applies (`rubric`)."""
+
+    WORKSPACE = "agent__workspace"
 
     public_id = models.CharField(max_length=16, unique=True, default=new_judge_id, editable=False)
     agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="judges")
@@ -30,6 +33,8 @@ class Judge(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     # Deleted judges stop judging; what they scored stays, and so do their verdicts.
     deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -63,6 +68,8 @@ class Judgement(models.Model):
     a worker, retried when the provider fails or the worker dies, then scored or
     failed with the reason kept."""
 
+    WORKSPACE = "judge__agent__workspace"
+
     class Status(models.TextChoices):
         PENDING = "pending"
         RUNNING = "running"
@@ -81,6 +88,8 @@ class Judgement(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

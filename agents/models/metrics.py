@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.db import models
 
 from agents.models.agents import Agent
+from agents.models.scoping import ScopedManager
 
 DRAFT_KEY = 0  # version_key of conversations bound to the draft
 
@@ -32,12 +33,16 @@ class DayKey(models.Model):
     """Whose conversations a row sums: an agent's, on one version (its pk; DRAFT_KEY for
     the draft), one channel ("" off channels), one day."""
 
+    WORKSPACE = "agent__workspace"
+
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="+")
     version_key = models.BigIntegerField()
     channel_ref = models.CharField(max_length=16, blank=True)
     day = models.DateField()
 
     KEY = ("agent", "version_key", "channel_ref", "day")  # and a row's own (bucket, name)
+
+    objects = ScopedManager()
 
     class Meta:
         abstract = True

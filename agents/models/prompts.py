@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from agents.models.agents import Agent
+from agents.models.scoping import ScopedManager
 from agents.models.versions import PublishedVersion
 
 
@@ -15,6 +16,8 @@ class PromptUse(models.Model):
     usage list, the impact of a release) without reading every document. It also keeps
     a linked prompt from ever being deleted (PROTECT)."""
 
+    WORKSPACE = "agent__workspace"
+
     prompt = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="uses")
     agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="prompt_uses")
     version = models.ForeignKey(
@@ -23,6 +26,8 @@ class PromptUse(models.Model):
     role = models.CharField(max_length=64)
     sort_order = models.PositiveIntegerField(default=0)
     pinned = models.PositiveIntegerField(null=True, blank=True)  # null: follows released
+
+    objects = ScopedManager()
 
     class Meta:
         indexes = [

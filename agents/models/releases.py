@@ -17,6 +17,7 @@ from agents.models.base import (
     one_of,
     public_id_format,
 )
+from agents.models.scoping import ScopedManager
 from agents.models.versions import PublishedVersion
 
 RELEASED = "released"  # the built-in, protected label: Agent.released_version
@@ -24,6 +25,8 @@ RELEASED = "released"  # the built-in, protected label: Agent.released_version
 
 class ReleaseEvent(ImmutableModel):
     """Append-only log of what was released, by whom and when."""
+
+    WORKSPACE = "agent__workspace"
 
     class Kind(models.TextChoices):
         RELEASE = "release", "Release"
@@ -77,6 +80,8 @@ class Label(models.Model):
     runtime's hot path reads. Every move is a ReleaseEvent carrying the label;
     creating, protecting and deleting are in this model's history."""
 
+    WORKSPACE = "agent__workspace"
+
     agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="labels")
     name = models.CharField(max_length=32)
     version = models.ForeignKey(PublishedVersion, on_delete=models.PROTECT, related_name="+")
@@ -85,6 +90,8 @@ class Label(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     moved_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
 
     history = HistoricalRecords()
 
@@ -105,6 +112,8 @@ class Label(models.Model):
 
 class ReleaseRequest(models.Model):
     """A release (or a protected label's move) waiting for other people's approval."""
+
+    WORKSPACE = "agent__workspace"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -129,6 +138,8 @@ class ReleaseRequest(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
 
     history = HistoricalRecords()
 
@@ -159,6 +170,8 @@ class ReleaseRequest(models.Model):
 class ReleaseReview(ImmutableModel):
     """One person's approval or rejection of a request, with a comment (append-only)."""
 
+    WORKSPACE = "request__agent__workspace"
+
     class Verdict(models.TextChoices):
         APPROVE = "approve", "Approved"
         REJECT = "reject", "Rejected"
@@ -179,6 +192,8 @@ class ReleaseReview(ImmutableModel):
 
 class ScheduledRelease(models.Model):
     """A release or label move the job worker carries out at or after `at`, once."""
+
+    WORKSPACE = "agent__workspace"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -214,6 +229,8 @@ class ScheduledRelease(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    objects = ScopedManager()
 
     history = HistoricalRecords()
 

@@ -21,6 +21,8 @@ class DraftRevision(ImmutableModel):
     save changed, computed once when it was written.
     """
 
+    WORKSPACE = "agent__workspace"
+
     agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField()
     snapshot = models.ForeignKey(ConfigSnapshot, on_delete=models.PROTECT, related_name="+")

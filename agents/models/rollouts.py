@@ -11,12 +11,15 @@ from agents.domain import metrics
 from agents.models.agents import Agent
 from agents.models.base import ImmutableModel, new_rollout_id, one_of, public_id_format
 from agents.models.channels import Channel
+from agents.models.scoping import ScopedManager
 from agents.models.versions import PublishedVersion
 
 
 class Rollout(models.Model):
     """A candidate version ramped up on a channel step by step against what the
     channel served before (the baseline), rolled back by itself when it is worse."""
+
+    WORKSPACE = "agent__workspace"
 
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
@@ -50,6 +53,8 @@ class Rollout(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -97,6 +102,8 @@ class Rollout(models.Model):
 
 class RolloutEvent(ImmutableModel):
     """What happened to a rollout, when, by whom (None: the rule itself), and why."""
+
+    WORKSPACE = "rollout__agent__workspace"
 
     rollout = models.ForeignKey(Rollout, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(default=timezone.now)

@@ -8,11 +8,21 @@ from django.utils import timezone
 
 
 class ApiToken(models.Model):
-    """A bearer token acting as its user. Only a hash is stored; the secret is shown once."""
+    """A bearer token acting as its user in one workspace, with at most the user's role
+    there (lowered further by `role` when set). Only a hash is stored; the secret is
+    shown once. A superuser's token without a workspace acts in every workspace.
+
+    Not scoped by workspace like the rest: a token is always read by its secret or
+    among its own user's tokens."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
+    workspace = models.ForeignKey(
+        "Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="tokens"
+    )
+    role = models.CharField(max_length=16, blank=True)  # a ceiling below the user's role
+    expires_at = models.DateTimeField(null=True, blank=True)
     name = models.CharField(max_length=100, blank=True)
     prefix = models.CharField(max_length=16)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -29,7 +39,11 @@ class ApiToken(models.Model):
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.expired
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
 class IdempotencyRecord(models.Model):

@@ -14,6 +14,8 @@ from agents.models.base import ImmutableModel, numbered_per_agent
 class PublishedVersion(ImmutableModel):
     """An immutable, numbered snapshot of a draft (v1, v2, … per agent, no gaps)."""
 
+    WORKSPACE = "agent__workspace"
+
     agent = models.ForeignKey(Agent, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     name = models.CharField(max_length=200)

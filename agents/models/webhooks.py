@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agents.models.base import new_delivery_id, new_webhook_id, one_of, public_id_format
+from agents.models.scoping import ScopedManager
 
 EVENTS = (
     "version.saved",
@@ -31,7 +32,12 @@ TEST_EVENT = "ping"  # "Send test event": to one webhook, whatever it subscribes
 class Webhook(models.Model):
     """An endpoint told about the events it subscribes to, signed with its secret."""
 
+    WORKSPACE = "workspace"
+
     public_id = models.CharField(max_length=16, unique=True, default=new_webhook_id, editable=False)
+    workspace = models.ForeignKey(
+        "Workspace", on_delete=models.PROTECT, related_name="webhooks", editable=False
+    )
     url = models.CharField(max_length=2_000)
     events = models.JSONField(default=list)
     description = models.CharField(max_length=200, blank=True)
@@ -41,6 +47,8 @@ class Webhook(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager()
 
     history = HistoricalRecords(excluded_fields=["secret"])
 
@@ -57,6 +65,8 @@ class Delivery(models.Model):
     """One event for one webhook. Deliveries of one agent to one webhook go out in
     the order they happened: a delivery waits while an earlier one of its chain
     (same webhook, same `subject`) is still pending."""
+
+    WORKSPACE = "webhook__workspace"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -84,6 +94,8 @@ class Delivery(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name_plural = "deliveries"
         ordering = ["-id"]
@@ -110,12 +122,16 @@ class DeliveryAttempt(models.Model):
     """One try at sending a delivery: when, the answer's status code, how long it took,
     or why it could not be sent."""
 
+    WORKSPACE = "delivery__webhook__workspace"
+
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="tries")
     number = models.PositiveSmallIntegerField()
     at = models.DateTimeField(default=timezone.now)
     response_code = models.PositiveSmallIntegerField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["delivery_id", "number"]

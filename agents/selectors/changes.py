@@ -23,7 +23,8 @@ def latest_seq() -> int:
 
 
 def oldest_kept() -> int | None:
-    return Change.objects.order_by("seq").values_list("seq", flat=True).first()
+    """The first change kept, in any workspace (numbers count across workspaces)."""
+    return Change._base_manager.order_by("seq").values_list("seq", flat=True).first()
 
 
 def changes(
@@ -36,7 +37,7 @@ def changes(
     """Changes after `since`, oldest first; with filters, those about any of the named
     agents, channels or prompts (a channel's changes include its agent's)."""
     rows = Change.objects.filter(seq__gt=since).select_related(
-        "agent", "channel", "prompt", "change_request"
+        "agent", "channel", "prompt", "change_request", "workspace"
     )
     agents, channels, prompts = list(agents), list(channels), list(prompts)
     if agents or channels or prompts:
@@ -80,6 +81,7 @@ def event(change: Change) -> dict[str, Any]:
     shown = {
         "seq": change.seq,
         "kind": change.kind,
+        "workspace": change.workspace.public_id,
         "agent": change.agent.public_id if change.agent_id else None,
         "channel": change.channel.public_id if change.channel_id else None,
         "prompt": change.prompt.public_id if change.prompt_id else None,

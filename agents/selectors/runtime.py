@@ -33,6 +33,7 @@ from agents.domain.exceptions import AgentNotPublished, InvalidInput, UnknownRef
 from agents.domain.references import parse_agent_ref
 from agents.models import Agent, Branch, Draft, DraftRevision, Label, PendingPurge, PublishedVersion
 from agents.models.runtime import cache_reachable
+from agents.models.scoping import current
 
 # Bump when the shape of cached entries changes, so a deploy never reads the old ones.
 KEY = "rt2"
@@ -97,7 +98,26 @@ def resolve(ref: str, prefetched: dict | None = None) -> Resolved:
         found = _label(public_id, reference.name)
     else:
         found = _version(public_id, reference.number)
+    visible = current().visible
+    if visible is not None and workspace_of_agent(found.agent_pk) not in visible:
+        # The caches hold every workspace's configurations: the scope applies here.
+        raise UnknownReference(f"No agent {public_id}.")
     return with_prompts(found) if found.config.get("prompt_links") else found
+
+
+_AGENT_WORKSPACES: dict[int, int] = {}  # an agent never leaves its workspace
+
+
+def workspace_of_agent(agent_pk: int) -> int | None:
+    """The workspace id of agent `agent_pk` (read once per process)."""
+    found = _AGENT_WORKSPACES.get(agent_pk)
+    if found is None:
+        found = (
+            Agent._base_manager.filter(pk=agent_pk).values_list("workspace_id", flat=True).first()
+        )
+        if found is not None:
+            _AGENT_WORKSPACES[agent_pk] = found
+    return found
 
 
 def with_prompts(resolved: Resolved) -> Resolved:

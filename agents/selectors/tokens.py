@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 
 from django.conf import settings
@@ -20,9 +21,11 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 
+from agents.domain.permissions import at_most, perms_of
 from agents.domain.tokens import hash_secret
-from agents.models import ApiToken, PendingPurge
+from agents.models import ApiToken, Membership, PendingPurge
 from agents.models.runtime import cache_reachable
+from agents.models.scoping import workspace_id_of
 from agents.selectors.base import one
 
 LAST_USED_RESOLUTION_S = 60
@@ -41,13 +44,19 @@ def forget(*token_hashes: str) -> None:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who a request acts as: the token's user, with permissions loaded once."""
+    """Who a request acts as: the token's user in the token's workspace (None: every
+    workspace, a superuser's token), with the permissions of the token's role there,
+    loaded once."""
 
     user_id: int
     username: str
     token_id: int
     perms: frozenset[str]
     is_superuser: bool
+    workspace_id: int | None = None
+    workspace: str = ""  # its ws_… id
+    role: str | None = None  # in that workspace (None: a superuser's)
+    expires_at: datetime | None = None
 
     is_authenticated = True
 
@@ -55,12 +64,29 @@ class Principal:
     def pk(self) -> int:
         return self.user_id
 
-    def has_perm(self, perm: str) -> bool:
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """Whether the token may `perm` (in its workspace: the scope keeps every other
+        workspace's rows out of reach, `obj` is always one of its own)."""
+        outside = self.workspace_id is not None and workspace_id_of(obj) not in (
+            None,
+            self.workspace_id,
+        )
+        if obj is not None and outside:
+            return False
         return self.is_superuser or perm in self.perms
+
+    @property
+    def visible(self) -> frozenset[int] | None:
+        return None if self.workspace_id is None else frozenset([self.workspace_id])
 
     @cached_property
     def user(self):
-        return get_user_model().objects.get(pk=self.user_id)
+        """The token's user, whose permission checks are the token's: its workspace
+        and role (services ask the user)."""
+        user = get_user_model().objects.get(pk=self.user_id)
+        if not self.is_superuser and self.workspace_id is not None:
+            user._workspace_roles = {self.workspace_id: self.role}
+        return user
 
 
 def authenticate(secret: str) -> Principal | None:
@@ -85,7 +111,7 @@ def authenticate_with(secret: str, also: tuple[str, ...] = ()) -> tuple[Principa
         # The bound for changes made around the services (a bulk update, SQL):
         # they reach every process within this; the services' own changes at once.
         cache.set(key, found, settings.API_TOKEN_CACHE_SECONDS)
-    if found is False:
+    if found is False or (found.expires_at is not None and found.expires_at <= timezone.now()):
         return None, {}
     _touch(found.token_id)
     return found, values
@@ -94,20 +120,32 @@ def authenticate_with(secret: str, also: tuple[str, ...] = ()) -> tuple[Principa
 def _load(token_hash: str) -> Principal | bool:
     token = (
         ApiToken.objects.filter(token_hash=token_hash, revoked_at__isnull=True)
-        .select_related("user")
+        .select_related("user", "workspace")
         .first()
     )
     if token is None or not token.user.is_active:
         return False
     user = token.user
+    if user.is_superuser:
+        # Every permission: kept empty, the cached entry stays small (it is read on
+        # every API request).
+        perms, role = frozenset(), None
+    else:
+        held = Membership._base_manager.filter(user=user, workspace_id=token.workspace_id)
+        role = at_most(held.values_list("role", flat=True).first(), token.role or None)
+        if role is None:  # no longer a member there: the token is worth nothing
+            return False
+        perms = perms_of(role)
     return Principal(
         user_id=user.pk,
         username=user.get_username(),
         token_id=token.pk,
-        # A superuser holds every permission: kept empty, the cached entry stays small
-        # (it is read on every API request).
-        perms=frozenset() if user.is_superuser else frozenset(user.get_all_permissions()),
+        perms=perms,
         is_superuser=user.is_superuser,
+        workspace_id=token.workspace_id,
+        workspace=token.workspace.public_id if token.workspace else "",
+        role=role,
+        expires_at=token.expires_at,
     )
 
 

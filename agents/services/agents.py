@@ -21,6 +21,7 @@ from agents.services.approvals import reopen_short_requests
 from agents.services.base import User, actor, record
 from agents.services.drafts import write_revision
 from agents.services.gate import can_release
+from agents.services.placement import workspace_for_new
 from agents.services.prompt_links import check_links, record_uses
 
 
@@ -40,9 +41,11 @@ def create_agent(
     description: str = "",
     config: dict[str, Any] | None = None,
     kind: str = Agent.Kind.AGENT,
+    workspace: Any = None,
 ) -> Agent:
-    """Create an agent (or, with kind `prompt`, a library prompt) and its draft; a
-    partial `config` is merged over the kind's defaults."""
+    """Create an agent (or, with kind `prompt`, a library prompt) and its draft in
+    `workspace` (a Workspace or its id: see placement.workspace_for_new); a partial
+    `config` is merged over the kind's defaults."""
     # A new agent needs its name: None (a file without one) reads as empty, not as
     # "leave it as it is" the way an update does.
     metadata = clean_metadata(name or "", description)
@@ -52,11 +55,13 @@ def create_agent(
     document = document_kind.normalize(
         config_domain.merge_patch(document_kind.default(), config or {})
     )
+    home = workspace_for_new(user, workspace)
     with transaction.atomic():
-        check_links(document)
+        check_links(document, home.pk)
         agent = Agent(
             public_id=_unused_public_id(document_kind),
             kind=kind,
+            workspace=home,
             created_by=actor(user),
             **metadata,
         )
@@ -102,7 +107,7 @@ def update_agent(
                 raise InvalidInput([{"path": key, "message": "must be 0, 1 or 2"}])
             fields[key] = value
     guarded = [require_passing_eval, approvals_required, reviews_required]
-    if any(value is not None for value in guarded) and not can_release(user):
+    if any(value is not None for value in guarded) and not can_release(user, agent):
         raise PermissionDenied(
             "Releasers change the release gate, the approval rule and the reviews merges need."
         )

@@ -32,7 +32,7 @@ REGRESSION_METRIC = "completion_rate"
 
 def ack_alert(*, alert: Alert, user: User) -> Alert:
     """A Releaser has seen it: it leaves the open alerts (once)."""
-    if not can_release(user):
+    if not can_release(user, alert):
         raise PermissionDenied("Releasers acknowledge alerts.")
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)

@@ -38,7 +38,7 @@ def request_release(
     """Ask for `label` (production by default) to point at `version`. Editors and
     Releasers ask; the request remembers what it would replace, and goes stale if
     that stops being live."""
-    if user is None or not (user.has_perm(EDIT_DRAFT) or can_release(user)):
+    if user is None or not (user.has_perm(EDIT_DRAFT, agent) or can_release(user, agent)):
         raise PermissionDenied("Editors and Releasers request releases.")
     label = check_label_name(label)
     note = clean_text(note, path="note", required=False, max_length=2_000)
@@ -97,7 +97,7 @@ def reject_request(*, request: ReleaseRequest, user: User, comment: str) -> Rele
 def _review(request: ReleaseRequest, user: User, verdict: str, comment: str) -> ReleaseRequest:
     rejecting = verdict == ReleaseReview.Verdict.REJECT
     comment = clean_text(comment, path="comment", required=rejecting, max_length=2_000)
-    if not can_release(user):
+    if not can_release(user, request):
         raise PermissionDenied("Releasers approve and reject release requests.")
     with transaction.atomic():
         locked = _locked(request)
@@ -154,7 +154,7 @@ def cancel_request(*, request: ReleaseRequest, user: User) -> ReleaseRequest:
     """The requester (or a Releaser) withdraws an open or approved request."""
     with transaction.atomic():
         locked = _locked(request)
-        if locked.requested_by_id != getattr(user, "pk", None) and not can_release(user):
+        if locked.requested_by_id != getattr(user, "pk", None) and not can_release(user, locked):
             raise PermissionDenied("Only the requester or a Releaser cancels a request.")
         if locked.status not in (Status.OPEN, Status.APPROVED):
             raise InvalidState(f"{locked.public_id} is {locked.status}: it cannot be cancelled.")
@@ -172,7 +172,7 @@ def release_request(
     *, request: ReleaseRequest, user: User, note: str = "", gate_override_note: str | None = None
 ) -> ReleaseEvent | None:
     """Carry out an approved request now (a Releaser): the eval gate still applies."""
-    if not can_release(user):
+    if not can_release(user, request):
         raise PermissionDenied("Releasers carry out approved requests.")
     request = _locked(request, lock=False)
     return move_pointer(

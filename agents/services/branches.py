@@ -21,8 +21,8 @@ from agents.services.drafts import next_revision, write_revision
 from agents.services.snapshots import freeze
 
 
-def _editor(user: User) -> None:
-    if user is None or not user.has_perm(EDIT_DRAFT):
+def _editor(user: User, agent: Agent) -> None:
+    if user is None or not user.has_perm(EDIT_DRAFT, agent):
         raise PermissionDenied("Editors work on branches.")
 
 
@@ -30,7 +30,7 @@ def create_branch(*, agent: Agent, name: str, user: User, source: str = "draft")
     """Branch `name` of the agent, its draft a copy of what `source` names now (the
     draft, a version, a revision, a label or another branch): its first save is the
     agent's next revision."""
-    _editor(user)
+    _editor(user, agent)
     name = (name or "").strip()
     if not re.fullmatch(BRANCH_NAME, name):
         raise InvalidInput(
@@ -100,7 +100,7 @@ def _schema_version(agent: Agent, side) -> int:
 def delete_branch(*, agent: Agent, name: str, user: User) -> None:
     """The branch is gone (its name free again); its revisions stay. Not while a
     change request of it is open."""
-    _editor(user)
+    _editor(user, agent)
     with transaction.atomic():
         locked_draft(agent)
         branch = branch_selectors.branch(agent, name, lock=True)

@@ -51,6 +51,8 @@ class Interest:
     channels: frozenset[str] = frozenset()
     prompts: frozenset[str] = frozenset()
     channel_agents: frozenset[str] = frozenset()
+    # The workspaces (ws_…) the subscriber may hear of; None: every one.
+    workspaces: frozenset[str] | None = None
 
     @classmethod
     def of(
@@ -59,18 +61,27 @@ class Interest:
         agents: Iterable[str] = (),
         channels: Iterable[str] = (),
         prompts: Iterable[str] = (),
+        workspaces: Iterable[str] | None = None,
     ) -> Interest:
         channels = frozenset(channels)
         owners = Channel.objects.filter(public_id__in=channels).values_list(
             "agent__public_id", flat=True
         )
-        return cls(frozenset(agents), channels, frozenset(prompts), frozenset(owners))
+        return cls(
+            frozenset(agents),
+            channels,
+            frozenset(prompts),
+            frozenset(owners),
+            None if workspaces is None else frozenset(workspaces),
+        )
 
     @property
     def everything(self) -> bool:
         return not (self.agents or self.channels or self.prompts)
 
     def wants(self, event: dict[str, Any]) -> bool:
+        if self.workspaces is not None and event.get("workspace") not in self.workspaces:
+            return False
         if self.everything:
             return True
         agent, channel = event.get("agent"), event.get("channel")

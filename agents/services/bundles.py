@@ -13,13 +13,14 @@ from django.db import transaction
 from agents.domain import documents
 from agents.domain.bundles import check_bundle
 from agents.domain.exceptions import ConfigInvalid, InvalidInput
-from agents.domain.permissions import CREATE_AGENT, EDIT_DRAFT
+from agents.domain.permissions import EDIT_DRAFT
 from agents.domain.text import clean_metadata
 from agents.models import RELEASED, Agent, Draft, Label, PromptUse, PublishedVersion
 from agents.services.agents import create_agent
 from agents.services.base import User, actor
 from agents.services.drafts import update_draft
 from agents.services.labels import move_label
+from agents.services.placement import workspace_for_new
 from agents.services.prompt_links import check_links, prompt_uses
 from agents.services.releases import release_version
 
@@ -28,19 +29,21 @@ def _under(path: str, exc: InvalidInput) -> list[dict[str, str]]:
     return [{"path": f"{path}.{p['path']}", "message": p["message"]} for p in exc.errors]
 
 
-def import_bundle(*, bundle: Any, user: User) -> Agent:
-    """A new agent from an exported bundle: each version saved in order (so its number
-    and content hash are the bundle's), `released` and the labels moved to theirs, the
-    draft last. Any problem (by path) and nothing is created."""
-    if user is None or not user.has_perm(CREATE_AGENT):
+def import_bundle(*, bundle: Any, user: User, workspace: Any = None) -> Agent:
+    """A new agent of `workspace` (see placement.workspace_for_new) from an exported
+    bundle: each version saved in order (so its number and content hash are the
+    bundle's), `released` and the labels moved to theirs, the draft last. Any problem
+    (by path) and nothing is created."""
+    if user is None:
         raise PermissionDenied("Editors import agents.")
+    home = workspace_for_new(user, workspace)
     cleaned, problems = check_bundle(bundle)
     if problems:
         raise InvalidInput(problems)
     first = cleaned["versions"][0]["config"] if cleaned["versions"] else cleaned["draft"]
     with transaction.atomic():
         try:
-            agent = create_agent(user=user, config=first, **cleaned["agent"])
+            agent = create_agent(user=user, config=first, workspace=home, **cleaned["agent"])
         except InvalidInput as exc:
             raise InvalidInput(_under("agent", exc)) from None
         saved = _save_all(agent, cleaned["versions"], user)
@@ -56,19 +59,21 @@ class Synced:
     changes: list[str] = field(default_factory=list)  # "saved v4", "released → v4", "draft"
 
 
-def sync_bundle(*, bundle: Any, user: User) -> Synced:
+def sync_bundle(*, bundle: Any, user: User, workspace: Any = None) -> Synced:
     """Bring the console in line with a bundle from git (`manage.py import_agents`):
     a new agent when none matches it (by the bundle's id, else by name), otherwise
     the versions the file has beyond the console's saved, the labels moved to where
     the file has them and the draft written. Unchanged files change nothing; a file
-    whose versions differ from the console's (diverged) is refused, by path."""
+    whose versions differ from the console's (diverged) is refused, by path. Agents
+    are matched within `workspace` (see placement.workspace_for_new)."""
     cleaned, problems = check_bundle(bundle)
     if problems:
         raise InvalidInput(problems)
-    agent = _match(cleaned)
+    home = workspace_for_new(user, workspace, perm=EDIT_DRAFT)
+    agent = _match(cleaned, home)
     if agent is None:
-        return Synced(agent=import_bundle(bundle=bundle, user=user), created=True)
-    if user is None or not user.has_perm(EDIT_DRAFT):
+        return Synced(agent=import_bundle(bundle=bundle, user=user, workspace=home), created=True)
+    if user is None or not user.has_perm(EDIT_DRAFT, agent):
         raise PermissionDenied("Editors import into drafts.")
     changes: list[str] = []
     with transaction.atomic():
@@ -134,7 +139,7 @@ def _save_all(
         links = config.get("prompt_links") or []
         if links and (key := json.dumps(links, sort_keys=True)) not in checked:
             try:
-                check_links(config)
+                check_links(config, agent.workspace_id)
             except ConfigInvalid as exc:
                 raise InvalidInput(_under(f"{path}.config", exc)) from None
             checked.add(key)
@@ -155,8 +160,12 @@ def _save_all(
     return made
 
 
-def _match(cleaned: dict[str, Any]) -> Agent | None:
-    agents = Agent.objects.agents().filter(archived_at__isnull=True).select_related("draft")
+def _match(cleaned: dict[str, Any], workspace) -> Agent | None:
+    agents = (
+        Agent.objects.agents()
+        .filter(archived_at__isnull=True, workspace=workspace)
+        .select_related("draft")
+    )
     if cleaned["id"] and (found := agents.filter(public_id=cleaned["id"]).first()):
         return found
     named = list(agents.filter(name=cleaned["agent"]["name"])[:2])

@@ -40,8 +40,8 @@ EDIT_WINDOW = timedelta(minutes=15)  # a comment's body may be corrected this lo
 Status = ChangeRequest.Status
 
 
-def _editor(user: User, what: str) -> None:
-    if user is None or not user.has_perm(EDIT_DRAFT):
+def _editor(user: User, what: str, obj) -> None:
+    if user is None or not user.has_perm(EDIT_DRAFT, obj):
         raise PermissionDenied(f"Editors {what}.")
 
 
@@ -49,7 +49,7 @@ def open_change_request(
     *, agent: Agent, branch: str, title: str, user: User, description: str = ""
 ) -> ChangeRequest:
     """Propose branch `branch` for the main draft (one open change request per branch)."""
-    _editor(user, "open change requests")
+    _editor(user, "open change requests", agent)
     title = clean_text(title, path="title", required=True, max_length=200)
     description = clean_text(description, path="description", required=False, max_length=20_000)
     with transaction.atomic():
@@ -85,7 +85,7 @@ def _locked(cr: ChangeRequest) -> ChangeRequest:
 
 
 def close_change_request(*, cr: ChangeRequest, user: User) -> ChangeRequest:
-    _editor(user, "close change requests")
+    _editor(user, "close change requests", cr)
     with transaction.atomic():
         locked = _locked(cr)
         if locked.status != Status.OPEN:
@@ -97,7 +97,7 @@ def close_change_request(*, cr: ChangeRequest, user: User) -> ChangeRequest:
 
 
 def reopen_change_request(*, cr: ChangeRequest, user: User) -> ChangeRequest:
-    _editor(user, "reopen change requests")
+    _editor(user, "reopen change requests", cr)
     with transaction.atomic():
         locked = _locked(cr)
         if locked.status != Status.CLOSED:
@@ -131,7 +131,7 @@ def comment(
     """A comment on the change request, on a field of its branch (`path`), or on one
     line of a long text (`line`, from 1). A suggestion is the value proposed for that
     spot (for a line: its new text, which may hold several lines)."""
-    _editor(user, "comment on change requests")
+    _editor(user, "comment on change requests", cr)
     body = clean_text(body, path="body", required=True, max_length=20_000)
     branch = cr.branch
     anchor = None
@@ -165,7 +165,7 @@ def comment(
 
 
 def reply(*, to: Comment, user: User, body: str) -> Comment:
-    _editor(user, "reply to comments")
+    _editor(user, "reply to comments", to)
     body = clean_text(body, path="body", required=True, max_length=20_000)
     if to.parent_id is not None:
         to = to.parent
@@ -195,7 +195,7 @@ def edit_comment(*, comment: Comment, user: User, body: str) -> Comment:
 
 
 def resolve_comment(*, comment: Comment, user: User, resolved: bool = True) -> Comment:
-    _editor(user, "resolve comments")
+    _editor(user, "resolve comments", comment)
     comment.resolved_at = timezone.now() if resolved else None
     comment.resolved_by = actor(user) if resolved else None
     comment.save(update_fields=["resolved_at", "resolved_by"])
@@ -206,7 +206,7 @@ def apply_suggestion(*, comment: Comment, user: User):
     """Write a comment's suggestion to its branch as one revision (by its author or any
     Editor); 409 invalid_state when the spot changed since (outdated) or it was
     applied already."""
-    _editor(user, "apply suggestions")
+    _editor(user, "apply suggestions", comment)
     cr = comment.change_request
     with transaction.atomic():
         locked_draft(cr.agent)
@@ -244,7 +244,7 @@ def apply_suggestion(*, comment: Comment, user: User):
 def review(*, cr: ChangeRequest, user: User, verdict: str, body: str = "") -> Review:
     """Approve, request changes or comment, on the branch's current head. The author
     does not approve their own (SelfApproval)."""
-    _editor(user, "review change requests")
+    _editor(user, "review change requests", cr)
     if verdict not in Review.Verdict.values:
         raise InvalidInput(
             [{"path": "verdict", "message": "one of approve, request_changes, comment"}]
@@ -270,7 +270,7 @@ def review(*, cr: ChangeRequest, user: User, verdict: str, body: str = "") -> Re
 
 def dismiss_review(*, review: Review, user: User, reason: str) -> Review:
     """A Releaser sets a review aside (its requested changes no longer block), saying why."""
-    if not can_release(user):
+    if not can_release(user, review):
         raise PermissionDenied("Releasers dismiss reviews.")
     reason = clean_text(reason, path="reason", required=True, max_length=200)
     if review.dismissed_at is not None:
@@ -298,7 +298,7 @@ def merge_change_request(
     reviews do not allow it (ReviewRequired), when the draft moved past
     `expected_revision` (DraftConflict). With `save_as`, the merged draft is saved as
     a version of that name too. Returns (draft, version or None)."""
-    _editor(user, "merge change requests")
+    _editor(user, "merge change requests", cr)
     with transaction.atomic():
         draft = locked_draft(cr.agent)
         branch = branch_selectors.branch(cr.agent, cr.branch.name, lock=True)

@@ -56,8 +56,17 @@ def record_many(kind: str, abouts: list[About]) -> list[Change]:
     first = last - len(abouts) + 1
     transaction.on_commit(lambda: broadcast.announce(last))
     return Change.objects.bulk_create(
-        [Change(seq=first + i, kind=kind, **about) for i, about in enumerate(abouts)]
+        [
+            Change(seq=first + i, kind=kind, workspace_id=_workspace_of(about), **about)
+            for i, about in enumerate(abouts)
+        ]
     )
+
+
+def _workspace_of(about: About) -> int:
+    """The workspace a change is seen in: its agent's, prompt's or channel's."""
+    owner = about.get("agent") or about.get("prompt") or about["channel"].agent
+    return owner.workspace_id
 
 
 def _advance(count: int) -> int:

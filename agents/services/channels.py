@@ -82,7 +82,14 @@ def create_channel(
     address: str = "",
     target: Any = "released",
     variants: list[dict[str, Any]] | None = None,
+    workspace: Any = None,
 ) -> Channel:
+    """A channel of `agent`, in the agent's workspace (`workspace`, when given, must be
+    that one)."""
+    if workspace not in (None, "") and workspace != agent.workspace.public_id:
+        raise InvalidInput(
+            [{"path": "workspace", "message": f"must be the agent's ({agent.workspace.public_id})"}]
+        )
     values = clean_channel(
         {
             "name": name,

@@ -53,7 +53,7 @@ def replace_draft(
     with transaction.atomic():
         draft = locked_draft(agent)  # every save of the agent takes its number here
         target = draft if branch is None else locked_branch(agent, branch)
-        check_links(document)
+        check_links(document, agent.workspace_id)
         check_active(draft.agent)
         check_revision(target, expected_revision)
         if target.content_hash == digest:

@@ -36,8 +36,10 @@ from agents.selectors.releases import ReleasePlan
 from agents.services.base import User
 
 
-def can_release(user: User) -> bool:
-    return user is not None and user.has_perm(RELEASE)
+def can_release(user: User, obj) -> bool:
+    """Whether `user` is a Releaser in the workspace of `obj` (an agent, or anything
+    of one)."""
+    return user is not None and user.has_perm(RELEASE, obj)
 
 
 def _needs(agent: Agent, need: int, what: str) -> ApprovalRequired:
@@ -80,7 +82,7 @@ def check_protection(
     break glass."""
     if protect is None or plan.label == RELEASED or agent.approvals_required == 0:
         return
-    if not can_release(user):
+    if not can_release(user, agent):
         raise PermissionDenied(f"Only Releasers change the protection of {plan.label!r}.")
     if break_glass_ok(user, break_glass):
         return
@@ -108,7 +110,7 @@ def check_label_removal(agent: Agent, row: Label, user: User, break_glass: str |
         )
     if not row.protected:
         return ""
-    if not can_release(user):
+    if not can_release(user, agent):
         raise PermissionDenied(f"Only Releasers remove the protected label {row.name!r}.")
     if agent.approvals_required == 0:
         return ""

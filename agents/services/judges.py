@@ -42,8 +42,8 @@ Status = Judgement.Status
 BATCH = 50
 
 
-def _editor(user: User) -> None:
-    if user is None or not user.has_perm(EDIT_DRAFT):
+def _editor(user: User, obj) -> None:
+    if user is None or not user.has_perm(EDIT_DRAFT, obj):
         raise PermissionDenied("Editors manage judges.")
 
 
@@ -65,7 +65,7 @@ def create_judge(
     sample_rate: float = 1.0,
 ) -> Judge:
     """A judge for `agent`'s production conversations (a check or a rubric)."""
-    _editor(user)
+    _editor(user, agent)
     fields, problems = judges_domain.clean_judge(
         name=name, check=check, rubric=rubric, sample_rate=sample_rate
     )
@@ -85,7 +85,7 @@ def create_judge(
 def update_judge(*, judge: Judge, user: User, **changes) -> Judge:
     """Change a judge's name, check or rubric, or sample rate; conversations already
     judged keep their scores (a judge scores each conversation once)."""
-    _editor(user)
+    _editor(user, judge)
     current = {
         "name": judge.name,
         "check": judge.eval_check,
@@ -112,7 +112,7 @@ def update_judge(*, judge: Judge, user: User, **changes) -> Judge:
 
 def delete_judge(*, judge: Judge, user: User) -> None:
     """It stops judging; the scores it gave stay on their conversations."""
-    _editor(user)
+    _editor(user, judge)
     Judge.objects.filter(pk=judge.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
 
 

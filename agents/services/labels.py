@@ -16,10 +16,10 @@ from agents.services import changes, gate, releases
 from agents.services.base import User, check_active, record
 
 
-def can_move_labels(user: User) -> bool:
+def can_move_labels(user: User, agent) -> bool:
     """Editors move the labels nothing serves; Releasers move every label (those a
     channel follows and protected ones only they)."""
-    return user is not None and (user.has_perm(EDIT_DRAFT) or gate.can_release(user))
+    return user is not None and (user.has_perm(EDIT_DRAFT, agent) or gate.can_release(user, agent))
 
 
 def check_label_name(name: object) -> str:
@@ -51,7 +51,7 @@ def move_label(
     carrying the label. Moving `released` is releasing. Production pointers (protected
     labels, labels a channel follows) and making one protected are for Releasers;
     approvals apply as for releases (services/gate)."""
-    if not can_move_labels(user):
+    if not can_move_labels(user, agent):
         raise PermissionDenied("Editors and Releasers move labels.")
     name = check_label_name(name)
     if version.agent_id != agent.pk:
@@ -68,7 +68,7 @@ def delete_label(*, agent: Agent, name: str, user: User, break_glass: str | None
     protected one, Releasers only, and with approvals required only by a superuser's
     break glass (services/gate). The label's history keeps who removed it and why;
     its past moves stay in the release log."""
-    if not can_move_labels(user):
+    if not can_move_labels(user, agent):
         raise PermissionDenied("Editors and Releasers remove labels.")
     name = check_label_name(name)
     if break_glass is not None:

@@ -20,15 +20,22 @@ from agents.models import Agent, PromptUse, PublishedVersion
 from agents.selectors.prompts import impact
 
 
-def linked_documents(links: list[dict[str, Any]]) -> tuple[dict, list[dict[str, str]]]:
+def linked_documents(
+    links: list[dict[str, Any]], workspace_id: int
+) -> tuple[dict, list[dict[str, str]]]:
     """For each link index, the (prompt, version) it resolves to now, and the problems
     of the links that resolve to nothing. Two queries whatever the number of links.
+    Links never cross workspaces: a prompt of another workspace is "no prompt".
 
     Inside a transaction the linked prompts' rows are locked (FOR NO KEY UPDATE, as a
     prompt's release locks its row first), so a link checked against a prompt's
     released version cannot be outrun by a release that would break it."""
     ids = {link["prompt"] for link in links}
-    prompts = Agent.objects.prompts().filter(public_id__in=ids).select_related("released_version")
+    prompts = (
+        Agent.objects.prompts()
+        .filter(public_id__in=ids, workspace_id=workspace_id)
+        .select_related("released_version")
+    )
     if transaction.get_connection().in_atomic_block:
         prompts = prompts.select_for_update(no_key=True, of=("self",))
     found = {p.public_id: p for p in prompts.order_by("pk")}
@@ -62,12 +69,13 @@ def linked_documents(links: list[dict[str, Any]]) -> tuple[dict, list[dict[str, 
     return resolved, problems
 
 
-def check_links(document: dict[str, Any]) -> None:
-    """ConfigInvalid naming every link problem of an agent document (nothing else)."""
+def check_links(document: dict[str, Any], workspace_id: int) -> None:
+    """ConfigInvalid naming every link problem of an agent document of workspace
+    `workspace_id` (nothing else)."""
     links = document.get("prompt_links") or []
     if not links:
         return
-    resolved, problems = linked_documents(links)
+    resolved, problems = linked_documents(links, workspace_id)
     for index, (_prompt, version) in resolved.items():
         problems += prompts_domain.value_problems(
             version.config, links[index]["variables"], f"prompt_links[{index}].variables"
@@ -93,7 +101,7 @@ def prompt_uses(
         return []
     prompts = dict(
         Agent.objects.prompts()
-        .filter(public_id__in={link["prompt"] for link in links})
+        .filter(public_id__in={link["prompt"] for link in links}, workspace_id=agent.workspace_id)
         .values_list("public_id", "pk")
     )
     return [

@@ -92,7 +92,7 @@ def move_pointer(
         agent = Agent.objects.select_for_update(no_key=True).get(pk=version.agent_id)
         check_active(agent)
         plan = release_plan(agent=agent, version=version, label=label)
-        if (plan.protected or protect) and not (rollout or can_release(user)):
+        if (plan.protected or protect) and not (rollout or can_release(user, agent)):
             raise PermissionDenied(f"Only Releasers move the protected label {label!r}.")
         if request is not None:
             _check_request(request, plan)
@@ -123,7 +123,7 @@ def move_pointer(
         if agent.kind == Agent.Kind.PROMPT and label == RELEASED:
             check_followers(agent, version)
         else:  # what the version links must still render (a prompt may have moved on)
-            check_links(version.config)
+            check_links(version.config, agent.workspace_id)
         _point(agent, plan, user, protect)
         event = ReleaseEvent.objects.create(
             agent=agent,

@@ -90,7 +90,7 @@ def start_rollout(
     rate = next((g for g in parsed if g.metric in METRICS), None)
     metric = rate.metric if rate else stats.DEFAULT_METRIC
     max_drop = rate.allowed if rate else stats.DEFAULT_MAX_DROP
-    if not can_release(user):
+    if not can_release(user, channel):
         raise PermissionDenied("Releasers start rollouts.")
     with transaction.atomic():
         locked = Channel.objects.select_for_update().get(pk=channel.pk)
@@ -204,7 +204,7 @@ def resume_rollout(*, rollout: Rollout, user: User) -> Rollout:
 def _steered(rollout: Rollout, user: User, expected: Iterable[str]) -> Iterator[Rollout]:
     """A Releaser's hand on a rollout: one transaction, the row locked and in one of
     the `expected` states (InvalidState otherwise)."""
-    if not can_release(user):
+    if not can_release(user, rollout):
         raise PermissionDenied("Releasers steer rollouts.")
     with transaction.atomic():
         locked = _locked(rollout)

@@ -62,7 +62,7 @@ def schedule_release(
         locked = Agent.objects.select_for_update(no_key=True).get(pk=agent.pk)
         check_active(locked)
         plan = release_plan(agent=locked, version=version, label=label)
-        if plan.protected and not can_release(user):
+        if plan.protected and not can_release(user, locked):
             raise PermissionDenied(f"Only Releasers schedule moves of {label!r}.")
         if plan.needs_approval and request is None:
             raise ApprovalRequired(
@@ -90,7 +90,7 @@ def cancel_schedule(*, schedule: ScheduledRelease, user: User) -> ScheduledRelea
     """Cancel before it runs (who created it, or a Releaser)."""
     with transaction.atomic():
         locked = ScheduledRelease.objects.select_for_update().get(pk=schedule.pk)
-        if locked.created_by_id != getattr(user, "pk", None) and not can_release(user):
+        if locked.created_by_id != getattr(user, "pk", None) and not can_release(user, locked):
             raise PermissionDenied("Only who scheduled it or a Releaser cancels a schedule.")
         if locked.status != Status.PENDING:
             raise InvalidState(f"{locked.public_id} is {locked.status}: it cannot be cancelled.")

@@ -51,12 +51,19 @@ def body(event_id: str, event: str, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def emit(event: str, data: Callable[[], dict[str, Any]], *, subject: str = "") -> list[Delivery]:
-    """Announce `event` to every active webhook subscribed to it: one Delivery each, in
-    the caller's transaction; sent by the worker once that transaction commits. `data`
-    is built only when someone listens (one query when nobody does)."""
+def emit(
+    event: str, data: Callable[[], dict[str, Any]], *, workspace_id: int, subject: str = ""
+) -> list[Delivery]:
+    """Announce `event` to every active webhook of workspace `workspace_id` subscribed to
+    it: one Delivery each, in the caller's transaction; sent by the worker once that
+    transaction commits. `data` is built only when someone listens (one query when
+    nobody does)."""
     hooks = [
-        w for w in Webhook.objects.filter(active=True).only("pk", "events") if event in w.events
+        w
+        for w in Webhook._base_manager.filter(active=True, workspace_id=workspace_id).only(
+            "pk", "events"
+        )
+        if event in w.events
     ]
     if not hooks:
         return []

@@ -124,6 +124,7 @@ def announce_merged(cr: ChangeRequest) -> None:
             "merged_by": _name(cr.merged_by),
         },
         subject=cr.agent.public_id,
+        workspace_id=cr.agent.workspace_id,
     )
 
 
@@ -157,6 +158,7 @@ def _announce(sender: type, instance: Any) -> None:
         event if isinstance(event, str) else event(instance),
         lambda: {"agent": _agent(agent), **data(instance)},
         subject=agent.public_id,
+        workspace_id=agent.workspace_id,
     )
 
 

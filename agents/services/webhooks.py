@@ -18,11 +18,12 @@ from agents.domain.text import clean_text
 from agents.domain.webhooks import url_problems
 from agents.models import EVENTS, TEST_EVENT, Delivery, Webhook, new_event_id
 from agents.services.base import User, actor, record
+from agents.services.placement import workspace_for_new
 from agents.services.webhook_delivery import body, enqueue, resolve
 
 
-def _check(user: User) -> None:
-    if user is None or not user.has_perm(MANAGE_WEBHOOKS):
+def _check(user: User, webhook: Webhook) -> None:
+    if user is None or not user.has_perm(MANAGE_WEBHOOKS, webhook):
         raise PermissionDenied("Releasers manage webhooks.")
 
 
@@ -62,9 +63,14 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def create_webhook(*, url: Any, events: Any, user: User, description: Any = "") -> Webhook:
-    """Subscribe `url` to `events`. `webhook.secret` is shown to the caller this once."""
-    _check(user)
+def create_webhook(
+    *, url: Any, events: Any, user: User, description: Any = "", workspace: Any = None
+) -> Webhook:
+    """Subscribe `url` to `events` of `workspace` (see placement.workspace_for_new).
+    `webhook.secret` is shown to the caller this once."""
+    if user is None:
+        raise PermissionDenied("Releasers manage webhooks.")
+    home = workspace_for_new(user, workspace, perm=MANAGE_WEBHOOKS)
     problems: list[dict[str, str]] = []
     cleaned: dict[str, Any] = {}
     for name, check in (
@@ -81,7 +87,7 @@ def create_webhook(*, url: Any, events: Any, user: User, description: Any = "") 
             problems += exc.errors
     if problems:
         raise InvalidInput(problems)
-    webhook = Webhook(**cleaned, secret=new_secret(), created_by=actor(user))
+    webhook = Webhook(**cleaned, workspace=home, secret=new_secret(), created_by=actor(user))
     record(webhook, user, "Created")
     webhook.save()
     return webhook
@@ -99,7 +105,7 @@ def update_webhook(
 ) -> Webhook:
     """Change what is given (None: unchanged). `rotate_secret` makes a new secret,
     shown once; deliveries from then on are signed with it."""
-    _check(user)
+    _check(user, webhook)
     if active is not None and not isinstance(active, bool):
         raise InvalidInput([{"path": "active", "message": "true or false"}])
     with transaction.atomic():
@@ -123,14 +129,14 @@ def update_webhook(
 
 def delete_webhook(*, webhook: Webhook, user: User) -> None:
     """Unsubscribe: the webhook and its delivery log go; nothing more is sent."""
-    _check(user)
+    _check(user, webhook)
     record(webhook, user, "Deleted")
     webhook.delete()
 
 
 def send_test_event(*, webhook: Webhook, user: User) -> Delivery:
     """A `ping` to this webhook (whatever it subscribes to), delivered like any event."""
-    _check(user)
+    _check(user, webhook)
     event_id = new_event_id()
     delivery = Delivery.objects.create(
         webhook=webhook,
@@ -149,7 +155,7 @@ def send_test_event(*, webhook: Webhook, user: User) -> Delivery:
 def redeliver(*, delivery: Delivery, user: User) -> Delivery:
     """Send a delivery again: the same body (the same event id, so a receiver can
     tell it has seen it), a new delivery id, a fresh set of tries."""
-    _check(user)
+    _check(user, delivery.webhook)
     again = Delivery.objects.create(
         webhook_id=delivery.webhook_id,
         event=delivery.event,

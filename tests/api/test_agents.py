@@ -58,7 +58,7 @@ def test_a_token_records_when_it_was_last_used(api):
     [
         (("Viewer",), {"read"}),
         (("Editor",), {"read", "edit", "version"}),
-        (("Releaser",), {"read", "release"}),
+        (("Releaser",), {"read", "edit", "version", "release"}),
     ],
 )
 def test_each_role_may_do_exactly_its_part(make_api, live, roles, allowed):

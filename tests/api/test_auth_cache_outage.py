@@ -5,10 +5,9 @@ import uuid
 
 import pytest
 import redis
-from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 
-from agents.models import ApiToken
+from agents.models import ApiToken, Membership
 from agents.selectors import runtime
 from agents.services import releases, tokens
 from tests.api.conftest import REDIS_URL
@@ -91,16 +90,17 @@ def test_account_and_role_changes_reach_tokens_at_once(
     url = f"/agents/{agent.public_id}/release"
     assert api.get("/agents").status_code == 200  # the token's principal is now cached
     user = ApiToken.objects.get(name="outage").user
-    releaser = Group.objects.get(name="Releaser")
+    membership = Membership.objects.get(user=user)
     with django_capture_on_commit_callbacks(execute=True):
         if change == "deactivate":
             user.is_active = False
             user.save()
-        elif change == "drop_role":
-            user.groups.remove(releaser)
+        elif change == "drop_role":  # out of the token's workspace: the token is worthless
+            membership.delete()
         else:
-            releaser.permissions.remove(Permission.objects.get(codename="release_version"))
-    expected = 401 if change == "deactivate" else 403
+            membership.role = "editor"
+            membership.save()
+    expected = 403 if change == "shrink_role" else 401
     assert api.post(url, {"version": v1.number}).status_code == expected
 
 

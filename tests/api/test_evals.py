@@ -166,7 +166,7 @@ def test_the_gate_is_a_releasers_setting(make_api, agent):
     releaser = make_api("Releaser")
     body = releaser.patch(f"/agents/{agent.public_id}", {"require_passing_eval": True}).json()
     assert body["require_passing_eval"] is True
-    error(releaser.patch(f"/agents/{agent.public_id}", {"name": "x"}), 403, "permission_denied")
+    assert releaser.patch(f"/agents/{agent.public_id}", {"name": "x"}).json()["name"] == "x"
 
 
 def test_a_gated_release_is_409_with_findings_until_overridden(

@@ -54,6 +54,15 @@ def browser():
         browser.close()
 
 
+def wait_until_wired(page, selector: str) -> None:
+    """Wait until htmx has processed the element a swap just put in (typing earlier is lost)."""
+    page.wait_for_function(
+        "(selector) => { const e = document.querySelector(selector);"
+        " return e && e['htmx-internal-data'] && e['htmx-internal-data'].initHash }",
+        arg=selector,
+    )
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     contexts = []
@@ -71,6 +80,7 @@ def new_page(browser, live_server):
             "console",
             lambda message: message.type == "error" and page.console_errors.append(message.text),
         )
+        page.wired = lambda selector: wait_until_wired(page, selector)
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)

@@ -89,10 +89,7 @@ def test_a_judge_is_made_on_the_evals_page(new_page, agent, user):
     dialog.get_by_role("button", name="Save judge").click()
     expect(dialog.locator("#judge-name-error")).to_be_visible()  # upper case: refused
     # Type again once htmx has wired the form it swapped in.
-    page.wait_for_function(
-        "() => { const f = document.querySelector('#dialog form');"
-        " return f && f['htmx-internal-data'] && f['htmx-internal-data'].initHash }"
-    )
+    page.wired("#dialog form")
     dialog.get_by_label("Name (the score's name)").fill("polite")
     dialog.get_by_role("button", name="Save judge").click()
     row = page.get_by_test_id("judge-row")

@@ -153,6 +153,7 @@ def test_a_label_a_channel_follows_moves_only_through_a_request(new_page, user, 
     page.goto(f"/agents/{agent.public_id}/")
     page.get_by_role("link", name="Label… for v2").click()
     dialog = page.locator("#dialog")
+    page.wired("#label-name")
     dialog.get_by_label("Label").fill("staging")
     dialog.get_by_label("Label").press("Tab")  # the preview redraws for the name
     expect(dialog.get_by_test_id("label-followers")).to_contain_text("Followed by EU line")

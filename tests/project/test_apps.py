@@ -1,23 +1,19 @@
-"""The app's start-up: after a migrate (or a flush), the immutability triggers and the
-role groups are there again."""
+"""The app's start-up: after a migrate (or a flush), the immutability triggers are
+there again."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connection
 
-from agents.domain.permissions import ROLES
+from agents import triggers
 
 pytestmark = pytest.mark.django_db
 
 
-def test_migrate_gives_back_the_role_groups_with_their_permissions():
-    Group.objects.filter(name__in=ROLES).delete()
+def test_migrate_puts_the_triggers_back():
+    expected = triggers.installed(connection)
+    assert expected
+    triggers.uninstall(connection)
+    assert triggers.installed(connection) == set()
     call_command("migrate", verbosity=0)
-    for role, perms in ROLES.items():
-        held = {
-            f"{app}.{code}"
-            for app, code in Group.objects.get(name=role).permissions.values_list(
-                "content_type__app_label", "codename"
-            )
-        }
-        assert held == set(perms)
+    assert triggers.installed(connection) == expected

@@ -235,6 +235,7 @@ def test_close_reopen_and_one_open_per_branch(agent, cr, ann):
 
 def test_webhooks_hear_opened_reviewed_and_merged(agent, ann, bob, user):
     Webhook.objects.create(
+        workspace=agent.workspace,
         url="https://hooks.example/x",
         events=["change_request.opened", "change_request.reviewed", "change_request.merged"],
         secret="s",

@@ -10,9 +10,9 @@ from agents.services import agents, gate, releases
 pytestmark = pytest.mark.django_db
 
 
-def test_only_releasers_release_and_only_superusers_break_glass(user, make_user):
-    assert gate.can_release(user)
-    assert not gate.can_release(make_user("Editor"))
+def test_only_releasers_release_and_only_superusers_break_glass(user, make_user, agent):
+    assert gate.can_release(user, agent)
+    assert not gate.can_release(make_user("Editor"), agent)
     assert not gate.break_glass_ok(user, None)
     assert gate.break_glass_ok(make_user(superuser=True), "site down")
     with pytest.raises(PermissionDenied):

@@ -1,7 +1,8 @@
-"""Demo data for a first look: three agents in each status and a login.
+"""Demo data for a first look: two workspaces (Clinic, Shop) with agents in each
+status, their teams, and a login.
 
 Idempotent: agents that already exist (by name) are left as they are, and the
-demo user's password is reset to the printed one.
+demo users' passwords are reset to the printed one.
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ from django.utils import timezone
 
 from agents.domain.config import merge_patch
 from agents.management import demo
-from agents.models import Agent, Channel, Conversation, EvalSuite, Label
+from agents.models import (
+    Agent,
+    Channel,
+    Conversation,
+    EvalSuite,
+    Label,
+    Membership,
+    Workspace,
+    scoping,
+)
 from agents.services import (
     agents,
     approvals,
@@ -36,7 +46,14 @@ from agents.services import versions as versions_services
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-console"
-EDITOR_USERNAME = "ann"
+EDITOR_USERNAME = "ann"  # an editor in both workspaces
+CLINIC, SHOP = "Clinic", "Shop"
+# Who works where, with which role (besides the superuser `demo`).
+TEAM = {
+    EDITOR_USERNAME: {CLINIC: "editor", SHOP: "editor"},
+    "kim": {CLINIC: "admin"},
+    "sam": {SHOP: "releaser"},
+}
 
 RECEPTIONIST = demo.RECEPTIONIST
 ORDER_STATUS = demo.ORDER_STATUS
@@ -100,34 +117,44 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             user = self._demo_user()
+            homes = self._workspaces()
+            self._team(homes)
             created = []
-            for name, build in (
-                (RECEPTIONIST, self._receptionist),
-                (ORDER_STATUS, self._order_status),
-                (SCHEDULER, self._scheduler),
+            for name, build, home in (
+                (RECEPTIONIST, self._receptionist, SHOP),
+                (ORDER_STATUS, self._order_status, SHOP),
+                (SCHEDULER, self._scheduler, CLINIC),
             ):
                 if not Agent.objects.filter(name=name).exists():
-                    build(user)
+                    with scoping.within(None, homes[home].pk):
+                        build(user)
                     created.append(name)
-            traffic = self._traffic(user)
-            suites = self._evals(user)
-            releases = self._release_management(user)
-            rollouts = demo.rollouts(user)
-            judged = demo.judges(user)
-            library = demo.prompt_library(user)
-            as_code = demo.config_as_code(user)
-            reviewed = demo.change_requests(user, self._editor())
+            # The rest (prompts, webhooks, the imported agent) is the clinic's.
+            with scoping.within(None, homes[CLINIC].pk):
+                lines = [
+                    self._traffic(user),
+                    self._evals(user),
+                    self._release_management(user),
+                    demo.rollouts(user),
+                    demo.judges(user),
+                    demo.prompt_library(user),
+                    demo.config_as_code(user),
+                    demo.change_requests(user, self._editor()),
+                ]
         if created:
             self.stdout.write(f"Created demo agents: {', '.join(created)}")
         else:
             self.stdout.write("Demo agents already present.")
-        if traffic:
-            self.stdout.write(traffic)
-        if suites:
-            self.stdout.write(suites)
-        for line in (releases, rollouts, judged, library, as_code, reviewed):
+        for line in lines:
             if line:
                 self.stdout.write(line)
+        team = "; ".join(
+            f"{name}: " + ", ".join(f"{role} in {home}" for home, role in seats.items())
+            for name, seats in TEAM.items()
+        )
+        self.stdout.write(
+            f"Workspaces {CLINIC!r} and {SHOP!r}; the same password for their team ({team})."
+        )
         self.stdout.write(
             f"Log in as username {DEMO_USERNAME!r} password {DEMO_PASSWORD!r}"
             f" (or {EDITOR_USERNAME!r}, an Editor, with the same password)"
@@ -298,14 +325,28 @@ class Command(BaseCommand):
             f"(by {EDITOR_USERNAME!r}), and a release scheduled for {morning:%Y-%m-%d %H:%M} UTC."
         )
 
-    def _editor(self):
-        from django.contrib.auth.models import Group
+    def _workspaces(self) -> dict[str, Workspace]:
+        """Clinic and Shop; an installation's "Default" workspace, when it holds nothing
+        yet, becomes the clinic's."""
+        default = Workspace.objects.filter(name="Default").first()
+        unused = default is not None and not Agent.objects.filter(workspace=default).exists()
+        if unused and not Workspace.objects.filter(name=CLINIC).exists():
+            default.name = CLINIC
+            default.save(update_fields=["name"])
+        return {name: Workspace.objects.get_or_create(name=name)[0] for name in (CLINIC, SHOP)}
 
-        editor, _ = get_user_model().objects.get_or_create(username=EDITOR_USERNAME)
-        editor.set_password(DEMO_PASSWORD)
-        editor.save()
-        editor.groups.add(Group.objects.get(name="Editor"))
-        return editor
+    def _team(self, homes: dict[str, Workspace]) -> None:
+        for username, seats in TEAM.items():
+            person, _ = get_user_model().objects.get_or_create(username=username)
+            person.set_password(DEMO_PASSWORD)
+            person.save()
+            for home, role in seats.items():
+                Membership.objects.update_or_create(
+                    workspace=homes[home], user=person, defaults={"role": role}
+                )
+
+    def _editor(self):
+        return get_user_model().objects.get(username=EDITOR_USERNAME)
 
     def _demo_user(self):
         User = get_user_model()
