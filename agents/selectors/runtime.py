@@ -86,6 +86,10 @@ def resolve(ref: str, prefetched: dict | None = None) -> Resolved:
         public_id, reference = parse_agent_ref(ref)
     except InvalidInput as exc:
         raise UnknownReference(exc.errors[0]["message"]) from None
+    visible = current().visible
+    if visible is not None and workspace_of_agent(public_id) not in visible:
+        # The caches hold every workspace's configurations: the scope applies here.
+        raise UnknownReference(f"No agent {public_id}.")
     if reference.kind == "draft":
         found = _draft(public_id, prefetched)
     elif reference.kind == "released":
@@ -98,25 +102,25 @@ def resolve(ref: str, prefetched: dict | None = None) -> Resolved:
         found = _label(public_id, reference.name)
     else:
         found = _version(public_id, reference.number)
-    visible = current().visible
-    if visible is not None and workspace_of_agent(found.agent_pk) not in visible:
-        # The caches hold every workspace's configurations: the scope applies here.
-        raise UnknownReference(f"No agent {public_id}.")
     return with_prompts(found) if found.config.get("prompt_links") else found
 
 
-_AGENT_WORKSPACES: dict[int, int] = {}  # an agent never leaves its workspace
+_AGENT_WORKSPACES: dict[str, int] = {}  # an agent never leaves its workspace
 
 
-def workspace_of_agent(agent_pk: int) -> int | None:
-    """The workspace id of agent `agent_pk` (read once per process)."""
-    found = _AGENT_WORKSPACES.get(agent_pk)
+def workspace_of_agent(public_id: str) -> int | None:
+    """The workspace id of agent `public_id` (read once per process; None: no agent)."""
+    found = _AGENT_WORKSPACES.get(public_id)
     if found is None:
         found = (
-            Agent._base_manager.filter(pk=agent_pk).values_list("workspace_id", flat=True).first()
+            Agent._base_manager.filter(public_id=public_id)
+            .values_list("workspace_id", flat=True)
+            .first()
         )
         if found is not None:
-            _AGENT_WORKSPACES[agent_pk] = found
+            if len(_AGENT_WORKSPACES) > LOCAL_VERSIONS_MAX:
+                _AGENT_WORKSPACES.clear()
+            _AGENT_WORKSPACES[public_id] = found
     return found
 
 

@@ -24,8 +24,6 @@ def test_a_ceiling_only_ever_lowers_a_role():
 
 
 def test_permission_names_are_the_apps_and_unique():
-    names = [
-        v for k, v in vars(p).items() if k.isupper() and isinstance(v, str) and "." in v
-    ]
+    names = [v for k, v in vars(p).items() if k.isupper() and isinstance(v, str) and "." in v]
     assert all(name.startswith("agents.") for name in names)
     assert len(set(names)) == len(names)

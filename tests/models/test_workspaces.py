@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 def test_a_workspace_gets_a_public_id_and_a_unique_name():
     clinic = Workspace.objects.create(name="Clinic")
-    assert clinic.public_id.startswith("ws_") and len(clinic.public_id) == 13
+    assert clinic.public_id.startswith("ws_")
+    assert len(clinic.public_id) == 13
     assert str(clinic) == "Clinic"
     with pytest.raises(IntegrityError), transaction.atomic():
         Workspace.objects.create(name="Clinic")

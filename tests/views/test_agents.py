@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from agents.models import Agent, ReleaseEvent
 from agents.services import releases, versions
-from tests.helpers import HTMX, detail_url, draft_form, edit, login
+from tests.helpers import HTMX, detail_url, edit, login
 
 pytestmark = pytest.mark.django_db
 
