@@ -8,6 +8,8 @@
 - A draft's revision never goes down (a stale `If-Match` must never match again).
 - A conversation's binding (agent, version or snapshot, content hash, start)
   never changes once written.
+- Audit entries are never updated, and never deleted before they are a day old
+  (the retention sweep removes older ones).
 
 Installed by migrations and, idempotently, after every `migrate` (SQLite drops
 a table's triggers when Django rebuilds the table in a later migration, so they
@@ -98,7 +100,17 @@ _REVISION_FUNCTION = """CREATE OR REPLACE FUNCTION agents_draft_revision_forward
         END IF;
         RETURN NEW;
     END $$"""
+_AUDIT_DELETE_FUNCTION = """CREATE OR REPLACE FUNCTION agents_audit_sweep_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF OLD.at > now() - interval '1 day' THEN
+            RAISE EXCEPTION 'agents_auditentry: an entry younger than a day is never deleted'
+                USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN OLD;
+    END $$"""
 POSTGRES_FUNCTIONS = {
+    "agents_audit_sweep_only": _AUDIT_DELETE_FUNCTION,
     "agents_reject_write": _REJECT_FUNCTION,
     "agents_version_numbering": _NUMBERING_FUNCTION,
     "agents_released_version_owned": _OWNED_FUNCTION,
@@ -182,6 +194,29 @@ def _triggers() -> list[Trigger]:
             postgres="""CREATE OR REPLACE TRIGGER agents_draft_revision_forward
             BEFORE UPDATE OF revision ON agents_draft
             FOR EACH ROW EXECUTE FUNCTION agents_draft_revision_forward()""",
+        )
+    )
+    triggers.append(
+        Trigger(
+            name="agents_auditentry_no_update",
+            table="agents_auditentry",
+            sqlite="""BEFORE UPDATE ON agents_auditentry
+            BEGIN SELECT RAISE(ABORT, 'agents_auditentry is append-only: UPDATE refused'); END""",
+            postgres="""CREATE OR REPLACE TRIGGER agents_auditentry_no_update
+            BEFORE UPDATE ON agents_auditentry
+            FOR EACH ROW EXECUTE FUNCTION agents_reject_write()""",
+        )
+    )
+    triggers.append(
+        Trigger(
+            name="agents_auditentry_sweep_only",
+            table="agents_auditentry",
+            sqlite="""BEFORE DELETE ON agents_auditentry WHEN OLD.at > datetime('now', '-1 day')
+            BEGIN SELECT RAISE(ABORT, 'agents_auditentry: an entry younger than a day stays');
+            END""",
+            postgres="""CREATE OR REPLACE TRIGGER agents_auditentry_sweep_only
+            BEFORE DELETE ON agents_auditentry
+            FOR EACH ROW EXECUTE FUNCTION agents_audit_sweep_only()""",
         )
     )
     return triggers

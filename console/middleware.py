@@ -4,6 +4,8 @@ JSON API, login, CSP, and the domain's "not found"."""
 from __future__ import annotations
 
 import json
+import re
+import uuid
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -248,3 +250,36 @@ class WorkspaceMiddleware:
             return self.get_response(request)
         finally:
             scoping.leave(token)
+
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class AuditOriginMiddleware:
+    """Each request's id (the caller's `X-Request-ID` when it is a plain token, else a
+    new one; sent back in the response) and what the audit log attributes its writes
+    to: console, API or admin, the user, the id and the client's address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from agents.services import audit
+
+        given = request.headers.get("X-Request-ID", "")
+        request.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        if request.path.startswith(API_PREFIX):
+            via, user = "api", None  # the token's user: the services are told
+        else:
+            via = "admin" if request.path.startswith("/admin/") else "console"
+            user = request.user if request.user.is_authenticated else None
+        found = audit.Origin(
+            via=via,
+            user=user,
+            request_id=request.request_id,
+            ip=request.META.get("REMOTE_ADDR") or None,
+        )
+        with audit.from_origin(found):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response

@@ -85,8 +85,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Which workspace the request sees and acts in (its scope).
+    # Which workspace the request sees and acts in (its scope), and what its writes
+    # are attributed to in the audit log.
     "console.middleware.WorkspaceMiddleware",
+    "console.middleware.AuditOriginMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "console.middleware.ConsoleLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -259,6 +261,8 @@ WEBHOOK_LOG_DAYS = env_number("WEBHOOK_LOG_DAYS", 30)
 # Changes (`GET /changes`, the stream) are kept this many hours (at least 24): a reader
 # asking for an older one is told to refetch everything.
 CHANGES_KEEP_HOURS = max(24, env_number("CHANGES_KEEP_HOURS", 48))
+# How long audit entries are kept: the job sweep removes older ones (never under a day).
+AUDIT_RETENTION_DAYS = max(1, env_number("AUDIT_RETENTION_DAYS", 400))
 # The stream (`GET /stream`): a `: ping` this often; without Redis (or while it is
 # down) each process reads new changes from the database this often; with Redis it
 # still does, this often, in case an announcement was lost.

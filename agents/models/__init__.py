@@ -7,6 +7,7 @@ the migrations still find the id-default callables where they name them
 
 from agents.models.agents import STATUS_LABELS, Agent, Draft, Status, compute_status
 from agents.models.alerts import Alert
+from agents.models.audit import AuditEntry
 from agents.models.base import (
     BoundConfiguration,
     ImmutableModel,
@@ -66,6 +67,7 @@ __all__ = [
     "Agent",
     "Alert",
     "ApiToken",
+    "AuditEntry",
     "BoundConfiguration",
     "Branch",
     "Change",

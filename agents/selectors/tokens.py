@@ -168,7 +168,9 @@ def _touch(token_id: int) -> None:
 
 def tokens_of(user) -> list[ApiToken]:
     """A user's tokens, newest first (the console's API tokens page)."""
-    return list(ApiToken.objects.filter(user=user).order_by("-created_at"))
+    return list(
+        ApiToken.objects.filter(user=user).select_related("workspace").order_by("-created_at")
+    )
 
 
 def token_of(user, token_id: int) -> ApiToken:

@@ -18,6 +18,7 @@ from agents.models.base import new_public_id
 from agents.selectors import runtime
 from agents.services import changes
 from agents.services.approvals import reopen_short_requests
+from agents.services.audit import audited
 from agents.services.base import User, actor, record
 from agents.services.drafts import write_revision
 from agents.services.gate import can_release
@@ -34,6 +35,7 @@ def _unused_public_id(kind: DocumentKind) -> str:
             return candidate
 
 
+@audited("agent.create")
 def create_agent(
     *,
     name: str,
@@ -82,6 +84,7 @@ def create_agent(
     return agent
 
 
+@audited("agent.update", subject_arg="agent")
 def update_agent(
     *,
     agent: Agent,
@@ -131,6 +134,7 @@ def update_agent(
     return locked
 
 
+@audited("agent.archive", subject_arg="agent")
 def archive_agent(*, agent: Agent, user: User, archived: bool = True) -> Agent:
     """Archive (or unarchive) an agent: the way to retire one that has versions."""
     with transaction.atomic():

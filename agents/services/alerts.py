@@ -23,6 +23,7 @@ from agents.domain import metrics
 from agents.domain.exceptions import InvalidState
 from agents.models import Alert, ReleaseEvent
 from agents.selectors.alerts import release_evidence, releases_to_watch
+from agents.services.audit import audited
 from agents.services.base import User, actor, debounced
 from agents.services.conversations import conversation_ended
 from agents.services.gate import can_release
@@ -30,6 +31,7 @@ from agents.services.gate import can_release
 REGRESSION_METRIC = "completion_rate"
 
 
+@audited("alert.ack", subject_arg="alert")
 def ack_alert(*, alert: Alert, user: User) -> Alert:
     """A Releaser has seen it: it leaves the open alerts (once)."""
     if not can_release(user, alert):
@@ -60,6 +62,7 @@ def regression_guards(old, new) -> list[metrics.Guard]:
     return guards
 
 
+@audited("alert.raise", when=lambda found: found is not None)
 def check_release(release: ReleaseEvent) -> Alert | None:
     """Compare the released version with the one it replaced on every metric with
     data; raise a `version_regression` alert naming each one significantly worse

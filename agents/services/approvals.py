@@ -24,6 +24,7 @@ from agents.models import (
 from agents.selectors import gate
 from agents.selectors.approvals import is_stale
 from agents.selectors.labels import label_target
+from agents.services.audit import audited
 from agents.services.base import User, actor, check_active, record
 from agents.services.gate import can_release
 from agents.services.labels import check_label_name
@@ -32,6 +33,7 @@ from agents.services.releases import move_pointer
 Status = ReleaseRequest.Status
 
 
+@audited("release_request.open")
 def request_release(
     *, agent: Agent, version: PublishedVersion, user: User, label: str = RELEASED, note: str = ""
 ) -> ReleaseRequest:
@@ -83,12 +85,14 @@ def request_release(
         return request
 
 
+@audited("release_request.approve", subject_arg="request")
 def approve_request(*, request: ReleaseRequest, user: User, comment: str = "") -> ReleaseRequest:
     """One approval by a Releaser other than the requester; enough of them (the
     agent's rule, at least one) make the request approved."""
     return _review(request, user, ReleaseReview.Verdict.APPROVE, comment)
 
 
+@audited("release_request.reject", subject_arg="request")
 def reject_request(*, request: ReleaseRequest, user: User, comment: str) -> ReleaseRequest:
     """A Releaser other than the requester says no, and why: the request is closed."""
     return _review(request, user, ReleaseReview.Verdict.REJECT, comment)
@@ -150,6 +154,7 @@ def reopen_short_requests(agent: Agent, user: User) -> int:
     return reopened
 
 
+@audited("release_request.cancel", subject_arg="request")
 def cancel_request(*, request: ReleaseRequest, user: User) -> ReleaseRequest:
     """The requester (or a Releaser) withdraws an open or approved request."""
     with transaction.atomic():
@@ -168,6 +173,7 @@ def cancel_request(*, request: ReleaseRequest, user: User) -> ReleaseRequest:
         return locked
 
 
+@audited("release_request.release", subject_arg="request")
 def release_request(
     *, request: ReleaseRequest, user: User, note: str = "", gate_override_note: str | None = None
 ) -> ReleaseEvent | None:
@@ -195,6 +201,7 @@ def _locked(request: ReleaseRequest, *, lock: bool = True) -> ReleaseRequest:
     return found
 
 
+@audited("release_request.schedule", subject_arg="request")
 def schedule_request(
     *, request: ReleaseRequest, user: User, at: datetime, note: str = ""
 ) -> ScheduledRelease:

@@ -16,6 +16,7 @@ from agents.models import Agent, Branch, DraftRevision
 from agents.models.branches import BRANCH_NAME
 from agents.selectors import branches as branch_selectors
 from agents.selectors.compare import compare_side
+from agents.services.audit import audited
 from agents.services.base import User, actor, check_active, locked_draft
 from agents.services.drafts import next_revision, write_revision
 from agents.services.snapshots import freeze
@@ -26,6 +27,7 @@ def _editor(user: User, agent: Agent) -> None:
         raise PermissionDenied("Editors work on branches.")
 
 
+@audited("branch.create", subject_arg="agent")
 def create_branch(*, agent: Agent, name: str, user: User, source: str = "draft") -> Branch:
     """Branch `name` of the agent, its draft a copy of what `source` names now (the
     draft, a version, a revision, a label or another branch): its first save is the
@@ -97,6 +99,7 @@ def _schema_version(agent: Agent, side) -> int:
     return documents.of(agent.kind).schema_version
 
 
+@audited("branch.delete", subject_arg="agent")
 def delete_branch(*, agent: Agent, name: str, user: User) -> None:
     """The branch is gone (its name free again); its revisions stay. Not while a
     change request of it is open."""

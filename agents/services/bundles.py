@@ -17,6 +17,7 @@ from agents.domain.permissions import EDIT_DRAFT
 from agents.domain.text import clean_metadata
 from agents.models import RELEASED, Agent, Draft, Label, PromptUse, PublishedVersion
 from agents.services.agents import create_agent
+from agents.services.audit import audited
 from agents.services.base import User, actor
 from agents.services.drafts import update_draft
 from agents.services.labels import move_label
@@ -29,6 +30,7 @@ def _under(path: str, exc: InvalidInput) -> list[dict[str, str]]:
     return [{"path": f"{path}.{p['path']}", "message": p["message"]} for p in exc.errors]
 
 
+@audited("agent.import")
 def import_bundle(*, bundle: Any, user: User, workspace: Any = None) -> Agent:
     """A new agent of `workspace` (see placement.workspace_for_new) from an exported
     bundle: each version saved in order (so its number and content hash are the
@@ -59,6 +61,7 @@ class Synced:
     changes: list[str] = field(default_factory=list)  # "saved v4", "released → v4", "draft"
 
 
+@audited("agent.sync")
 def sync_bundle(*, bundle: Any, user: User, workspace: Any = None) -> Synced:
     """Bring the console in line with a bundle from git (`manage.py import_agents`):
     a new agent when none matches it (by the bundle's id, else by name), otherwise

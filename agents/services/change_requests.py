@@ -32,6 +32,7 @@ from agents.models import Agent, Change, ChangeRequest, Comment, Review
 from agents.selectors import branches as branch_selectors
 from agents.selectors import change_requests as selectors
 from agents.services import changes, drafts, webhook_events
+from agents.services.audit import audited
 from agents.services.base import User, actor, check_revision, locked_branch, locked_draft
 from agents.services.gate import can_release
 from agents.services.versions import save_version
@@ -45,6 +46,7 @@ def _editor(user: User, what: str, obj) -> None:
         raise PermissionDenied(f"Editors {what}.")
 
 
+@audited("change_request.open")
 def open_change_request(
     *, agent: Agent, branch: str, title: str, user: User, description: str = ""
 ) -> ChangeRequest:
@@ -84,6 +86,7 @@ def _locked(cr: ChangeRequest) -> ChangeRequest:
     )
 
 
+@audited("change_request.close", subject_arg="cr")
 def close_change_request(*, cr: ChangeRequest, user: User) -> ChangeRequest:
     _editor(user, "close change requests", cr)
     with transaction.atomic():
@@ -96,6 +99,7 @@ def close_change_request(*, cr: ChangeRequest, user: User) -> ChangeRequest:
     return locked
 
 
+@audited("change_request.reopen", subject_arg="cr")
 def reopen_change_request(*, cr: ChangeRequest, user: User) -> ChangeRequest:
     _editor(user, "reopen change requests", cr)
     with transaction.atomic():
@@ -118,6 +122,7 @@ def reopen_change_request(*, cr: ChangeRequest, user: User) -> ChangeRequest:
 # ------------------------------------------------------------------ comments
 
 
+@audited("change_request.comment", subject_arg="cr")
 def comment(
     *,
     cr: ChangeRequest,
@@ -164,6 +169,7 @@ def comment(
     )
 
 
+@audited("change_request.reply", subject_arg="to")
 def reply(*, to: Comment, user: User, body: str) -> Comment:
     _editor(user, "reply to comments", to)
     body = clean_text(body, path="body", required=True, max_length=20_000)
@@ -182,6 +188,7 @@ def reply(*, to: Comment, user: User, body: str) -> Comment:
     )
 
 
+@audited("change_request.edit_comment", subject_arg="comment")
 def edit_comment(*, comment: Comment, user: User, body: str) -> Comment:
     """Correct a comment's body: its author, within EDIT_WINDOW of writing it."""
     if comment.author_id is None or actor(user) is None or comment.author_id != actor(user).pk:
@@ -194,6 +201,7 @@ def edit_comment(*, comment: Comment, user: User, body: str) -> Comment:
     return comment
 
 
+@audited("change_request.resolve_comment", subject_arg="comment")
 def resolve_comment(*, comment: Comment, user: User, resolved: bool = True) -> Comment:
     _editor(user, "resolve comments", comment)
     comment.resolved_at = timezone.now() if resolved else None
@@ -202,6 +210,7 @@ def resolve_comment(*, comment: Comment, user: User, resolved: bool = True) -> C
     return comment
 
 
+@audited("change_request.apply_suggestion", subject_arg="comment")
 def apply_suggestion(*, comment: Comment, user: User):
     """Write a comment's suggestion to its branch as one revision (by its author or any
     Editor); 409 invalid_state when the spot changed since (outdated) or it was
@@ -241,6 +250,7 @@ def apply_suggestion(*, comment: Comment, user: User):
 # ------------------------------------------------------------------ reviews
 
 
+@audited("change_request.review", subject_arg="cr")
 def review(*, cr: ChangeRequest, user: User, verdict: str, body: str = "") -> Review:
     """Approve, request changes or comment, on the branch's current head. The author
     does not approve their own (SelfApproval)."""
@@ -268,6 +278,7 @@ def review(*, cr: ChangeRequest, user: User, verdict: str, body: str = "") -> Re
     return found
 
 
+@audited("change_request.dismiss_review", subject_arg="review")
 def dismiss_review(*, review: Review, user: User, reason: str) -> Review:
     """A Releaser sets a review aside (its requested changes no longer block), saying why."""
     if not can_release(user, review):
@@ -284,6 +295,7 @@ def dismiss_review(*, review: Review, user: User, reason: str) -> Review:
 # ------------------------------------------------------------------ merging
 
 
+@audited("change_request.merge", subject_arg="cr")
 def merge_change_request(
     *,
     cr: ChangeRequest,

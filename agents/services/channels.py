@@ -16,6 +16,7 @@ from agents.selectors import runtime
 from agents.selectors import versions as versions_selectors
 from agents.services import changes as changes_services
 from agents.services import gate
+from agents.services.audit import audited
 from agents.services.base import User, record
 from agents.services.conversations import offline_start, start_conversation
 
@@ -73,6 +74,7 @@ def clean_channel(values: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+@audited("channel.create")
 def create_channel(
     *,
     name: str,
@@ -109,6 +111,7 @@ def create_channel(
     return channel
 
 
+@audited("channel.update", subject_arg="channel")
 def update_channel(
     *, channel: Channel, user: User, _by_rollout: str = "", **changes: Any
 ) -> Channel:

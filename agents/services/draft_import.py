@@ -17,6 +17,7 @@ from agents.domain.diff import Diff, diff
 from agents.domain.exceptions import ConfigInvalid, InvalidInput
 from agents.domain.peers.source import ShapeError
 from agents.models import Agent, Draft
+from agents.services.audit import audited
 from agents.services.base import User, check_revision
 from agents.services.drafts import replace_draft
 
@@ -69,6 +70,7 @@ def _console_config(data: Any) -> Any:
     return data["config"]
 
 
+@audited("draft.import", subject_arg="agent")
 def import_draft(
     *,
     agent: Agent,

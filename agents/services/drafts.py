@@ -16,6 +16,7 @@ from agents.models import Agent, Branch, Draft, DraftRevision, PublishedVersion
 from agents.selectors import branches as branch_selectors
 from agents.selectors import runtime
 from agents.services import blame
+from agents.services.audit import audited
 from agents.services.base import (
     REASON_MAX,
     User,
@@ -119,6 +120,7 @@ def next_revision(draft: Draft) -> int:
     return max(draft.revision, numbers.values_list("number", flat=True).first() or 0) + 1
 
 
+@audited("draft.update", subject_arg="agent")
 def update_draft(
     *,
     agent: Agent,
@@ -142,6 +144,7 @@ def update_draft(
     )
 
 
+@audited("draft.update", subject_arg="agent")
 def patch_draft(
     *,
     agent: Agent,

@@ -14,6 +14,7 @@ from agents.domain.references import agent_ref
 from agents.domain.text import clean_metadata
 from agents.models import Agent, EvalCase, EvalRun, EvalSuite
 from agents.selectors import runtime
+from agents.services.audit import audited
 from agents.services.base import User, actor, record
 from agents.services.conversations import bind
 from agents.services.eval_runner import run_eval
@@ -30,6 +31,7 @@ def _bump_suite(suite: EvalSuite, user: User, reason: str) -> EvalSuite:
     return locked
 
 
+@audited("eval_suite.create")
 def create_eval_suite(
     *,
     agent: Agent,
@@ -60,6 +62,7 @@ def create_eval_suite(
     return suite
 
 
+@audited("eval_suite.update", subject_arg="suite")
 def update_eval_suite(
     *, suite: EvalSuite, user: User, name: str | None = None, description: str | None = None
 ) -> EvalSuite:
@@ -77,6 +80,7 @@ def update_eval_suite(
     return locked
 
 
+@audited("eval_case.create")
 def add_eval_case(
     *,
     suite: EvalSuite,
@@ -94,6 +98,7 @@ def add_eval_case(
     return case
 
 
+@audited("eval_case.update", subject_arg="case")
 def update_eval_case(*, case: EvalCase, user: User, **changes: Any) -> EvalCase:
     """Change a case's name, messages or checks (validated together)."""
     unknown = set(changes) - {"name", "messages", "checks"}
@@ -114,6 +119,7 @@ def update_eval_case(*, case: EvalCase, user: User, **changes: Any) -> EvalCase:
     return locked
 
 
+@audited("eval_case.delete", subject_arg="case")
 def delete_eval_case(*, case: EvalCase, user: User) -> None:
     """Past results keep the case's name; only the suite loses it from now on."""
     with transaction.atomic():
@@ -122,6 +128,7 @@ def delete_eval_case(*, case: EvalCase, user: User) -> None:
         case.delete()
 
 
+@audited("eval_run.start")
 def start_eval_run(*, suite: EvalSuite, target: Any, user: User) -> EvalRun:
     """Bind a run of `suite` to one frozen configuration and queue it for a worker.
 

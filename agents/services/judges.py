@@ -35,6 +35,7 @@ from agents.domain.permissions import EDIT_DRAFT
 from agents.models import Agent, Conversation, Judge, Judgement, Turn
 from agents.providers import Message, Provider, ProviderError, get_provider
 from agents.services import metrics
+from agents.services.audit import audited
 from agents.services.base import User, actor
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def _taken(agent_id: int, name: str, exclude: int | None = None) -> None:
         raise InvalidInput([{"path": "name", "message": f"a judge named {name} exists"}])
 
 
+@audited("judge.create")
 def create_judge(
     *,
     agent: Agent,
@@ -82,6 +84,7 @@ def create_judge(
             ) from None
 
 
+@audited("judge.update", subject_arg="judge")
 def update_judge(*, judge: Judge, user: User, **changes) -> Judge:
     """Change a judge's name, check or rubric, or sample rate; conversations already
     judged keep their scores (a judge scores each conversation once)."""
@@ -110,6 +113,7 @@ def update_judge(*, judge: Judge, user: User, **changes) -> Judge:
         return locked
 
 
+@audited("judge.delete", subject_arg="judge")
 def delete_judge(*, judge: Judge, user: User) -> None:
     """It stops judging; the scores it gave stay on their conversations."""
     _editor(user, judge)

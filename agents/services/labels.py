@@ -13,6 +13,7 @@ from agents.domain.permissions import EDIT_DRAFT
 from agents.domain.text import clean_text
 from agents.models import RELEASED, Agent, Change, Label, PublishedVersion, ReleaseEvent
 from agents.services import changes, gate, releases
+from agents.services.audit import audited
 from agents.services.base import User, check_active, record
 
 
@@ -38,6 +39,7 @@ def check_label_name(name: object) -> str:
     return name
 
 
+@audited("label.move", subject_arg="agent")
 def move_label(
     *,
     agent: Agent,
@@ -63,6 +65,7 @@ def move_label(
     return releases.move_pointer(version=version, label=name, user=user, protect=protected, **why)
 
 
+@audited("label.delete", subject_arg="agent")
 def delete_label(*, agent: Agent, name: str, user: User, break_glass: str | None = None) -> None:
     """Remove a label (`released` cannot be removed, nor one a channel follows). A
     protected one, Releasers only, and with approvals required only by a superuser's

@@ -12,6 +12,7 @@ from agents.domain.permissions import CREATE_AGENT
 from agents.models import Workspace
 from agents.models.scoping import current
 from agents.selectors import workspaces as selectors
+from agents.services.audit import audited
 from agents.services.base import User
 
 DEFAULT_NAME = "Default"
@@ -20,8 +21,12 @@ DEFAULT_NAME = "Default"
 def default_workspace() -> Workspace:
     """The workspace everything belongs to on an installation that made no other
     (created again if a test flushed it away)."""
-    found = Workspace.objects.order_by("pk").first()
-    return found or Workspace.objects.get_or_create(name=DEFAULT_NAME)[0]
+    return Workspace.objects.order_by("pk").first() or _make_default()
+
+
+@audited("workspace.create")
+def _make_default() -> Workspace:
+    return Workspace.objects.get_or_create(name=DEFAULT_NAME)[0]
 
 
 def workspace_for_new(user: User, public_id: Any = None, *, perm: str = CREATE_AGENT) -> Workspace:

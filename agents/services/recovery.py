@@ -24,6 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from agents.models import EvalRun
 from agents.services import changes
 from agents.services.alerts import run_regression_checks
+from agents.services.audit import sweep_audit
 from agents.services.eval_runner import run_eval
 from agents.services.judges import run_due_judgements
 from agents.services.rollouts import run_due_rollouts
@@ -40,8 +41,8 @@ def recover_stalled_jobs(*, now: datetime | None = None) -> list[str]:
     "sr_… done"): stalled eval runs, scheduled releases whose moment passed,
     running rollouts (the timer that notices a step's minutes have passed),
     releases watched for a regression, webhook deliveries whose worker died,
-    production conversations for the agents' judges, and changes older than what
-    is kept."""
+    production conversations for the agents' judges, and changes and audit entries
+    older than what is kept."""
     return (
         recover_stalled_eval_runs(now=now)
         + run_due_schedules(now=now)
@@ -50,6 +51,7 @@ def recover_stalled_jobs(*, now: datetime | None = None) -> list[str]:
         + run_due_deliveries(now=now)
         + run_due_judgements(now=now)
         + changes.prune_changes(now=now)
+        + sweep_audit(now=now)
     )
 
 

@@ -35,6 +35,7 @@ from agents.models import (
 from agents.selectors import runtime
 from agents.selectors.releases import ReleasePlan, release_plan
 from agents.services import changes, gate
+from agents.services.audit import audited
 from agents.services.base import User, actor, check_active, record
 from agents.services.gate import can_release
 from agents.services.prompt_links import check_followers, check_links
@@ -55,6 +56,7 @@ class Justification(TypedDict, total=False):
     request: ReleaseRequest | None
 
 
+@audited("release", subject_arg="version")
 def release_version(
     *, version: PublishedVersion, user: User, **why: Unpack[Justification]
 ) -> ReleaseEvent | None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from agents.domain import documents
 from agents.models import Agent, Draft
 from agents.selectors import revisions as revision_selectors
+from agents.services.audit import audited
 from agents.services.base import User
 from agents.services.versions import restore_document
 
 
+@audited("draft.restore", subject_arg="agent")
 def restore_revision(
     *,
     agent: Agent,

@@ -36,6 +36,7 @@ from agents.models import (
 from agents.selectors.labels import label_target
 from agents.selectors.rollouts import rollouts_in_flight, step_evidence
 from agents.services import gate
+from agents.services.audit import audited
 from agents.services.base import User, actor, debounced
 from agents.services.channels import update_channel
 from agents.services.conversations import conversation_ended
@@ -67,6 +68,7 @@ def _check_settings(steps: Any, min_conversations: Any, min_minutes: Any, guards
     return parsed
 
 
+@audited("rollout.start")
 def start_rollout(
     *,
     channel: Channel,
@@ -190,10 +192,12 @@ def _locked(rollout: Rollout) -> Rollout:
     )
 
 
+@audited("rollout.pause", subject_arg="rollout")
 def pause_rollout(*, rollout: Rollout, user: User) -> Rollout:
     return _set_status(rollout, user, Status.RUNNING, Status.PAUSED, "paused")
 
 
+@audited("rollout.resume", subject_arg="rollout")
 def resume_rollout(*, rollout: Rollout, user: User) -> Rollout:
     """Resume; the step's clock and counts start again (what happened while paused is
     not this step's evidence)."""
@@ -223,6 +227,7 @@ def _set_status(rollout, user, expected: str, status: str, kind: str) -> Rollout
     return locked
 
 
+@audited("rollout.abort", subject_arg="rollout")
 def abort_rollout(*, rollout: Rollout, user: User, reason: str = "") -> Rollout:
     """Stop and give the baseline all traffic again."""
     with _steered(rollout, user, Rollout.IN_FLIGHT) as locked:
@@ -230,6 +235,7 @@ def abort_rollout(*, rollout: Rollout, user: User, reason: str = "") -> Rollout:
     return locked
 
 
+@audited("rollout.advance", subject_arg="rollout")
 def advance_rollout(*, rollout: Rollout, user: User) -> Rollout:
     """Move to the next step now (a person's call, recorded as theirs)."""
     with _steered(rollout, user, Rollout.IN_FLIGHT) as locked:
@@ -237,6 +243,7 @@ def advance_rollout(*, rollout: Rollout, user: User) -> Rollout:
     return locked
 
 
+@audited("rollout.step", subject_arg="rollout")
 def _next_step(rollout: Rollout, user: User, why: str) -> None:
     if rollout.step + 2 >= len(rollout.steps):  # the next step is 100%: done
         _finish(rollout, Status.COMPLETED, user, why)
@@ -318,17 +325,7 @@ def evaluate_rollout(rollout_id: int, *, now: datetime | None = None) -> Rollout
         rollout.save(update_fields=["last_evaluated_at"])
         worse = evidence.worse
         if worse:
-            reason = "; ".join(v.reason for v in worse)
-            _finish(rollout, Status.ROLLED_BACK, None, reason)
-            Alert.objects.create(
-                agent_id=rollout.agent_id,
-                kind=Alert.Kind.ROLLOUT_ROLLED_BACK,
-                version=rollout.candidate,
-                baseline_version_id=_serves(rollout.channel, rollout.baseline),
-                rollout=rollout,
-                metric=worse[0].metric,
-                detail=f"{rollout.channel.name}: {reason}",
-            )
+            _roll_back(rollout, worse)
             return rollout
         smaller = min(evidence.ended)
         enough = smaller >= rollout.min_conversations
@@ -337,6 +334,23 @@ def evaluate_rollout(rollout_id: int, *, now: datetime | None = None) -> Rollout
             reasons = "; ".join(v.reason for v in evidence.verdicts)
             _next_step(rollout, None, f"{smaller} conversations a side; {reasons}")
         return rollout
+
+
+@audited("rollout.roll_back", subject_arg="rollout")
+def _roll_back(rollout: Rollout, worse: list) -> None:
+    """The rule found the candidate worse: back to the baseline, and an alert naming
+    the metric and the numbers."""
+    reason = "; ".join(v.reason for v in worse)
+    _finish(rollout, Status.ROLLED_BACK, None, reason)
+    Alert.objects.create(
+        agent_id=rollout.agent_id,
+        kind=Alert.Kind.ROLLOUT_ROLLED_BACK,
+        version=rollout.candidate,
+        baseline_version_id=_serves(rollout.channel, rollout.baseline),
+        rollout=rollout,
+        metric=worse[0].metric,
+        detail=f"{rollout.channel.name}: {reason}",
+    )
 
 
 def evaluate_channel(channel_ref: str) -> None:

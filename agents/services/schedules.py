@@ -16,6 +16,7 @@ from agents.domain.exceptions import AgentConsoleError, ApprovalRequired, Invali
 from agents.domain.text import clean_text
 from agents.models import Agent, PublishedVersion, ReleaseRequest, ScheduledRelease
 from agents.selectors.releases import release_plan
+from agents.services.audit import audited
 from agents.services.base import User, actor, check_active, record
 from agents.services.gate import can_release
 from agents.services.labels import check_label_name
@@ -26,6 +27,7 @@ Status = ScheduledRelease.Status
 MAX_AHEAD = timedelta(days=366)
 
 
+@audited("schedule.create")
 def schedule_release(
     *,
     agent: Agent,
@@ -86,6 +88,7 @@ def schedule_release(
         return schedule
 
 
+@audited("schedule.cancel", subject_arg="schedule")
 def cancel_schedule(*, schedule: ScheduledRelease, user: User) -> ScheduledRelease:
     """Cancel before it runs (who created it, or a Releaser)."""
     with transaction.atomic():
@@ -114,25 +117,30 @@ def execute_schedule(schedule_id: int, *, now: datetime | None = None) -> Schedu
         )
         if schedule.status != Status.PENDING or schedule.at > now:
             return schedule
-        try:
-            with transaction.atomic():
-                move_pointer(
-                    version=schedule.version,
-                    label=schedule.label,
-                    user=schedule.created_by,
-                    note=schedule.note or f"Scheduled for {schedule.at:%Y-%m-%d %H:%M} UTC",
-                    gate_override_note=schedule.gate_override_note or None,
-                    request=schedule.request,
-                )
-        except (AgentConsoleError, PermissionDenied) as exc:
-            schedule.status = Status.FAILED
-            schedule.failure = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        else:
-            schedule.status = Status.DONE
-        schedule.executed_at = timezone.now()
-        record(schedule, None, schedule.get_status_display())
-        schedule.save(update_fields=["status", "failure", "executed_at"])
+        _carry_out_now(schedule)
         return schedule
+
+
+@audited("schedule.execute", subject_arg="schedule")
+def _carry_out_now(schedule: ScheduledRelease) -> None:
+    try:
+        with transaction.atomic():
+            move_pointer(
+                version=schedule.version,
+                label=schedule.label,
+                user=schedule.created_by,
+                note=schedule.note or f"Scheduled for {schedule.at:%Y-%m-%d %H:%M} UTC",
+                gate_override_note=schedule.gate_override_note or None,
+                request=schedule.request,
+            )
+    except (AgentConsoleError, PermissionDenied) as exc:
+        schedule.status = Status.FAILED
+        schedule.failure = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    else:
+        schedule.status = Status.DONE
+    schedule.executed_at = timezone.now()
+    record(schedule, None, schedule.get_status_display())
+    schedule.save(update_fields=["status", "failure", "executed_at"])
 
 
 def run_due_schedules(*, now: datetime | None = None) -> list[str]:

@@ -14,10 +14,12 @@ from agents.domain.permissions import ROLE_NAMES, VIEW_AGENT
 from agents.domain.text import clean_text
 from agents.models import ApiToken
 from agents.selectors.tokens import forget
+from agents.services.audit import audited
 from agents.services.base import User, actor
 from agents.services.placement import workspace_for_new
 
 
+@audited("token.create")
 def create_api_token(
     *,
     user: User,
@@ -61,6 +63,7 @@ def create_api_token(
     return token, secret
 
 
+@audited("token.revoke", subject_arg="token")
 def revoke_api_token(*, token: ApiToken, user: User) -> ApiToken:
     """Revoke a token: refused from the moment this returns (shared cache) or within
     API_TOKEN_CACHE_SECONDS (per-process cache)."""

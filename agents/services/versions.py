@@ -10,6 +10,7 @@ from agents.domain import documents
 from agents.domain.exceptions import InvalidInput, NoChanges
 from agents.domain.text import clean_metadata
 from agents.models import Agent, Draft, PublishedVersion
+from agents.services.audit import audited
 from agents.services.base import User, actor, check_active, check_revision, locked_draft, record
 from agents.services.drafts import replace_draft, update_draft
 from agents.services.prompt_links import record_uses
@@ -22,6 +23,7 @@ class Naming(TypedDict):
     description: NotRequired[str]
 
 
+@audited("version.save")
 def save_version(
     *, agent: Agent, user: User, expected_revision: int | None = None, **named: Unpack[Naming]
 ) -> PublishedVersion:
@@ -63,6 +65,7 @@ def save_version(
     return version
 
 
+@audited("version.save")
 def save_draft_and_version(
     *,
     agent: Agent,
@@ -82,6 +85,7 @@ def save_draft_and_version(
         return save_version(agent=agent, user=user, expected_revision=draft.revision, **named)
 
 
+@audited("draft.restore", subject_arg="version")
 def restore_version(
     *,
     version: PublishedVersion,

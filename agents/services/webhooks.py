@@ -17,6 +17,7 @@ from agents.domain.permissions import MANAGE_WEBHOOKS
 from agents.domain.text import clean_text
 from agents.domain.webhooks import url_problems
 from agents.models import EVENTS, TEST_EVENT, Delivery, Webhook, new_event_id
+from agents.services.audit import audited
 from agents.services.base import User, actor, record
 from agents.services.placement import workspace_for_new
 from agents.services.webhook_delivery import body, enqueue, resolve
@@ -63,6 +64,7 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
+@audited("webhook.create")
 def create_webhook(
     *, url: Any, events: Any, user: User, description: Any = "", workspace: Any = None
 ) -> Webhook:
@@ -93,6 +95,7 @@ def create_webhook(
     return webhook
 
 
+@audited("webhook.update", subject_arg="webhook")
 def update_webhook(
     *,
     webhook: Webhook,
@@ -127,6 +130,7 @@ def update_webhook(
         return locked
 
 
+@audited("webhook.delete", subject_arg="webhook")
 def delete_webhook(*, webhook: Webhook, user: User) -> None:
     """Unsubscribe: the webhook and its delivery log go; nothing more is sent."""
     _check(user, webhook)
@@ -134,6 +138,7 @@ def delete_webhook(*, webhook: Webhook, user: User) -> None:
     webhook.delete()
 
 
+@audited("webhook.test", subject_arg="webhook")
 def send_test_event(*, webhook: Webhook, user: User) -> Delivery:
     """A `ping` to this webhook (whatever it subscribes to), delivered like any event."""
     _check(user, webhook)
@@ -152,6 +157,7 @@ def send_test_event(*, webhook: Webhook, user: User) -> Delivery:
     return delivery
 
 
+@audited("webhook.redeliver", subject_arg="delivery")
 def redeliver(*, delivery: Delivery, user: User) -> Delivery:
     """Send a delivery again: the same body (the same event id, so a receiver can
     tell it has seen it), a new delivery id, a fresh set of tries."""

@@ -13,10 +13,12 @@ from agents.domain.permissions import ADMIN, MANAGE_MEMBERS, ROLE_NAMES
 from agents.domain.text import clean_text
 from agents.models import Membership, Workspace
 from agents.selectors import workspaces as selectors
+from agents.services.audit import audited
 from agents.services.base import User
 from agents.services.tokens import forget_tokens_of
 
 
+@audited("workspace.create")
 def create_workspace(*, name: Any, user: User) -> Workspace:
     """A new, empty workspace (superusers only)."""
     if user is None or not getattr(user, "is_superuser", False):
@@ -49,6 +51,7 @@ def _keeps_an_admin(workspace: Workspace, leaving: Membership) -> None:
         )
 
 
+@audited("member.set")
 def set_member(*, workspace: Workspace, username: Any, role: Any, user: User) -> Membership:
     """Give `username` `role` in `workspace` (adding them if they are not a member)."""
     _require_admin(workspace, user)
@@ -73,6 +76,7 @@ def set_member(*, workspace: Workspace, username: Any, role: Any, user: User) ->
     return membership
 
 
+@audited("member.remove", subject_arg="workspace")
 def remove_member(*, workspace: Workspace, username: Any, user: User) -> None:
     """Take `username` out of `workspace` (their tokens there stop working)."""
     _require_admin(workspace, user)

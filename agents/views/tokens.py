@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from agents.domain.exceptions import InvalidInput
+from agents.domain.permissions import ROLE_NAMES
 from agents.selectors import tokens
 from agents.services import tokens as tokens_services
 from agents.views import routes
@@ -23,7 +27,16 @@ def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
         with refused() as refusal:
             if not name.strip():  # the console asks what each token is for
                 raise InvalidInput([{"path": "name", "message": "say what the token is for"}])
-            _, created_secret = tokens_services.create_api_token(user=request.user, name=name)
+            days = request.POST.get("expires_in_days", "")
+            if days not in EXPIRIES:
+                raise InvalidInput([{"path": "expires_at", "message": "pick one of the choices"}])
+            _, created_secret = tokens_services.create_api_token(
+                user=request.user,
+                name=name,
+                workspace=request.POST.get("workspace") or None,
+                role=request.POST.get("role") or None,
+                expires_at=timezone.now() + timedelta(days=int(days)) if days else None,
+            )
         errors = refusal.errors
     return render(
         request,
@@ -32,8 +45,20 @@ def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
             "tokens": tokens.tokens_of(request.user),
             "created_secret": created_secret,
             "errors": errors,
+            "roles": ROLE_NAMES,
+            "expiries": EXPIRIES,
         },
+        status=422 if errors else 200,
     )
+
+
+EXPIRIES = {
+    "": "never",
+    "7": "in 7 days",
+    "30": "in 30 days",
+    "90": "in 90 days",
+    "365": "in a year",
+}
 
 
 @routes.pages.form("tokens/<int:token_id>/revoke/", name="revoke-api-token")

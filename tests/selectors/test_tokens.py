@@ -39,3 +39,25 @@ def test_a_superuser_principal_holds_every_permission_without_listing_them(djang
     principal = tokens.authenticate(secret)
     assert principal.perms == frozenset()  # the cached entry stays small
     assert principal.has_perm(permissions.RELEASE)
+
+
+def test_a_token_acts_in_its_workspace_with_at_most_its_users_role_until_it_expires(
+    user, make_user
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agents.models import ApiToken
+
+    token, secret = tokens_services.create_api_token(user=user, role="viewer")
+    found = tokens.authenticate(secret)
+    assert (found.workspace_id, found.role) == (user.memberships.get().workspace_id, "viewer")
+    assert found.has_perm(permissions.VIEW_AGENT)
+    assert not found.has_perm(permissions.EDIT_DRAFT)  # the ceiling, below the user's role
+    viewer = make_user("Viewer")
+    _, raised = tokens_services.create_api_token(user=viewer, role="admin")
+    assert tokens.authenticate(raised).role == "viewer"  # never above the user's own
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    tokens.forget(token.token_hash)
+    assert tokens.authenticate(secret) is None  # expired: refused

@@ -57,3 +57,26 @@ def test_revoking_a_token_asks_first_and_tokens_need_a_name(operator_client, use
     operator_client.post(url)
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_a_token_is_made_for_a_workspace_with_a_ceiling_and_an_expiry(operator_client, user):
+    from agents.models import ApiToken
+
+    home = user.memberships.get().workspace
+    url = reverse("agents:api-tokens")
+    page = operator_client.post(
+        url,
+        {"name": "ci", "workspace": home.public_id, "role": "viewer", "expires_in_days": "30"},
+    ).content.decode()
+    token = ApiToken.objects.get()
+    assert (token.workspace, token.role) == (home, "viewer")
+    assert token.expires_at is not None
+    assert "Default" in page
+    assert "viewer" in page
+    refused = operator_client.post(
+        url, {"name": "ci", "workspace": "ws_aaaaaaaaaa", "expires_in_days": ""}
+    )
+    assert refused.status_code == 422
+    assert "No workspace ws_aaaaaaaaaa" in refused.content.decode()
+    assert operator_client.post(url, {"name": "x", "expires_in_days": "9"}).status_code == 422
+    assert ApiToken.objects.count() == 1
