@@ -1,7 +1,7 @@
 """`make bench`: run the benchmarks and print a Markdown report.
 
 `python -m bench [name ...]` runs only the named ones (agent_page, diff, revisions,
-rollouts, webhooks, bundles, quality, blame, api_hot_path, stream).
+rollouts, webhooks, bundles, quality, blame, audit, api_hot_path, stream).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sys
 from bench import (
     agent_page,
     api_hot_path,
+    audit,
     blame,
     bundles,
     diff,
@@ -31,6 +32,7 @@ IN_PROCESS = {
     "bundles": bundles,
     "quality": quality,
     "blame": blame,
+    "audit": audit,
 }  # share one throwaway test database
 SERVED = {"api_hot_path": api_hot_path, "stream": stream}  # start their own servers and databases
 

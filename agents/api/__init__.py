@@ -13,6 +13,7 @@ from ninja.parser import Parser
 
 from agents.api import errors
 from agents.api.agents import agents
+from agents.api.audit import audit_router
 from agents.api.auth import BearerToken
 from agents.api.blame import blame_router
 from agents.api.branches import branches_router
@@ -99,6 +100,7 @@ api.add_router("/alerts", alerts_router)
 api.add_router("/prompts", prompts)
 api.add_router("/webhooks", webhooks)
 api.add_router("/workspaces", workspaces_router)
+api.add_router("/audit", audit_router)
 api.add_router("", agent_suites)
 api.add_router("/suites", suites)
 api.add_router("/runs", runs)

@@ -110,7 +110,7 @@ def subject(value: Any) -> tuple[str, int | None]:
     if not isinstance(value, models.Model):
         inner = getattr(value, "agent", None)  # a result that carries its agent
         return subject(inner) if isinstance(inner, models.Model) else ("", None)
-    return _name(value), workspace_id_of(value)
+    return _name(value), workspace_id_of(value) or getattr(value, "workspace_id", None)
 
 
 def _name(value: models.Model) -> str:
@@ -191,12 +191,19 @@ def audited(
 
     def decorate(service: F) -> F:
         signature = inspect.signature(service)
+        spread = [
+            name
+            for name, parameter in signature.parameters.items()
+            if parameter.kind is inspect.Parameter.VAR_KEYWORD
+        ]
 
         @functools.wraps(service)
         def run(*args: Any, **kwargs: Any) -> Any:
             if _depth.get():  # inside another audited service: that one records
                 return service(*args, **kwargs)
-            arguments = signature.bind_partial(*args, **kwargs).arguments
+            arguments = dict(signature.bind_partial(*args, **kwargs).arguments)
+            for name in spread:  # **named: its names, as if declared
+                arguments.update(arguments.pop(name, {}))
             token = _depth.set(1)
             try:
                 with transaction.atomic():
