@@ -42,7 +42,10 @@ def test_a_refused_call_writes_nothing_and_a_nested_one_adds_nothing(agent, user
     assert AuditEntry.objects.count() == before
     versions.save_draft_and_version(
         agent=agent,
-        config={**agent.draft.config, "prompt": {**agent.draft.config["prompt"], "welcome_message": "Yo"}},
+        config={
+            **agent.draft.config,
+            "prompt": {**agent.draft.config["prompt"], "welcome_message": "Yo"},
+        },
         expected_revision=agent.draft.revision,
         name="Both",
         user=user,
@@ -54,9 +57,14 @@ def test_a_refused_call_writes_nothing_and_a_nested_one_adds_nothing(agent, user
 
 def test_an_entry_rolls_back_with_the_change(agent, user):
     before = AuditEntry.objects.count()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        edit(agent, {"prompt": {"welcome_message": "Gone"}}, user=user)
-        raise RuntimeError
+
+    def edit_then_fail():
+        with transaction.atomic():
+            edit(agent, {"prompt": {"welcome_message": "Gone"}}, user=user)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        edit_then_fail()
     assert AuditEntry.objects.count() == before
 
 

@@ -38,7 +38,10 @@ class Command(BaseCommand):
             raise CommandError(f"no user {user!r}: run `manage.py seed_demo` first")
         for old in ApiToken.objects.filter(user=owner, name=TOKEN_NAME, revoked_at__isnull=True):
             tokens.revoke_api_token(token=old, user=owner)
-        _, secret = tokens.create_api_token(user=owner, name=TOKEN_NAME)
+        # A superuser's runtime follows every workspace; anyone else's, their own.
+        _, secret = tokens.create_api_token(
+            user=owner, name=TOKEN_NAME, everywhere=owner.is_superuser
+        )
         agents = list(
             Agent.objects.agents()
             .filter(released_version__isnull=False, archived_at__isnull=True)
