@@ -6,11 +6,14 @@ with a `WORKSPACE` path, or a workspace), else in the scope's acting workspace (
 one chosen in the console's top bar, or a token's). Outside both, a user who is not
 a superuser holds nothing: a check that forgets its workspace fails closed.
 Groups grant nothing (roles were groups before migration 0030); permissions given to
-a user directly in the admin hold where they have a role.
+a user directly in the admin hold where they have a role. It also checks local
+passwords: with LOCAL_PASSWORDS off (single sign-on only), a superuser's still works,
+as break glass, and is audited.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
 from agents.domain.permissions import perms_of
@@ -34,6 +37,19 @@ def forget_roles(user) -> None:
 
 
 class WorkspaceRoleBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """A local password; with LOCAL_PASSWORDS off, a superuser's only (break glass,
+        recorded in the audit log)."""
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None or settings.LOCAL_PASSWORDS:
+            return user
+        if not user.is_superuser:
+            return None
+        from agents.services import audit
+
+        audit.record("login.break_glass", obj=user, user=user, detail="local password")
+        return user
+
     def get_group_permissions(self, user_obj, obj=None):
         return set()
 

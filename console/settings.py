@@ -1,5 +1,6 @@
 """Settings for Agent Console, driven by environment variables (see .env.example)."""
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -109,6 +110,31 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "agents.backends.WorkspaceRoleBackend",
 ]
+
+# Single sign-on (OpenID Connect, mozilla-django-oidc): on when a client id is set.
+# Users are created on their first login; their roles in the workspaces
+# OIDC_ROLE_MAP names follow their groups claim on every login, e.g.
+# OIDC_ROLE_MAP='{"clinic-admins": "Clinic:admin", "shop-team": "Shop:editor"}'.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile groups")
+OIDC_USE_PKCE = True
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+OIDC_ROLE_MAP = json.loads(os.environ.get("OIDC_ROLE_MAP", "{}") or "{}")
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your identity provider")
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("agents.sso.SingleSignOnBackend")
+# Local passwords off: only superusers log in with one (break glass, audited).
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", default=True)
+
 AXES_FAILURE_LIMIT = env_number("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_number("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from agents.domain.exceptions import InvalidInput, InvalidState
-from agents.domain.permissions import ADMIN, MANAGE_MEMBERS, ROLE_NAMES
+from agents.domain.permissions import ADMIN, MANAGE_MEMBERS, ROLE_NAMES, rank
 from agents.domain.text import clean_text
 from agents.models import Membership, Workspace
 from agents.selectors import workspaces as selectors
@@ -85,3 +85,52 @@ def remove_member(*, workspace: Workspace, username: Any, user: User) -> None:
         _keeps_an_admin(workspace, membership)
         Membership._base_manager.filter(pk=membership.pk).delete()
         forget_tokens_of([membership.user_id])
+
+
+def mapped_roles(groups: list[str], role_map: dict[str, str]) -> dict[str, str]:
+    """{workspace name: role} from a groups claim and OIDC_ROLE_MAP ({group:
+    "Workspace:role"}): the highest role any of the groups maps to, per workspace."""
+    found: dict[str, str] = {}
+    for group in groups:
+        target = role_map.get(group)
+        if not isinstance(target, str) or ":" not in target:
+            continue
+        name, _, role = target.rpartition(":")
+        if role in ROLE_NAMES and rank(role) > rank(found.get(name)):
+            found[name] = role
+    return found
+
+
+@audited("member.sso", subject_arg="user")
+def sync_sso_roles(*, user, groups: list[str], role_map: dict[str, str]) -> list[Membership]:
+    """Give `user` the roles their identity provider's groups map to, in the workspaces
+    the map names (made if need be), and take away their role in a mapped workspace
+    none of their groups maps to now. Workspaces the map does not name are left as
+    their admins set them."""
+    wanted = mapped_roles(groups, role_map)
+    managed = {t.rpartition(":")[0] for t in role_map.values() if isinstance(t, str)}
+    kept = []
+    with transaction.atomic():
+        for name in sorted(managed):
+            workspace = Workspace.objects.filter(name=name).first()
+            if workspace is None and name not in wanted:
+                continue
+            if workspace is None:
+                workspace = Workspace.objects.create(name=name)
+            role = wanted.get(name)
+            if role is None:
+                Membership._base_manager.filter(workspace=workspace, user=user).delete()
+                continue
+            membership, _ = Membership._base_manager.update_or_create(
+                workspace=workspace, user=user, defaults={"role": role}
+            )
+            kept.append(membership)
+        forget_tokens_of([user.pk])
+    return kept
+
+
+@audited("user.create")
+def create_sso_user(*, username: str, email: str):
+    """A user made by their first single sign-on: no password (they log in through the
+    identity provider only)."""
+    return get_user_model().objects.create_user(username, email=email)
