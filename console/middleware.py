@@ -4,8 +4,6 @@ JSON API, login, CSP, and the domain's "not found"."""
 from __future__ import annotations
 
 import json
-import re
-import uuid
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -15,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from agents.domain import json_input
 from agents.domain.bundles import from_yaml
 from agents.domain.exceptions import InvalidInput, UnknownReference
+from agents.domain.request_ids import request_id
 
 API_PREFIX = "/api/"
 STATUS_CODES = {
@@ -255,9 +254,6 @@ class WorkspaceMiddleware:
             scoping.leave(token)
 
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
 class AuditOriginMiddleware:
     """Each request's id (the caller's `X-Request-ID` when it is a plain token, else a
     new one; sent back in the response) and what the audit log attributes its writes
@@ -269,8 +265,7 @@ class AuditOriginMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from agents.services import audit
 
-        given = request.headers.get("X-Request-ID", "")
-        request.request_id = given if REQUEST_ID.match(given) else uuid.uuid4().hex
+        request.request_id = request_id(request.headers.get("X-Request-ID", ""))
         if request.path.startswith(API_PREFIX):
             via, user = "api", None  # the token's user: the services are told
         else:

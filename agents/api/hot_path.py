@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 
 from agents.domain.exceptions import AgentConsoleError
 from agents.domain.permissions import VIEW_AGENT
+from agents.domain.request_ids import request_id
 from agents.models import scoping
 from agents.selectors import runtime, tokens
 
@@ -64,5 +65,6 @@ class ResolveFastPath:
         response = resolved_response(resolved, request.headers.get("If-None-Match", ""))
         # What the middleware it skips would add to this response.
         response["X-Frame-Options"] = "DENY"
+        response["X-Request-ID"] = request_id(request.headers.get("X-Request-ID", ""))
         response["Content-Length"] = str(len(response.content))
         return response
