@@ -119,20 +119,22 @@ POSTGRES_FUNCTIONS = {
 }
 
 
+def _refusing(table: str, op: str) -> Trigger:
+    """`op` (UPDATE or DELETE) on `table` refused, whatever issues it."""
+    return Trigger(
+        name=f"{table}_no_{op.lower()}",
+        table=table,
+        sqlite=f"BEFORE {op} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END",
+        postgres=f"CREATE OR REPLACE TRIGGER {table}_no_{op.lower()} "
+        f"BEFORE {op} ON {table} FOR EACH ROW EXECUTE FUNCTION agents_reject_write()",
+    )
+
+
 def _triggers() -> list[Trigger]:
-    triggers = []
-    for table in APPEND_ONLY_TABLES:
-        for op in ("UPDATE", "DELETE"):
-            triggers.append(
-                Trigger(
-                    name=f"{table}_no_{op.lower()}",
-                    table=table,
-                    sqlite=f"BEFORE {op} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END",
-                    postgres=f"CREATE OR REPLACE TRIGGER {table}_no_{op.lower()} "
-                    f"BEFORE {op} ON {table} FOR EACH ROW EXECUTE FUNCTION agents_reject_write()",
-                )
-            )
+    triggers = [
+        _refusing(table, op) for table in APPEND_ONLY_TABLES for op in ("UPDATE", "DELETE")
+    ]
     triggers.append(
         Trigger(
             name="agents_publishedversion_numbering",
@@ -174,17 +176,7 @@ def _triggers() -> list[Trigger]:
             requires=("revision", "prompt_versions"),
         )
     )
-    triggers.append(
-        Trigger(
-            name="agents_conversation_no_delete",
-            table="agents_conversation",
-            sqlite="""BEFORE DELETE ON agents_conversation
-            BEGIN SELECT RAISE(ABORT, 'agents_conversation is append-only: DELETE refused'); END""",
-            postgres="""CREATE OR REPLACE TRIGGER agents_conversation_no_delete
-            BEFORE DELETE ON agents_conversation
-            FOR EACH ROW EXECUTE FUNCTION agents_reject_write()""",
-        )
-    )
+    triggers.append(_refusing("agents_conversation", "DELETE"))
     triggers.append(
         Trigger(
             name="agents_draft_revision_forward",
@@ -196,17 +188,7 @@ def _triggers() -> list[Trigger]:
             FOR EACH ROW EXECUTE FUNCTION agents_draft_revision_forward()""",
         )
     )
-    triggers.append(
-        Trigger(
-            name="agents_auditentry_no_update",
-            table="agents_auditentry",
-            sqlite="""BEFORE UPDATE ON agents_auditentry
-            BEGIN SELECT RAISE(ABORT, 'agents_auditentry is append-only: UPDATE refused'); END""",
-            postgres="""CREATE OR REPLACE TRIGGER agents_auditentry_no_update
-            BEFORE UPDATE ON agents_auditentry
-            FOR EACH ROW EXECUTE FUNCTION agents_reject_write()""",
-        )
-    )
+    triggers.append(_refusing("agents_auditentry", "UPDATE"))
     triggers.append(
         Trigger(
             name="agents_auditentry_sweep_only",
