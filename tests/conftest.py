@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
-import sys
 from typing import Any
 
 import pytest
@@ -15,7 +13,7 @@ from agents.domain.permissions import rank
 from agents.models import Membership
 from agents.services import agents, broadcast, evals, releases, tokens, versions, webhooks
 from agents.services.placement import default_workspace
-from tests.helpers import Api, edit
+from tests.helpers import Api, UnauditedWrites, edit
 
 
 def pytest_collection_modifyitems(config, items):
@@ -48,68 +46,18 @@ def _empty_cache():
     cache.clear()
 
 
-# The control plane's tables: a service that writes one must be @audited.
-AUDITED_TABLES = {
-    f"agents_{name}"
-    for name in [
-        "agent",
-        "draft",
-        "publishedversion",
-        "draftrevision",
-        "releaseevent",
-        "label",
-        "releaserequest",
-        "releasereview",
-        "scheduledrelease",
-        "channel",
-        "rollout",
-        "rolloutevent",
-        "alert",
-        "webhook",
-        "apitoken",
-        "judge",
-        "evalsuite",
-        "evalcase",
-        "branch",
-        "changerequest",
-        "comment",
-        "review",
-        "workspace",
-        "membership",
-    ]
-}
-# Writes a service makes without an entry, each for a reason.
-UNAUDITED = {
-    ("agents.services.rollouts", "evaluate_rollout"): "when the rule last looked (bookkeeping)",
-}
-WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
-
-
 @pytest.fixture(autouse=True)
-def _every_service_write_is_audited():
+def _every_service_write_is_audited(request):
     """Fail a test in which a service wrote a control-plane table outside an
     @audited service (agents/services/audit.py): the audit log would miss it."""
-    from agents.services import audit
-
-    missed: list[str] = []
-
-    def check(execute, sql, params, many, context):
-        found = WRITE.match(sql)
-        if found and found[1] in AUDITED_TABLES and not audit.active():
-            frame = sys._getframe(1)
-            while frame is not None:
-                module = frame.f_globals.get("__name__", "")
-                if module.startswith("agents.services.") and module != "agents.services.audit":
-                    if (module, frame.f_code.co_name) not in UNAUDITED:
-                        missed.append(f"{module}.{frame.f_code.co_name} wrote {found[1]}")
-                    break
-                frame = frame.f_back
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(check):
+    if request.node.get_closest_marker("unaudited_writes"):
         yield
-    if missed:
-        pytest.fail("writes outside @audited services: " + "; ".join(sorted(set(missed))))
+        return
+    watch = UnauditedWrites()
+    with connection.execute_wrapper(watch):
+        yield
+    if watch.missed:
+        pytest.fail("writes outside @audited services: " + "; ".join(sorted(set(watch.missed))))
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,8 @@ Fixtures live in `conftest.py`; plain functions and classes live here and are im
 from __future__ import annotations
 
 import json
+import re
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -290,3 +292,61 @@ def percentile_cont(values, p):
     low = int(h)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (h - low) * (ordered[high] - ordered[low])
+
+
+class UnauditedWrites:
+    """A database execute wrapper noting each write of a control-plane table made by
+    a service (a function of agents.services) outside an @audited one."""
+
+    TABLES = frozenset(
+        f"agents_{name}"
+        for name in [
+            "agent",
+            "draft",
+            "publishedversion",
+            "draftrevision",
+            "releaseevent",
+            "label",
+            "releaserequest",
+            "releasereview",
+            "scheduledrelease",
+            "channel",
+            "rollout",
+            "rolloutevent",
+            "alert",
+            "webhook",
+            "apitoken",
+            "judge",
+            "evalsuite",
+            "evalcase",
+            "branch",
+            "changerequest",
+            "comment",
+            "review",
+            "workspace",
+            "membership",
+        ]
+    )
+    # Writes a service makes without an entry, each for a reason.
+    EXEMPT = {
+        ("agents.services.rollouts", "evaluate_rollout"): "when the rule last looked",
+    }
+    WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+
+    def __init__(self) -> None:
+        self.missed: list[str] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        from agents.services import audit
+
+        found = self.WRITE.match(sql)
+        if found and found[1] in self.TABLES and not audit.active():
+            frame = sys._getframe(1)
+            while frame is not None:
+                module = frame.f_globals.get("__name__", "")
+                if module.startswith("agents.services.") and module != "agents.services.audit":
+                    if (module, frame.f_code.co_name) not in self.EXEMPT:
+                        self.missed.append(f"{module}.{frame.f_code.co_name} wrote {found[1]}")
+                    break
+                frame = frame.f_back
+        return execute(sql, params, many, context)

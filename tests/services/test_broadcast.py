@@ -32,6 +32,18 @@ def test_an_interest_hears_its_agents_channels_prompts_and_a_channels_agent():
     assert some.agents_heard() == {"ag_a", "ag_b"}
 
 
+def test_a_subscriber_hears_its_own_workspaces_changes_only():
+    ours = broadcast.Interest.of(workspaces=["ws_ours"])
+    assert ours.wants(event(agent="ag_a", workspace="ws_ours"))
+    assert not ours.wants(event(agent="ag_a", workspace="ws_theirs"))
+    assert not broadcast.Interest.of(agents=["ag_a"], workspaces=["ws_ours"]).wants(
+        event(agent="ag_a", workspace="ws_theirs")
+    )
+    assert broadcast.Interest.of().wants(
+        event(agent="ag_a", workspace="ws_theirs")
+    )  # a superuser's
+
+
 def test_an_interest_in_a_channel_learns_its_agent(agent, user):
     line = channels.create_channel(user=user, name="Main line", kind="phone", agent=agent)
     interest = broadcast.Interest.of(channels=[line.public_id])

@@ -288,3 +288,22 @@ def test_rollout_steps_and_alerts_are_announced(agent, make_version, user, recei
     assert bodies[0]["data"]["agent"]["id"] == agent.public_id
     assert bodies[1]["data"]["detail"] == "sounds off"
     assert bodies[2]["data"]["alert"]["rollout"] == rollout.public_id
+
+
+def test_a_webhook_hears_its_own_workspaces_events_only(agent, user, hook, make_user, make_version):
+    from agents.models import Delivery, Workspace
+    from agents.services import agents as agents_services
+    from agents.services import webhooks
+
+    shop = Workspace.objects.create(name="Shop")
+    root = make_user(superuser=True)
+    theirs = agents_services.create_agent(name="Theirs", user=root, workspace=shop)
+    their_hook = webhooks.create_webhook(
+        url="https://hooks.example.com/shop", events=["version.saved"], user=root, workspace=shop
+    )
+    make_version(theirs, by=root)
+    make_version(agent)
+    assert set(Delivery.objects.filter(webhook=their_hook).values_list("subject", flat=True)) == {
+        theirs.public_id
+    }
+    assert not Delivery.objects.filter(webhook=hook, subject=theirs.public_id).exists()
