@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -31,6 +32,7 @@ from agents.models import AuditEntry
 from agents.models.scoping import workspace_id_of
 
 F = TypeVar("F", bound=Callable[..., Any])
+WRITES = re.compile(r"^\s*(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 DETAIL_MAX = 300
 # The arguments a detail may show (a value of another kind is never shown).
 SHOWN = (
@@ -183,11 +185,12 @@ def audited(
     subject_arg: str | None = None,
     when: Callable[[Any], bool] | None = None,
 ) -> Callable[[F], F]:
-    """Record `action` for each call of the decorated service that returns: one entry,
-    in the same transaction as its writes (a call that raises writes nothing, entry
-    included). The object is what the service returns (a model, the first of a tuple,
-    or what carries an agent), else its argument `subject_arg`. With `when`, only the
-    calls whose result it accepts are recorded (a job that found nothing to do)."""
+    """Record `action` for each call of the decorated service that returns having
+    written something: one entry, in the same transaction as its writes (a call that
+    raises writes nothing, entry included; one that found nothing to change adds
+    none). The object is what the service returns (a model, the first of a tuple, or
+    what carries an agent), else its argument `subject_arg`. With `when`, only the
+    calls whose result it accepts are recorded."""
 
     def decorate(service: F) -> F:
         signature = inspect.signature(service)
@@ -205,11 +208,18 @@ def audited(
             for name in spread:  # **named: its names, as if declared
                 arguments.update(arguments.pop(name, {}))
             token = _depth.set(1)
+            wrote: list[bool] = []
+
+            def note(execute, sql, params, many, context):
+                if not wrote and WRITES.match(sql):
+                    wrote.append(True)
+                return execute(sql, params, many, context)
+
             try:
-                with transaction.atomic():
+                with transaction.atomic(), transaction.get_connection().execute_wrapper(note):
                     result = service(*args, **kwargs)
-                    if when is not None and not when(result):
-                        return result
+                    if not wrote or (when is not None and not when(result)):
+                        return result  # nothing written (a save of what is there already)
                     obj = result
                     if subject(result)[0] == "" and subject_arg is not None:
                         obj = arguments.get(subject_arg)

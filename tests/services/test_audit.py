@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agents.domain.exceptions import InvalidInput
-from agents.models import AuditEntry
+from agents.models import AuditEntry, Workspace
 from agents.services import audit, tokens, versions
 from tests.helpers import edit
 
@@ -82,7 +82,7 @@ def test_outside_a_request_it_is_a_job_and_when_decides(user):
 
     @audit.audited("probe", when=lambda result: result is not None)
     def probe(value):
-        calls.append(value)
+        calls.append(Workspace.objects.create(name=f"Probe {len(calls)}"))
         return value
 
     probe(None)
@@ -105,3 +105,11 @@ def test_the_sweep_keeps_what_retention_keeps(settings):
     settings.AUDIT_RETENTION_DAYS = 0  # never under a day: the 2-hour-old entry stays
     assert audit.sweep_audit() == ["1 audit entries past retention removed"]
     assert AuditEntry.objects.count() == 1
+
+
+def test_a_call_that_changes_nothing_adds_no_entry(agent, user):
+    from agents.services import drafts
+
+    before = AuditEntry.objects.count()
+    drafts.update_draft(agent=agent, config=agent.draft.config, user=user)  # as it is
+    assert AuditEntry.objects.count() == before
