@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 
 from agents.admin.support import ReadOnlyAdmin
 from agents.models import ApiToken
+from agents.models.scoping import current
 from agents.services import tokens
 
 
@@ -13,13 +14,30 @@ from agents.services import tokens
 class ApiTokenAdmin(ReadOnlyAdmin):
     """Tokens are created with `create_api_token` or on the console's API tokens page."""
 
-    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
-    list_select_related = ["user"]
+    list_display = [
+        "prefix",
+        "name",
+        "user",
+        "workspace",
+        "role",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_select_related = ["user", "workspace"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["prefix", "name", "user__username"]
-    fields = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
+    fields = list_display
     readonly_fields = fields
     actions = ["revoke"]
+
+    def get_queryset(self, request):
+        """A token is not scoped like the rest (it is read by its secret): the admin
+        lists the tokens of the workspaces the request sees (every one: superusers)."""
+        rows = super().get_queryset(request)
+        visible = current().visible
+        return rows if visible is None else rows.filter(workspace_id__in=visible)
 
     def has_revoke_permission(self, request) -> bool:
         return request.user.is_superuser

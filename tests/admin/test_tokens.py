@@ -26,3 +26,22 @@ def test_support_lists_tokens_and_revokes_them(admin_client, user):
 
 def test_tokens_are_not_added_or_edited_in_the_admin(admin_client):
     assert admin_client.get(reverse("admin:agents_apitoken_add")).status_code == 403
+
+
+def test_staff_see_the_tokens_of_their_workspace_only(client, make_user, user):
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    from agents.models import Workspace
+    from agents.services import tokens
+
+    tokens.create_api_token(user=user, name="ours")
+    shop = Workspace.objects.create(name="Shop")
+    theirs = make_user("Releaser", workspace=shop)
+    tokens.create_api_token(user=theirs, name="theirs")
+    support = make_user("Viewer", is_staff=True)
+    support.user_permissions.add(Permission.objects.get(codename="view_apitoken"))
+    client.force_login(support)
+    page = client.get(reverse("admin:agents_apitoken_changelist")).content.decode()
+    assert "ours" in page
+    assert "theirs" not in page
