@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -91,11 +91,6 @@ def from_origin(found: Origin) -> Iterator[Origin]:
         yield found
     finally:
         _origin.reset(token)
-
-
-def as_user(user) -> None:
-    """The request's user, once authentication knows it (the API's token)."""
-    _origin.set(replace(_origin.get(), user=user))
 
 
 def active() -> bool:
