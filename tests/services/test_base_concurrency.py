@@ -337,7 +337,7 @@ def test_a_link_being_written_holds_off_a_prompt_release_that_would_break_it(
     def writer():
         try:
             with transaction.atomic():
-                check_links(document)  # passes against v1, and locks the prompt's row
+                check_links(document, agent.workspace_id)  # passes against v1; locks the prompt
                 checked.set()
                 release_done.wait(timeout=2)  # the release must not get through meanwhile
                 outcome["release_finished_first"] = release_done.is_set()
