@@ -132,9 +132,7 @@ def _refusing(table: str, op: str) -> Trigger:
 
 
 def _triggers() -> list[Trigger]:
-    triggers = [
-        _refusing(table, op) for table in APPEND_ONLY_TABLES for op in ("UPDATE", "DELETE")
-    ]
+    triggers = [_refusing(table, op) for table in APPEND_ONLY_TABLES for op in ("UPDATE", "DELETE")]
     triggers.append(
         Trigger(
             name="agents_publishedversion_numbering",
