@@ -77,6 +77,18 @@ def _no_dns(monkeypatch):
 
 
 @pytest.fixture
+def configured(settings):
+    """Single sign-on configured against an identity provider nobody calls."""
+    settings.OIDC_RP_CLIENT_ID = "agent-console"
+    settings.OIDC_RP_CLIENT_SECRET = "s"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://idp.example.com/auth"
+    settings.OIDC_OP_TOKEN_ENDPOINT = "https://idp.example.com/token"
+    settings.OIDC_OP_USER_ENDPOINT = "https://idp.example.com/me"
+    settings.OIDC_OP_JWKS_ENDPOINT = "https://idp.example.com/jwks"
+    return settings
+
+
+@pytest.fixture
 def receiver(settings):
     """A webhook receiver on 127.0.0.1 (private targets allowed, retries at once)."""
     from tests.webhook_receiver import Receiver

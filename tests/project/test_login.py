@@ -12,17 +12,6 @@ from agents.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def configured(settings):
-    settings.OIDC_RP_CLIENT_ID = "agent-console"
-    settings.OIDC_RP_CLIENT_SECRET = "s"
-    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://idp.example.com/auth"
-    settings.OIDC_OP_TOKEN_ENDPOINT = "https://idp.example.com/token"
-    settings.OIDC_OP_USER_ENDPOINT = "https://idp.example.com/me"
-    settings.OIDC_OP_JWKS_ENDPOINT = "https://idp.example.com/jwks"
-    return settings
-
-
 def test_the_authorization_request_carries_state_nonce_and_pkce(configured, client):
     response = client.get(reverse("oidc_authentication_init"), {"next": "https://evil.example/"})
     assert response.status_code == 302

@@ -13,18 +13,6 @@ pytestmark = pytest.mark.django_db
 ROLE_MAP = {"clinic-admins": "Clinic:admin", "clinic": "Clinic:viewer", "shop": "Shop:editor"}
 
 
-@pytest.fixture
-def configured(settings):
-    settings.OIDC_RP_CLIENT_ID = "agent-console"
-    settings.OIDC_RP_CLIENT_SECRET = "s"
-    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://idp.example.com/auth"
-    settings.OIDC_OP_TOKEN_ENDPOINT = "https://idp.example.com/token"
-    settings.OIDC_OP_USER_ENDPOINT = "https://idp.example.com/me"
-    settings.OIDC_OP_JWKS_ENDPOINT = "https://idp.example.com/jwks"
-    settings.OIDC_ROLE_MAP = ROLE_MAP
-    return settings
-
-
 def test_groups_map_to_the_highest_role_per_workspace():
     assert mapped_roles(["clinic", "clinic-admins", "shop", "other"], ROLE_MAP) == {
         "Clinic": "admin",
@@ -47,6 +35,7 @@ def test_logins_keep_mapped_roles_in_step_and_leave_other_workspaces_alone(make_
 
 
 def test_the_backend_grants_nothing_and_takes_over_no_local_account(configured, make_user):
+    configured.OIDC_ROLE_MAP = ROLE_MAP
     backend = SingleSignOnBackend()
     local = make_user("Admin", username="kim")  # has a password: not single sign-on's
     claims = {"preferred_username": "kim", "email": "kim@example.com", "groups": []}
