@@ -32,10 +32,6 @@ def roles_of(user) -> dict[int, str]:
     return cached
 
 
-def forget_roles(user) -> None:
-    user.__dict__.pop("_workspace_roles", None)
-
-
 class WorkspaceRoleBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         """A local password; with LOCAL_PASSWORDS off, a superuser's only (break glass,

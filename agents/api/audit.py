@@ -14,11 +14,8 @@ from pydantic import Field
 from agents.api.changes import check_filters
 from agents.api.common import Router, require
 from agents.api.schemas import ERRORS_READ
-from agents.domain.exceptions import UnknownReference
 from agents.domain.permissions import VIEW_AUDIT
-from agents.models import Workspace
-from agents.models.scoping import current
-from agents.selectors import audit
+from agents.selectors import audit, workspaces
 
 audit_router = Router(tags=["audit"])
 MAX_PAGE = 500
@@ -62,17 +59,9 @@ EXPORT = {
 
 def filters_of(query: AuditQuery) -> audit.AuditFilters:
     """The selector's filters; a workspace the caller cannot see is 404."""
-    workspace = None
-    if query.workspace:
-        visible = current().visible
-        found = Workspace.objects.filter(public_id=query.workspace)
-        if visible is not None:
-            found = found.filter(pk__in=visible)
-        workspace = found.values_list("pk", flat=True).first()
-        if workspace is None:
-            raise UnknownReference(f"No workspace {query.workspace}.")
+    workspace = workspaces.in_scope_named(query.workspace) if query.workspace else None
     return audit.AuditFilters(
-        workspace=workspace,
+        workspace=workspace.pk if workspace else None,
         actor=query.actor or "",
         object=query.object or "",
         action=query.action or "",

@@ -13,10 +13,8 @@ from pydantic import ConfigDict, Field
 
 from agents.api.common import Router, require
 from agents.api.schemas import ERRORS_READ, ERRORS_WRITE, ErrorOut
-from agents.domain.exceptions import UnknownReference
 from agents.domain.permissions import MANAGE_MEMBERS, VIEW_AGENT
 from agents.models import Membership, Workspace
-from agents.models.scoping import current
 from agents.selectors import workspaces as selectors
 from agents.services import workspaces as services
 
@@ -75,17 +73,9 @@ def _member_out(membership: Membership) -> dict:
     }
 
 
-def _visible() -> list[Workspace]:
-    visible = current().visible
-    rows = Workspace.objects.order_by("name", "id")
-    return list(rows if visible is None else rows.filter(pk__in=visible))
-
-
 def _workspace(request: HttpRequest, public_id: str) -> Workspace:
     """One of the caller's workspaces where they are an admin; 404 for any other."""
-    found = next((w for w in _visible() if w.public_id == public_id), None)
-    if found is None:
-        raise UnknownReference(f"No workspace {public_id}.")
+    found = selectors.in_scope_named(public_id)
     require(request, MANAGE_MEMBERS)
     return found
 
@@ -94,7 +84,7 @@ def _workspace(request: HttpRequest, public_id: str) -> Workspace:
 def list_workspaces(request):
     """The caller's workspaces, with their role in each"""
     principal = require(request, VIEW_AGENT)
-    return {"data": [_out(w, principal.role) for w in _visible()]}
+    return {"data": [_out(w, principal.role) for w in selectors.in_scope()]}
 
 
 @workspaces_router.post("", response={201: WorkspaceOut, **ERRORS_WRITE})

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from agents.domain.exceptions import UnknownReference
 from agents.models import Membership, Workspace
+from agents.models.scoping import current
 from agents.selectors.base import one
 
 
@@ -54,6 +57,19 @@ def workspace(user, public_id: str) -> Workspace:
         if seat.public_id == public_id:
             return seat.workspace
     raise UnknownReference(f"No workspace {public_id}.")
+
+
+def in_scope() -> QuerySet[Workspace]:
+    """The workspaces the request sees (its scope), by name: a token's one, or every
+    workspace for a superuser's token that acts everywhere."""
+    visible = current().visible
+    rows = Workspace.objects.order_by("name", "id")
+    return rows if visible is None else rows.filter(pk__in=visible)
+
+
+def in_scope_named(public_id: str) -> Workspace:
+    """The workspace `public_id` if the request sees it; UnknownReference otherwise."""
+    return one(in_scope().filter(public_id=public_id), f"No workspace {public_id}.")
 
 
 def members(workspace: Workspace) -> list[Membership]:

@@ -79,10 +79,6 @@ _origin: ContextVar[Origin] = ContextVar("audit_origin", default=JOB)
 _depth: ContextVar[int] = ContextVar("audit_depth", default=0)
 
 
-def origin() -> Origin:
-    return _origin.get()
-
-
 @contextmanager
 def from_origin(found: Origin) -> Iterator[Origin]:
     """Attribute the writes made inside to `found` (the middleware's, per request)."""

@@ -38,3 +38,16 @@ def test_a_workspace_not_ones_own_is_not_found(make_user):
     assert workspaces.member(clinic, "ann").role == "editor"
     with pytest.raises(UnknownReference, match="not a member"):
         workspaces.member(shop, "ann")
+
+
+def test_the_requests_scope_names_the_workspaces_it_sees():
+    from agents.models import scoping
+
+    clinic = Workspace.objects.create(name="Clinic")
+    shop = Workspace.objects.create(name="Shop")
+    with scoping.within([clinic.pk], clinic.pk):
+        assert list(workspaces.in_scope()) == [clinic]
+        assert workspaces.in_scope_named(clinic.public_id) == clinic
+        with pytest.raises(UnknownReference):
+            workspaces.in_scope_named(shop.public_id)
+    assert {clinic, shop} <= set(workspaces.in_scope())  # no scope: every one
