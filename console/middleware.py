@@ -4,6 +4,7 @@ JSON API, login, CSP, and the domain's "not found"."""
 from __future__ import annotations
 
 import json
+import re
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -84,11 +85,16 @@ YAML_PATHS = ("/import",)  # the API paths that take a YAML body too (bundles, d
 
 
 # The API's query parameters that may be given more than once (the filters of the
-# change feed); every other one is given at most once.
-REPEATABLE = {
-    "/api/v1/changes": {"agent", "channel", "prompt"},
-    "/api/v1/stream": {"agent", "channel", "prompt"},
-}
+# change feed, the versions of the metrics), by path; every other one is given at
+# most once. `tests/project/test_middleware.py` holds this to the OpenAPI document.
+REPEATABLE = (
+    (re.compile(r"/api/v1/(changes|stream)"), frozenset({"agent", "channel", "prompt"})),
+    (re.compile(r"/api/v1/agents/[^/]+/metrics"), frozenset({"version"})),
+)
+
+
+def repeatable(path: str, key: str) -> bool:
+    return any(key in names and pattern.fullmatch(path) for pattern, names in REPEATABLE)
 
 
 class StrictInputMiddleware:
@@ -112,7 +118,7 @@ class StrictInputMiddleware:
             for key, values in query or ():
                 for text in (key, *values):
                     _check_text(key, text)
-                if api and len(values) > 1 and key not in REPEATABLE.get(request.path, ()):
+                if api and len(values) > 1 and not repeatable(request.path, key):
                     raise InvalidInput([{"path": key[:60], "message": "given more than once"}])
             if api:
                 _read_json_body(request)

@@ -29,7 +29,8 @@ from agents.views.htmx import HtmxHttpRequest, dialog, done, int_or, refused
 
 @routes.agent_pages.get("branches/", name="branches")
 def branches_card(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
-    """The agent page's Branches card: each branch with its open change request."""
+    """The agent page's Branches card: each branch with its open change request (a
+    page of its own without htmx)."""
     require(request.user, VIEW_AGENT)
     agent = agents_selectors.agent_for_page(public_id)
     rows = list(selectors.kept(agent))
@@ -39,7 +40,7 @@ def branches_card(request: HtmxHttpRequest, public_id: str) -> HttpResponse:
         "rows": [(branch, requests.get(branch.pk)) for branch in rows],
         "can": Abilities.of(request.user),
     }
-    return render(request, "agents/branches/_card.html", context)
+    return dialog(request, "agents/branches/_card.html", context)
 
 
 @routes.agent_pages.post("branches/reviews/", name="reviews-required")

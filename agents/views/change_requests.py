@@ -47,7 +47,11 @@ def change_requests_page(request: HtmxHttpRequest) -> HttpResponse:
     if request.GET.get("agent"):
         agent = agents_selectors.agent_for_page(request.GET["agent"])
         rows = rows.filter(agent=agent)
-    context = {"rows": list(rows[:200]), "show": show, "shown": SHOWN, "agent": agent}
+    rows = list(rows[:200])
+    context = {"rows": rows, "show": show, "shown": SHOWN, "agent": agent, "open_count": 0}
+    if show == "review" and not rows:  # say where the open ones are
+        others = selectors.everything(ChangeRequest.Status.OPEN)
+        context["open_count"] = (others.filter(agent=agent) if agent else others).count()
     return render(request, "agents/change_requests/list.html", context)
 
 

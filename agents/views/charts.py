@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 560, 200, 56, 14, 34
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 560, 200, 68, 26, 14, 34
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ def _ticks(top_value: float, fmt: Callable[[float], str]) -> list[Tick]:
 
 def histogram(series: Sequence[Series], keys: Sequence[int], label: Callable[[int], str]) -> dict:
     """Side-by-side bars: each series' share of its conversations in each bucket."""
-    plot_w, plot_h = WIDTH - LEFT - 10, HEIGHT - TOP - BOTTOM
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(1, len(keys))
     bar_w = max(1.0, (slot - 4) / max(1, len(series)))
     shares = []
@@ -66,11 +66,19 @@ def histogram(series: Sequence[Series], keys: Sequence[int], label: Callable[[in
     }
 
 
-def lines(series: Sequence[Series], days: Sequence[date], fmt: Callable[[float], str]) -> dict:
-    """One polyline per series over `days` (gaps where a day has no value)."""
-    plot_w, plot_h = WIDTH - LEFT - 10, HEIGHT - TOP - BOTTOM
+def lines(
+    series: Sequence[Series],
+    days: Sequence[date],
+    fmt: Callable[[float], str],
+    ceiling: float | None = None,
+) -> dict:
+    """One polyline per series over `days` (gaps where a day has no value); the
+    axis tops a tenth above the highest value, or at `ceiling` (a rate's 100%)."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     values = [v for s in series for _, v in s.points if v is not None]
     top_value = (max(values) if values else 1) * 1.1 or 1
+    if ceiling is not None:
+        top_value = min(top_value, ceiling)
     step = plot_w / max(1, len(days) - 1)
     index = {day: i for i, day in enumerate(days)}
     drawn = []
@@ -107,7 +115,7 @@ def _frame() -> dict:
         "width": WIDTH,
         "height": HEIGHT,
         "left": LEFT,
-        "right": WIDTH - 10,
+        "right": WIDTH - RIGHT,
         "base": HEIGHT - BOTTOM,
         "label_y": HEIGHT - BOTTOM + 16,
     }

@@ -98,10 +98,10 @@ def conversation_detail(request: HtmxHttpRequest, public_id: str, conversation_i
 
 # The daily charts: which metric, its title, how its values read.
 DAILY = (
-    ("completion_rate", "Completion", lambda v: f"{v:.0%}"),
-    ("latency_ms", "Mean latency", lambda v: f"{v:,.0f} ms"),
-    ("satisfaction", "Satisfaction", lambda v: f"{v:.1f}"),
-    ("cost", "Cost per conversation", lambda v: f"${v:.3f}"),
+    ("completion_rate", "Completion", lambda v: f"{v:.0%}", 1.0),
+    ("latency_ms", "Mean latency", lambda v: f"{v:,.0f} ms", None),
+    ("satisfaction", "Satisfaction", lambda v: f"{v:.1f}", 5.0),
+    ("cost", "Cost per conversation", lambda v: f"${v:.3f}", None),
 )
 
 
@@ -123,7 +123,7 @@ def _charts(scope: metrics.Scope, a, b) -> dict[str, Any]:
     days_by_version = charts_selectors.daily(scope)
     days = sorted({d.day for entry, _ in sides for d in days_by_version.get(entry.version_id, [])})
     series = []
-    for attribute, title, fmt in DAILY:
+    for attribute, title, fmt, ceiling in DAILY:
         chart = charts.lines(
             [
                 charts.Series(
@@ -138,6 +138,7 @@ def _charts(scope: metrics.Scope, a, b) -> dict[str, Any]:
             ],
             days,
             fmt,
+            ceiling,
         )
         series.append({"title": title, "chart": chart})
     return {"distribution": distribution, "daily": series if days else []}

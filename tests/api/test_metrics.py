@@ -50,6 +50,8 @@ def test_metrics_per_version(api, scheduler):
     assert one["scores"] == {"polite": {"mean": pytest.approx(0.9), "n": 120}}
     only = api.get(f"/agents/{agent.public_id}/metrics?version=released").json()["data"]
     assert [row["version"] for row in only] == [1]
+    both = api.get(f"/agents/{agent.public_id}/metrics?version=v1&version=released&version=2")
+    assert sorted(row["version"] for row in both.json()["data"]) == [1, 2]
 
 
 def test_the_comparison_says_what_differs_and_how_sure(api, scheduler):

@@ -36,3 +36,26 @@ def test_pages_send_a_content_security_policy(operator_client, agent):
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "default-src 'self'" in policy
+
+
+def test_the_query_parameters_the_api_documents_as_lists_may_be_repeated():
+    """Every array-typed query parameter of the OpenAPI document passes the strict
+    input check when given twice; any other is refused there."""
+    import json
+    import re
+    from pathlib import Path
+
+    from console.middleware import repeatable
+
+    document = json.loads(Path("tests/fixtures/openapi.json").read_text())
+    lists = set()
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", ()):
+                if parameter["in"] == "query":
+                    concrete = re.sub(r"\{[^}]+\}", "ag_x", path)
+                    is_list = parameter["schema"].get("type") == "array"
+                    assert repeatable(concrete, parameter["name"]) == is_list, (path, parameter)
+                    if is_list:
+                        lists.add((path, parameter["name"]))
+    assert ("/api/v1/agents/{agent_id}/metrics", "version") in lists

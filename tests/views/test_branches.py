@@ -40,6 +40,17 @@ def test_create_edit_and_delete_a_branch(operator_client, agent, user):
     assert operator_client.get(f"/agents/{agent.public_id}/branches/tone/").status_code == 404
 
 
+def test_the_card_alone_for_htmx_and_in_a_page_otherwise(operator_client, agent):
+    url = f"/agents/{agent.public_id}/branches/"
+    card = operator_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    page = operator_client.get(url).content.decode()
+    assert "<html" not in card
+    assert "No branches" in card
+    assert "<html" in page
+    assert "No branches" in page
+    assert "← Back" in page
+
+
 def test_a_stale_branch_save_shows_both_sides(operator_client, agent, user):
     branches.create_branch(agent=agent, name="busy", user=user)
     form = draft_form(agent)

@@ -124,6 +124,13 @@ def test_the_list_shows_what_waits_for_me(operator_client, cr):
     )
 
 
+def test_nothing_waiting_points_at_the_open_ones(client, cr):
+    client.force_login(cr.author)  # the author reviews nothing of their own
+    page = client.get("/change-requests/").content.decode()
+    assert "Nothing is waiting for your review." in page
+    assert '<a href="?show=open">1 open change request</a>' in page
+
+
 def test_one_agents_change_requests(operator_client, agent, cr, make_agent):
     other = make_agent("Other line")
     mine = operator_client.get(f"/change-requests/?show=all&agent={agent.public_id}")

@@ -35,3 +35,13 @@ def test_lines_leave_out_days_without_a_value():
     assert line["dots"][0][0] == charts.LEFT
     assert line["dots"][1][1] < line["dots"][0][1]  # higher value, higher on the page
     assert chart["x_labels"][0]["label"] == "Nov 01"
+
+
+def test_a_rates_axis_stops_at_its_ceiling():
+    days = [date(2026, 11, 1), date(2026, 11, 2)]
+    rates = [charts.Series("v1", "bar-a", [(days[0], 0.95), (days[1], 0.97)])]
+    chart = charts.lines(rates, days, lambda v: f"{v:.0%}", ceiling=1.0)
+    assert [tick.label for tick in chart["ticks"]] == ["0%", "50%", "100%"]
+    last = chart["x_labels"][-1]["x"]
+    assert last == chart["right"]
+    assert chart["right"] + 20 <= chart["width"]
