@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Sum
 
 from agents.domain import histograms
-from agents.models import LatencyDay, MetricDay
+from agents.models import LatencyDay, MetricDay, ScoreDay
 from agents.selectors import metrics
 
 # Latency buckets on a log scale: bucket k holds ln(1 + ms) in [k / 3, (k + 1) / 3),
@@ -43,11 +43,18 @@ class Day:
     latency_ms: float | None  # the day's mean
     satisfaction: float | None
     cost: float | None
+    scores: dict[str, float] = field(default_factory=dict)  # each score's mean that day
+
+    def value(self, metric: str) -> float | None:
+        """The day's figure for a metric named as guards name it (`score:<name>` too)."""
+        if metric.startswith("score:"):
+            return self.scores.get(metric.removeprefix("score:"))
+        return getattr(self, metric)
 
 
 def daily(scope: metrics.Scope) -> dict[int | None, list[Day]]:
     """Version id -> its days in order, each with every metric's value: one query over
-    the days (models/metrics.py)."""
+    the days (models/metrics.py), and one over the scores' days when there are any."""
     sums = ("conversations", "ended", "completed", "latency_n", "latency_sum")
     sums += ("satisfaction_n", "satisfaction_sum", "cost_n", "cost_sum")
     rows = (
@@ -68,4 +75,21 @@ def daily(scope: metrics.Scope) -> dict[int | None, list[Day]]:
                 cost=metrics.mean_of(row["cost_sum"], row["cost_n"]),
             )
         )
+    if found:
+        _add_scores(scope, found)
     return dict(found)
+
+
+def _add_scores(scope: metrics.Scope, found: dict[int | None, list[Day]]) -> None:
+    by_day = {(pk, d.day): d for pk, days in found.items() for d in days}
+    rows = (
+        scope.days(ScoreDay)
+        .values_list("version_key", "day", "name")
+        .annotate(n=Sum("n"), total=Sum("total"))
+        .order_by()
+    )
+    for version_key, day, name, n, total in rows:
+        entry = by_day.get((version_key or None, day))
+        mean = metrics.mean_of(total, n)
+        if entry is not None and mean is not None:
+            entry.scores[name] = mean

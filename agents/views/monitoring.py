@@ -121,18 +121,18 @@ def _charts(scope: metrics.Scope, a, b) -> dict[str, Any]:
             lambda k: _ms(charts_selectors.bucket_floor_ms(k)),
         )
     days_by_version = charts_selectors.daily(scope)
-    days = sorted({d.day for entry, _ in sides for d in days_by_version.get(entry.version_id, [])})
+    kept = [d for entry, _ in sides for d in days_by_version.get(entry.version_id, [])]
+    days = sorted({d.day for d in kept})
+    scores = sorted({name for d in kept for name in d.scores})
+    shown = [*DAILY, *((f"score:{n}", f"Score {n}", lambda v: f"{v:.2f}", 1.0) for n in scores)]
     series = []
-    for attribute, title, fmt, ceiling in DAILY:
+    for metric, title, fmt, ceiling in shown:
         chart = charts.lines(
             [
                 charts.Series(
                     entry.label,
                     css,
-                    [
-                        (d.day, getattr(d, attribute))
-                        for d in days_by_version.get(entry.version_id, [])
-                    ],
+                    [(d.day, d.value(metric)) for d in days_by_version.get(entry.version_id, [])],
                 )
                 for entry, css in sides
             ],

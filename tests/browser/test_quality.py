@@ -63,7 +63,8 @@ def test_two_versions_compared_and_a_production_transcript(new_page, felt, user)
     expect(page.get_by_test_id("compared-satisfaction")).to_contain_text("Worse")
     expect(page.get_by_test_id("compared-completion_rate")).to_contain_text("No difference")
     expect(page.get_by_test_id("latency-distribution")).to_be_visible()
-    expect(page.get_by_test_id("daily-chart")).to_have_count(4)
+    expect(page.get_by_test_id("daily-chart")).to_have_count(5)  # 4 metrics and the score
+    expect(page.locator("figcaption").filter(has_text="Score polite")).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "compare-quality.png"), full_page=True)
 

@@ -29,10 +29,13 @@ def test_latencies_fall_in_log_buckets_per_version(
 def test_each_day_has_every_metric(agent, make_version, django_assert_max_num_queries):
     v1 = make_version(agent)
     now = timezone.now()
-    ended(v1, [{"latency_ms": 100.0, "satisfaction": 4, "cost": 0.02}] * 2, at=now)
+    liked = {"latency_ms": 100.0, "satisfaction": 4, "cost": 0.02}
+    ended(v1, [{**liked, "scores": {"polite": 1.0}}, {**liked, "scores": {"polite": 0.5}}], at=now)
     ended(v1, [{"outcome": "failed", "latency_ms": 300.0}], at=now - timedelta(days=2))
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):  # the days, their scores
         days = charts.daily(metrics.Scope(agent))[v1.pk]
     assert [d.conversations for d in days] == [1, 2]
     assert (days[0].completion_rate, days[0].latency_ms, days[0].satisfaction) == (0.0, 300.0, None)
     assert (days[1].completion_rate, days[1].satisfaction, days[1].cost) == (1.0, 4.0, 0.02)
+    assert (days[0].value("score:polite"), days[1].value("score:polite")) == (None, 0.75)
+    assert days[1].value("latency_ms") == 100.0
