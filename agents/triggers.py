@@ -37,6 +37,7 @@ BINDING_COLUMNS = (
     "started_at",
     "revision",
     "prompt_versions",
+    "branch",
 )
 
 
@@ -171,7 +172,7 @@ def _triggers() -> list[Trigger]:
             postgres="""CREATE OR REPLACE TRIGGER agents_conversation_binding
             BEFORE UPDATE ON agents_conversation
             FOR EACH ROW EXECUTE FUNCTION agents_conversation_binding()""",
-            requires=("revision", "prompt_versions"),
+            requires=("revision", "prompt_versions", "branch"),
         )
     )
     triggers.append(_refusing("agents_conversation", "DELETE"))

@@ -15,7 +15,9 @@ from agents.domain.json_input import WholeInt, whole_int
 from agents.domain.routing import TargetIO, VariantIO
 
 # What a configuration resolved to: a version number, "draft", or a revision ("r12").
-BoundRef = int | Annotated[str, Field(pattern=r"^(draft|r[1-9][0-9]{0,8})$")]
+BoundRef = (
+    int | Annotated[str, Field(pattern=r"^(draft|draft:[a-z][a-z0-9-]{0,39}|r[1-9][0-9]{0,8})$")]
+)
 
 MAX_PAGE = 200
 MAX_OFFSET = 10_000_000  # beyond this, databases overflow rather than page

@@ -56,6 +56,8 @@ class Conversation(BoundConfiguration):
     offline = models.BooleanField(default=False)
     # Bound to draft revision rN (its snapshot) rather than to the draft as it was.
     revision = models.PositiveIntegerField(null=True, blank=True)
+    # Bound to a branch's draft (`draft:NAME`) as it was (its snapshot).
+    branch = models.CharField(max_length=40, blank=True, db_default="", default="")
     # The library prompt versions its links resolved to when it started, kept forever:
     # [{"prompt": "pr_…", "role": "main", "version": 3}] (empty without links).
     prompt_versions = models.JSONField(default=list, blank=True)
@@ -99,10 +101,12 @@ class Conversation(BoundConfiguration):
 
     @property
     def bound_version(self) -> int | str:
-        """3, "r12" or "draft": the reference this conversation is bound to."""
+        """3, "r12", "draft" or "draft:NAME": the reference this conversation is bound to."""
         if self.version_id:
             return self.version.number
-        return f"r{self.revision}" if self.revision else "draft"
+        if self.revision:
+            return f"r{self.revision}"
+        return f"draft:{self.branch}" if self.branch else "draft"
 
 
 class Turn(models.Model):

@@ -46,6 +46,14 @@ def revision_number(resolved: runtime.Resolved) -> int | None:
     return int(version[1:]) if isinstance(version, str) and version.startswith("r") else None
 
 
+def branch_name(resolved: runtime.Resolved) -> str:
+    """NAME when `resolved` is a branch's draft (`draft:NAME`), else ""."""
+    version = resolved.version
+    if isinstance(version, str) and version.startswith("draft:"):
+        return version.removeprefix("draft:")
+    return ""
+
+
 def start_conversation(
     *,
     ref: str,
@@ -73,6 +81,7 @@ def start_conversation(
             started_by_id=who.pk if (who := actor(user)) else None,
             playground=playground,
             revision=revision_number(resolved),
+            branch=branch_name(resolved),
             prompt_versions=[
                 {"prompt": p["prompt"], "role": p["role"], "version": p["version"]}
                 for p in resolved.prompts

@@ -46,6 +46,13 @@ def test_a_branch_through_the_api(api, agent, make_version, user):
     resolved = api.get(f"/resolve/{agent.public_id}@draft:calmer")
     assert resolved.status_code == 200, resolved.content
     assert resolved.json()["config"]["llm"]["temperature"] == 0.2
+    started = api.post("/conversations", {"agent": f"{agent.public_id}@draft:calmer"})
+    assert started.status_code == 201, started.content
+    assert started.json()["version"] == "draft:calmer"
+    api.patch(path, {"config": {"llm": {"temperature": 0.9}}})  # the branch moves on
+    bound = api.get(f"/conversations/{started.json()['id']}").json()
+    assert bound["version"] == "draft:calmer"  # the same binding, forever
+    assert bound["config"]["llm"]["temperature"] == 0.2
     assert api.delete(f"/agents/{agent.public_id}/branches/calmer").status_code == 204
     error(api.get(path), 404, "not_found")
 

@@ -14,7 +14,7 @@ class Resolved:
     and this is the last configuration known; `source` says where it came from."""
 
     agent: str
-    version: int | str  # a number, "draft", or a revision ("r12")
+    version: int | str  # a number, "draft", a branch draft ("draft:NAME") or a revision ("r12")
     content_hash: str
     config: dict[str, Any]
     prompts: list[dict[str, Any]] = field(default_factory=list)
