@@ -125,7 +125,8 @@ class SuiteList(Schema):
 class RunIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
     target: WholeInt | str = Field(
-        "draft", description="`draft`, `released`, a version number or `v3`."
+        "draft",
+        description="`draft`, a branch's `draft:NAME`, `released`, a version number or `v3`.",
     )
 
 

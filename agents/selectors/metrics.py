@@ -370,10 +370,10 @@ def _scores(rows: QuerySet[Conversation]) -> list[tuple]:
 
 def version_id(agent: Agent, ref: str, *, path: str = "version") -> int | None:
     """The version `ref` names for metrics (`3`, `v3`, `released`, a label; `draft`
-    for every draft conversation: None). InvalidInput for a revision or nonsense,
-    UnknownReference for a version or label the agent does not have."""
+    for every draft conversation: None). InvalidInput for a revision, a branch's
+    draft or nonsense, UnknownReference for a version or label the agent does not have."""
     reference = references.try_parse(ref)
-    if reference is None or reference.kind == "revision":
+    if reference is None or reference.kind in ("revision", "branch"):
         raise InvalidInput(
             [{"path": path, "message": "a version (3 or v3), released, a label or draft"}]
         )

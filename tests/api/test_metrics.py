@@ -84,6 +84,7 @@ def test_bad_filters_are_refused(api, scheduler):
     agent, _, _ = scheduler
     base = f"/agents/{agent.public_id}/metrics"
     error(api.get(f"{base}?version=r3"), 422, "validation_error")
+    error(api.get(f"{base}?version=draft:tone"), 422, "validation_error")
     error(api.get(f"{base}?version=v9"), 404, "not_found")
     error(api.get(f"{base}?colour=red"), 422, "validation_error")
     error(api.get(f"{base}?since=2026-05-02&until=2026-05-01"), 422, "validation_error")
