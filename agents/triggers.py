@@ -10,6 +10,9 @@
   never changes once written.
 - Audit entries are never updated, and never deleted before they are a day old
   (the retention sweep removes older ones).
+- Change request comments and reviews are never deleted; a comment's body changes
+  only in its first 15 minutes; a review's verdict, body and head never change (a
+  dismissal is recorded beside them).
 
 Installed by migrations and, idempotently, after every `migrate` (SQLite drops
 a table's triggers when Django rebuilds the table in a later migration, so they
@@ -110,7 +113,30 @@ _AUDIT_DELETE_FUNCTION = """CREATE OR REPLACE FUNCTION agents_audit_sweep_only()
         END IF;
         RETURN OLD;
     END $$"""
+_COMMENT_EDIT_FUNCTION = """CREATE OR REPLACE FUNCTION agents_comment_edit_window() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF NEW.body IS DISTINCT FROM OLD.body AND OLD.created_at < now() - interval '15 minutes'
+        THEN
+            RAISE EXCEPTION 'agents_comment: a comment is kept as written after 15 minutes'
+                USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+    END $$"""
+REVIEW_COLUMNS = ("change_request_id", "reviewer_id", "verdict", "body", "head_revision")
+_REVIEW_CHANGED = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in REVIEW_COLUMNS)
+_REVIEW_FUNCTION = f"""CREATE OR REPLACE FUNCTION agents_review_kept() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF {_REVIEW_CHANGED} THEN
+            RAISE EXCEPTION 'agents_review: a review is kept as given'
+                USING ERRCODE = 'restrict_violation';
+        END IF;
+        RETURN NEW;
+    END $$"""
 POSTGRES_FUNCTIONS = {
+    "agents_comment_edit_window": _COMMENT_EDIT_FUNCTION,
+    "agents_review_kept": _REVIEW_FUNCTION,
     "agents_audit_sweep_only": _AUDIT_DELETE_FUNCTION,
     "agents_reject_write": _REJECT_FUNCTION,
     "agents_version_numbering": _NUMBERING_FUNCTION,
@@ -185,6 +211,33 @@ def _triggers() -> list[Trigger]:
             postgres="""CREATE OR REPLACE TRIGGER agents_draft_revision_forward
             BEFORE UPDATE OF revision ON agents_draft
             FOR EACH ROW EXECUTE FUNCTION agents_draft_revision_forward()""",
+        )
+    )
+    triggers.extend(_refusing(table, "DELETE") for table in ("agents_comment", "agents_review"))
+    triggers.append(
+        Trigger(
+            name="agents_comment_edit_window",
+            table="agents_comment",
+            sqlite="""BEFORE UPDATE OF body ON agents_comment
+            WHEN NEW.body IS NOT OLD.body AND OLD.created_at < datetime('now', '-15 minutes')
+            BEGIN SELECT RAISE(ABORT,
+                'agents_comment: a comment is kept as written after 15 minutes');
+            END""",
+            postgres="""CREATE OR REPLACE TRIGGER agents_comment_edit_window
+            BEFORE UPDATE OF body ON agents_comment
+            FOR EACH ROW EXECUTE FUNCTION agents_comment_edit_window()""",
+        )
+    )
+    review_changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in REVIEW_COLUMNS)
+    triggers.append(
+        Trigger(
+            name="agents_review_kept",
+            table="agents_review",
+            sqlite=f"""BEFORE UPDATE ON agents_review WHEN {review_changed}
+            BEGIN SELECT RAISE(ABORT, 'agents_review: a review is kept as given'); END""",
+            postgres="""CREATE OR REPLACE TRIGGER agents_review_kept
+            BEFORE UPDATE ON agents_review
+            FOR EACH ROW EXECUTE FUNCTION agents_review_kept()""",
         )
     )
     triggers.append(_refusing("agents_auditentry", "UPDATE"))

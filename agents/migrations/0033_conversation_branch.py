@@ -3,6 +3,15 @@
 from django.db import migrations, models
 
 
+def reinstall_triggers(apps, schema_editor):
+    """The conversation binding now covers `branch`, and comments and reviews are kept
+    by the database: put every trigger back with its current definition."""
+    from agents import triggers
+
+    triggers.uninstall(schema_editor.connection)
+    triggers.install(schema_editor.connection)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("agents", "0032_audit_log"),
@@ -14,4 +23,5 @@ class Migration(migrations.Migration):
             name="branch",
             field=models.CharField(blank=True, db_default="", default="", max_length=40),
         ),
+        migrations.RunPython(reinstall_triggers, migrations.RunPython.noop, elidable=False),
     ]

@@ -17,7 +17,7 @@ def _raw(sql, params):
 
 def test_all_triggers_are_installed():
     assert triggers.installed(connection) == {t.name for t in triggers.TRIGGERS}
-    assert len(triggers.TRIGGERS) == 20  # the audit log's two among them
+    assert len(triggers.TRIGGERS) == 24  # the audit log's two, comments' and reviews' four
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,35 @@ def test_a_drafts_revision_never_goes_down(agent, user):
     with pytest.raises(IntegrityError):
         _raw("UPDATE agents_draft SET revision = 1 WHERE id = %s", [agent.draft.pk])
     _raw("UPDATE agents_draft SET revision = 3 WHERE id = %s", [agent.draft.pk])
+
+
+def test_comments_and_reviews_are_kept_by_the_database(agent, make_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agents.models import Comment, Review
+    from agents.services import branches, change_requests
+
+    ann, bob = make_user("Editor", username="ann"), make_user("Releaser", username="bob")
+    branches.create_branch(agent=agent, name="tone", user=ann)
+    edit(agent, {"llm": {"temperature": 0.1}}, user=ann, branch="tone")
+    cr = change_requests.open_change_request(agent=agent, branch="tone", title="Tone", user=ann)
+    note = change_requests.comment(cr=cr, user=bob, body="Typo")
+    review = change_requests.review(cr=cr, user=bob, verdict="approve")
+    _raw("UPDATE agents_comment SET body = 'Typo fixed' WHERE id = %s", [note.pk])  # in time
+    for sql in (
+        "DELETE FROM agents_comment WHERE id = %s",
+        "DELETE FROM agents_review WHERE id = %s",
+    ):
+        with pytest.raises(IntegrityError, match="append-only"):
+            _raw(sql, [note.pk if "comment" in sql else review.pk])
+    Comment.objects.filter(pk=note.pk).update(created_at=timezone.now() - timedelta(minutes=16))
+    with pytest.raises(IntegrityError, match="after 15 minutes"):
+        _raw("UPDATE agents_comment SET body = 'Rewritten' WHERE id = %s", [note.pk])
+    _raw("UPDATE agents_comment SET resolved_at = %s WHERE id = %s", [timezone.now(), note.pk])
+    with pytest.raises(IntegrityError, match="kept as given"):
+        _raw("UPDATE agents_review SET verdict = 'request_changes' WHERE id = %s", [review.pk])
+    _raw("UPDATE agents_review SET dismissal_reason = 'left' WHERE id = %s", [review.pk])
+    assert Comment.objects.get(pk=note.pk).body == "Typo fixed"
+    assert Review.objects.get(pk=review.pk).verdict == "approve"
