@@ -84,16 +84,6 @@ _OWNED_FUNCTION = """CREATE OR REPLACE FUNCTION agents_released_version_owned() 
         END IF;
         RETURN NEW;
     END $$"""
-_BINDING_CHANGED = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in BINDING_COLUMNS)
-_BINDING_FUNCTION = f"""CREATE OR REPLACE FUNCTION agents_conversation_binding() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        IF {_BINDING_CHANGED} THEN
-            RAISE EXCEPTION 'a conversation''s binding never changes'
-                USING ERRCODE = 'restrict_violation';
-        END IF;
-        RETURN NEW;
-    END $$"""
 _REVISION_FUNCTION = """CREATE OR REPLACE FUNCTION agents_draft_revision_forward() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
@@ -124,24 +114,48 @@ _COMMENT_EDIT_FUNCTION = """CREATE OR REPLACE FUNCTION agents_comment_edit_windo
         RETURN NEW;
     END $$"""
 REVIEW_COLUMNS = ("change_request_id", "reviewer_id", "verdict", "body", "head_revision")
-_REVIEW_CHANGED = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in REVIEW_COLUMNS)
-_REVIEW_FUNCTION = f"""CREATE OR REPLACE FUNCTION agents_review_kept() RETURNS trigger
+
+
+def _kept_function(name: str, columns: tuple[str, ...], message: str) -> str:
+    """A PostgreSQL function refusing an UPDATE that changes any of `columns`."""
+    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in columns)
+    return f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
-        IF {_REVIEW_CHANGED} THEN
-            RAISE EXCEPTION 'agents_review: a review is kept as given'
-                USING ERRCODE = 'restrict_violation';
+        IF {changed} THEN
+            RAISE EXCEPTION '{message}' USING ERRCODE = 'restrict_violation';
         END IF;
         RETURN NEW;
     END $$"""
+
+
+def _kept(name: str, table: str, columns: tuple[str, ...], message: str, **kw) -> Trigger:
+    """An UPDATE of `table` that changes any of `columns` refused (the function of
+    the same name on PostgreSQL, from `_kept_function`)."""
+    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
+    return Trigger(
+        name=name,
+        table=table,
+        sqlite=f"""BEFORE UPDATE ON {table} WHEN {changed}
+        BEGIN SELECT RAISE(ABORT, '{message}'); END""",
+        postgres=f"""CREATE OR REPLACE TRIGGER {name} BEFORE UPDATE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION {name}()""",
+        **kw,
+    )
+
+
+BINDING = "a conversation''s binding never changes"
+REVIEW_KEPT = "agents_review: a review is kept as given"
 POSTGRES_FUNCTIONS = {
     "agents_comment_edit_window": _COMMENT_EDIT_FUNCTION,
-    "agents_review_kept": _REVIEW_FUNCTION,
+    "agents_review_kept": _kept_function("agents_review_kept", REVIEW_COLUMNS, REVIEW_KEPT),
     "agents_audit_sweep_only": _AUDIT_DELETE_FUNCTION,
     "agents_reject_write": _REJECT_FUNCTION,
     "agents_version_numbering": _NUMBERING_FUNCTION,
     "agents_released_version_owned": _OWNED_FUNCTION,
-    "agents_conversation_binding": _BINDING_FUNCTION,
+    "agents_conversation_binding": _kept_function(
+        "agents_conversation_binding", BINDING_COLUMNS, BINDING
+    ),
     "agents_draft_revision_forward": _REVISION_FUNCTION,
 }
 
@@ -188,16 +202,12 @@ def _triggers() -> list[Trigger]:
                 FOR EACH ROW EXECUTE FUNCTION agents_released_version_owned()""",
             )
         )
-    sqlite_changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in BINDING_COLUMNS)
     triggers.append(
-        Trigger(
-            name="agents_conversation_binding",
-            table="agents_conversation",
-            sqlite=f"""BEFORE UPDATE ON agents_conversation WHEN {sqlite_changed}
-            BEGIN SELECT RAISE(ABORT, 'a conversation''s binding never changes'); END""",
-            postgres="""CREATE OR REPLACE TRIGGER agents_conversation_binding
-            BEFORE UPDATE ON agents_conversation
-            FOR EACH ROW EXECUTE FUNCTION agents_conversation_binding()""",
+        _kept(
+            "agents_conversation_binding",
+            "agents_conversation",
+            BINDING_COLUMNS,
+            BINDING,
             requires=("revision", "prompt_versions", "branch"),
         )
     )
@@ -228,18 +238,7 @@ def _triggers() -> list[Trigger]:
             FOR EACH ROW EXECUTE FUNCTION agents_comment_edit_window()""",
         )
     )
-    review_changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in REVIEW_COLUMNS)
-    triggers.append(
-        Trigger(
-            name="agents_review_kept",
-            table="agents_review",
-            sqlite=f"""BEFORE UPDATE ON agents_review WHEN {review_changed}
-            BEGIN SELECT RAISE(ABORT, 'agents_review: a review is kept as given'); END""",
-            postgres="""CREATE OR REPLACE TRIGGER agents_review_kept
-            BEFORE UPDATE ON agents_review
-            FOR EACH ROW EXECUTE FUNCTION agents_review_kept()""",
-        )
-    )
+    triggers.append(_kept("agents_review_kept", "agents_review", REVIEW_COLUMNS, REVIEW_KEPT))
     triggers.append(_refusing("agents_auditentry", "UPDATE"))
     triggers.append(
         Trigger(

@@ -72,7 +72,7 @@ class CaseOut(Schema):
 class RunSummary(Schema):
     id: str
     suite: str
-    target: str = Field(description="`draft` or `v3`: what the run tested.")
+    target: str = Field(description="`draft`, `draft:NAME` or `v3`: what the run tested.")
     version: int | None
     content_hash: str
     status: Literal["queued", "running", "passed", "failed", "error"]
