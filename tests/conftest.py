@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from agents import triggers
 from agents.domain.permissions import rank
@@ -14,6 +17,28 @@ from agents.models import Membership
 from agents.services import agents, broadcast, evals, releases, tokens, versions, webhooks
 from agents.services.placement import default_workspace
 from tests.helpers import Api, UnauditedWrites, edit
+
+
+class OneRequestAtATimeOnSharedSQLite(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share the
+    test's in-memory SQLite connection (two requests at once on one connection fail
+    with "cannot open savepoint - SQL statements in progress"). A page's heartbeat
+    and a click may arrive together; on PostgreSQL each thread has its own
+    connection, so requests still run side by side there."""
+
+    def set_app(self, application):
+        if not getattr(self, "connections_override", None):
+            return super().set_app(application)
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeOnSharedSQLite
 
 
 def pytest_collection_modifyitems(config, items):
