@@ -121,26 +121,17 @@ def _charts(scope: metrics.Scope, a, b) -> dict[str, Any]:
             lambda k: _ms(charts_selectors.bucket_floor_ms(k)),
         )
     days_by_version = charts_selectors.daily(scope)
-    kept = [d for entry, _ in sides for d in days_by_version.get(entry.version_id, [])]
-    days = sorted({d.day for d in kept})
-    scores = sorted({name for d in kept for name in d.scores})
+    sides_days = [(entry, css, days_by_version.get(entry.version_id, [])) for entry, css in sides]
+    days = sorted({d.day for _, _, kept in sides_days for d in kept})
+    scores = sorted({name for _, _, kept in sides_days for d in kept for name in d.scores})
     shown = [*DAILY, *((f"score:{n}", f"Score {n}", lambda v: f"{v:.2f}", 1.0) for n in scores)]
     series = []
     for metric, title, fmt, ceiling in shown:
-        chart = charts.lines(
-            [
-                charts.Series(
-                    entry.label,
-                    css,
-                    [(d.day, d.value(metric)) for d in days_by_version.get(entry.version_id, [])],
-                )
-                for entry, css in sides
-            ],
-            days,
-            fmt,
-            ceiling,
-        )
-        series.append({"title": title, "chart": chart})
+        lines = [
+            charts.Series(entry.label, css, [(d.day, d.value(metric)) for d in kept])
+            for entry, css, kept in sides_days
+        ]
+        series.append({"title": title, "chart": charts.lines(lines, days, fmt, ceiling)})
     return {"distribution": distribution, "daily": series if days else []}
 
 
